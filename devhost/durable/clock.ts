@@ -42,7 +42,8 @@ export class ScaledClock implements Clock {
   readonly mode = 'scaled' as const;
   private readonly origin = Date.now();
   constructor(readonly scale: number) {
-    if (!(scale > 0) || !Number.isFinite(scale)) throw new Error(`time scale must be a positive number, got ${scale}`);
+    if (!(scale > 0) || !Number.isFinite(scale))
+      throw new Error(`time scale must be a positive number, got ${scale}`);
   }
   now(): number {
     return this.origin + (Date.now() - this.origin) * this.scale;
@@ -181,7 +182,8 @@ export class VirtualClock implements Clock {
   }
 }
 
-export type ClockSpec = { mode: 'real' } | { mode: 'scaled'; scale: number } | { mode: 'virtual'; start?: number };
+export type ClockSpec =
+  { mode: 'real' } | { mode: 'scaled'; scale: number } | { mode: 'virtual'; start?: number };
 
 export function createClock(spec: ClockSpec): Clock {
   switch (spec.mode) {

@@ -1,15 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { EngineCore } from './engine.js';
 import { historyEvent } from './history.js';
-import { DurableError, type DurableManagement, type InstanceOpResult, type StartRequest } from './management.js';
-import { EventType, TERMINAL_STATUSES, type HistoryEvent, type InstancePage, type InstanceQuery, type InstanceState } from './types.js';
+import {
+  DurableError,
+  type DurableManagement,
+  type InstanceOpResult,
+  type StartRequest,
+} from './management.js';
+import {
+  EventType,
+  TERMINAL_STATUSES,
+  type HistoryEvent,
+  type InstancePage,
+  type InstanceQuery,
+  type InstanceState,
+} from './types.js';
 
-const FORBIDDEN_ID = /[\u0000-\u001f\u007f/\\#?]/;
+const hasForbiddenChar = (id: string): boolean =>
+  [...id].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f || '/\\#?'.includes(c));
 
 /** Instance ids become Table keys and URL segments: refuse what would break either. */
 export function validateInstanceId(id: string): void {
-  if (id.length === 0 || id.length > 256 || FORBIDDEN_ID.test(id)) {
-    throw new DurableError('invalid-instance-id', `Invalid instance id '${id.slice(0, 80)}': 1-256 characters, no control characters or / \\ # ?`);
+  if (id.length === 0 || id.length > 256 || hasForbiddenChar(id)) {
+    throw new DurableError(
+      'invalid-instance-id',
+      `Invalid instance id '${id.slice(0, 80)}': 1-256 characters, no control characters or / \\ # ?`,
+    );
   }
 }
 
@@ -21,7 +37,10 @@ export class DurableEngine extends EngineCore implements DurableManagement {
 
   async start(request: StartRequest): Promise<{ instanceId: string }> {
     if (!this.isOrchestrator(request.name)) {
-      throw new DurableError('orchestrator-not-found', `The function '${request.name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+      throw new DurableError(
+        'orchestrator-not-found',
+        `The function '${request.name}' doesn't exist, is disabled, or is not an orchestrator function.`,
+      );
     }
     const instanceId = request.instanceId ?? randomUUID().replace(/-/g, '');
     validateInstanceId(instanceId);
@@ -45,10 +64,17 @@ export class DurableEngine extends EngineCore implements DurableManagement {
     return this.store.listInstances(query);
   }
 
-  async raiseEvent(instanceId: string, eventName: string, input: string | undefined): Promise<InstanceOpResult> {
+  async raiseEvent(
+    instanceId: string,
+    eventName: string,
+    input: string | undefined,
+  ): Promise<InstanceOpResult> {
     const state = await this.liveState(instanceId);
     if (state !== 'accepted') return state;
-    const event = historyEvent(EventType.EventRaised, this.clock.now(), { Name: eventName, Input: input ?? null });
+    const event = historyEvent(EventType.EventRaised, this.clock.now(), {
+      Name: eventName,
+      Input: input ?? null,
+    });
     // No execution id: raised events follow the instance across continue-as-new.
     return (await this.deliver(instanceId, undefined, event)) ? 'accepted' : 'gone';
   }
@@ -68,7 +94,8 @@ export class DurableEngine extends EngineCore implements DurableManagement {
   async rewind(instanceId: string): Promise<InstanceOpResult | 'not-failed' | 'not-supported'> {
     const instance = await this.getInstance(instanceId);
     if (!instance) return 'not-found';
-    if (instance.runtimeStatus !== 'Failed') return TERMINAL_STATUSES.has(instance.runtimeStatus) ? 'gone' : 'not-failed';
+    if (instance.runtimeStatus !== 'Failed')
+      return TERMINAL_STATUSES.has(instance.runtimeStatus) ? 'gone' : 'not-failed';
     return 'not-supported';
   }
 
@@ -101,7 +128,12 @@ export class DurableEngine extends EngineCore implements DurableManagement {
     let continuationToken: string | undefined;
     const victims: string[] = [];
     do {
-      const page = await this.store.listInstances({ ...query, runtimeStatus: statuses, continuationToken, top: 500 });
+      const page = await this.store.listInstances({
+        ...query,
+        runtimeStatus: statuses,
+        continuationToken,
+        top: 500,
+      });
       victims.push(...page.items.map((i) => i.instanceId));
       continuationToken = page.continuationToken;
     } while (continuationToken);
@@ -116,7 +148,11 @@ export class DurableEngine extends EngineCore implements DurableManagement {
     return 'gone';
   }
 
-  private async control(instanceId: string, type: HistoryEvent['EventType'], extra: Partial<HistoryEvent>): Promise<InstanceOpResult> {
+  private async control(
+    instanceId: string,
+    type: HistoryEvent['EventType'],
+    extra: Partial<HistoryEvent>,
+  ): Promise<InstanceOpResult> {
     const state = await this.liveState(instanceId);
     if (state !== 'accepted') return state;
     const delivered = await this.deliver(instanceId, undefined, historyEvent(type, this.clock.now(), extra));

@@ -10,7 +10,13 @@ import {
   retryDelay,
 } from './actions.js';
 import { historyEvent, simpleFailure, toJsonText } from './history.js';
-import { EventType, type Bookkeeping, type FailureDetails, type HistoryEvent, type RetryState } from './types.js';
+import {
+  EventType,
+  type Bookkeeping,
+  type FailureDetails,
+  type HistoryEvent,
+  type RetryState,
+} from './types.js';
 
 /** Work the engine performs after an episode's commit succeeds. */
 export type Effect =
@@ -59,8 +65,14 @@ export function allocatesInternally(book: Bookkeeping, event: HistoryEvent): boo
  * Step 1 of the numbering procedure: the allocations the SDK makes while processing the first delivered
  * event (a retry timer after a failed attempt, a reschedule after the retry timer fires).
  */
-export function internalAllocations(book: Bookkeeping, event: HistoryEvent, now: number, plan: EpisodePlan): void {
-  const isFailure = event.EventType === EventType.TaskFailed || event.EventType === EventType.SubOrchestrationInstanceFailed;
+export function internalAllocations(
+  book: Bookkeeping,
+  event: HistoryEvent,
+  now: number,
+  plan: EpisodePlan,
+): void {
+  const isFailure =
+    event.EventType === EventType.TaskFailed || event.EventType === EventType.SubOrchestrationInstanceFailed;
   if (isFailure) {
     const key = String(event.TaskScheduledId);
     const retry = book.retries[key];
@@ -87,7 +99,9 @@ export function internalAllocations(book: Bookkeeping, event: HistoryEvent, now:
 
 function scheduleCall(call: RetryState, id: number, now: number, plan: EpisodePlan): void {
   if (call.kind === 'activity') {
-    plan.scheduled.push(historyEvent(EventType.TaskScheduled, now, { EventId: id, Name: call.name, Input: call.input }));
+    plan.scheduled.push(
+      historyEvent(EventType.TaskScheduled, now, { EventId: id, Name: call.name, Input: call.input }),
+    );
     plan.effects.push({ kind: 'activity', id, name: call.name, input: call.input });
   } else {
     const instanceId = call.childInstanceId as string;
@@ -124,7 +138,8 @@ export function planActions(
   plan: EpisodePlan,
 ): void {
   const flat = flattenActions(state.actions ?? []);
-  if (state.customStatus !== undefined && state.customStatus !== null) plan.customStatus = toJsonText(state.customStatus);
+  if (state.customStatus !== undefined && state.customStatus !== null)
+    plan.customStatus = toJsonText(state.customStatus);
   noticeCancelledTimers(book, flat, plan);
   if (failed) {
     plan.outcome = { kind: 'failed', details: orchestratorFailure(state) };
@@ -136,7 +151,10 @@ export function planActions(
     if (isEntityAction(action)) {
       plan.outcome = {
         kind: 'failed',
-        details: simpleFailure('Durable entities are not supported by the dev host (see docs/devhost.md).', 'NotSupportedException'),
+        details: simpleFailure(
+          'Durable entities are not supported by the dev host (see docs/devhost.md).',
+          'NotSupportedException',
+        ),
       };
       return;
     }
@@ -152,7 +170,14 @@ export function planActions(
     : { kind: 'completed', output: toJsonText(state.output) };
 }
 
-function scheduleAction(book: Bookkeeping, action: Action, index: number, id: number, ctx: PlanContext, plan: EpisodePlan): void {
+function scheduleAction(
+  book: Bookkeeping,
+  action: Action,
+  index: number,
+  id: number,
+  ctx: PlanContext,
+  plan: EpisodePlan,
+): void {
   const now = ctx.now;
   switch (action.actionType) {
     case ActionType.CallActivity:
@@ -193,7 +218,11 @@ function scheduleAction(book: Bookkeeping, action: Action, index: number, id: nu
     case ActionType.CallHttp: {
       const request = action.httpRequest ?? { method: 'GET', uri: '' };
       plan.scheduled.push(
-        historyEvent(EventType.TaskScheduled, now, { EventId: id, Name: 'BuiltIn::HttpActivity', Input: JSON.stringify(request) }),
+        historyEvent(EventType.TaskScheduled, now, {
+          EventId: id,
+          Name: 'BuiltIn::HttpActivity',
+          Input: JSON.stringify(request),
+        }),
       );
       plan.effects.push({ kind: 'http', id, request });
       return;
@@ -228,5 +257,9 @@ function orchestratorFailure(state: OrchestratorState): FailureDetails {
       Properties: fd.Properties,
     };
   }
-  return { ErrorType: 'Error', ErrorMessage: state.error ?? 'Orchestrator function failed', IsNonRetriable: false };
+  return {
+    ErrorType: 'Error',
+    ErrorMessage: state.error ?? 'Orchestrator function failed',
+    IsNonRetriable: false,
+  };
 }

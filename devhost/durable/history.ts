@@ -3,8 +3,18 @@ import { EventType, type FailureDetails, type HistoryEvent } from './types.js';
 type Extra = Omit<Partial<HistoryEvent>, 'EventType' | 'Timestamp'>;
 
 /** Builds a history event; scheduling events pass their sequence number as EventId, all others get -1. */
-export function historyEvent(type: HistoryEvent['EventType'], timestamp: number, extra: Extra = {}): HistoryEvent {
-  return { EventType: type, EventId: -1, IsPlayed: false, Timestamp: new Date(timestamp).toISOString(), ...extra };
+export function historyEvent(
+  type: HistoryEvent['EventType'],
+  timestamp: number,
+  extra: Extra = {},
+): HistoryEvent {
+  return {
+    EventType: type,
+    EventId: -1,
+    IsPlayed: false,
+    Timestamp: new Date(timestamp).toISOString(),
+    ...extra,
+  };
 }
 
 /** JSON text for a value; `undefined` becomes `null` as the extension does. */
@@ -66,7 +76,8 @@ export function failureFields(
 ): Pick<HistoryEvent, 'Reason' | 'Details' | 'FailureDetails'> {
   return {
     Reason: `${what} '${name}' failed: ${details.ErrorMessage}`,
-    Details: details.StackTrace ?? JSON.stringify({ $type: 'System.Exception', Message: details.ErrorMessage }),
+    Details:
+      details.StackTrace ?? JSON.stringify({ $type: 'System.Exception', Message: details.ErrorMessage }),
     FailureDetails: details,
   };
 }

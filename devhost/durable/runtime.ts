@@ -48,7 +48,8 @@ export function pendingWork(rt: InstanceRuntime): PendingWork {
   const answered = new Set(rt.completed);
   for (const m of rt.inbox) {
     const id = completedId(m.event);
-    if (id !== undefined && (m.executionId === undefined || m.executionId === rt.instance.executionId)) answered.add(id);
+    if (id !== undefined && (m.executionId === undefined || m.executionId === rt.instance.executionId))
+      answered.add(id);
   }
   const canceled = new Set(rt.instance.bookkeeping?.canceledTimers ?? []);
   const work: PendingWork = { activities: [], timers: [], children: [], needsStart: false };

@@ -12,7 +12,8 @@ export class WorkQueue<T> {
     private readonly run: (item: T) => Promise<void>,
     private readonly onIdle: () => void = () => {},
   ) {
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`concurrency limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new Error(`concurrency limit must be a positive integer, got ${limit}`);
   }
 
   get size(): number {
