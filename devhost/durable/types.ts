@@ -75,14 +75,7 @@ export interface HistoryEvent {
 }
 
 export type RuntimeStatus =
-  | 'Running'
-  | 'Completed'
-  | 'ContinuedAsNew'
-  | 'Failed'
-  | 'Canceled'
-  | 'Terminated'
-  | 'Pending'
-  | 'Suspended';
+  'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Canceled' | 'Terminated' | 'Pending' | 'Suspended';
 
 export const TERMINAL_STATUSES: ReadonlySet<RuntimeStatus> = new Set([
   'Completed',

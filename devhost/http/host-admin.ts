@@ -20,7 +20,11 @@ function describeClock(clock: Clock): Record<string, unknown> {
   const base = { mode: clock.mode, now: new Date(clock.now()).toISOString() };
   if (!(clock instanceof VirtualClock)) return base;
   const next = clock.nextDue();
-  return { ...base, autoAdvance: clock.autoAdvance, nextDue: next === undefined ? null : new Date(next).toISOString() };
+  return {
+    ...base,
+    autoAdvance: clock.autoAdvance,
+    nextDue: next === undefined ? null : new Date(next).toISOString(),
+  };
 }
 
 function parseCommand(body: Buffer): ClockCommand | string {
@@ -30,23 +34,37 @@ function parseCommand(body: Buffer): ClockCommand | string {
   } catch {
     return 'body is not valid JSON';
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'body must be a JSON object';
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'body must be a JSON object';
   const c = value as Record<string, unknown>;
   const unknownKeys = Object.keys(c).filter((k) => !['advanceMs', 'advanceTo', 'autoAdvance'].includes(k));
   if (unknownKeys.length > 0) return `unknown field(s): ${unknownKeys.join(', ')}`;
-  if (c.advanceMs !== undefined && (typeof c.advanceMs !== 'number' || !(c.advanceMs >= 0))) return 'advanceMs must be a number >= 0';
-  if (c.advanceTo !== undefined && (typeof c.advanceTo !== 'string' || Number.isNaN(Date.parse(c.advanceTo)))) {
+  if (c.advanceMs !== undefined && (typeof c.advanceMs !== 'number' || !(c.advanceMs >= 0)))
+    return 'advanceMs must be a number >= 0';
+  if (
+    c.advanceTo !== undefined &&
+    (typeof c.advanceTo !== 'string' || Number.isNaN(Date.parse(c.advanceTo)))
+  ) {
     return 'advanceTo must be an ISO date';
   }
-  if (c.autoAdvance !== undefined && typeof c.autoAdvance !== 'boolean') return 'autoAdvance must be a boolean';
+  if (c.autoAdvance !== undefined && typeof c.autoAdvance !== 'boolean')
+    return 'autoAdvance must be a boolean';
   return c as ClockCommand;
 }
 
 function applyClock(clock: Clock, request: HostRequest): HostResponse {
   if (request.method === 'GET') return jsonResponse(200, describeClock(clock));
-  if (request.method !== 'POST') return { ...errorResponse(405, 'method-not-allowed', 'Use GET or POST.'), headers: { allow: 'GET, POST' } };
+  if (request.method !== 'POST')
+    return {
+      ...errorResponse(405, 'method-not-allowed', 'Use GET or POST.'),
+      headers: { allow: 'GET, POST' },
+    };
   if (!(clock instanceof VirtualClock)) {
-    return errorResponse(409, 'clock-not-virtual', `The ${clock.mode} clock cannot be moved; start the host with --clock virtual.`);
+    return errorResponse(
+      409,
+      'clock-not-virtual',
+      `The ${clock.mode} clock cannot be moved; start the host with --clock virtual.`,
+    );
   }
   const command = parseCommand(request.body);
   if (typeof command === 'string') return errorResponse(400, 'invalid-clock-command', command);
@@ -72,7 +90,8 @@ export function createHostAdminRoute(options: HostAdminOptions): HostRoute {
     const denied = authorize(keys, { level: 'admin' }, request);
     if (denied) return denied;
     if (path === '/admin/host/clock') return applyClock(options.clock, request);
-    if (request.method !== 'GET') return { ...errorResponse(405, 'method-not-allowed', 'Use GET.'), headers: { allow: 'GET' } };
+    if (request.method !== 'GET')
+      return { ...errorResponse(405, 'method-not-allowed', 'Use GET.'), headers: { allow: 'GET' } };
     return jsonResponse(200, { idle: options.engine.isIdle() });
   };
 }
