@@ -14,6 +14,7 @@ import type { InstanceRuntime } from './runtime.js';
 import {
   EventType,
   TERMINAL_STATUSES,
+  type Bookkeeping,
   type HistoryEvent,
   type InboxMessage,
   type InstanceState,
@@ -51,13 +52,13 @@ export class EngineCore extends EngineBase {
     }
     if (rt.instance.runtimeStatus === 'Suspended' || TERMINAL_STATUSES.has(rt.instance.runtimeStatus))
       return false;
-    const { batch, consumed } = this.pickBatch(rt);
+    const { batch, skipped } = this.pickBatch(rt);
     if (batch.length === 0) {
-      if (consumed.length === 0) return false;
-      await this.commit(rt, rt.instance, [], consumed);
+      if (skipped.length === 0) return false;
+      await this.commit(rt, rt.instance, [], skipped);
       return true;
     }
-    await this.orchestratorEpisode(rt, batch, consumed);
+    await this.orchestratorEpisode(rt, batch, skipped);
     return true;
   }
 
@@ -68,9 +69,10 @@ export class EngineCore extends EngineBase {
   }
 
   /** Takes the longest prefix of the inbox that can share one episode (see docs/architecture.md, batching). */
-  private pickBatch(rt: InstanceRuntime): { batch: HistoryEvent[]; consumed: string[] } {
-    const batch: HistoryEvent[] = [];
-    const consumed: string[] = [];
+  /** Takes the longest prefix of the inbox that can share one episode (see docs/architecture.md, batching). */
+  private pickBatch(rt: InstanceRuntime): { batch: InboxMessage[]; skipped: string[] } {
+    const batch: InboxMessage[] = [];
+    const skipped: string[] = [];
     const book = rt.instance.bookkeeping ?? emptyBookkeeping();
     const hasStart = rt.history.length > 0;
     if (!hasStart) {
@@ -78,7 +80,7 @@ export class EngineCore extends EngineBase {
       const start = rt.inbox.find(
         (m) => m.event.EventType === EventType.ExecutionStarted && m.executionId === rt.instance.executionId,
       );
-      return start ? { batch: [start.event], consumed: [start.id] } : { batch, consumed };
+      return { batch: start ? [start] : [], skipped };
     }
     for (const m of rt.inbox) {
       const e = m.event;
@@ -91,76 +93,82 @@ export class EngineCore extends EngineBase {
       const duplicate =
         (id !== undefined && rt.completed.has(id)) || e.EventType === EventType.ExecutionStarted;
       if (stale || duplicate) {
-        consumed.push(m.id);
+        skipped.push(m.id);
         continue;
       }
-      if (batch.length > 0) {
-        const alone = e.EventType === EventType.EventRaised || e.EventType === EventType.ExecutionStarted;
-        if (batch.length >= this.batchLimit || alone || allocatesInternally(book, e)) break;
-      }
-      batch.push(e);
-      consumed.push(m.id);
+      if (batch.length > 0 && (batch.length >= this.batchLimit || allocatesInternally(book, e))) break;
+      batch.push(m);
     }
-    return { batch, consumed };
+    return { batch, skipped };
   }
 
-  private async orchestratorEpisode(
-    rt: InstanceRuntime,
-    batch: HistoryEvent[],
-    consumed: string[],
-  ): Promise<void> {
-    const now = this.clock.now();
-    const before = rt.instance;
-    const book = structuredClone(before.bookkeeping ?? emptyBookkeeping());
+  /** Replays the orchestrator over history plus `events` without committing anything. */
+  private async attempt(rt: InstanceRuntime, events: HistoryEvent[], now: number): Promise<Attempt> {
+    const book = structuredClone(rt.instance.bookkeeping ?? emptyBookkeeping());
     const started = historyEvent(EventType.OrchestratorStarted, now);
-    const delivered = batch.map((e) => ({ ...e, IsPlayed: false }));
+    const delivered = events.map((e) => ({ ...e, IsPlayed: false }));
     const mark = rt.history.length;
     rt.history.push(started, ...delivered);
     for (const e of delivered) this.forgetFiredTimer(book, e);
     let state: OrchestratorState;
     let failed = false;
     try {
-      state = await this.invokeOrchestrator(rt, before);
+      state = await this.invokeOrchestrator(rt, rt.instance);
     } catch (error) {
-      const parsed = parseOrchestratorFailure(error);
       failed = true;
-      state = parsed ?? { isDone: false, actions: [], error: describe(error) };
+      state = parseOrchestratorFailure(error) ?? { isDone: false, actions: [], error: describe(error) };
+    } finally {
+      rt.history.length = mark;
     }
     const plan: EpisodePlan = { scheduled: [], effects: [], outcome: { kind: 'running' } };
     if (!failed && delivered[0]) internalAllocations(book, delivered[0], now, plan);
-    planActions(
-      book,
-      state,
-      failed,
-      { instanceId: rt.id, now, childInstanceId: (seq) => `${rt.id}:${seq}` },
-      plan,
+    const ctx = { instanceId: rt.id, now, childInstanceId: (seq: number) => `${rt.id}:${seq}` };
+    planActions(book, state, failed, ctx, plan);
+    return { book, started, delivered, plan };
+  }
+
+  private async orchestratorEpisode(
+    rt: InstanceRuntime,
+    batch: InboxMessage[],
+    skipped: string[],
+  ): Promise<void> {
+    const now = this.clock.now();
+    let used = batch;
+    let run = await this.attempt(
+      rt,
+      batch.map((m) => m.event),
+      now,
     );
-    const tail = [...plan.scheduled, historyEvent(EventType.OrchestratorCompleted, now)];
-    const next = this.nextRecord(before, plan, book, now);
-    try {
-      if (plan.outcome.kind === 'continued-as-new') {
-        await this.commit(rt, next, [], consumed, true);
-        rt.history = [];
-        rt.completed.clear();
-        rt.cancelTimers();
-        await this.deliver(rt.id, next.executionId, this.startedEvent(next));
-        return;
-      } else {
-        tail.push(...this.completionEvents(plan, now));
-        await this.commit(rt, next, [started, ...delivered, ...tail], consumed);
-        rt.history.push(...tail);
-      }
-    } catch (error) {
-      rt.history.length = mark;
-      throw error;
+    if (batch.length > 1 && run.plan.outcome.kind !== 'running') {
+      // The execution ended somewhere inside the batch and the SDK ignored what followed it: deliver the
+      // first event alone, so events behind it stay in the inbox (and follow a continue-as-new).
+      used = batch.slice(0, 1);
+      run = await this.attempt(
+        rt,
+        used.map((m) => m.event),
+        now,
+      );
     }
-    for (const e of delivered) {
+    const { book, started, delivered, plan } = run;
+    const consumed = [...skipped, ...used.map((m) => m.id)];
+    const tail = [...plan.scheduled, historyEvent(EventType.OrchestratorCompleted, now)];
+    const next = this.nextRecord(rt.instance, plan, book, now);
+    if (plan.outcome.kind === 'continued-as-new') {
+      await this.commit(rt, next, [], consumed, true);
+      rt.history = [];
+      rt.completed.clear();
+      rt.cancelTimers();
+      await this.deliver(rt.id, next.executionId, this.startedEvent(next));
+      return;
+    }
+    tail.push(...this.completionEvents(plan, now));
+    await this.commit(rt, next, [started, ...delivered, ...tail], consumed);
+    rt.history.push(started, ...delivered, ...tail);
+    for (const e of [started, ...delivered, ...tail]) {
       e.IsPlayed = true;
       const id = completedId(e);
       if (id !== undefined) rt.completed.add(id);
     }
-    for (const e of tail) e.IsPlayed = true;
-    started.IsPlayed = true;
     await this.applyEffects(rt, plan.effects);
     await this.afterOutcome(rt);
   }
@@ -337,6 +345,13 @@ export class EngineCore extends EngineBase {
     rt.history.push(...record.map((e) => ({ ...e, IsPlayed: true })));
     await this.afterOutcome(rt);
   }
+}
+
+interface Attempt {
+  book: Bookkeeping;
+  started: HistoryEvent;
+  delivered: HistoryEvent[];
+  plan: EpisodePlan;
 }
 
 function describe(error: unknown): string {

@@ -110,3 +110,26 @@ describe('episode batching', () => {
     expect(batched.episodes).toBeLessThan(single.episodes);
   });
 });
+
+describe('batched external events', () => {
+  function* counter(ctx: df.OrchestrationContext): Orchestration {
+    let total = (ctx.df.getInput() as number) ?? 0;
+    for (let i = 0; i < 5; i++) total += (yield ctx.df.waitForExternalEvent('inc')) as number;
+    if (total >= 40) return total;
+    ctx.df.continueAsNew(total);
+    return undefined;
+  }
+
+  it.each([true, false])('loses no event across continue-as-new (batching %s)', async (batching) => {
+    const h = await harness((i) => i.orchestrator('counter', counter), { batching, autoAdvance: false });
+    try {
+      const { instanceId } = await h.engine.start({ name: 'counter', input: '0' });
+      // Twenty events queued at once: batches span the continue-as-new boundaries.
+      for (let n = 0; n < 20; n++) await h.engine.raiseEvent(instanceId, 'inc', '2');
+      const s = await h.waitFor(instanceId, (x) => x.runtimeStatus === 'Completed');
+      expect(JSON.parse(s.output ?? '0')).toBe(40);
+    } finally {
+      await h.close();
+    }
+  });
+});
