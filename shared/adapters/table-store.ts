@@ -1,0 +1,308 @@
+/**
+ * RunStore on Azure Table Storage (Azurite locally). Layout, one table per record kind:
+ *   <prefix>Deployments       PK service, RK id: State, CreatedAt, CreatedTime (DateTime) + JSON;
+ *                             plus index rows PK `~ids`, RK id -> Service, for `findDeployment`
+ *   <prefix>DeploymentEvents  PK deployment id, RK seq (10 digits) + JSON
+ *   <prefix>Queue             PK service, RK digest: DeploymentId, EnqueuedAt, State (columns only)
+ *   <prefix>Releases          PK `<service>|<environment>`, RK `<inverted epoch ms, 16 digits>|<id>` + JSON
+ *   <prefix>Approvals         PK deployment id, RK `<at ISO>|<URI-encoded approver>` + JSON
+ * Records are stored whole as JSON (see table-rows.ts); scalar columns exist for filters and browsing.
+ *
+ * `findDeployment` uses an index row rather than a cross-partition `RowKey eq id` query, because that
+ * query is a full table scan on Azure, paid on every `GET /deployments/{id}` (including unknown ids).
+ * The index row is written before the deployment row, so a crash in between leaves at worst an index
+ * row to a missing deployment (read as "not found"; the retried activity completes it), never a
+ * deployment that cannot be found by id.
+ *
+ * SDK access and safe errors: table-client.ts; keys: table-keys.ts; row encoding: table-rows.ts.
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import type { TableServiceClientOptions } from '@azure/data-tables';
+import { setTimeout as delay } from 'node:timers/promises';
+import type {
+  ApprovalRecord,
+  DeploymentRecord,
+  QueueItem,
+  ReleaseRecord,
+  TimelineEntry,
+} from '../domain/deployment.js';
+import {
+  ConcurrencyError,
+  RunStoreError,
+  type DeploymentQuery,
+  type Page,
+  type RunStore,
+} from '../ports/run-store.js';
+import {
+  decodeJson,
+  deploymentEntity,
+  encodeJson,
+  fitEntry,
+  readDeployment,
+  readQueueItem,
+} from './table-rows.js';
+import {
+  DEFAULT_RELEASE_LIMIT,
+  ID_INDEX_PARTITION,
+  MAX_RELEASE_LIMIT,
+  approvalRowKey,
+  byEnqueuedAt,
+  assertQueueState,
+  assertServiceKey,
+  assertValidKey,
+  checkDeployment,
+  checkEvent,
+  checkQueueItem,
+  clampLimit,
+  deploymentFilter,
+  encodeToken,
+  invalidArgument,
+  releasePartition,
+  releaseRowKey,
+  type ResumePoint,
+} from './table-keys.js';
+import { Tables, deploymentODataFilter, readPage } from './table-client.js';
+
+export { TableStorageError } from './table-client.js';
+
+export interface TableRunStoreOptions {
+  /** Azurite or local use; carries the account key, so it never appears in errors. */
+  connectionString?: string;
+  /** `https://<account>.table.core.windows.net`, used with `credential` (managed identity in Azure). */
+  endpoint?: string;
+  credential?: TokenCredential;
+  /** Table names are `<prefix>Deployments` etc.: letters and digits, starting with a letter. */
+  tablePrefix: string;
+  /** ETag-guarded update attempts before `ConcurrencyError` (default 10). */
+  maxUpdateAttempts?: number;
+  /** Passed to every TableClient (retry options; request-counting policies in tests). */
+  clientOptions?: TableServiceClientOptions;
+}
+
+/** Round trips one listing call may make to fill a page when the service returns short pages. */
+const MAX_LIST_ROUNDS = 10;
+
+export class TableRunStore implements RunStore {
+  private readonly tables: Tables;
+  private readonly maxUpdateAttempts: number;
+
+  constructor(options: TableRunStoreOptions) {
+    this.tables = new Tables(options.tablePrefix, options);
+    this.maxUpdateAttempts = clampLimit(options.maxUpdateAttempts, 10, 100, 'maxUpdateAttempts');
+  }
+
+  /** Builds the store and creates its tables if missing (safe to run on every start). */
+  static async create(options: TableRunStoreOptions): Promise<TableRunStore> {
+    const store = new TableRunStore(options);
+    await store.tables.createAll();
+    return store;
+  }
+
+  async createDeployment(record: DeploymentRecord): Promise<{ record: DeploymentRecord; created: boolean }> {
+    checkDeployment(record);
+    const entity = deploymentEntity(record);
+    await this.claimId(record.id, record.service);
+    const created = await this.tables.attempt(
+      'deployments',
+      'create deployment',
+      (c) => c.createEntity(entity),
+      409,
+    );
+    if (created.ok) return { record: stored(record), created: true };
+    const existing = await this.getDeployment(record.service, record.id);
+    // Nothing deletes deployments, so this is the service misbehaving, not a race to handle.
+    if (existing === undefined) throw new RunStoreError('storage-error', `Deployment ${record.id} vanished.`);
+    return { record: existing, created: false };
+  }
+
+  async getDeployment(service: string, id: string): Promise<DeploymentRecord | undefined> {
+    assertServiceKey(service);
+    assertValidKey(id, 'deployment id');
+    const row = await this.tables.read('deployments', 'read deployment', service, id);
+    return row && readDeployment(row);
+  }
+
+  async findDeployment(id: string): Promise<DeploymentRecord | undefined> {
+    assertValidKey(id, 'deployment id');
+    const index = await this.tables.read('deployments', 'read deployment index', ID_INDEX_PARTITION, id);
+    if (index === undefined) return undefined;
+    if (typeof index.Service !== 'string')
+      throw new RunStoreError('corrupt-record', 'Stored index row has no service.');
+    return this.getDeployment(index.Service, id);
+  }
+
+  async updateDeployment(
+    service: string,
+    id: string,
+    change: (current: DeploymentRecord) => DeploymentRecord,
+  ): Promise<DeploymentRecord> {
+    assertServiceKey(service);
+    assertValidKey(id, 'deployment id');
+    for (let attempt = 1; ; attempt++) {
+      const row = await this.tables.read('deployments', 'read deployment', service, id);
+      if (row === undefined) throw notFound(`Deployment ${id} of ${service}`);
+      const next = change(readDeployment(row));
+      if (next.id !== id || next.service !== service) {
+        throw invalidArgument('A deployment update must not change its id or service.');
+      }
+      checkDeployment(next);
+      const written = await this.tables.attempt(
+        'deployments',
+        'update deployment',
+        (c) => c.updateEntity(deploymentEntity(next), 'Replace', { etag: row.etag }),
+        412,
+        404,
+      );
+      if (written.ok) return stored(next);
+      if (written.status === 404) throw notFound(`Deployment ${id} of ${service}`);
+      if (attempt >= this.maxUpdateAttempts) {
+        throw new ConcurrencyError(`Deployment ${id} changed under ${attempt} guarded update attempts.`);
+      }
+      // Jittered exponential backoff: writers that lost together must not retry in lockstep.
+      await delay(Math.random() * Math.min(1_000, 10 * 2 ** attempt));
+    }
+  }
+
+  /**
+   * Order: service, then id (PartitionKey, RowKey): the only order Table Storage pages through
+   * stably. It is not chronological; callers wanting newest first narrow with `since` and sort.
+   */
+  async listDeployments(query: DeploymentQuery): Promise<Page<DeploymentRecord>> {
+    const { service, state, sinceMs, pageSize, scope, resume } = deploymentFilter(query);
+    const filter = deploymentODataFilter({ service, state, sinceMs });
+    const items: DeploymentRecord[] = [];
+    let next: ResumePoint | undefined = resume;
+    for (let round = 0; round < MAX_LIST_ROUNDS && items.length < pageSize; round++) {
+      const top = pageSize - items.length;
+      const page = await this.tables.call('deployments', 'list deployments', (c) =>
+        readPage(c, filter, top, next),
+      );
+      items.push(...page.rows.map(readDeployment));
+      next = page.next;
+      if (next === undefined) break;
+    }
+    return next === undefined ? { items } : { items, continuationToken: encodeToken(scope, next) };
+  }
+
+  async appendEvent(entry: TimelineEntry): Promise<void> {
+    const rowKey = checkEvent(entry);
+    const fitted = fitEntry(entry);
+    const entity = {
+      partitionKey: entry.deploymentId,
+      rowKey,
+      Kind: entry.kind,
+      At: entry.at,
+      ...(entry.verdict === undefined ? {} : { Verdict: entry.verdict }),
+      ...encodeJson(fitted),
+    };
+    // Upsert: a retried activity rewrites the same seq instead of failing or appending a duplicate.
+    await this.tables.call('events', 'append event', (c) => c.upsertEntity(entity, 'Replace'));
+  }
+
+  async listEvents(deploymentId: string): Promise<TimelineEntry[]> {
+    assertValidKey(deploymentId, 'deployment id');
+    const rows = await this.tables.listPartition('events', 'list events', deploymentId);
+    return rows.map((row) => decodeJson(row, 'timeline entry') as TimelineEntry);
+  }
+
+  async enqueue(item: QueueItem): Promise<boolean> {
+    checkQueueItem(item);
+    const entity = {
+      partitionKey: item.service,
+      rowKey: item.digest,
+      DeploymentId: item.deploymentId,
+      EnqueuedAt: item.enqueuedAt,
+      State: item.state,
+    };
+    return (await this.tables.attempt('queue', 'enqueue', (c) => c.createEntity(entity), 409)).ok;
+  }
+
+  /** Oldest first (by `enqueuedAt`, then digest). */
+  async listQueue(service: string): Promise<QueueItem[]> {
+    assertServiceKey(service);
+    const rows = await this.tables.listPartition('queue', 'list queue', service);
+    return rows.map(readQueueItem).sort(byEnqueuedAt);
+  }
+
+  async setQueueState(service: string, digest: string, state: QueueItem['state']): Promise<void> {
+    assertServiceKey(service);
+    assertValidKey(digest, 'digest');
+    assertQueueState(state);
+    // Merge without creating: an upsert would leave a queue row without a deployment id.
+    const entity = { partitionKey: service, rowKey: digest, State: state };
+    const done = await this.tables.attempt(
+      'queue',
+      'set queue state',
+      (c) => c.updateEntity(entity, 'Merge'),
+      404,
+    );
+    if (!done.ok) throw notFound(`Queue item ${digest} of ${service}`);
+  }
+
+  async recordRelease(release: ReleaseRecord): Promise<void> {
+    const entity = {
+      partitionKey: releasePartition(release.service, release.environment),
+      rowKey: releaseRowKey(release),
+      DeploymentId: release.deploymentId,
+      ReleasedAt: release.releasedAt,
+      ...encodeJson(release),
+    };
+    await this.tables.call('releases', 'record release', (c) => c.upsertEntity(entity, 'Replace'));
+  }
+
+  async listReleases(
+    service: string,
+    environment: ReleaseRecord['environment'],
+    limit?: number,
+  ): Promise<ReleaseRecord[]> {
+    const partition = releasePartition(service, environment);
+    const max = clampLimit(limit, DEFAULT_RELEASE_LIMIT, MAX_RELEASE_LIMIT, 'limit');
+    const rows = await this.tables.listPartition('releases', 'list releases', partition, max);
+    return rows.map((row) => decodeJson(row, 'release') as ReleaseRecord);
+  }
+
+  async recordApproval(approval: ApprovalRecord): Promise<void> {
+    assertValidKey(approval.deploymentId, 'deployment id');
+    const entity = {
+      partitionKey: approval.deploymentId,
+      rowKey: approvalRowKey(approval),
+      Approver: approval.approver,
+      Decision: approval.decision,
+      Accepted: approval.accepted,
+      ...encodeJson(approval),
+    };
+    await this.tables.call('approvals', 'record approval', (c) => c.upsertEntity(entity, 'Replace'));
+  }
+
+  /** Oldest first. */
+  async listApprovals(deploymentId: string): Promise<ApprovalRecord[]> {
+    assertValidKey(deploymentId, 'deployment id');
+    const rows = await this.tables.listPartition('approvals', 'list approvals', deploymentId);
+    return rows.map((row) => decodeJson(row, 'approval') as ApprovalRecord);
+  }
+
+  /** Ids are unique across services; the index row claims one for a service before its record exists. */
+  private async claimId(id: string, service: string): Promise<void> {
+    const entity = { partitionKey: ID_INDEX_PARTITION, rowKey: id, Service: service };
+    const claimed = await this.tables.attempt(
+      'deployments',
+      'index deployment',
+      (c) => c.createEntity(entity),
+      409,
+    );
+    if (claimed.ok) return;
+    const owner = await this.tables.read('deployments', 'read deployment index', ID_INDEX_PARTITION, id);
+    if (owner !== undefined && owner.Service !== service) {
+      throw new RunStoreError('id-conflict', `Deployment id ${id} already belongs to another service.`);
+    }
+  }
+}
+
+/** What a reader gets back: JSON drops `undefined` fields. */
+function stored<T>(record: T): T {
+  return JSON.parse(JSON.stringify(record)) as T;
+}
+
+function notFound(what: string): RunStoreError {
+  return new RunStoreError('not-found', `${what} does not exist.`);
+}

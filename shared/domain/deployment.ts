@@ -1,0 +1,92 @@
+import type { ImageRef } from '../contracts/plan.js';
+
+/** The stages a deployment moves through (see transitions in state-machine.ts). */
+export type DeploymentState =
+  | 'Queued'
+  | 'Gating'
+  | 'Staging'
+  | 'Testing'
+  | 'AwaitingApproval'
+  | 'Canary'
+  | 'Promoting'
+  | 'Verifying'
+  | 'Succeeded'
+  | 'Failed'
+  | 'RolledBack'
+  | 'Cancelled'
+  | 'Superseded';
+
+export const TERMINAL_STATES: ReadonlySet<DeploymentState> = new Set([
+  'Succeeded',
+  'Failed',
+  'RolledBack',
+  'Cancelled',
+  'Superseded',
+]);
+
+export type TriggerSource = 'event-grid' | 'acr-webhook' | 'github' | 'manual';
+
+/** One deployment: one image digest of one service. */
+export interface DeploymentRecord {
+  /** `<service>-<digest hex prefix 12>`; stable for a (service, digest) pair. */
+  id: string;
+  service: string;
+  image: ImageRef;
+  state: DeploymentState;
+  /** Why the deployment ended (terminal states), or what it is doing. */
+  reason?: string;
+  source: TriggerSource;
+  /** Who or what pushed the image, when known (never allowed to approve it). */
+  pushedBy?: string;
+  commitSha?: string;
+  commitAuthor?: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Last traffic weight sent to the canary (0-100). */
+  weight: number;
+}
+
+export type TimelineKind = 'transition' | 'gate' | 'check' | 'decision' | 'action' | 'note';
+
+/** One entry of a deployment's ordered timeline. `seq` orders entries within a deployment. */
+export interface TimelineEntry {
+  deploymentId: string;
+  seq: number;
+  at: string;
+  kind: TimelineKind;
+  /** Short machine-friendly summary, e.g. `Gating->Staging`, `gate:vulnerability`, `check:success-rate`. */
+  title: string;
+  verdict?: 'pass' | 'fail' | 'warn' | 'inconclusive';
+  actor?: string;
+  comment?: string;
+  /** Evidence (query, values, bounds, counts); JSON-serialisable. */
+  evidence?: Record<string, unknown>;
+}
+
+export interface QueueItem {
+  service: string;
+  digest: string;
+  deploymentId: string;
+  enqueuedAt: string;
+  state: 'queued' | 'running' | 'done' | 'superseded' | 'removed';
+}
+
+export interface ReleaseRecord {
+  service: string;
+  environment: 'staging' | 'production';
+  deploymentId: string;
+  image: ImageRef;
+  releasedAt: string;
+}
+
+export interface ApprovalRecord {
+  deploymentId: string;
+  approver: string;
+  decision: 'approve' | 'reject';
+  comment?: string;
+  at: string;
+  accepted: boolean;
+  /** Why it was refused, when `accepted` is false. */
+  refusal?: string;
+  groups: string[];
+}

@@ -1,0 +1,206 @@
+/**
+ * In-memory RunStore for orchestration and activity tests. It shares the adapter's rules (key
+ * validation, row-key order, page limits, continuation tokens, evidence truncation) by importing them,
+ * and run-store-contract.ts runs against both, so the fake cannot drift from TableRunStore.
+ */
+import type {
+  ApprovalRecord,
+  DeploymentRecord,
+  QueueItem,
+  ReleaseRecord,
+  TimelineEntry,
+} from '../../shared/domain/deployment.js';
+import {
+  RunStoreError,
+  type DeploymentQuery,
+  type Page,
+  type RunStore,
+} from '../../shared/ports/run-store.js';
+import { encodeJson, fitEntry } from '../../shared/adapters/table-rows.js';
+import {
+  DEFAULT_RELEASE_LIMIT,
+  MAX_RELEASE_LIMIT,
+  approvalRowKey,
+  assertQueueState,
+  assertServiceKey,
+  assertValidKey,
+  byEnqueuedAt,
+  checkDeployment,
+  checkEvent,
+  checkQueueItem,
+  clampLimit,
+  deploymentFilter,
+  encodeToken,
+  invalidArgument,
+  releasePartition,
+  releaseRowKey,
+} from '../../shared/adapters/table-keys.js';
+
+/** What a reader gets back from storage: a JSON copy (undefined fields dropped, no shared objects). */
+function copy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** Same size rule as the adapter: a record whose JSON cannot fit one entity is refused. */
+function storable<T>(value: T): T {
+  encodeJson(value);
+  return copy(value);
+}
+
+/** Rows of a partition, kept in RowKey (ordinal) order like Table Storage returns them. */
+function inKeyOrder<T>(rows: Map<string, T> | undefined): T[] {
+  if (rows === undefined) return [];
+  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => copy(row));
+}
+
+function partition<T>(map: Map<string, Map<string, T>>, key: string): Map<string, T> {
+  let rows = map.get(key);
+  if (rows === undefined) map.set(key, (rows = new Map()));
+  return rows;
+}
+
+export class MemoryRunStore implements RunStore {
+  /** service -> id -> record */
+  readonly deployments = new Map<string, Map<string, DeploymentRecord>>();
+  /** id -> service (ids are unique across services, as in the adapter's index rows) */
+  private readonly owners = new Map<string, string>();
+  readonly events = new Map<string, Map<string, TimelineEntry>>();
+  readonly queue = new Map<string, Map<string, QueueItem>>();
+  readonly releases = new Map<string, Map<string, ReleaseRecord>>();
+  readonly approvals = new Map<string, Map<string, ApprovalRecord>>();
+
+  async createDeployment(record: DeploymentRecord): Promise<{ record: DeploymentRecord; created: boolean }> {
+    checkDeployment(record);
+    const value = storable(record);
+    const owner = this.owners.get(record.id);
+    if (owner !== undefined && owner !== record.service) {
+      throw new RunStoreError(
+        'id-conflict',
+        `Deployment id ${record.id} already belongs to another service.`,
+      );
+    }
+    this.owners.set(record.id, record.service);
+    const rows = partition(this.deployments, record.service);
+    const existing = rows.get(record.id);
+    if (existing !== undefined) return { record: copy(existing), created: false };
+    rows.set(record.id, value);
+    return { record: copy(value), created: true };
+  }
+
+  async getDeployment(service: string, id: string): Promise<DeploymentRecord | undefined> {
+    assertServiceKey(service);
+    assertValidKey(id, 'deployment id');
+    const found = this.deployments.get(service)?.get(id);
+    return found && copy(found);
+  }
+
+  async findDeployment(id: string): Promise<DeploymentRecord | undefined> {
+    assertValidKey(id, 'deployment id');
+    const service = this.owners.get(id);
+    return service === undefined ? undefined : this.getDeployment(service, id);
+  }
+
+  async updateDeployment(
+    service: string,
+    id: string,
+    change: (current: DeploymentRecord) => DeploymentRecord,
+  ): Promise<DeploymentRecord> {
+    // No await between read and write: that is what makes the memory store's update atomic.
+    assertServiceKey(service);
+    assertValidKey(id, 'deployment id');
+    const found = this.deployments.get(service)?.get(id);
+    const current = found && copy(found);
+    if (current === undefined)
+      throw new RunStoreError('not-found', `Deployment ${id} of ${service} does not exist.`);
+    const next = change(current);
+    if (next.id !== id || next.service !== service) {
+      throw invalidArgument('A deployment update must not change its id or service.');
+    }
+    checkDeployment(next);
+    const value = storable(next);
+    partition(this.deployments, service).set(id, value);
+    return copy(value);
+  }
+
+  /** Service, then id: the adapter's (PartitionKey, RowKey) order. */
+  async listDeployments(query: DeploymentQuery): Promise<Page<DeploymentRecord>> {
+    const { service, state, sinceMs, pageSize, scope, resume } = deploymentFilter(query);
+    const all = [...this.deployments.keys()]
+      .filter((s) => service === undefined || s === service)
+      .sort()
+      .flatMap((s) => inKeyOrder(this.deployments.get(s)))
+      .filter((d) => state === undefined || d.state === state)
+      .filter((d) => sinceMs === undefined || Date.parse(d.createdAt) >= sinceMs);
+    const start =
+      resume === undefined
+        ? 0
+        : all.findIndex(
+            (d) =>
+              d.service > resume.partition || (d.service === resume.partition && d.id >= (resume.row ?? '')),
+          );
+    const from = start < 0 ? all.length : start;
+    const items = all.slice(from, from + pageSize);
+    const next = all[from + pageSize];
+    return next === undefined
+      ? { items }
+      : { items, continuationToken: encodeToken(scope, { partition: next.service, row: next.id }) };
+  }
+
+  async appendEvent(entry: TimelineEntry): Promise<void> {
+    const rowKey = checkEvent(entry);
+    partition(this.events, entry.deploymentId).set(rowKey, storable(fitEntry(entry)));
+  }
+
+  async listEvents(deploymentId: string): Promise<TimelineEntry[]> {
+    assertValidKey(deploymentId, 'deployment id');
+    return inKeyOrder(this.events.get(deploymentId));
+  }
+
+  async enqueue(item: QueueItem): Promise<boolean> {
+    checkQueueItem(item);
+    const rows = partition(this.queue, item.service);
+    if (rows.has(item.digest)) return false;
+    rows.set(item.digest, copy(item));
+    return true;
+  }
+
+  async listQueue(service: string): Promise<QueueItem[]> {
+    assertServiceKey(service);
+    return inKeyOrder(this.queue.get(service)).sort(byEnqueuedAt);
+  }
+
+  async setQueueState(service: string, digest: string, state: QueueItem['state']): Promise<void> {
+    assertServiceKey(service);
+    assertValidKey(digest, 'digest');
+    assertQueueState(state);
+    const item = this.queue.get(service)?.get(digest);
+    if (item === undefined)
+      throw new RunStoreError('not-found', `Queue item ${digest} of ${service} does not exist.`);
+    item.state = state;
+  }
+
+  async recordRelease(release: ReleaseRecord): Promise<void> {
+    const key = releasePartition(release.service, release.environment);
+    partition(this.releases, key).set(releaseRowKey(release), storable(release));
+  }
+
+  async listReleases(
+    service: string,
+    environment: ReleaseRecord['environment'],
+    limit?: number,
+  ): Promise<ReleaseRecord[]> {
+    const key = releasePartition(service, environment);
+    const max = clampLimit(limit, DEFAULT_RELEASE_LIMIT, MAX_RELEASE_LIMIT, 'limit');
+    return inKeyOrder(this.releases.get(key)).slice(0, max);
+  }
+
+  async recordApproval(approval: ApprovalRecord): Promise<void> {
+    assertValidKey(approval.deploymentId, 'deployment id');
+    partition(this.approvals, approval.deploymentId).set(approvalRowKey(approval), storable(approval));
+  }
+
+  async listApprovals(deploymentId: string): Promise<ApprovalRecord[]> {
+    assertValidKey(deploymentId, 'deployment id');
+    return inKeyOrder(this.approvals.get(deploymentId));
+  }
+}
