@@ -6,11 +6,22 @@ import tseslint from 'typescript-eslint';
 const orchestratorRules = {
   'no-restricted-globals': [
     'error',
-    { name: 'Date', message: 'Use context.df.currentUtcDateTime in orchestrators.' },
     { name: 'process', message: 'Orchestrators must not read the environment.' },
     { name: 'setTimeout', message: 'Use context.df.createTimer in orchestrators.' },
     { name: 'setInterval', message: 'Use context.df.createTimer in orchestrators.' },
     { name: 'fetch', message: 'Do I/O in activities, not in orchestrators.' },
+  ],
+  // new Date(ms) is deterministic; only reading the wall clock is not.
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+      message: 'Use context.df.currentUtcDateTime in orchestrators.',
+    },
+    {
+      selector: "CallExpression[callee.name='Date']",
+      message: 'Use context.df.currentUtcDateTime in orchestrators.',
+    },
   ],
   'no-restricted-properties': [
     'error',

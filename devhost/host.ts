@@ -61,6 +61,8 @@ async function openStore(
         : (options.azuriteLocation ?? path.join(options.appDir, '.azurite'));
     azurite = await startAzurite({ location });
     connectionString = azurite.connectionString;
+    // The app reaches the same Azurite through its own setting, wherever it listens.
+    env.AzureWebJobsStorage = connectionString;
   }
   return { store: new TableStore({ connectionString, taskHub: hubName }), azurite };
 }
@@ -119,6 +121,8 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
     // The SDK rewrites client URLs to localhost:7071 unless this is set (contract pitfall 11).
     env.WEBSITE_HOSTNAME = `localhost:${functionHost.port}`;
     if (env !== process.env) process.env.WEBSITE_HOSTNAME = env.WEBSITE_HOSTNAME;
+    // Apps that look for it (Gantry does) read time from the host's clock, virtual or not.
+    (globalThis as Record<symbol, unknown>)[Symbol.for('azure-functions-devhost.clock')] = { now: () => clock.now() };
     await engine.open();
     const store = opened.store;
     const azurite = opened.azurite;
