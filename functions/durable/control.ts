@@ -1,0 +1,44 @@
+import type { DurableClient } from 'durable-functions';
+import { Events, laneInstanceId } from '../../shared/contracts/events.js';
+import type { OrchestrationControl } from '../../shared/ports/orchestration-control.js';
+
+const LIVE = new Set(['Running', 'Pending', 'Suspended', 'ContinuedAsNew']);
+
+const isNotFound = (error: unknown): boolean =>
+  error instanceof Error && /404|No instance/i.test(error.message);
+
+/** OrchestrationControl over the Durable client binding of the current invocation. */
+export function controlFor(client: DurableClient): OrchestrationControl {
+  const status = async (instanceId: string) => {
+    try {
+      const s = await client.getStatus(instanceId);
+      return { runtimeStatus: String(s.runtimeStatus), customStatus: s.customStatus };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  };
+  return {
+    status,
+    async ensureLane(service, digest) {
+      const id = laneInstanceId(service);
+      const current = await status(id);
+      if (!current || !LIVE.has(current.runtimeStatus)) {
+        try {
+          await client.startNew('lane', { instanceId: id, input: { service } });
+          return;
+        } catch {
+          // Another trigger started it first: fall through and wake it instead.
+        }
+      }
+      await client.raiseEvent(id, Events.wake.name, { digest });
+    },
+    async raise(instanceId, event, payload) {
+      const current = await status(instanceId);
+      if (!current) return 'not-found';
+      if (!LIVE.has(current.runtimeStatus)) return 'gone';
+      await client.raiseEvent(instanceId, event, payload);
+      return 'accepted';
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import * as df from 'durable-functions';
+import { lane } from '../../orchestrations/lane.js';
+import { approvalPhase } from '../../orchestrations/phases/approval.js';
+import { canaryPhase } from '../../orchestrations/phases/canary.js';
+import { gatesPhase } from '../../orchestrations/phases/gates.js';
+import { promotionPhase } from '../../orchestrations/phases/promotion.js';
+import { stagingPhase } from '../../orchestrations/phases/staging.js';
+import { testsPhase } from '../../orchestrations/phases/tests.js';
+import { verificationPhase } from '../../orchestrations/phases/verification.js';
+import { phaseFunction, pipeline } from '../../orchestrations/pipeline.js';
+
+df.app.orchestration('lane', lane);
+df.app.orchestration('pipeline', pipeline);
+df.app.orchestration(phaseFunction('gates'), gatesPhase);
+df.app.orchestration(phaseFunction('staging'), stagingPhase);
+df.app.orchestration(phaseFunction('tests'), testsPhase);
+df.app.orchestration(phaseFunction('approval'), approvalPhase);
+df.app.orchestration(phaseFunction('canary'), canaryPhase);
+df.app.orchestration(phaseFunction('promotion'), promotionPhase);
+df.app.orchestration(phaseFunction('verification'), verificationPhase);

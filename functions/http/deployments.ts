@@ -1,0 +1,106 @@
+import type { HttpRequest, InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { decide } from '../../shared/app/approvals.js';
+import { interrupt, submitImage } from '../../shared/app/deployments.js';
+import { AppError } from '../../shared/app/errors.js';
+import { principalFrom } from '../../shared/app/principal.js';
+import { describeDeployment } from '../../shared/app/status.js';
+import { getPorts } from '../../shared/composition.js';
+import { readSettings } from '../../shared/config.js';
+import { controlFor } from '../durable/control.js';
+import { handle, readJson, stringFields } from './respond.js';
+
+const ID = /^[a-z0-9][a-z0-9-]{0,62}-[a-f0-9]{12}$/;
+
+function deploymentId(request: HttpRequest): string {
+  const id = request.params.id ?? '';
+  if (!ID.test(id))
+    throw new AppError(400, 'invalid-deployment-id', 'Not a deployment id (<service>-<12 hex>).');
+  return id;
+}
+
+const ACTIONS = ['approve', 'reject', 'cancel', 'abort', 'skip-analysis'] as const;
+type Action = (typeof ACTIONS)[number];
+
+df.app.client.http('createDeployment', {
+  route: 'deployments',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: (request: HttpRequest, client: df.DurableClient, context: InvocationContext) =>
+    handle(context, async () => {
+      const principal = principalFrom(request.headers, readSettings().GANTRY_DEV_PRINCIPAL);
+      const body = stringFields(await readJson(request), {
+        service: { required: true, max: 63 },
+        image: { required: true, max: 512 },
+      });
+      const ports = await getPorts();
+      const { deployment, created } = await submitImage(ports, controlFor(client), {
+        service: body.service,
+        image: body.image as string,
+        source: 'manual',
+        pushedBy: principal.name,
+        at: new Date(ports.clock.now()).toISOString(),
+      });
+      return {
+        status: created ? 201 : 200,
+        headers: { location: `/api/deployments/${deployment.id}` },
+        jsonBody: { deployment },
+      };
+    }),
+});
+
+df.app.client.http('getDeployment', {
+  route: 'deployments/{id}',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: (request: HttpRequest, client: df.DurableClient, context: InvocationContext) =>
+    handle(context, async () => ({
+      jsonBody: await describeDeployment(await getPorts(), controlFor(client), deploymentId(request)),
+    })),
+});
+
+df.app.client.http('deploymentAction', {
+  route: 'deployments/{id}/{action}',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: (request: HttpRequest, client: df.DurableClient, context: InvocationContext) =>
+    handle(context, async () => {
+      const id = deploymentId(request);
+      const action = request.params.action as Action;
+      if (!ACTIONS.includes(action))
+        throw new AppError(
+          404,
+          'unknown-action',
+          `No action '${String(action).slice(0, 40)}' on deployments.`,
+        );
+      const principal = principalFrom(request.headers, readSettings().GANTRY_DEV_PRINCIPAL);
+      const body = stringFields(await readJson(request, { optional: true }), {
+        comment: { required: false, max: 2000 },
+      });
+      const ports = await getPorts();
+      const control = controlFor(client);
+      if (action === 'approve' || action === 'reject') {
+        const result = await decide(ports, control, {
+          id,
+          principal,
+          decision: action,
+          comment: body.comment,
+          at: new Date(ports.clock.now()).toISOString(),
+        });
+        return { status: 202, jsonBody: result };
+      }
+      if ((action === 'skip-analysis' || action === 'abort') && !body.comment?.trim()) {
+        throw new AppError(400, 'comment-required', `${action} needs a comment giving the reason.`);
+      }
+      const kind = action === 'skip-analysis' ? 'skipAnalysis' : action;
+      const deployment = await interrupt(
+        ports,
+        control,
+        id,
+        kind,
+        principal.name,
+        body.comment ?? 'no reason given',
+      );
+      return { status: 202, jsonBody: { deployment } };
+    }),
+});

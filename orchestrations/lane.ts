@@ -1,0 +1,40 @@
+import type { OrchestrationContext } from 'durable-functions';
+import { Activities } from '../shared/contracts/activities.js';
+import { Events, pipelineInstanceId } from '../shared/contracts/events.js';
+import { after, call, nowIso, type Flow } from './lib/flow.js';
+import type { PipelineResult } from './pipeline.js';
+
+/** How often an idle lane re-reads its queue, so a lost wake-up costs only latency. */
+export const LANE_RECHECK_MS = 5 * 60_000;
+
+export interface LaneInput {
+  service: string;
+}
+
+/**
+ * The singleton per service (`lane:<service>`): takes the newest queued digest (older ones become
+ * Superseded), runs its pipeline as a sub-orchestration, and continues as new to keep history short.
+ */
+export function* lane(ctx: OrchestrationContext): Flow<PipelineResult | undefined> {
+  const { service } = ctx.df.getInput() as LaneInput;
+  const next = yield* call(ctx, Activities.takeNext, { service, at: nowIso(ctx) });
+  if (!next.run) {
+    ctx.df.setCustomStatus({ lane: service, waitingFor: 'queued images', since: nowIso(ctx) });
+    const wake = ctx.df.waitForExternalEvent(Events.wake.name);
+    const timer = ctx.df.createTimer(after(ctx, LANE_RECHECK_MS));
+    const winner = yield ctx.df.Task.any([wake, timer]);
+    if (winner === wake) timer.cancel();
+    ctx.df.continueAsNew({ service });
+    return undefined;
+  }
+  const { deployment } = next.run;
+  ctx.df.setCustomStatus({ lane: service, running: deployment.id, since: nowIso(ctx) });
+  const result = (yield ctx.df.callSubOrchestrator(
+    'pipeline',
+    next.run,
+    pipelineInstanceId(deployment.id),
+  )) as PipelineResult;
+  yield* call(ctx, Activities.finishRun, { service, digest: deployment.image.digest, state: 'done' });
+  ctx.df.continueAsNew({ service });
+  return result;
+}

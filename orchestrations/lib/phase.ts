@@ -1,0 +1,53 @@
+import type { OrchestrationContext } from 'durable-functions';
+import type { RunInput } from '../../shared/contracts/activities.js';
+import type { Phase } from '../../shared/contracts/events.js';
+import { Interrupts, type Interrupt } from './flow.js';
+import { Recorder } from './recorder.js';
+
+/** What every phase reports back to the pipeline. Expected outcomes are data, never throws. */
+export type PhaseResult =
+  | { outcome: 'passed'; weight?: number; detail?: string }
+  | { outcome: 'failed'; reason: string; weight?: number }
+  | { outcome: 'rolled-back'; reason: string }
+  | { outcome: 'interrupted'; interrupt: Interrupt; weight?: number };
+
+export interface PhaseStatus {
+  stage: Phase;
+  step?: string;
+  weight?: number;
+  failedChecks?: number;
+  waitingFor?: string;
+  since: string;
+}
+
+/** Shared set-up of a phase sub-orchestration: its input, timeline recorder, interrupts and status. */
+export class PhaseScope {
+  readonly run: RunInput;
+  readonly rec: Recorder;
+  readonly interrupts: Interrupts;
+
+  constructor(
+    readonly ctx: OrchestrationContext,
+    readonly phase: Phase,
+    slot: number,
+    options: { skipAnalysis?: boolean } = {},
+  ) {
+    this.run = ctx.df.getInput() as RunInput;
+    this.rec = new Recorder(ctx, this.run.deployment.id, this.run.deployment.service, slot);
+    this.interrupts = new Interrupts(ctx, options);
+  }
+
+  status(update: Omit<PhaseStatus, 'stage' | 'since'>): void {
+    this.ctx.df.setCustomStatus({
+      stage: this.phase,
+      since: this.ctx.df.currentUtcDateTime.toISOString(),
+      ...update,
+    });
+  }
+}
+
+export const interrupted = (interrupt: Interrupt, weight?: number): PhaseResult => ({
+  outcome: 'interrupted',
+  interrupt,
+  weight,
+});

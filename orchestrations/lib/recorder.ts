@@ -1,0 +1,79 @@
+import type { OrchestrationContext } from 'durable-functions';
+import { Activities } from '../../shared/contracts/activities.js';
+import type { DeploymentState, TimelineEntry } from '../../shared/domain/deployment.js';
+import { call, type Flow } from './flow.js';
+
+/**
+ * Writes timeline entries with deterministic sequence numbers: orchestration time in ms × 1000, plus a
+ * slot per orchestration (pipeline 0, phases 1-7, lane 8) × 100, plus a per-orchestration counter. A
+ * replayed or retried activity writes the same seq, so the entry is stored once, and entries sort in time.
+ */
+export class Recorder {
+  private counter = 0;
+
+  constructor(
+    private readonly ctx: OrchestrationContext,
+    private readonly deploymentId: string,
+    private readonly service: string,
+    private readonly slot: number,
+  ) {}
+
+  private seq(): number {
+    const ms = this.ctx.df.currentUtcDateTime.getTime();
+    return ms * 1000 + this.slot * 100 + (this.counter++ % 100);
+  }
+
+  *note(
+    kind: TimelineEntry['kind'],
+    title: string,
+    details: Partial<Pick<TimelineEntry, 'verdict' | 'actor' | 'comment' | 'evidence'>> = {},
+  ): Flow<void> {
+    const entry = {
+      seq: this.seq(),
+      at: this.ctx.df.currentUtcDateTime.toISOString(),
+      kind,
+      title,
+      ...details,
+    };
+    yield* call(this.ctx, Activities.record, {
+      deploymentId: this.deploymentId,
+      service: this.service,
+      entry,
+    });
+  }
+
+  /** Moves the deployment to `to` and records the transition. */
+  *transition(from: DeploymentState | undefined, to: DeploymentState, reason?: string): Flow<void> {
+    const entry = {
+      seq: this.seq(),
+      at: this.ctx.df.currentUtcDateTime.toISOString(),
+      kind: 'transition' as const,
+      title: `${from ?? 'Queued'}->${to}`,
+      comment: reason,
+    };
+    yield* call(this.ctx, Activities.record, {
+      deploymentId: this.deploymentId,
+      service: this.service,
+      entry,
+      transition: { to, reason },
+    });
+  }
+
+  /** Records a traffic weight change and stores it on the deployment record. */
+  *weight(weight: number, comment: string): Flow<void> {
+    const entry = {
+      seq: this.seq(),
+      at: this.ctx.df.currentUtcDateTime.toISOString(),
+      kind: 'action' as const,
+      title: `weight:${weight}`,
+      comment,
+      evidence: { weight },
+    };
+    yield* call(this.ctx, Activities.record, {
+      deploymentId: this.deploymentId,
+      service: this.service,
+      entry,
+      weight,
+    });
+  }
+}

@@ -1,0 +1,70 @@
+import type { OrchestrationContext } from 'durable-functions';
+import { Activities } from '../../shared/contracts/activities.js';
+import type { ImageBinding } from '../../shared/contracts/plan.js';
+import type { SyncState } from '../../shared/ports/gitops.js';
+import { after, call, type Flow, type Interrupt } from '../lib/flow.js';
+import { interrupted, PhaseScope, type PhaseResult } from '../lib/phase.js';
+
+/** How often a sync is polled. */
+export const SYNC_POLL_MS = 10_000;
+
+export type SyncOutcome =
+  { kind: 'healthy'; state: SyncState } | { kind: 'failed'; reason: string } | Interrupt;
+
+/**
+ * Sets the image on an Argo CD application and polls until it is Synced and Healthy, the operation
+ * fails (a failed PreSync migration hook fails the sync), or the deadline passes.
+ */
+export function* syncApp(
+  p: PhaseScope,
+  app: string,
+  binding: ImageBinding,
+  timeoutMs: number,
+): Flow<SyncOutcome> {
+  const { ctx } = p;
+  yield* call(ctx, Activities.deployImage, { app, binding, image: p.run.deployment.image });
+  const deadline = after(ctx, timeoutMs).getTime();
+  for (;;) {
+    const state = yield* call(ctx, Activities.syncStatus, { app });
+    if (state.phase === 'Succeeded' && state.sync === 'Synced' && state.health === 'Healthy')
+      return { kind: 'healthy', state };
+    if (state.phase === 'Failed' || state.phase === 'Error') {
+      return {
+        kind: 'failed',
+        reason: `sync of ${app} ${state.phase.toLowerCase()}: ${state.message ?? 'no message'}`,
+      };
+    }
+    if (state.health === 'Degraded')
+      return { kind: 'failed', reason: `${app} is Degraded: ${state.message ?? ''}`.trim() };
+    if (ctx.df.currentUtcDateTime.getTime() >= deadline) {
+      return {
+        kind: 'failed',
+        reason: `${app} not Synced and Healthy within ${Math.round(timeoutMs / 1000)}s (last: ${state.sync}/${state.health})`,
+      };
+    }
+    const interrupt = yield* p.interrupts.sleep(SYNC_POLL_MS);
+    if (interrupt) return interrupt;
+  }
+}
+
+/** Staging deploy; a failed sync rolls staging back to the previous history entry. */
+export function* stagingPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
+  const p = new PhaseScope(ctx, 'staging', 2);
+  const { staging } = p.run.plan;
+  p.status({ step: staging.argoApp, waitingFor: `sync of ${staging.argoApp}` });
+  const outcome = yield* syncApp(p, staging.argoApp, staging.image, staging.syncTimeout);
+  if (outcome.kind === 'healthy') {
+    yield* p.rec.note('action', `synced:${staging.argoApp}`, {
+      verdict: 'pass',
+      evidence: { ...outcome.state },
+    });
+    return { outcome: 'passed' };
+  }
+  if (outcome.kind !== 'failed') return interrupted(outcome);
+  yield* p.rec.note('action', `sync-failed:${staging.argoApp}`, { verdict: 'fail', comment: outcome.reason });
+  yield* call(ctx, Activities.rollbackApp, { app: staging.argoApp });
+  yield* p.rec.note('action', `rollback:${staging.argoApp}`, {
+    comment: 'staging rolled back to the previous revision',
+  });
+  return { outcome: 'failed', reason: outcome.reason };
+}

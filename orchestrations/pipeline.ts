@@ -1,0 +1,110 @@
+import type { OrchestrationContext } from 'durable-functions';
+import type { RunInput } from '../shared/contracts/activities.js';
+import { phaseInstanceId, PHASES, type Phase } from '../shared/contracts/events.js';
+import type { DeploymentState } from '../shared/domain/deployment.js';
+import { Interrupts, type Flow } from './lib/flow.js';
+import type { PhaseResult } from './lib/phase.js';
+import { Recorder } from './lib/recorder.js';
+
+export const PHASE_STATE: Record<Phase, DeploymentState> = {
+  gates: 'Gating',
+  staging: 'Staging',
+  tests: 'Testing',
+  approval: 'AwaitingApproval',
+  canary: 'Canary',
+  promotion: 'Promoting',
+  verification: 'Verifying',
+};
+
+/** Orchestrator function name of each phase. */
+export const phaseFunction = (phase: Phase): string => `${phase}Phase`;
+
+const TRAFFIC_PHASES: ReadonlySet<Phase> = new Set(['canary', 'promotion', 'verification']);
+
+export interface PipelineResult {
+  state: DeploymentState;
+  reason: string;
+}
+
+/** What a phase's result means for the whole run (undefined: go on to the next phase). */
+function settle(phase: Phase, result: PhaseResult): PipelineResult | undefined {
+  switch (result.outcome) {
+    case 'passed':
+      return undefined;
+    case 'rolled-back':
+      return { state: 'RolledBack', reason: result.reason };
+    case 'failed':
+      return { state: TRAFFIC_PHASES.has(phase) ? 'RolledBack' : 'Failed', reason: result.reason };
+    case 'interrupted': {
+      const { kind, payload } = result.interrupt;
+      const state: DeploymentState =
+        kind === 'abort' && TRAFFIC_PHASES.has(phase) ? 'RolledBack' : 'Cancelled';
+      return { state, reason: `${kind} by ${payload.actor}: ${payload.reason}` };
+    }
+  }
+}
+
+/**
+ * One deployment from gates to verification. Each phase is a sub-orchestration with a derived instance
+ * id (so interrupts and approvals can be routed to it) and returns its outcome as data; the pipeline only
+ * sequences phases, records transitions and closes the run with a reason.
+ */
+export function* pipeline(ctx: OrchestrationContext): Flow<PipelineResult> {
+  const run = ctx.df.getInput() as RunInput;
+  const { id, service } = run.deployment;
+  const rec = new Recorder(ctx, id, service, 0);
+  const interrupts = new Interrupts(ctx);
+  let state: DeploymentState = run.deployment.state;
+  let outcome: PipelineResult | undefined;
+  try {
+    for (const phase of PHASES) {
+      const early = interrupts.pending();
+      if (early) {
+        outcome = {
+          state: 'Cancelled',
+          reason: `${early.kind} by ${early.payload.actor}: ${early.payload.reason}`,
+        };
+        break;
+      }
+      yield* rec.transition(state, PHASE_STATE[phase]);
+      state = PHASE_STATE[phase];
+      ctx.df.setCustomStatus({
+        stage: phase,
+        phaseInstanceId: phaseInstanceId(id, phase),
+        since: ctx.df.currentUtcDateTime.toISOString(),
+      });
+      const result = (yield ctx.df.callSubOrchestrator(
+        phaseFunction(phase),
+        { ...run, deployment: { ...run.deployment, state } },
+        phaseInstanceId(id, phase),
+      )) as PhaseResult;
+      if (result.outcome === 'passed' && result.weight !== undefined) run.deployment.weight = result.weight;
+      outcome = settle(phase, result);
+      if (outcome) break;
+    }
+  } catch (error) {
+    // Activities exhausted their retries or a phase threw: the run ends, recorded with the reason.
+    outcome = {
+      state: TRAFFIC_PHASES.has(stageOf(state)) ? 'RolledBack' : 'Failed',
+      reason: errorText(error),
+    };
+  }
+  const final = outcome ?? { state: 'Succeeded', reason: 'released' };
+  yield* rec.transition(state, final.state, final.reason);
+  ctx.df.setCustomStatus({
+    stage: 'done',
+    state: final.state,
+    reason: final.reason,
+    since: ctx.df.currentUtcDateTime.toISOString(),
+  });
+  return final;
+}
+
+function stageOf(state: DeploymentState): Phase {
+  const entry = Object.entries(PHASE_STATE).find(([, s]) => s === state);
+  return (entry?.[0] as Phase | undefined) ?? 'gates';
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
+}

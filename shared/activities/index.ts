@@ -1,0 +1,38 @@
+import { Activities } from '../contracts/activities.js';
+import type { ActivityContract } from '../contracts/contract.js';
+import type { Ports } from '../ports/index.js';
+import { analyse } from './analysis.js';
+import { checkApproval, decideApproval } from './approval.js';
+import { finishRun, takeNext } from './queue.js';
+import { record } from './record.js';
+import { lastKnownGood, recordRelease } from './releases.js';
+
+type Contracts = typeof Activities;
+type Handler<C> =
+  C extends ActivityContract<infer I, infer O> ? (ports: Ports, input: I) => Promise<O> : never;
+
+/**
+ * Every activity, keyed like the contracts so the compiler checks that each contract has exactly one
+ * implementation with the right input and output types. Activities fetch and act; expected outcomes are
+ * returned as data, and a throw means "retry this".
+ */
+export const activityHandlers: { [K in keyof Contracts]: Handler<Contracts[K]> } = {
+  takeNext,
+  finishRun,
+  record,
+  runGate: (p, i) => p.scans.run(i.gate, i.image, i.commitSha),
+  deployImage: (p, i) => p.gitops.deployImage(i.app, i.binding, i.image),
+  syncStatus: (p, i) => p.gitops.status(i.app),
+  rollbackApp: (p, i) => p.gitops.rollback(i.app, i.historyId),
+  runSmoke: (p, i) => p.smoke.run(i.check),
+  dispatchTest: (p, i) => p.tests.dispatch(i.workflow, i.deploymentId, i.image),
+  decideApproval,
+  checkApproval,
+  setImage: (p, i) => p.cluster.setImage(i.target, i.deployment, i.image),
+  scale: (p, i) => p.cluster.scale(i.target, i.deployment, i.replicas),
+  rollout: (p, i) => p.cluster.rollout(i.target, i.deployment),
+  setWeight: (p, i) => p.router.setWeight(i.target, i.router, i.weight),
+  analyse,
+  lastKnownGood,
+  recordRelease,
+};

@@ -1,0 +1,35 @@
+import type { RecordInput } from '../contracts/activities.js';
+import { TERMINAL_STATES, type DeploymentRecord } from '../domain/deployment.js';
+import type { Ports } from '../ports/index.js';
+
+/**
+ * Appends a timeline entry (idempotent on its seq) and, when asked, moves the deployment record and
+ * publishes the change. A transition that is already applied (a retried activity) is not applied twice.
+ */
+export async function record(ports: Ports, input: RecordInput): Promise<DeploymentRecord | undefined> {
+  const { deploymentId, service, entry, transition, weight } = input;
+  await ports.store.appendEvent({ ...entry, deploymentId });
+  let updated: DeploymentRecord | undefined;
+  if (transition || weight !== undefined) {
+    updated = await ports.store.updateDeployment(service, deploymentId, (current) => ({
+      ...current,
+      state: transition?.to ?? current.state,
+      reason: transition ? transition.reason : current.reason,
+      weight: weight ?? current.weight,
+      updatedAt: entry.at,
+    }));
+  }
+  if (transition) {
+    const terminal = TERMINAL_STATES.has(transition.to);
+    const incident = transition.to === 'RolledBack' || transition.to === 'Failed';
+    await ports.notifier.publish({
+      kind: incident ? 'incident' : terminal ? 'outcome' : 'stage',
+      deploymentId,
+      service,
+      sequence: entry.seq,
+      title: entry.title,
+      detail: { state: transition.to, reason: transition.reason },
+    });
+  }
+  return updated;
+}

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ApprovalDecision } from '../contracts/activities.js';
+import type { ApprovalPolicy, ImageRef } from '../contracts/plan.js';
+import { loadConfig } from '../config/load.js';
+import { planFor, serviceForImage, serviceNames, UnknownServiceError } from '../config/plan.js';
+import type { GantryConfig } from '../config/schema.js';
+import { decideApproval, validateApprover } from '../domain/approval-policy.js';
+import type { ApprovalCheck, ConfigSource } from '../ports/config-source.js';
+
+/** The policy the orchestration is enforcing, rebuilt from the decision it recorded. */
+function policyOf(decision: Extract<ApprovalDecision, { kind: 'required' }>): ApprovalPolicy {
+  return {
+    autoApprove: [],
+    reviewers: decision.reviewers,
+    minApprovers: decision.minApprovers,
+    forbidSelfApproval: decision.forbidSelfApproval,
+    waitTimer: decision.waitTimerMs,
+    expiry: decision.expiryMs,
+  };
+}
+
+/** ConfigSource over the validated YAML file. */
+export class FileConfigSource implements ConfigSource {
+  constructor(readonly config: GantryConfig) {}
+
+  /** Reads and validates the file; a ConfigError names the field and the line. */
+  static load(file: string): FileConfigSource {
+    const resolved = path.resolve(file);
+    return new FileConfigSource(loadConfig(readFileSync(resolved, 'utf8'), resolved));
+  }
+
+  services(): string[] {
+    return serviceNames(this.config);
+  }
+
+  plan(service: string) {
+    try {
+      return planFor(this.config, service);
+    } catch (error) {
+      if (error instanceof UnknownServiceError) return undefined;
+      throw error;
+    }
+  }
+
+  serviceForImage(image: ImageRef): string | undefined {
+    return serviceForImage(this.config, image.registry, image.repository, image.tag);
+  }
+
+  decideApproval(service: string, environment: 'staging' | 'production', at: string): ApprovalDecision {
+    const plan = this.plan(service);
+    if (!plan?.approval) throw new UnknownServiceError(service);
+    const outcome = decideApproval({ environment, at, policy: plan.approval, freezes: plan.freezes ?? [] });
+    switch (outcome.kind) {
+      case 'auto':
+        return { kind: 'auto', reason: outcome.reason };
+      case 'blocked':
+        return { kind: 'blocked', reason: outcome.reason, until: outcome.until };
+      case 'required':
+        return {
+          kind: 'required',
+          reviewers: outcome.reviewers,
+          minApprovers: outcome.minApprovers,
+          waitTimerMs: outcome.waitTimer,
+          expiryMs: Date.parse(outcome.expiresAt) - Date.parse(at),
+          forbidSelfApproval: outcome.forbidSelfApproval,
+        };
+    }
+  }
+
+  checkApproval(check: ApprovalCheck): { accepted: boolean; refusal?: string } {
+    if (check.decision.kind !== 'required')
+      return { accepted: false, refusal: 'no approval is required for this deployment' };
+    const verdict = validateApprover({
+      approver: check.approval.approver,
+      groups: check.approval.groups,
+      deployment: check.deployment,
+      previousApprovals: check.previous,
+      policy: policyOf(check.decision),
+      now: check.at,
+      waitingSince: check.waitingSince,
+      decision: check.approval.decision,
+    });
+    return verdict.accepted
+      ? { accepted: true }
+      : { accepted: false, refusal: `${verdict.code}: ${verdict.reason}` };
+  }
+}

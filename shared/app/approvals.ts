@@ -1,0 +1,76 @@
+import type { ApprovalDecision } from '../contracts/activities.js';
+import { Events, phaseInstanceId } from '../contracts/events.js';
+import type { ApprovalRecord, DeploymentRecord } from '../domain/deployment.js';
+import type { Ports } from '../ports/index.js';
+import type { OrchestrationControl } from '../ports/orchestration-control.js';
+import { findDeployment } from './deployments.js';
+import { AppError } from './errors.js';
+import type { Principal } from './principal.js';
+
+/** The approval requirement the orchestration recorded when it started waiting, and since when. */
+async function pendingRequirement(
+  ports: Ports,
+  id: string,
+): Promise<{ decision: ApprovalDecision; since: string }> {
+  const events = await ports.store.listEvents(id);
+  const entry = [...events].reverse().find((e) => e.title === 'approval:required');
+  if (!entry?.evidence)
+    throw new AppError(409, 'not-awaiting-approval', `Deployment ${id} is not waiting for an approval.`);
+  return { decision: entry.evidence as unknown as ApprovalDecision, since: entry.at };
+}
+
+/**
+ * Approve or reject: checked here against the policy the orchestration is applying (reviewer group,
+ * no self-approval, once per person, not expired), recorded whether accepted or refused, then delivered
+ * to the approval phase, which checks again before acting.
+ */
+export async function decide(
+  ports: Ports,
+  control: OrchestrationControl,
+  input: { id: string; principal: Principal; decision: 'approve' | 'reject'; comment?: string; at: string },
+): Promise<{ deployment: DeploymentRecord; approval: ApprovalRecord }> {
+  const { id, principal, decision, comment, at } = input;
+  if (decision === 'reject' && !comment?.trim())
+    throw new AppError(400, 'comment-required', 'A rejection needs a comment.');
+  const deployment = await findDeployment(ports, id);
+  if (deployment.state !== 'AwaitingApproval') {
+    throw new AppError(
+      409,
+      'not-awaiting-approval',
+      `Deployment ${id} is ${deployment.state}, not waiting for an approval.`,
+    );
+  }
+  const { decision: requirement, since } = await pendingRequirement(ports, id);
+  const approval: ApprovalRecord = {
+    deploymentId: id,
+    approver: principal.name,
+    decision,
+    comment,
+    at,
+    accepted: false,
+    groups: principal.groups,
+  };
+  const previous = (await ports.store.listApprovals(id)).filter((a) => a.accepted);
+  const check = ports.config.checkApproval({
+    deployment,
+    approval,
+    decision: requirement,
+    previous,
+    waitingSince: since,
+    at,
+  });
+  if (!check.accepted) {
+    await ports.store.recordApproval({ ...approval, refusal: check.refusal });
+    throw new AppError(403, 'approval-refused', check.refusal ?? 'approval refused', {
+      approver: principal.name,
+    });
+  }
+  const delivered = await control.raise(phaseInstanceId(id, 'approval'), Events.approval.name, approval);
+  if (delivered !== 'accepted')
+    throw new AppError(
+      409,
+      'not-awaiting-approval',
+      `Deployment ${id} is no longer waiting for an approval.`,
+    );
+  return { deployment, approval: { ...approval, accepted: true } };
+}

@@ -1,0 +1,143 @@
+import { Events, PHASES, phaseInstanceId, pipelineInstanceId } from '../contracts/events.js';
+import type { ImageRef } from '../contracts/plan.js';
+import {
+  TERMINAL_STATES,
+  type DeploymentRecord,
+  type TimelineEntry,
+  type TriggerSource,
+} from '../domain/deployment.js';
+import { deploymentIdFor, ImageRefError, parseImageRef } from '../domain/image-ref.js';
+import type { Ports } from '../ports/index.js';
+import type { OrchestrationControl } from '../ports/orchestration-control.js';
+import { AppError } from './errors.js';
+
+export interface Submission {
+  /** Full reference; must carry a digest (the identity of a release). */
+  image: string;
+  /** When omitted, the service is found from the image's registry and repository. */
+  service?: string;
+  source: TriggerSource;
+  pushedBy?: string;
+  commitSha?: string;
+  commitAuthor?: string;
+  at: string;
+}
+
+function parseSubmittedImage(text: string): ImageRef {
+  let ref;
+  try {
+    ref = parseImageRef(text);
+  } catch (error) {
+    if (error instanceof ImageRefError) throw new AppError(400, 'invalid-image', error.message);
+    throw error;
+  }
+  if (!ref.digest)
+    throw new AppError(
+      400,
+      'image-digest-required',
+      'The image reference must include a digest (@sha256:...).',
+    );
+  return { registry: ref.registry, repository: ref.repository, tag: ref.tag, digest: ref.digest };
+}
+
+/**
+ * Records a pushed image as a Queued deployment and wakes its service lane. Idempotent: the same digest
+ * for the same service is one deployment however often, and however concurrently, it arrives.
+ */
+export async function submitImage(
+  ports: Ports,
+  control: OrchestrationControl,
+  s: Submission,
+): Promise<{ deployment: DeploymentRecord; created: boolean }> {
+  const image = parseSubmittedImage(s.image);
+  const service = s.service ?? ports.config.serviceForImage(image);
+  if (!service)
+    throw new AppError(
+      422,
+      'unknown-repository',
+      `No configured service deploys ${image.registry}/${image.repository}.`,
+    );
+  if (!ports.config.plan(service))
+    throw new AppError(404, 'unknown-service', `Service '${service}' is not configured.`);
+  const id = deploymentIdFor(service, image.digest);
+  const record: DeploymentRecord = {
+    id,
+    service,
+    image,
+    state: 'Queued',
+    source: s.source,
+    pushedBy: s.pushedBy,
+    commitSha: s.commitSha,
+    commitAuthor: s.commitAuthor,
+    createdAt: s.at,
+    updatedAt: s.at,
+    weight: 0,
+  };
+  const { record: stored, created } = await ports.store.createDeployment(record);
+  if (created) {
+    const entry: TimelineEntry = {
+      deploymentId: id,
+      seq: Date.parse(s.at) * 1000 - 1, // before anything the run records in the same millisecond
+      at: s.at,
+      kind: 'transition',
+      title: '->Queued',
+      actor: s.pushedBy,
+      evidence: { source: s.source, image: s.image },
+    };
+    await ports.store.appendEvent(entry);
+  }
+  await ports.store.enqueue({
+    service,
+    digest: image.digest,
+    deploymentId: id,
+    enqueuedAt: stored.createdAt,
+    state: 'queued',
+  });
+  if (!TERMINAL_STATES.has(stored.state)) await control.ensureLane(service, image.digest);
+  return { deployment: stored, created };
+}
+
+export async function findDeployment(ports: Ports, id: string): Promise<DeploymentRecord> {
+  const deployment = await ports.store.findDeployment(id);
+  if (!deployment) throw new AppError(404, 'deployment-not-found', `No deployment '${id}'.`);
+  return deployment;
+}
+
+/** Cancel or abort: delivered to the pipeline and to every phase (only the running one is listening). */
+export async function interrupt(
+  ports: Ports,
+  control: OrchestrationControl,
+  id: string,
+  kind: 'cancel' | 'abort' | 'skipAnalysis',
+  actor: string,
+  reason: string,
+): Promise<DeploymentRecord> {
+  const deployment = await findDeployment(ports, id);
+  if (TERMINAL_STATES.has(deployment.state)) {
+    throw new AppError(409, 'deployment-finished', `Deployment ${id} already ended (${deployment.state}).`);
+  }
+  if (kind === 'skipAnalysis' && deployment.state !== 'Canary') {
+    throw new AppError(
+      409,
+      'not-in-canary',
+      `skip-analysis applies during the canary; the deployment is ${deployment.state}.`,
+    );
+  }
+  if (deployment.state === 'Queued' && kind !== 'skipAnalysis') {
+    // Not picked by its lane yet: take it off the queue so it never starts.
+    const queued = (await ports.store.listQueue(deployment.service)).find(
+      (q) => q.deploymentId === id && q.state === 'queued',
+    );
+    if (queued) {
+      await ports.store.setQueueState(deployment.service, queued.digest, 'removed');
+      return ports.store.updateDeployment(deployment.service, id, (d) =>
+        d.state === 'Queued' ? { ...d, state: 'Cancelled', reason: `${kind} by ${actor}: ${reason}` } : d,
+      );
+    }
+  }
+  const event = Events[kind].name;
+  const payload = { actor, reason };
+  const targets = [pipelineInstanceId(id), ...PHASES.map((p) => phaseInstanceId(id, p))];
+  await Promise.all(targets.map((instance) => control.raise(instance, event, payload)));
+  return deployment;
+}

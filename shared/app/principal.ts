@@ -1,0 +1,86 @@
+import { AppError } from './errors.js';
+
+export interface Principal {
+  name: string;
+  id?: string;
+  /** Group and role claims: the reviewer groups an approver may belong to. */
+  groups: string[];
+  source: 'app-service' | 'development';
+}
+
+const GROUP_CLAIMS = new Set([
+  'groups',
+  'roles',
+  'http://schemas.microsoft.com/ws/2008/06/identity/claims/role',
+]);
+const NAME_CLAIMS = new Set([
+  'name',
+  'preferred_username',
+  'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name',
+]);
+
+interface EasyAuthPrincipal {
+  auth_typ?: string;
+  claims?: Array<{ typ?: unknown; val?: unknown }>;
+  name_typ?: string;
+  role_typ?: string;
+}
+
+function decodePrincipal(header: string): EasyAuthPrincipal {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(header, 'base64').toString('utf8'));
+  } catch {
+    throw new AppError(401, 'invalid-principal', 'X-MS-CLIENT-PRINCIPAL is not base64-encoded JSON.');
+  }
+  if (typeof value !== 'object' || value === null || !Array.isArray((value as EasyAuthPrincipal).claims)) {
+    throw new AppError(401, 'invalid-principal', 'X-MS-CLIENT-PRINCIPAL has no claims array.');
+  }
+  return value as EasyAuthPrincipal;
+}
+
+/**
+ * The caller's identity: App Service authentication headers in Azure (the platform strips client copies),
+ * or the configured development principal locally. No identity at all is a 401.
+ */
+export function principalFrom(
+  headers: { get(name: string): string | null },
+  devPrincipal?: string,
+): Principal {
+  const encoded = headers.get('x-ms-client-principal');
+  if (encoded) {
+    const p = decodePrincipal(encoded);
+    const claims = (p.claims ?? []).filter(
+      (c): c is { typ: string; val: string } => typeof c.typ === 'string' && typeof c.val === 'string',
+    );
+    const roleTyp = p.role_typ;
+    const groups = claims.filter((c) => GROUP_CLAIMS.has(c.typ) || c.typ === roleTyp).map((c) => c.val);
+    const name =
+      headers.get('x-ms-client-principal-name') ??
+      claims.find((c) => NAME_CLAIMS.has(c.typ) || c.typ === p.name_typ)?.val;
+    if (!name) throw new AppError(401, 'invalid-principal', 'The principal carries no name.');
+    return {
+      name,
+      id: headers.get('x-ms-client-principal-id') ?? undefined,
+      groups: [...new Set(groups)],
+      source: 'app-service',
+    };
+  }
+  if (devPrincipal) {
+    let dev: unknown;
+    try {
+      dev = JSON.parse(devPrincipal);
+    } catch {
+      throw new AppError(401, 'invalid-principal', 'GANTRY_DEV_PRINCIPAL is not valid JSON.');
+    }
+    const d = dev as { name?: unknown; groups?: unknown };
+    if (typeof d.name !== 'string' || !Array.isArray(d.groups))
+      throw new AppError(401, 'invalid-principal', 'GANTRY_DEV_PRINCIPAL needs name and groups.');
+    return { name: d.name, groups: d.groups.map(String), source: 'development' };
+  }
+  throw new AppError(
+    401,
+    'unauthenticated',
+    'This endpoint needs an authenticated caller (App Service authentication).',
+  );
+}

@@ -1,0 +1,54 @@
+import { pipelineInstanceId } from '../contracts/events.js';
+import type { DeploymentRecord, TimelineEntry } from '../domain/deployment.js';
+import type { Ports } from '../ports/index.js';
+import type { OrchestrationControl } from '../ports/orchestration-control.js';
+import { findDeployment } from './deployments.js';
+
+export interface LiveStatus {
+  /** Gantry's words for the Durable runtime status; never the raw management URLs (they carry keys). */
+  running: boolean;
+  stage?: string;
+  step?: string;
+  weight?: number;
+  failedChecks?: number;
+  waitingFor?: string;
+  since?: string;
+}
+
+export interface DeploymentView {
+  deployment: DeploymentRecord;
+  timeline: TimelineEntry[];
+  live: LiveStatus;
+}
+
+const pick = (o: unknown): Record<string, unknown> =>
+  typeof o === 'object' && o !== null ? (o as Record<string, unknown>) : {};
+
+/** Record, ordered timeline and the live status of the pipeline and of the phase it is in. */
+export async function describeDeployment(
+  ports: Ports,
+  control: OrchestrationControl,
+  id: string,
+): Promise<DeploymentView> {
+  const deployment = await findDeployment(ports, id);
+  const [timeline, pipeline] = await Promise.all([
+    ports.store.listEvents(id),
+    control.status(pipelineInstanceId(id)),
+  ]);
+  const live: LiveStatus = {
+    running: pipeline?.runtimeStatus === 'Running' || pipeline?.runtimeStatus === 'Pending',
+  };
+  const top = pick(pipeline?.customStatus);
+  if (live.running && typeof top.phaseInstanceId === 'string') {
+    const phase = pick((await control.status(top.phaseInstanceId))?.customStatus);
+    Object.assign(live, {
+      stage: phase.stage ?? top.stage,
+      step: phase.step,
+      weight: phase.weight ?? deployment.weight,
+      failedChecks: phase.failedChecks,
+      waitingFor: phase.waitingFor,
+      since: phase.since ?? top.since,
+    });
+  }
+  return { deployment, timeline, live };
+}

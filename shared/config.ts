@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * App settings: the only place that reads `process.env`. Connection settings live here; the pipeline
+ * itself (services, gates, canary, approval) is the YAML file at `GANTRY_CONFIG_PATH`.
+ */
+const schema = z.object({
+  GANTRY_CONFIG_PATH: z.string().min(1).default('config/gantry.example.yaml'),
+  /** Table Storage for Gantry's records: a connection string (Azurite locally)... */
+  GANTRY_STORAGE: z.string().min(1).optional(),
+  /** ...or an account name reached with the managed identity in Azure. */
+  GANTRY_STORAGE_ACCOUNT: z
+    .string()
+    .regex(/^[a-z0-9]{3,24}$/, 'a storage account name: 3-24 lower-case letters and digits')
+    .optional(),
+  AzureWebJobsStorage: z.string().min(1).optional(),
+  GANTRY_TABLE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{0,29}$/, 'letters and digits, starting with a letter, at most 30')
+    .default('Gantry'),
+  /**
+   * Local development only: a JSON principal `{"name":"ada","groups":["devops-team"]}` used when a request
+   * carries no App Service authentication headers. Never set in Azure.
+   */
+  GANTRY_DEV_PRINCIPAL: z.string().optional(),
+});
+
+export type AppSettings = z.infer<typeof schema> & { storage: StorageSetting };
+
+export type StorageSetting = { kind: 'connection-string'; value: string } | { kind: 'account'; name: string };
+
+export class SettingsError extends Error {
+  readonly code = 'settings-invalid';
+  constructor(readonly issues: string[]) {
+    super(`invalid app settings: ${issues.join('; ')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+/** Reads and validates the settings; errors name the setting, never its value (it may be a secret). */
+export function readSettings(env: Record<string, string | undefined> = process.env): AppSettings {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new SettingsError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const s = parsed.data;
+  const connection = s.GANTRY_STORAGE ?? s.AzureWebJobsStorage;
+  let storage: StorageSetting;
+  if (s.GANTRY_STORAGE_ACCOUNT) storage = { kind: 'account', name: s.GANTRY_STORAGE_ACCOUNT };
+  else if (connection) storage = { kind: 'connection-string', value: connection };
+  else
+    throw new SettingsError([
+      'GANTRY_STORAGE: set a connection string, GANTRY_STORAGE_ACCOUNT, or AzureWebJobsStorage',
+    ]);
+  return { ...s, storage };
+}

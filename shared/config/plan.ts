@@ -1,0 +1,145 @@
+import type { GateSpec, MetricCheck, PipelinePlan } from '../contracts/plan.js';
+import { planSteps } from '../domain/step-plan.js';
+import type { GantryConfig, ServiceConfig } from './schema.js';
+
+/**
+ * From the validated configuration to what the orchestrations run: a `PipelinePlan` per service, and
+ * the lookup from a pushed image to the service it belongs to.
+ */
+
+export class UnknownServiceError extends Error {
+  readonly code = 'service-unknown';
+  constructor(readonly service: string) {
+    super(`no service "${service}" in the configuration`);
+    this.name = 'UnknownServiceError';
+  }
+}
+
+type MetricConfig = ServiceConfig['canary']['metrics'][number];
+
+function metricCheck(metric: MetricConfig): MetricCheck {
+  const { min, max } = metric.thresholdRange;
+  return {
+    name: metric.name,
+    template: metric.templateRef ?? (metric.query as string),
+    templateKind: metric.templateRef !== undefined ? 'ref' : 'query',
+    ...(metric.templateVariables && { variables: metric.templateVariables }),
+    ...(min !== undefined && { min }),
+    ...(max !== undefined && { max }),
+    interval: metric.interval,
+  };
+}
+
+function gateSpecs(gates: ServiceConfig['gates']): GateSpec[] {
+  const specs: GateSpec[] = [];
+  if (gates.vulnerability) {
+    const { failOn, allow } = gates.vulnerability;
+    specs.push({ kind: 'vulnerability', name: 'vulnerability', failOn, allow });
+  }
+  if (gates.signature) specs.push({ kind: 'signature', name: 'signature', key: gates.signature.key });
+  if (gates.ciStatus) {
+    const { repository, checks } = gates.ciStatus;
+    specs.push({ kind: 'ci-status', name: 'ci-status', repository, checks });
+  }
+  return specs;
+}
+
+/** Case-insensitive, because service names are unique ignoring case and URLs get lowercased. */
+function findService(config: GantryConfig, name: string): [string, ServiceConfig] | undefined {
+  const exact = config.services[name];
+  if (exact) return [name, exact];
+  const lower = name.toLowerCase();
+  return Object.entries(config.services).find(([key]) => key.toLowerCase() === lower);
+}
+
+/** The resolved plan of one service; throws `UnknownServiceError` for a name not in the file. */
+export function planFor(config: GantryConfig, serviceName: string): PipelinePlan {
+  const found = findService(config, serviceName);
+  if (!found) throw new UnknownServiceError(serviceName);
+  const [service, s] = found;
+  const { canary, verification, production, staging } = s;
+  // A copy: plans travel into orchestration inputs and must never alias the loaded configuration.
+  return structuredClone<PipelinePlan>({
+    service,
+    gates: gateSpecs(s.gates),
+    staging: {
+      argoApp: staging.application,
+      ...(staging.namespace !== undefined && { namespace: staging.namespace }),
+      image: staging.image,
+      syncTimeout: staging.syncTimeout,
+      smoke: staging.smoke,
+      tests: staging.tests,
+    },
+    production: {
+      subscriptionId: production.subscriptionId,
+      resourceGroup: production.resourceGroup,
+      cluster: production.cluster,
+      namespace: production.namespace,
+      deployment: production.deployment,
+      canaryDeployment: production.canaryDeployment,
+      router: production.router,
+      argoApp: production.application,
+      image: production.image,
+    },
+    canary: {
+      steps: planSteps(canary),
+      interval: canary.interval,
+      threshold: canary.threshold,
+      metrics: canary.metrics.map(metricCheck),
+    },
+    verification: {
+      window: verification.window,
+      interval: verification.interval,
+      rules: verification.rules.map((rule) => ({
+        name: rule.name,
+        metric: metricCheck(rule),
+        for: rule.for,
+      })),
+    },
+    approval: s.approval,
+    freezes: s.freezes,
+  });
+}
+
+const compiled = new Map<string, RegExp>();
+function pattern(source: string): RegExp {
+  let re = compiled.get(source);
+  if (!re) compiled.set(source, (re = new RegExp(source)));
+  return re;
+}
+
+/** Whether a tag passes a service's filters. A digest-only push (no tag) cannot satisfy `include`. */
+function tagMatches(filter: ServiceConfig['image']['tagPattern'], tag: string | undefined): boolean {
+  if (filter?.include !== undefined && (tag === undefined || !pattern(filter.include).test(tag)))
+    return false;
+  return !(filter?.exclude !== undefined && tag !== undefined && pattern(filter.exclude).test(tag));
+}
+
+/**
+ * The name of the service whose `image` matches a pushed image, first in file order, or undefined.
+ * Registry hosts compare case-insensitively; repositories are lowercase by grammar and compare exactly.
+ */
+export function serviceForImage(
+  config: GantryConfig,
+  registry: string,
+  repository: string,
+  tag?: string,
+): string | undefined {
+  const host = registry.toLowerCase();
+  for (const [name, service] of Object.entries(config.services)) {
+    const { image } = service;
+    if (
+      image.registry.toLowerCase() === host &&
+      image.repository === repository &&
+      tagMatches(image.tagPattern, tag)
+    ) {
+      return name;
+    }
+  }
+  return undefined;
+}
+
+/** Service names in file order. */
+export function serviceNames(config: GantryConfig): string[] {
+  return Object.keys(config.services);
+}

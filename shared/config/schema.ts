@@ -1,0 +1,308 @@
+import { z } from 'zod';
+import type { ImageBinding, RouterSpec } from '../contracts/plan.js';
+import { parseDuration } from '../domain/duration.js';
+import { isValidRegistry, isValidRepository } from '../domain/image-ref.js';
+import * as names from '../domain/names.js';
+import { planSteps } from '../domain/step-plan.js';
+import {
+  approval,
+  argoApplication,
+  duration,
+  expected,
+  freeze,
+  githubRepository,
+  grammar,
+  isoDate,
+  int,
+  k8sName,
+  label,
+  positiveDuration,
+  regex,
+  serviceName,
+  uniqueNames,
+  weight,
+  type Ctx,
+} from './fields.js';
+
+/**
+ * The schema of one service after `defaults` have been merged under it (see load.ts). Every object is
+ * strict: an unknown key is an error, so a typo never silently falls back to a default. Durations are
+ * strings in the file and milliseconds here.
+ */
+
+const imageMatch = z.strictObject({
+  registry: grammar(isValidRegistry, 'a registry host[:port], e.g. myregistry.azurecr.io'),
+  repository: grammar(isValidRepository, 'an OCI repository path (lowercase, e.g. team/api-gateway)'),
+  tagPattern: z.strictObject({ include: regex.optional(), exclude: regex.optional() }).optional(),
+});
+
+/** `{ helmParameter: image.tag }` or `{ kustomizeImage: name }`, exactly one. */
+const imageBinding = z
+  .strictObject({
+    helmParameter: grammar(names.isHelmParameter, 'a Helm parameter path such as image.tag').optional(),
+    kustomizeImage: grammar(names.isKustomizeImageName, 'a Kustomize image name').optional(),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.helmParameter === undefined) === (v.kustomizeImage === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'set exactly one of helmParameter or kustomizeImage' });
+    }
+  })
+  .transform((v): ImageBinding =>
+    v.helmParameter !== undefined
+      ? { kind: 'helm-parameter', parameter: v.helmParameter }
+      : { kind: 'kustomize-image', name: v.kustomizeImage as string },
+  );
+
+const gates = z.strictObject({
+  vulnerability: z
+    .strictObject({
+      failOn: z.enum(['critical', 'high', 'medium', 'low']),
+      allow: z
+        .array(
+          z.strictObject({
+            id: grammar(
+              (v) => /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(v),
+              'a vulnerability id such as CVE-2024-1234',
+            ),
+            expires: isoDate,
+            reason: label,
+          }),
+        )
+        .default([]),
+    })
+    .optional(),
+  signature: z
+    .strictObject({ key: grammar((v) => /^\S{1,512}$/.test(v), 'a cosign key reference') })
+    .optional(),
+  ciStatus: z.strictObject({ repository: githubRepository, checks: z.array(label).min(1) }).optional(),
+});
+
+const staging = z
+  .strictObject({
+    application: argoApplication,
+    namespace: grammar(names.isDnsLabel, 'a Kubernetes namespace').optional(),
+    image: imageBinding,
+    syncTimeout: positiveDuration.default(parseDuration('10m')),
+    smoke: z
+      .array(
+        z.strictObject({
+          name: label,
+          url: grammar((v) => /^https?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'an http(s) URL'),
+          expectStatus: int(100, 599).default(200),
+          retries: int(0, 100).default(3),
+          timeout: positiveDuration.default(parseDuration('10s')),
+        }),
+      )
+      .default([]),
+    tests: z
+      .array(
+        z.strictObject({
+          name: label,
+          repository: githubRepository,
+          workflow: grammar(names.isWorkflowFile, 'a workflow file name (e.g. e2e.yml) or id'),
+          ref: grammar(names.isGitRef, 'a git branch, tag or commit').default('main'),
+          timeout: positiveDuration.default(parseDuration('30m')),
+        }),
+      )
+      .default([]),
+  })
+  .superRefine((v, ctx) => {
+    uniqueNames(v.smoke, ctx, 'smoke');
+    uniqueNames(v.tests, ctx, 'tests');
+  });
+
+const router = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('nginx'),
+    ingress: k8sName.optional(),
+    canaryIngress: k8sName.optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('gateway-api'),
+    route: k8sName.optional(),
+    primaryBackend: serviceName.optional(),
+    canaryBackend: serviceName.optional(),
+  }),
+  z.strictObject({ kind: z.literal('replicas') }),
+]);
+
+/** Router names default from the Deployment: `<deployment>`, and `-canary` for the canary side. */
+function resolveRouter(spec: z.output<typeof router>, deployment: string): RouterSpec {
+  switch (spec.kind) {
+    case 'nginx': {
+      const ingress = spec.ingress ?? deployment;
+      return { kind: 'nginx', ingress, canaryIngress: spec.canaryIngress ?? `${ingress}-canary` };
+    }
+    case 'gateway-api':
+      return {
+        kind: 'gateway-api',
+        route: spec.route ?? deployment,
+        primaryBackend: spec.primaryBackend ?? deployment,
+        canaryBackend: spec.canaryBackend ?? `${deployment}-canary`,
+      };
+    default:
+      return { kind: 'replicas' };
+  }
+}
+
+const production = z
+  .strictObject({
+    subscriptionId: grammar(names.isGuid, 'an Azure subscription id (GUID)'),
+    resourceGroup: grammar(names.isResourceGroupName, 'an Azure resource group name'),
+    cluster: grammar(names.isAksClusterName, 'an AKS cluster name'),
+    namespace: grammar(names.isDnsLabel, 'a Kubernetes namespace (lowercase DNS label)'),
+    deployment: k8sName,
+    canaryDeployment: k8sName.optional(),
+    router: router.default({ kind: 'replicas' }),
+    application: argoApplication,
+    image: imageBinding,
+  })
+  .transform((v, ctx) => {
+    const resolved = {
+      ...v,
+      canaryDeployment: v.canaryDeployment ?? `${v.deployment}-canary`,
+      router: resolveRouter(v.router, v.deployment),
+    };
+    const derived: Array<[string[], string, (s: string) => boolean]> = [
+      [['canaryDeployment'], resolved.canaryDeployment, names.isDnsSubdomain],
+      ...(resolved.router.kind === 'gateway-api'
+        ? ([
+            [['router', 'primaryBackend'], resolved.router.primaryBackend, names.isDns1035Label],
+            [['router', 'canaryBackend'], resolved.router.canaryBackend, names.isDns1035Label],
+          ] as Array<[string[], string, (s: string) => boolean]>)
+        : []),
+    ];
+    for (const [path, value, check] of derived) {
+      if (!check(value))
+        ctx.addIssue({ code: 'custom', path, message: `"${value}" (derived) is not a valid name; set it` });
+    }
+    if (resolved.canaryDeployment === v.deployment) {
+      ctx.addIssue({ code: 'custom', path: ['canaryDeployment'], message: 'must differ from deployment' });
+    }
+    return resolved;
+  });
+
+/** A metric check (canary) and, with `for`, a verification rule. */
+const metricFields = {
+  name: label,
+  templateRef: grammar(
+    (v) => /^[a-z0-9][a-z0-9-]{0,62}$/.test(v),
+    'a template name such as request-success-rate',
+  ).optional(),
+  query: z.string(expected('a PromQL template')).min(1).optional(),
+  thresholdRange: z.strictObject({ min: z.number().optional(), max: z.number().optional() }),
+  interval: positiveDuration.default(parseDuration('1m')),
+  templateVariables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).optional(),
+};
+
+function checkMetric(
+  v: { templateRef?: string; query?: string; thresholdRange: { min?: number; max?: number } },
+  ctx: Ctx,
+) {
+  if ((v.templateRef === undefined) === (v.query === undefined)) {
+    ctx.addIssue({ code: 'custom', message: 'set exactly one of templateRef or query' });
+  }
+  const { min, max } = v.thresholdRange;
+  if (min === undefined && max === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['thresholdRange'], message: 'set min, max or both' });
+  }
+  if (min !== undefined && max !== undefined && min > max) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['thresholdRange'],
+      message: `min (${min}) is greater than max (${max})`,
+    });
+  }
+}
+
+const metric = z.strictObject(metricFields).superRefine(checkMetric);
+const rule = z.strictObject({ ...metricFields, for: duration }).superRefine(checkMetric);
+
+const SCHEDULE_KEYS = ['steps', 'stepWeights', 'stepWeight', 'maxWeight', 'checksPerStep'] as const;
+
+const canary = z
+  .strictObject({
+    interval: positiveDuration.default(parseDuration('1m')),
+    threshold: int(1, 1000).default(1),
+    steps: z
+      .array(z.strictObject({ weight, duration: positiveDuration }))
+      .min(1)
+      .optional(),
+    stepWeights: z.array(weight).min(1).optional(),
+    stepWeight: weight.optional(),
+    maxWeight: weight.optional(),
+    checksPerStep: int(1, 1000).optional(),
+    metrics: z.array(metric).min(1, { message: 'a canary needs at least one metric to judge it' }),
+  })
+  .superRefine((v, ctx) => {
+    uniqueNames(v.metrics, ctx, 'metrics');
+    const problems: Array<[PropertyKey[], string]> = [];
+    const set = SCHEDULE_KEYS.filter((key) => v[key] !== undefined);
+    const conflict = (a: string, b: string) => problems.push([[b], `${a} and ${b} cannot be combined`]);
+    if (v.steps !== undefined) set.filter((key) => key !== 'steps').forEach((key) => conflict('steps', key));
+    else if (v.stepWeights !== undefined) {
+      set
+        .filter((key) => key === 'stepWeight' || key === 'maxWeight')
+        .forEach((key) => conflict('stepWeights', key));
+    } else if (v.stepWeight === undefined) {
+      problems.push([[], 'set a traffic schedule: steps, stepWeights or stepWeight']);
+    }
+    if (v.stepWeight !== undefined && v.maxWeight !== undefined && v.maxWeight < v.stepWeight) {
+      problems.push([['maxWeight'], `must be at least stepWeight (${v.stepWeight})`]);
+    }
+    if (problems.length === 0) {
+      try {
+        planSteps(v);
+      } catch (error) {
+        problems.push([v.steps !== undefined ? ['steps'] : ['stepWeights'], (error as Error).message]);
+      }
+    }
+    for (const [path, message] of problems) ctx.addIssue({ code: 'custom', path, message });
+  });
+
+const verification = z
+  .strictObject({
+    window: positiveDuration.default(parseDuration('5m')),
+    interval: positiveDuration.default(parseDuration('30s')),
+    rules: z.array(rule).default([]),
+  })
+  .superRefine((v, ctx) => {
+    uniqueNames(v.rules, ctx, 'rules');
+    if (v.interval > v.window)
+      ctx.addIssue({ code: 'custom', path: ['interval'], message: 'must not exceed window' });
+    v.rules.forEach((r, index) => {
+      if (r.for > v.window) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', index, 'for'],
+          message: 'longer than the window: it can never fire',
+        });
+      }
+    });
+  });
+
+export const serviceSchema = z.strictObject({
+  image: imageMatch,
+  gates: gates.default({}),
+  staging,
+  production,
+  canary,
+  verification: verification.default({
+    window: parseDuration('5m'),
+    interval: parseDuration('30s'),
+    rules: [],
+  }),
+  approval,
+  freezes: z.array(freeze).default([]),
+});
+
+export type ServiceConfig = z.output<typeof serviceSchema>;
+
+/** Keys a service may set; `defaults` may set all of them except `image`. */
+export const SERVICE_KEYS = Object.keys(serviceSchema.shape) as Array<keyof ServiceConfig>;
+
+export interface GantryConfig {
+  version: 1;
+  /** Services by name, in file order. */
+  services: Record<string, ServiceConfig>;
+}

@@ -1,0 +1,106 @@
+import type {
+  ApprovalRecord,
+  DeploymentRecord,
+  DeploymentState,
+  ReleaseRecord,
+  TimelineEntry,
+} from '../domain/deployment.js';
+import type { ClusterTarget, RolloutState } from '../ports/cluster.js';
+import type { SyncState } from '../ports/gitops.js';
+import type { GateResult, SmokeResult } from '../ports/runners.js';
+import { activity } from './contract.js';
+import type {
+  GateSpec,
+  ImageBinding,
+  ImageRef,
+  MetricCheck,
+  PipelinePlan,
+  RouterSpec,
+  SmokeCheck,
+  TestWorkflow,
+} from './plan.js';
+
+/** What a pipeline run is given: the deployment and the plan resolved when it was dequeued. */
+export interface RunInput {
+  deployment: DeploymentRecord;
+  plan: PipelinePlan;
+}
+
+export interface RecordInput {
+  entry: Omit<TimelineEntry, 'deploymentId'>;
+  deploymentId: string;
+  service: string;
+  /** Also move the deployment record to this state, when given. */
+  transition?: { to: DeploymentState; reason?: string };
+  /** Also store the canary's current traffic weight on the record. */
+  weight?: number;
+}
+
+export type ApprovalDecision =
+  | { kind: 'auto'; reason: string }
+  | {
+      kind: 'required';
+      reviewers: string[];
+      minApprovers: number;
+      waitTimerMs: number;
+      expiryMs: number;
+      forbidSelfApproval: boolean;
+    }
+  | { kind: 'blocked'; reason: string; until?: string };
+
+export interface CheckVerdict {
+  name: string;
+  verdict: 'pass' | 'fail' | 'inconclusive';
+  value: number | null;
+  query: string;
+  min?: number;
+  max?: number;
+  reason?: string;
+  evaluatedAt: string;
+}
+
+export const Activities = {
+  /** Lane: takes the newest queued digest of a service (older ones become Superseded). */
+  takeNext: activity<{ service: string; at: string }, { run?: RunInput; superseded: string[] }>('takeNext'),
+  /** Lane: marks the queue row of a finished run. */
+  finishRun: activity<{ service: string; digest: string; state: 'done' }, void>('finishRun'),
+  /** Timeline entry (and optional state transition) with a deterministic sequence number. */
+  record: activity<RecordInput, DeploymentRecord | undefined>('record'),
+  runGate: activity<{ gate: GateSpec; image: ImageRef; commitSha?: string }, GateResult>('runGate'),
+  deployImage: activity<{ app: string; binding: ImageBinding; image: ImageRef }, void>('deployImage'),
+  syncStatus: activity<{ app: string }, SyncState>('syncStatus'),
+  rollbackApp: activity<{ app: string; historyId?: number }, void>('rollbackApp'),
+  runSmoke: activity<{ check: SmokeCheck }, SmokeResult>('runSmoke'),
+  dispatchTest: activity<
+    { workflow: TestWorkflow; deploymentId: string; image: ImageRef },
+    { runId?: number }
+  >('dispatchTest'),
+  decideApproval: activity<
+    { service: string; environment: 'staging' | 'production'; at: string },
+    ApprovalDecision
+  >('decideApproval'),
+  /** Re-checks an approval inside the orchestration before acting on it. */
+  checkApproval: activity<
+    {
+      deploymentId: string;
+      service: string;
+      approval: ApprovalRecord;
+      decision: ApprovalDecision;
+      waitingSince: string;
+      at: string;
+    },
+    { accepted: boolean; refusal?: string }
+  >('checkApproval'),
+  setImage: activity<{ target: ClusterTarget; deployment: string; image: ImageRef }, void>('setImage'),
+  scale: activity<{ target: ClusterTarget; deployment: string; replicas: number }, void>('scale'),
+  rollout: activity<{ target: ClusterTarget; deployment: string }, RolloutState>('rollout'),
+  setWeight: activity<{ target: ClusterTarget; router: RouterSpec; weight: number }, number>('setWeight'),
+  analyse: activity<
+    { metrics: MetricCheck[]; variables: Record<string, string>; at: string },
+    CheckVerdict[]
+  >('analyse'),
+  lastKnownGood: activity<{ service: string; environment: 'staging' | 'production' }, ReleaseRecord | null>(
+    'lastKnownGood',
+  ),
+  recordRelease: activity<ReleaseRecord, void>('recordRelease'),
+} as const;

@@ -1,0 +1,22 @@
+import type { ApprovalDecision } from '../contracts/activities.js';
+import type { ImageRef, PipelinePlan } from '../contracts/plan.js';
+import type { ApprovalRecord, DeploymentRecord } from '../domain/deployment.js';
+
+export interface ApprovalCheck {
+  deployment: DeploymentRecord;
+  approval: ApprovalRecord;
+  decision: ApprovalDecision;
+  previous: ApprovalRecord[];
+  waitingSince: string;
+  at: string;
+}
+
+/** The validated configuration file, as the activities need it. */
+export interface ConfigSource {
+  services(): string[];
+  plan(service: string): PipelinePlan | undefined;
+  /** The configured service whose image match covers this image, if any. */
+  serviceForImage(image: ImageRef): string | undefined;
+  decideApproval(service: string, environment: 'staging' | 'production', at: string): ApprovalDecision;
+  checkApproval(check: ApprovalCheck): { accepted: boolean; refusal?: string };
+}

@@ -1,0 +1,23 @@
+import type { AppClock } from './clock.js';
+import type { Cluster, TrafficRouter } from './cluster.js';
+import type { ConfigSource } from './config-source.js';
+import type { GitOps } from './gitops.js';
+import type { Metrics } from './metrics.js';
+import type { Notifier } from './notifier.js';
+import type { RunStore } from './run-store.js';
+import type { ScanRunner, SmokeRunner, TestRunner } from './runners.js';
+
+/** Everything an activity may touch, built once by the composition root. */
+export interface Ports {
+  config: ConfigSource;
+  store: RunStore;
+  gitops: GitOps;
+  cluster: Cluster;
+  router: TrafficRouter;
+  metrics: Metrics;
+  scans: ScanRunner;
+  smoke: SmokeRunner;
+  tests: TestRunner;
+  notifier: Notifier;
+  clock: AppClock;
+}

@@ -1,0 +1,8 @@
+/** The Durable client, as Gantry's application services need it (implemented over the SDK's client). */
+export interface OrchestrationControl {
+  /** Starts the service's lane singleton if it is not running, else wakes it. */
+  ensureLane(service: string, digest: string): Promise<void>;
+  /** Raises an event; unknown or finished instances are reported, not thrown. */
+  raise(instanceId: string, event: string, payload: unknown): Promise<'accepted' | 'not-found' | 'gone'>;
+  status(instanceId: string): Promise<{ runtimeStatus: string; customStatus: unknown } | undefined>;
+}

@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { PORTS_OVERRIDE } from '../../shared/composition.js';
+import { phaseInstanceId, pipelineInstanceId, type Phase } from '../../shared/contracts/events.js';
+import type { DeploymentRecord, TimelineEntry } from '../../shared/domain/deployment.js';
+import type { InstanceState } from '../../devhost/durable/types.js';
+import { startTestHost, type TestHost } from '../../devhost/testing.js';
+import { FakeWorld } from '../fakes/world.js';
+
+export interface User {
+  name: string;
+  groups: string[];
+}
+
+/** App Service authentication headers, exactly as the platform injects them. */
+export function principalHeaders(user: User): Record<string, string> {
+  const principal = {
+    auth_typ: 'aad',
+    claims: [{ typ: 'name', val: user.name }, ...user.groups.map((g) => ({ typ: 'groups', val: g }))],
+    name_typ: 'name',
+    role_typ: 'roles',
+  };
+  return {
+    'x-ms-client-principal': Buffer.from(JSON.stringify(principal)).toString('base64'),
+    'x-ms-client-principal-id': `oid-${user.name}`,
+    'x-ms-client-principal-name': user.name,
+    'x-ms-client-principal-idp': 'aad',
+  };
+}
+
+export const ci: User = { name: 'ci-bot', groups: [] };
+export const ada: User = { name: 'ada', groups: ['devops-team'] };
+export const linus: User = { name: 'linus', groups: ['tech-lead'] };
+export const mallory: User = { name: 'mallory', groups: ['marketing'] };
+
+export const digest = (): string => `sha256:${randomBytes(32).toString('hex')}`;
+
+export interface View {
+  deployment: DeploymentRecord;
+  timeline: TimelineEntry[];
+  live: Record<string, unknown>;
+}
+
+/**
+ * Gantry's own function app (the compiled `dist/`) in the dev host on a virtual clock, with Table
+ * Storage records in Azurite and in-process fakes for the outside systems.
+ */
+export class PipelineHarness {
+  constructor(
+    readonly host: TestHost,
+    readonly world: FakeWorld,
+  ) {}
+
+  static async start(options: {
+    startTime?: number;
+    storage: string;
+    configPath?: string;
+  }): Promise<PipelineHarness> {
+    process.env.GANTRY_STORAGE = options.storage;
+    process.env.GANTRY_CONFIG_PATH = options.configPath ?? 'config/gantry.example.yaml';
+    process.env.GANTRY_TABLE_PREFIX = `T${randomBytes(4).toString('hex')}`;
+    const world = new FakeWorld();
+    (globalThis as Record<symbol, unknown>)[PORTS_OVERRIDE] = {
+      gitops: world,
+      cluster: world,
+      router: world,
+      metrics: world,
+      scans: world.scans,
+      smoke: world.smoke,
+      tests: world,
+      notifier: world,
+    };
+    const host = await startTestHost({ appDir: '.', store: 'memory', startTime: options.startTime });
+    return new PipelineHarness(host, world);
+  }
+
+  async close(): Promise<void> {
+    await this.host.close();
+    delete (globalThis as Record<symbol, unknown>)[PORTS_OVERRIDE];
+  }
+
+  async post(path: string, body: unknown, user: User = ci): Promise<Response> {
+    return this.host.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...principalHeaders(user) },
+      body: JSON.stringify(body),
+    });
+  }
+
+  async submit(service: string, image: string, user: User = ci): Promise<DeploymentRecord> {
+    const res = await this.post('/api/deployments', { service, image }, user);
+    if (res.status !== 201 && res.status !== 200)
+      throw new Error(`submit: HTTP ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { deployment: DeploymentRecord }).deployment;
+  }
+
+  async view(id: string): Promise<View> {
+    const res = await this.host.request(`/api/deployments/${id}`);
+    if (res.status !== 200) throw new Error(`view: HTTP ${res.status} ${await res.text()}`);
+    return (await res.json()) as View;
+  }
+
+  /** Waits (skipping virtual time) until the phase is waiting for the named thing. */
+  waitForPhase(id: string, phase: Phase, waitingFor: string, advanceTime = true): Promise<InstanceState> {
+    return this.host.waitFor(
+      phaseInstanceId(id, phase),
+      (s) => {
+        const status = s.customStatus ? (JSON.parse(s.customStatus) as { waitingFor?: string }) : {};
+        return s.runtimeStatus === 'Running' && (status.waitingFor ?? '').startsWith(waitingFor);
+      },
+      { advanceTime },
+    );
+  }
+
+  /** Runs virtual time until the pipeline has finished, then returns the record and timeline. */
+  async finish(id: string): Promise<View> {
+    await this.host.waitForCompletion(pipelineInstanceId(id));
+    await this.host.idle();
+    return this.view(id);
+  }
+}
+
+export const titles = (timeline: TimelineEntry[], kind?: TimelineEntry['kind']): string[] =>
+  timeline.filter((e) => !kind || e.kind === kind).map((e) => e.title);

@@ -1,0 +1,193 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
+import { phaseInstanceId } from '../../shared/contracts/events.js';
+import { ada, ci, digest, PipelineHarness, titles } from './pipeline-harness.js';
+
+const IMAGE = (d: string) => `hearloveen.azurecr.io/api-gateway:1.4.0@${d}`;
+/** Monday 10:00 UTC: business hours, so production needs an approval. */
+const MONDAY_10 = Date.UTC(2026, 0, 5, 10, 0, 0);
+const WORKFLOWS = ['integration', 'e2e', 'performance', 'security'];
+
+let azurite: AzuriteHandle;
+let h: PipelineHarness;
+
+beforeAll(async () => {
+  azurite = await startAzurite({ location: undefined });
+});
+afterAll(async () => {
+  await azurite?.stop();
+});
+beforeEach(async () => {
+  h = await PipelineHarness.start({ storage: azurite.connectionString, startTime: MONDAY_10 });
+});
+afterEach(async () => {
+  await h?.close();
+});
+
+/** Completes every dispatched test workflow through the Durable API, as the workflow_run webhook would. */
+async function completeTests(id: string, conclusion = 'success', workflows = WORKFLOWS): Promise<void> {
+  await h.waitForPhase(id, 'tests', 'test workflows');
+  for (const workflow of workflows) {
+    const res = await h.host.request(
+      `/runtime/webhooks/durabletask/instances/${encodeURIComponent(phaseInstanceId(id, 'tests'))}/raiseEvent/testResult`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workflow, conclusion }),
+      },
+    );
+    expect(res.status).toBe(202);
+  }
+}
+
+describe('pipeline end to end (dev host, virtual clock, fakes for outside systems)', () => {
+  it('takes an image from push to Succeeded with the full timeline', async () => {
+    const wall = performance.now();
+    const d = await h.submit('ApiGateway', IMAGE(digest()));
+    expect(d.state).toBe('Queued');
+    await completeTests(d.id);
+    await h.waitForPhase(d.id, 'approval', 'approval', true);
+    const approve = await h.post(`/api/deployments/${d.id}/approve`, { comment: 'looks good' }, ada);
+    expect(approve.status).toBe(202);
+    const view = await h.finish(d.id);
+    expect(view.deployment.state).toBe('Succeeded');
+    expect(titles(view.timeline, 'transition')).toEqual([
+      '->Queued',
+      'Queued->Gating',
+      'Gating->Staging',
+      'Staging->Testing',
+      'Testing->AwaitingApproval',
+      'AwaitingApproval->Canary',
+      'Canary->Promoting',
+      'Promoting->Verifying',
+      'Verifying->Succeeded',
+    ]);
+    expect(h.world.weights).toEqual([10, 25, 50, 0]);
+    expect(h.world.deploys.map((x) => x.app)).toEqual(['api-gateway-staging', 'api-gateway-prod']);
+    expect(titles(view.timeline, 'check').filter((t) => t.startsWith('check:'))).toHaveLength(40);
+    expect(titles(view.timeline)).toContain('approve:accepted');
+    expect(titles(view.timeline)).toContain('release:last-known-good');
+    expect(h.world.dispatched.map((x) => x.workflow)).toEqual(WORKFLOWS);
+    console.log(`happy path wall ${Math.round(performance.now() - wall)} ms`);
+    void ci;
+  });
+});
+
+describe('pipeline failures before traffic', () => {
+  it('stops at a failing gate before anything is deployed', async () => {
+    h.world.gateVerdicts.set('vulnerability', 'fail');
+    const d = await h.submit('ApiGateway', IMAGE(digest()));
+    const view = await h.finish(d.id);
+    expect(view.deployment.state).toBe('Failed');
+    expect(view.deployment.reason).toContain('gate vulnerability failed');
+    expect(h.world.deploys).toEqual([]);
+    expect(view.timeline.find((e) => e.title === 'gate:vulnerability')?.verdict).toBe('fail');
+  });
+
+  it('rolls staging back when the sync fails', async () => {
+    h.world.syncOutcomes.set('api-gateway-staging', 'Failed');
+    const d = await h.submit('ApiGateway', IMAGE(digest()));
+    const view = await h.finish(d.id);
+    expect(view.deployment.state).toBe('Failed');
+    expect(view.deployment.reason).toContain('sync of api-gateway-staging failed');
+    expect(h.world.rollbacks).toEqual([{ app: 'api-gateway-staging' }]);
+    expect(titles(view.timeline)).toContain('rollback:api-gateway-staging');
+  });
+
+  it('fails when a smoke check fails', async () => {
+    h.world.failingSmoke.add('database');
+    const d = await h.submit('ApiGateway', IMAGE(digest()));
+    const view = await h.finish(d.id);
+    expect(view.deployment.state).toBe('Failed');
+    expect(view.deployment.reason).toContain('smoke check database failed');
+    expect(h.world.dispatched).toEqual([]);
+  });
+
+  it('fails when a test workflow fails', async () => {
+    const d = await h.submit('ApiGateway', IMAGE(digest()));
+    await completeTests(d.id, 'failure', ['integration']);
+    const view = await h.finish(d.id);
+    expect(view.deployment.state).toBe('Failed');
+    expect(view.deployment.reason).toBe('test workflow integration concluded failure');
+  });
+
+  it('fails when test workflows do not report in time', async () => {
+    const d = await h.submit('ApiGateway', IMAGE(digest()));
+    const view = await h.finish(d.id);
+    expect(view.deployment.state).toBe('Failed');
+    expect(view.deployment.reason).toBe('test workflow(s) timed out: integration');
+  });
+});
+
+describe('approval', () => {
+  it('ends the run on a rejection', async () => {
+    const d = await h.submit('ApiGateway', IMAGE(digest()));
+    await completeTests(d.id);
+    await h.waitForPhase(d.id, 'approval', 'approval');
+    expect((await h.post(`/api/deployments/${d.id}/reject`, {}, ada)).status).toBe(400);
+    expect(
+      (await h.post(`/api/deployments/${d.id}/reject`, { comment: 'not during the sale' }, ada)).status,
+    ).toBe(202);
+    const view = await h.finish(d.id);
+    expect(view.deployment.state).toBe('Failed');
+    expect(view.deployment.reason).toBe('rejected by ada: not during the sale');
+    expect(h.world.weights).toEqual([]);
+  });
+
+  it('expires when nobody decides within 24 hours', async () => {
+    const d = await h.submit('ApiGateway', IMAGE(digest()));
+    await completeTests(d.id);
+    const view = await h.finish(d.id);
+    expect(view.deployment.state).toBe('Failed');
+    expect(view.deployment.reason).toMatch(/^approval expired at /);
+    expect(titles(view.timeline)).toContain('approval:expired');
+  });
+});
+
+describe('pipeline with traffic', () => {
+  /** Success rate drops to 90% whenever the canary takes traffic. */
+  const badCanary = () => {
+    h.world.metric = (q, w) => (q.template.includes('duration') ? 200 : w.weight > 0 ? 90 : 99.9);
+  };
+
+  async function toCanary(id: string): Promise<void> {
+    await completeTests(id);
+    await h.waitForPhase(id, 'approval', 'approval');
+    expect((await h.post(`/api/deployments/${id}/approve`, { comment: 'ok' }, ada)).status).toBe(202);
+  }
+
+  it('rolls the canary back when failed checks reach the threshold', async () => {
+    badCanary();
+    const d = await h.submit('ApiGateway', IMAGE(digest()));
+    await toCanary(d.id);
+    const view = await h.finish(d.id);
+    expect(view.deployment.state).toBe('RolledBack');
+    expect(view.deployment.reason).toBe('5 failed checks reached the threshold of 5 at 10%');
+    expect(h.world.weights).toEqual([10, 0]);
+    expect(h.world.scales.at(-1)).toEqual({ deployment: 'api-gateway-canary', replicas: 0 });
+    expect(h.world.deploys.map((x) => x.app)).toEqual(['api-gateway-staging']);
+    expect(view.deployment.weight).toBe(0);
+    expect(h.world.notifications.some((n) => n.kind === 'incident')).toBe(true);
+  });
+
+  it('rolls production back to the last known good release when verification fails', async () => {
+    const good = digest();
+    const first = await h.submit('ApiGateway', IMAGE(good));
+    await toCanary(first.id);
+    expect((await h.finish(first.id)).deployment.state).toBe('Succeeded');
+    // The next release is fine under canary traffic but breaks once it serves everything.
+    h.world.metric = (q, w) => {
+      const prod = w.apps.get('api-gateway-prod')?.image?.digest;
+      const broken = prod !== good && w.weight === 0;
+      return q.template.includes('duration') ? 200 : broken ? 80 : 99.9;
+    };
+    const second = await h.submit('ApiGateway', IMAGE(digest()));
+    await toCanary(second.id);
+    const view = await h.finish(second.id);
+    expect(view.deployment.state).toBe('RolledBack');
+    expect(view.deployment.reason).toMatch(/^error-rate out of bounds for 1[2-9]\ds$/);
+    expect(h.world.deploys.at(-1)).toEqual({ app: 'api-gateway-prod', digest: good });
+    const rollback = view.timeline.find((e) => e.title === 'rollback:production');
+    expect(rollback?.evidence).toMatchObject({ to: first.id, digest: good });
+  });
+});

@@ -1,0 +1,161 @@
+import type {
+  GateSpec,
+  ImageBinding,
+  ImageRef,
+  RouterSpec,
+  SmokeCheck,
+  TestWorkflow,
+} from '../../shared/contracts/plan.js';
+import type { Cluster, ClusterTarget, RolloutState, TrafficRouter } from '../../shared/ports/cluster.js';
+import type { GitOps, SyncState } from '../../shared/ports/gitops.js';
+import type { MetricSample, Metrics, MetricsQuery } from '../../shared/ports/metrics.js';
+import type { Notification, Notifier } from '../../shared/ports/notifier.js';
+import type {
+  GateResult,
+  ScanRunner,
+  SmokeResult,
+  SmokeRunner,
+  TestRunner,
+} from '../../shared/ports/runners.js';
+
+export interface AppState {
+  image?: ImageRef;
+  history: ImageRef[];
+  /** Polls left before the current sync finishes. */
+  pollsLeft: number;
+  outcome: SyncState['phase'];
+}
+
+/** Decides a metric value from what the canary looks like when the check runs. */
+export type MetricScript = (q: MetricsQuery, world: FakeWorld) => number | null;
+
+/**
+ * In-process fakes of every outside system the pipeline touches, recording what they were asked to do.
+ * Behaviour is scripted per test (failing gates, syncs, smoke checks, metric values).
+ */
+export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestRunner, Notifier {
+  readonly apps = new Map<string, AppState>();
+  readonly weights: number[] = [];
+  readonly scales: Array<{ deployment: string; replicas: number }> = [];
+  readonly images: Array<{ deployment: string; digest: string }> = [];
+  readonly rollbacks: Array<{ app: string; historyId?: number }> = [];
+  readonly deploys: Array<{ app: string; digest: string }> = [];
+  readonly dispatched: Array<{ workflow: string; deploymentId: string }> = [];
+  readonly notifications: Notification[] = [];
+  readonly queries: MetricsQuery[] = [];
+  /** Gate name → verdict (default pass). */
+  gateVerdicts = new Map<string, GateResult['verdict']>();
+  /** App name → sync outcome after deployImage (default Succeeded). */
+  syncOutcomes = new Map<string, SyncState['phase']>();
+  syncPolls = 1;
+  failingSmoke = new Set<string>();
+  crashLoopingDigests = new Set<string>();
+  metric: MetricScript = (q) =>
+    q.template.includes('duration') || q.template.includes('latency') ? 200 : 99.9;
+  weight = 0;
+
+  async deployImage(app: string, _binding: ImageBinding, image: ImageRef): Promise<void> {
+    const state = this.apps.get(app) ?? { history: [], pollsLeft: 0, outcome: 'None' };
+    if (state.image) state.history.push(state.image);
+    state.image = image;
+    state.pollsLeft = this.syncPolls;
+    state.outcome = this.syncOutcomes.get(app) ?? 'Succeeded';
+    this.apps.set(app, state);
+    this.deploys.push({ app, digest: image.digest });
+  }
+
+  async status(app: string): Promise<SyncState> {
+    const state = this.apps.get(app);
+    if (!state) return { phase: 'None', sync: 'Unknown', health: 'Missing' };
+    if (state.pollsLeft > 0) {
+      state.pollsLeft--;
+      return { phase: 'Running', sync: 'OutOfSync', health: 'Progressing' };
+    }
+    if (state.outcome !== 'Succeeded')
+      return {
+        phase: state.outcome,
+        sync: 'OutOfSync',
+        health: 'Degraded',
+        message: 'PreSync hook db-migrate failed',
+      };
+    return { phase: 'Succeeded', sync: 'Synced', health: 'Healthy', revision: state.image?.digest };
+  }
+
+  async rollback(app: string, historyId?: number): Promise<void> {
+    this.rollbacks.push({ app, historyId });
+    const state = this.apps.get(app);
+    if (state) {
+      state.image = state.history.pop();
+      state.outcome = 'Succeeded';
+      state.pollsLeft = 0;
+    }
+  }
+
+  async setImage(_t: ClusterTarget, deployment: string, image: ImageRef): Promise<void> {
+    this.images.push({ deployment, digest: image.digest });
+  }
+
+  async scale(_t: ClusterTarget, deployment: string, replicas: number): Promise<void> {
+    this.scales.push({ deployment, replicas });
+  }
+
+  async rollout(_t: ClusterTarget, deployment: string): Promise<RolloutState> {
+    const last = [...this.images].reverse().find((i) => i.deployment === deployment);
+    const crash = last !== undefined && this.crashLoopingDigests.has(last.digest);
+    return {
+      ready: !crash,
+      phase: crash ? 'progressing' : 'complete',
+      replicas: 1,
+      readyReplicas: crash ? 0 : 1,
+      crashLooping: crash ? [`${deployment}-0`] : [],
+    };
+  }
+
+  async setWeight(_t: ClusterTarget, _r: RouterSpec, weight: number): Promise<number> {
+    this.weight = weight;
+    this.weights.push(weight);
+    return weight;
+  }
+
+  async query(q: MetricsQuery): Promise<MetricSample> {
+    this.queries.push(q);
+    return {
+      query: `${q.template}{namespace="${q.variables.namespace ?? ''}"}`,
+      value: this.metric(q, this),
+      evaluatedAt: q.at,
+    };
+  }
+
+  /** Image gates: verdicts scripted per gate name. */
+  readonly scans: ScanRunner = {
+    run: async (gate: GateSpec): Promise<GateResult> => {
+      const verdict = this.gateVerdicts.get(gate.name) ?? 'pass';
+      const critical = verdict === 'fail' ? 2 : 0;
+      return {
+        gate: gate.name,
+        verdict,
+        summary: critical ? `${critical} critical vulnerabilities` : 'clean',
+        evidence: { critical },
+      };
+    },
+  };
+
+  /** Smoke checks: fail for the names in `failingSmoke`. */
+  readonly smoke: SmokeRunner = {
+    run: async (check: SmokeCheck): Promise<SmokeResult> => {
+      const ok = !this.failingSmoke.has(check.name);
+      return ok
+        ? { check: check.name, ok, status: 200, attempts: 1 }
+        : { check: check.name, ok, status: 503, attempts: check.retries + 1 };
+    },
+  };
+
+  async dispatch(workflow: TestWorkflow, deploymentId: string): Promise<{ runId?: number }> {
+    this.dispatched.push({ workflow: workflow.name, deploymentId });
+    return { runId: 1000 + this.dispatched.length };
+  }
+
+  async publish(notification: Notification): Promise<void> {
+    this.notifications.push(notification);
+  }
+}
