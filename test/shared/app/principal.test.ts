@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { principalFrom } from '../../../shared/app/principal.js';
+
+const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name.toLowerCase()] ?? null });
+const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+
+describe('principalFrom', () => {
+  it('reads App Service authentication: name, id, group and role claims', () => {
+    const p = principalFrom(
+      headers({
+        'x-ms-client-principal': encode({
+          auth_typ: 'aad',
+          claims: [
+            { typ: 'groups', val: 'devops-team' },
+            { typ: 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role', val: 'tech-lead' },
+            { typ: 'groups', val: 'devops-team' },
+            { typ: 'aud', val: 'api://gantry' },
+          ],
+        }),
+        'x-ms-client-principal-name': 'ada@example.com',
+        'x-ms-client-principal-id': 'oid-1',
+      }),
+    );
+    expect(p).toEqual({ name: 'ada@example.com', id: 'oid-1', groups: ['devops-team', 'tech-lead'], source: 'app-service' });
+  });
+
+  it('falls back to the name claim and a custom role claim type', () => {
+    const p = principalFrom(
+      headers({ 'x-ms-client-principal': encode({ claims: [{ typ: 'n', val: 'linus' }, { typ: 'r', val: 'tech-lead' }], name_typ: 'n', role_typ: 'r' }) }),
+    );
+    expect(p).toMatchObject({ name: 'linus', groups: ['tech-lead'] });
+  });
+
+  it.each([
+    ['not base64 JSON', '%%%not-base64%%%'],
+    ['JSON without claims', encode({ auth_typ: 'aad' })],
+    ['claims without a name', encode({ claims: [{ typ: 'groups', val: 'x' }] })],
+  ])('refuses a principal that is %s with 401', (_what, value) => {
+    expect(() => principalFrom(headers({ 'x-ms-client-principal': value }))).toThrow(expect.objectContaining({ status: 401 }));
+  });
+
+  it('uses the development principal only when no platform header is present', () => {
+    expect(principalFrom(headers({}), '{"name":"dev","groups":["devops-team"]}')).toEqual({ name: 'dev', groups: ['devops-team'], source: 'development' });
+    expect(() => principalFrom(headers({}), 'not json')).toThrow(expect.objectContaining({ code: 'invalid-principal' }));
+    expect(() => principalFrom(headers({}), '{"name":1}')).toThrow(expect.objectContaining({ code: 'invalid-principal' }));
+    expect(() => principalFrom(headers({}))).toThrow(expect.objectContaining({ status: 401, code: 'unauthenticated' }));
+  });
+});
