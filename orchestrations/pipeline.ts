@@ -2,7 +2,9 @@ import type { OrchestrationContext } from 'durable-functions';
 import type { RunInput } from '../shared/contracts/activities.js';
 import { phaseInstanceId, PHASES, type Phase } from '../shared/contracts/events.js';
 import type { DeploymentState } from '../shared/domain/deployment.js';
-import { Interrupts, type Flow } from './lib/flow.js';
+import { Activities } from '../shared/contracts/activities.js';
+import { call, Interrupts, type Flow } from './lib/flow.js';
+import { clusterTarget } from './phases/canary.js';
 import type { PhaseResult } from './lib/phase.js';
 import { Recorder } from './lib/recorder.js';
 
@@ -83,11 +85,16 @@ export function* pipeline(ctx: OrchestrationContext): Flow<PipelineResult> {
       if (outcome) break;
     }
   } catch (error) {
-    // Activities exhausted their retries or a phase threw: the run ends, recorded with the reason.
-    outcome = {
-      state: TRAFFIC_PHASES.has(stageOf(state)) ? 'RolledBack' : 'Failed',
-      reason: errorText(error),
-    };
+    // Activities exhausted their retries or a phase threw: the run ends, recorded with the reason, and
+    // once traffic has reached the canary it is taken back first.
+    const reason = errorText(error);
+    outcome = { state: 'Failed', reason };
+    if (TRAFFIC_PHASES.has(stageOf(state))) {
+      const drained = yield* drainCanary(ctx, run, rec, reason);
+      outcome = drained
+        ? { state: 'RolledBack', reason }
+        : { state: 'Failed', reason: `${reason}; rollback failed too` };
+    }
   }
   const final = outcome ?? { state: 'Succeeded', reason: 'released' };
   yield* rec.transition(state, final.state, final.reason);
@@ -98,6 +105,26 @@ export function* pipeline(ctx: OrchestrationContext): Flow<PipelineResult> {
     since: ctx.df.currentUtcDateTime.toISOString(),
   });
   return final;
+}
+
+/** Best-effort rollback after an unexpected failure: weight 0 and the canary scaled down. */
+function* drainCanary(
+  ctx: OrchestrationContext,
+  run: RunInput,
+  rec: Recorder,
+  reason: string,
+): Flow<boolean> {
+  const prod = run.plan.production;
+  const target = clusterTarget(prod);
+  try {
+    yield* call(ctx, Activities.setWeight, { target, router: prod.router, weight: 0 });
+    yield* call(ctx, Activities.scale, { target, deployment: prod.canaryDeployment, replicas: 0 });
+    yield* rec.weight(0, `rollback after failure: ${reason}`);
+    return true;
+  } catch (error) {
+    yield* rec.note('action', 'rollback:failed', { verdict: 'fail', comment: errorText(error) });
+    return false;
+  }
 }
 
 function stageOf(state: DeploymentState): Phase {

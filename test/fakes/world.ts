@@ -53,6 +53,8 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
   metric: MetricScript = (q) =>
     q.template.includes('duration') || q.template.includes('latency') ? 200 : 99.9;
   weight = 0;
+  /** Weights the router refuses to set (a broken router), to test unexpected failures. */
+  failWeights = new Set<number>();
 
   async deployImage(app: string, _binding: ImageBinding, image: ImageRef): Promise<void> {
     const state = this.apps.get(app) ?? { history: [], pollsLeft: 0, outcome: 'None' };
@@ -112,6 +114,8 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
   }
 
   async setWeight(_t: ClusterTarget, _r: RouterSpec, weight: number): Promise<number> {
+    if (this.failWeights.has(weight))
+      throw new Error(`ingress admission webhook refused canary-weight ${weight}`);
     this.weight = weight;
     this.weights.push(weight);
     return weight;

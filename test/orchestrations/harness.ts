@@ -2,7 +2,13 @@ import { activityHandlers } from '../../shared/activities/index.js';
 import { FileConfigSource } from '../../shared/adapters/config-file.js';
 import { submitImage, interrupt } from '../../shared/app/deployments.js';
 import { decide } from '../../shared/app/approvals.js';
-import { Events, laneInstanceId, phaseInstanceId, pipelineInstanceId, type Phase } from '../../shared/contracts/events.js';
+import {
+  Events,
+  laneInstanceId,
+  phaseInstanceId,
+  pipelineInstanceId,
+  type Phase,
+} from '../../shared/contracts/events.js';
 import type { DeploymentRecord } from '../../shared/domain/deployment.js';
 import type { Ports } from '../../shared/ports/index.js';
 import type { OrchestrationControl } from '../../shared/ports/orchestration-control.js';
@@ -48,7 +54,9 @@ export class Orchestrations {
     readonly control: OrchestrationControl,
   ) {}
 
-  static async start(options: { startTime?: number; config?: FileConfigSource } = {}): Promise<Orchestrations> {
+  static async start(
+    options: { startTime?: number; config?: FileConfigSource } = {},
+  ): Promise<Orchestrations> {
     const world = new FakeWorld();
     const store = new MemoryRunStore();
     let now = (): number => options.startTime ?? Date.UTC(2026, 0, 5, 10);
@@ -80,13 +88,19 @@ export class Orchestrations {
       async ensureLane(service, digest) {
         const id = laneInstanceId(service);
         const s = await h.engine.getInstance(id);
-        if (!s || TERMINAL_STATUSES.has(s.runtimeStatus)) await h.engine.start({ name: 'lane', instanceId: id, input: JSON.stringify({ service }) });
+        if (!s || TERMINAL_STATUSES.has(s.runtimeStatus))
+          await h.engine.start({ name: 'lane', instanceId: id, input: JSON.stringify({ service }) });
         else await h.engine.raiseEvent(id, Events.wake.name, JSON.stringify({ digest }));
       },
       raise: (id, event, payload) => h.engine.raiseEvent(id, event, JSON.stringify(payload)),
       async status(id) {
         const s = await h.engine.getInstance(id);
-        return s && { runtimeStatus: s.runtimeStatus, customStatus: s.customStatus ? JSON.parse(s.customStatus) : null };
+        return (
+          s && {
+            runtimeStatus: s.runtimeStatus,
+            customStatus: s.customStatus ? JSON.parse(s.customStatus) : null,
+          }
+        );
       },
     };
     return new Orchestrations(h, world, ports, control);
@@ -101,7 +115,13 @@ export class Orchestrations {
   }
 
   async submit(image: string, service = 'ApiGateway', pushedBy = 'ci-bot'): Promise<DeploymentRecord> {
-    const { deployment } = await submitImage(this.ports, this.control, { image, service, source: 'manual', pushedBy, at: this.nowIso() });
+    const { deployment } = await submitImage(this.ports, this.control, {
+      image,
+      service,
+      source: 'manual',
+      pushedBy,
+      at: this.nowIso(),
+    });
     return deployment;
   }
 
@@ -114,7 +134,11 @@ export class Orchestrations {
   }
 
   /** Waits with auto-advancing time; switches it off the moment the predicate holds. */
-  waitFor(instanceId: string, predicate: (s: InstanceState) => boolean, advance = true): Promise<InstanceState> {
+  waitFor(
+    instanceId: string,
+    predicate: (s: InstanceState) => boolean,
+    advance = true,
+  ): Promise<InstanceState> {
     this.h.clock.autoAdvance = advance;
     return this.h.waitFor(instanceId, (s) => {
       const ok = predicate(s);
@@ -129,19 +153,36 @@ export class Orchestrations {
     return (await this.ports.store.findDeployment(id)) as DeploymentRecord;
   }
 
-  async completeTests(id: string, workflows = ['integration', 'e2e', 'performance', 'security']): Promise<void> {
+  async completeTests(
+    id: string,
+    workflows = ['integration', 'e2e', 'performance', 'security'],
+  ): Promise<void> {
     await this.waitForPhase(id, 'tests', 'test workflows');
     for (const workflow of workflows) {
-      await this.h.engine.raiseEvent(phaseInstanceId(id, 'tests'), Events.testResult.name, JSON.stringify({ workflow, conclusion: 'success' }));
+      await this.h.engine.raiseEvent(
+        phaseInstanceId(id, 'tests'),
+        Events.testResult.name,
+        JSON.stringify({ workflow, conclusion: 'success' }),
+      );
     }
   }
 
   async approve(id: string, approver = 'ada', groups = ['devops-team']): Promise<void> {
     await this.waitForPhase(id, 'approval', 'approval');
-    await decide(this.ports, this.control, { id, principal: { name: approver, groups, source: 'development' }, decision: 'approve', comment: 'ok', at: this.nowIso() });
+    await decide(this.ports, this.control, {
+      id,
+      principal: { name: approver, groups, source: 'development' },
+      decision: 'approve',
+      comment: 'ok',
+      at: this.nowIso(),
+    });
   }
 
-  interrupt(id: string, kind: 'cancel' | 'abort' | 'skipAnalysis', reason = 'test'): Promise<DeploymentRecord> {
+  interrupt(
+    id: string,
+    kind: 'cancel' | 'abort' | 'skipAnalysis',
+    reason = 'test',
+  ): Promise<DeploymentRecord> {
     return interrupt(this.ports, this.control, id, kind, 'ops', reason);
   }
 }

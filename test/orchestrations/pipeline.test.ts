@@ -77,39 +77,81 @@ describe('pipeline orchestrations (source, in-process engine)', () => {
     const second = await o.submit(image());
     const cancelled = await o.interrupt(second.id, 'cancel', 'wrong build');
     expect(cancelled.state).toBe('Cancelled');
-    expect((await o.ports.store.listQueue('ApiGateway')).find((q) => q.deploymentId === second.id)?.state).toBe('removed');
+    expect(
+      (await o.ports.store.listQueue('ApiGateway')).find((q) => q.deploymentId === second.id)?.state,
+    ).toBe('removed');
   });
 });
 
 describe('cancel and abort at every wait point', () => {
   const cases = [
-    { name: 'staging sync', kind: 'cancel', expected: 'Cancelled', reach: (x: Orchestrations, id: string) => x.waitForPhase(id, 'staging', 'sync of') },
-    { name: 'test workflows', kind: 'cancel', expected: 'Cancelled', reach: (x: Orchestrations, id: string) => x.waitForPhase(id, 'tests', 'test workflows') },
-    { name: 'approval', kind: 'cancel', expected: 'Cancelled', reach: async (x: Orchestrations, id: string) => {
-      await x.completeTests(id);
-      await x.waitForPhase(id, 'approval', 'approval');
-    } },
-    { name: 'approval (abort before traffic)', kind: 'abort', expected: 'Cancelled', reach: async (x: Orchestrations, id: string) => {
-      await x.completeTests(id);
-      await x.waitForPhase(id, 'approval', 'approval');
-    } },
-    { name: 'wait timer', kind: 'cancel', expected: 'Cancelled', reach: async (x: Orchestrations, id: string) => {
-      await x.completeTests(id);
-      await x.approve(id);
-      await x.waitForPhase(id, 'approval', 'wait timer');
-    } },
-    { name: 'canary analysis', kind: 'abort', expected: 'RolledBack', reach: async (x: Orchestrations, id: string) => {
-      await toCanary(x, id);
-      await x.waitForPhase(id, 'canary', 'next analysis');
-    } },
-    { name: 'canary analysis (cancel)', kind: 'cancel', expected: 'Cancelled', reach: async (x: Orchestrations, id: string) => {
-      await toCanary(x, id);
-      await x.waitForPhase(id, 'canary', 'next analysis');
-    } },
-    { name: 'verification', kind: 'abort', expected: 'RolledBack', reach: async (x: Orchestrations, id: string) => {
-      await toCanary(x, id);
-      await x.waitForPhase(id, 'verification', 'verification window');
-    } },
+    {
+      name: 'staging sync',
+      kind: 'cancel',
+      expected: 'Cancelled',
+      reach: (x: Orchestrations, id: string) => x.waitForPhase(id, 'staging', 'sync of'),
+    },
+    {
+      name: 'test workflows',
+      kind: 'cancel',
+      expected: 'Cancelled',
+      reach: (x: Orchestrations, id: string) => x.waitForPhase(id, 'tests', 'test workflows'),
+    },
+    {
+      name: 'approval',
+      kind: 'cancel',
+      expected: 'Cancelled',
+      reach: async (x: Orchestrations, id: string) => {
+        await x.completeTests(id);
+        await x.waitForPhase(id, 'approval', 'approval');
+      },
+    },
+    {
+      name: 'approval (abort before traffic)',
+      kind: 'abort',
+      expected: 'Cancelled',
+      reach: async (x: Orchestrations, id: string) => {
+        await x.completeTests(id);
+        await x.waitForPhase(id, 'approval', 'approval');
+      },
+    },
+    {
+      name: 'wait timer',
+      kind: 'cancel',
+      expected: 'Cancelled',
+      reach: async (x: Orchestrations, id: string) => {
+        await x.completeTests(id);
+        await x.approve(id);
+        await x.waitForPhase(id, 'approval', 'wait timer');
+      },
+    },
+    {
+      name: 'canary analysis',
+      kind: 'abort',
+      expected: 'RolledBack',
+      reach: async (x: Orchestrations, id: string) => {
+        await toCanary(x, id);
+        await x.waitForPhase(id, 'canary', 'next analysis');
+      },
+    },
+    {
+      name: 'canary analysis (cancel)',
+      kind: 'cancel',
+      expected: 'Cancelled',
+      reach: async (x: Orchestrations, id: string) => {
+        await toCanary(x, id);
+        await x.waitForPhase(id, 'canary', 'next analysis');
+      },
+    },
+    {
+      name: 'verification',
+      kind: 'abort',
+      expected: 'RolledBack',
+      reach: async (x: Orchestrations, id: string) => {
+        await toCanary(x, id);
+        await x.waitForPhase(id, 'verification', 'verification window');
+      },
+    },
   ] as const;
 
   it.each(cases)('$kind during $name ends $expected', async ({ kind, expected, reach }) => {
@@ -172,8 +214,41 @@ describe('deployment view', () => {
     await o.waitForPhase(d.id, 'canary', 'next analysis');
     const view = await describeDeployment(o.ports, o.control, d.id);
     expect(view.deployment.state).toBe('Canary');
-    expect(view.live).toMatchObject({ running: true, stage: 'canary', weight: 10, failedChecks: 0, waitingFor: 'next analysis' });
-    expect(view.timeline.map((e) => e.seq)).toEqual([...view.timeline.map((e) => e.seq)].sort((a, b) => a - b));
-    await expect(describeDeployment(o.ports, o.control, 'apigateway-000000000000')).rejects.toMatchObject({ status: 404 });
+    expect(view.live).toMatchObject({
+      running: true,
+      stage: 'canary',
+      weight: 10,
+      failedChecks: 0,
+      waitingFor: 'next analysis',
+    });
+    expect(view.timeline.map((e) => e.seq)).toEqual(
+      [...view.timeline.map((e) => e.seq)].sort((a, b) => a - b),
+    );
+    await expect(describeDeployment(o.ports, o.control, 'apigateway-000000000000')).rejects.toMatchObject({
+      status: 404,
+    });
+  });
+});
+
+describe('unexpected failures', () => {
+  it('takes traffic back when an activity keeps failing after the canary took traffic', async () => {
+    o = await Orchestrations.start();
+    o.world.failWeights.add(25);
+    const d = await o.submit(image());
+    await toCanary(o, d.id);
+    const done = await o.finish(d.id);
+    expect(done.state).toBe('RolledBack');
+    expect(done.reason).toContain('refused canary-weight 25');
+    expect(o.world.weights).toEqual([10, 0]);
+    expect(done.weight).toBe(0);
+  });
+
+  it('fails without rollback when the failure happens before any traffic', async () => {
+    o = await Orchestrations.start();
+    o.world.gateVerdicts.set('signature', 'fail');
+    const d = await o.submit(image());
+    const done = await o.finish(d.id);
+    expect(done.state).toBe('Failed');
+    expect(o.world.weights).toEqual([]);
   });
 });

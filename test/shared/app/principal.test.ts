@@ -21,12 +21,26 @@ describe('principalFrom', () => {
         'x-ms-client-principal-id': 'oid-1',
       }),
     );
-    expect(p).toEqual({ name: 'ada@example.com', id: 'oid-1', groups: ['devops-team', 'tech-lead'], source: 'app-service' });
+    expect(p).toEqual({
+      name: 'ada@example.com',
+      id: 'oid-1',
+      groups: ['devops-team', 'tech-lead'],
+      source: 'app-service',
+    });
   });
 
   it('falls back to the name claim and a custom role claim type', () => {
     const p = principalFrom(
-      headers({ 'x-ms-client-principal': encode({ claims: [{ typ: 'n', val: 'linus' }, { typ: 'r', val: 'tech-lead' }], name_typ: 'n', role_typ: 'r' }) }),
+      headers({
+        'x-ms-client-principal': encode({
+          claims: [
+            { typ: 'n', val: 'linus' },
+            { typ: 'r', val: 'tech-lead' },
+          ],
+          name_typ: 'n',
+          role_typ: 'r',
+        }),
+      }),
     );
     expect(p).toMatchObject({ name: 'linus', groups: ['tech-lead'] });
   });
@@ -36,13 +50,25 @@ describe('principalFrom', () => {
     ['JSON without claims', encode({ auth_typ: 'aad' })],
     ['claims without a name', encode({ claims: [{ typ: 'groups', val: 'x' }] })],
   ])('refuses a principal that is %s with 401', (_what, value) => {
-    expect(() => principalFrom(headers({ 'x-ms-client-principal': value }))).toThrow(expect.objectContaining({ status: 401 }));
+    expect(() => principalFrom(headers({ 'x-ms-client-principal': value }))).toThrow(
+      expect.objectContaining({ status: 401 }),
+    );
   });
 
   it('uses the development principal only when no platform header is present', () => {
-    expect(principalFrom(headers({}), '{"name":"dev","groups":["devops-team"]}')).toEqual({ name: 'dev', groups: ['devops-team'], source: 'development' });
-    expect(() => principalFrom(headers({}), 'not json')).toThrow(expect.objectContaining({ code: 'invalid-principal' }));
-    expect(() => principalFrom(headers({}), '{"name":1}')).toThrow(expect.objectContaining({ code: 'invalid-principal' }));
-    expect(() => principalFrom(headers({}))).toThrow(expect.objectContaining({ status: 401, code: 'unauthenticated' }));
+    expect(principalFrom(headers({}), '{"name":"dev","groups":["devops-team"]}')).toEqual({
+      name: 'dev',
+      groups: ['devops-team'],
+      source: 'development',
+    });
+    expect(() => principalFrom(headers({}), 'not json')).toThrow(
+      expect.objectContaining({ code: 'invalid-principal' }),
+    );
+    expect(() => principalFrom(headers({}), '{"name":1}')).toThrow(
+      expect.objectContaining({ code: 'invalid-principal' }),
+    );
+    expect(() => principalFrom(headers({}))).toThrow(
+      expect.objectContaining({ status: 401, code: 'unauthenticated' }),
+    );
   });
 });
