@@ -191,3 +191,87 @@ describe('pipeline with traffic', () => {
     expect(rollback?.evidence).toMatchObject({ to: first.id, digest: good });
   });
 });
+
+describe('HTTP surface of the pipeline', () => {
+  it('the same push twice is one deployment (201, then 200 with the same record)', async () => {
+    const img = IMAGE(digest());
+    const first = await h.post('/api/deployments', { service: 'ApiGateway', image: img });
+    const second = await h.post('/api/deployments', { service: 'ApiGateway', image: img });
+    expect([first.status, second.status]).toEqual([201, 200]);
+    const a = ((await first.json()) as { deployment: { id: string } }).deployment;
+    const b = ((await second.json()) as { deployment: { id: string } }).deployment;
+    expect(b.id).toBe(a.id);
+  });
+
+  it('cancels a running deployment over HTTP and refuses a second cancel with 409', async () => {
+    const d = await h.submit('ApiGateway', IMAGE(digest()));
+    await h.waitForPhase(d.id, 'tests', 'test workflows');
+    const res = await h.post(`/api/deployments/${d.id}/cancel`, { comment: 'wrong branch' }, ada);
+    expect(res.status).toBe(202);
+    const view = await h.finish(d.id);
+    expect(view.deployment.state).toBe('Cancelled');
+    expect(view.deployment.reason).toBe('cancel by ada: wrong branch');
+    const again = await h.post(`/api/deployments/${d.id}/cancel`, {}, ada);
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('deployment-finished');
+  });
+
+  it.each([
+    ['malformed JSON', '{"service":', 'application/json', 400, 'malformed-json'],
+    [
+      'an unknown field',
+      JSON.stringify({ service: 'ApiGateway', image: 'x', extra: 1 }),
+      'application/json',
+      400,
+      'unknown-fields',
+    ],
+    [
+      'a tag without digest',
+      JSON.stringify({ service: 'ApiGateway', image: 'hearloveen.azurecr.io/api-gateway:1.0' }),
+      'application/json',
+      400,
+      'image-digest-required',
+    ],
+    [
+      'a hostile image',
+      JSON.stringify({ service: 'ApiGateway', image: "x/../'or'1'='1@sha256:00" }),
+      'application/json',
+      400,
+      'invalid-image',
+    ],
+    [
+      'an unknown service',
+      JSON.stringify({ service: 'Nope', image: `hearloveen.azurecr.io/api-gateway@${digest()}` }),
+      'application/json',
+      404,
+      'unknown-service',
+    ],
+    ['a text body', 'service=ApiGateway', 'text/plain', 415, 'unsupported-media-type'],
+    [
+      'a huge body',
+      JSON.stringify({ service: 'ApiGateway', image: 'x'.repeat(70_000) }),
+      'application/json',
+      413,
+      'body-too-large',
+    ],
+  ])('rejects %s and starts nothing', async (_what, body, type, status, code) => {
+    const res = await h.host.request('/api/deployments', {
+      method: 'POST',
+      headers: { 'content-type': type, ...(await import('./pipeline-harness.js')).principalHeaders(ci) },
+      body,
+    });
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
+    const lanes = await h.host.request('/runtime/webhooks/durabletask/instances');
+    expect(await lanes.json()).toEqual([]);
+  });
+
+  it('needs an identity and a known action', async () => {
+    const anonymous = await h.host.request('/api/deployments', { method: 'POST', body: '{}' });
+    expect(anonymous.status).toBe(401);
+    const d = await h.submit('ApiGateway', IMAGE(digest()));
+    expect((await h.post(`/api/deployments/${d.id}/explode`, {}, ada)).status).toBe(404);
+    expect((await h.post(`/api/deployments/not-an-id/approve`, {}, ada)).status).toBe(400);
+    expect((await h.host.request('/api/deployments/apigateway-0123456789ab')).status).toBe(404);
+  });
+});
