@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../devhost/durable/types.js';
+
+/**
+ * Shared state of the sandbox cluster: the Kubernetes objects, the Argo CD applications and the fault
+ * profiles injected per image. The Kubernetes, Argo CD and Prometheus stand-ins all read and write this
+ * one world, on the dev host's clock, so traffic weights set through the router show up in metrics and
+ * an Argo CD sync changes the Deployment the Kubernetes API reports.
+ */
+
+/** What an image does when it runs in the sandbox. Keyed by digest (`sha256:...`), tag or full reference. */
+export interface FaultProfile {
+  /** Share of requests answered with HTTP 500, 0-1. */
+  errorRate?: number;
+  /** Median latency in ms (the distribution's shape is the traffic model's). */
+  latencyMs?: number;
+  /** Pods of this image crash on start (CrashLoopBackOff). */
+  crashLoop?: boolean;
+  /** An Argo CD sync of this image fails in its PreSync migration hook. */
+  syncFailure?: boolean;
+  /** A Trivy scan of this image reports critical vulnerabilities. */
+  vulnerable?: boolean;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid: string;
+  resourceVersion: string;
+  generation: number;
+  creationTimestamp: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: Array<{
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+  }>;
+}
+
+/** A stored Kubernetes object (`spec`/`status` are the API's JSON, typed loosely on purpose). */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  [extra: string]: unknown;
+}
+
+export const objectKey = (kind: string, namespace: string | undefined, name: string): string =>
+  `${kind}/${namespace ?? ''}/${name}`;
+
+export type WorldChange = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject };
+
+export class SandboxWorld {
+  private resourceVersion = 1;
+  private readonly objects = new Map<string, KubeObject>();
+  private readonly listeners = new Set<(change: WorldChange) => void>();
+  readonly faults = new Map<string, FaultProfile>();
+  /** Free-form state owned by each stand-in (Argo CD applications, Prometheus series, ...). */
+  readonly extensions = new Map<string, unknown>();
+
+  constructor(readonly clock: Clock) {}
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  nowIso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.objects.get(objectKey(kind, namespace, name));
+  }
+
+  list(kind: string, namespace?: string): KubeObject[] {
+    return [...this.objects.values()].filter(
+      (o) => o.kind === kind && (namespace === undefined || o.metadata.namespace === namespace),
+    );
+  }
+
+  /**
+   * Creates or replaces an object, assigning uid, resourceVersion and generation like the API server
+   * (generation only moves when the spec changes).
+   */
+  put(
+    object: Omit<KubeObject, 'metadata'> & { metadata: Partial<ObjectMeta> & { name: string } },
+  ): KubeObject {
+    const key = objectKey(object.kind, object.metadata.namespace, object.metadata.name);
+    const previous = this.objects.get(key);
+    const specChanged = !previous || JSON.stringify(previous.spec) !== JSON.stringify(object.spec);
+    const stored: KubeObject = {
+      ...object,
+      metadata: {
+        ...object.metadata,
+        uid: previous?.metadata.uid ?? object.metadata.uid ?? randomUUID(),
+        creationTimestamp: previous?.metadata.creationTimestamp ?? this.nowIso(),
+        generation: (previous?.metadata.generation ?? 0) + (specChanged ? 1 : 0),
+        resourceVersion: String(++this.resourceVersion),
+      },
+    };
+    this.objects.set(key, stored);
+    this.emit({ type: previous ? 'MODIFIED' : 'ADDED', object: stored });
+    return stored;
+  }
+
+  delete(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    const key = objectKey(kind, namespace, name);
+    const existing = this.objects.get(key);
+    if (existing) {
+      this.objects.delete(key);
+      this.emit({ type: 'DELETED', object: existing });
+    }
+    return existing;
+  }
+
+  /** The fault profile of an image reference: matched by digest, then full reference, then tag. */
+  faultFor(image: string | undefined): FaultProfile {
+    if (!image) return {};
+    const digest = /@(sha256:[a-f0-9]{64})$/.exec(image)?.[1];
+    const tag = /:([\w][\w.-]{0,127})(?:@|$)/.exec(image.replace(/^[^/]*\//, ''))?.[1];
+    return (
+      (digest && this.faults.get(digest)) || this.faults.get(image) || (tag && this.faults.get(tag)) || {}
+    );
+  }
+
+  onChange(listener: (change: WorldChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(change: WorldChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}
