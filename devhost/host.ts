@@ -122,7 +122,9 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
     env.WEBSITE_HOSTNAME = `localhost:${functionHost.port}`;
     if (env !== process.env) process.env.WEBSITE_HOSTNAME = env.WEBSITE_HOSTNAME;
     // Apps that look for it (Gantry does) read time from the host's clock, virtual or not.
-    (globalThis as Record<symbol, unknown>)[Symbol.for('azure-functions-devhost.clock')] = { now: () => clock.now() };
+    (globalThis as Record<symbol, unknown>)[Symbol.for('azure-functions-devhost.clock')] = {
+      now: () => clock.now(),
+    };
     await engine.open();
     const store = opened.store;
     const azurite = opened.azurite;
