@@ -24,10 +24,11 @@ const noopNotifier: Ports['notifier'] = { publish: async () => {} };
  * The composition root: the one place that builds adapters from settings. Adapters for Argo CD, AKS,
  * Prometheus and GitHub arrive with the adapters work; until then those ports answer "not configured".
  */
-async function build(settings: AppSettings): Promise<Ports> {
-  const config = FileConfigSource.load(settings.GANTRY_CONFIG_PATH);
+async function build(settings: AppSettings, provided: Partial<Ports>): Promise<Ports> {
+  const config = provided.config ?? FileConfigSource.load(settings.GANTRY_CONFIG_PATH);
   const store =
-    settings.storage.kind === 'connection-string'
+    provided.store ??
+    (settings.storage.kind === 'connection-string'
       ? await TableRunStore.create({
           connectionString: settings.storage.value,
           tablePrefix: settings.GANTRY_TABLE_PREFIX,
@@ -36,7 +37,7 @@ async function build(settings: AppSettings): Promise<Ports> {
           endpoint: `https://${settings.storage.name}.table.core.windows.net`,
           credential: await managedIdentity(),
           tablePrefix: settings.GANTRY_TABLE_PREFIX,
-        });
+        }));
   return {
     config,
     store,

@@ -8,10 +8,13 @@ import { readSettings, type AppSettings } from './config.js';
  */
 export const PORTS_OVERRIDE = Symbol.for('gantry.ports.override');
 
-type Builder = (settings: AppSettings) => Promise<Ports>;
+/** Builds the ports that `provided` does not already supply (so an overridden store opens no storage). */
+type Builder = (settings: AppSettings, provided: Partial<Ports>) => Promise<Ports>;
 
 let builder: Builder | undefined;
 let built: Promise<Ports> | undefined;
+let builtFor: Partial<Ports> | undefined;
+const NO_OVERRIDE: Partial<Ports> = Object.freeze({});
 
 /** The composition root registers how to build the real adapters (functions/composition.ts). */
 export function setPortsBuilder(build: Builder): void {
@@ -23,16 +26,18 @@ export function setPortsBuilder(build: Builder): void {
 export async function getPorts(): Promise<Ports> {
   if (!builder) throw new Error('no ports builder registered: functions/composition.ts was not loaded');
   const make = builder;
-  built ??= make(readSettings()).catch((error: unknown) => {
+  const override = (globalThis as Record<symbol, Partial<Ports> | undefined>)[PORTS_OVERRIDE] ?? NO_OVERRIDE;
+  if (builtFor !== override) built = undefined;
+  builtFor = override;
+  built ??= make(readSettings(), override).catch((error: unknown) => {
     built = undefined; // let the next invocation retry (e.g. storage was not up yet)
     throw error;
   });
-  const ports = await built;
-  const override = (globalThis as Record<symbol, Partial<Ports> | undefined>)[PORTS_OVERRIDE];
-  return override ? { ...ports, ...override } : ports;
+  return { ...(await built), ...override };
 }
 
 /** Forgets built ports (tests that change settings). */
 export function resetPorts(): void {
   built = undefined;
+  builtFor = undefined;
 }

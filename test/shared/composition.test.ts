@@ -41,3 +41,22 @@ describe('composition', () => {
     expect(await getPorts()).toEqual({ tag: 'second' });
   });
 });
+
+describe('composition with a partial override', () => {
+  it('tells the builder what is provided, so it builds nothing it does not need', async () => {
+    const seen: Array<Partial<Ports>> = [];
+    setPortsBuilder(async (_settings, provided) => {
+      seen.push(provided);
+      return fakePorts('built');
+    });
+    process.env.GANTRY_STORAGE ??= 'UseDevelopmentStorage=true';
+    const store = { fake: true } as unknown as Ports['store'];
+    (globalThis as Record<symbol, unknown>)[PORTS_OVERRIDE] = { store };
+    expect((await getPorts()).store).toBe(store);
+    expect(seen).toEqual([{ store }]);
+    // A different override (another test) rebuilds.
+    (globalThis as Record<symbol, unknown>)[PORTS_OVERRIDE] = {};
+    await getPorts();
+    expect(seen).toHaveLength(2);
+  });
+});
