@@ -1,6 +1,6 @@
 /**
- * Summarises the CPU profiles written by `run.js --profile DIR`: for each engine and workload (all its
- * measured runs together), sampled CPU time by component. A sample is charged to the nearest frame of
+ * Summarises the CPU profiles written by `run.js --profile DIR` or `pipeline.js --profile DIR`: for each
+ * engine and workload (all its measured runs together), sampled CPU time by component. A sample is charged to the nearest frame of
  * its stack that belongs to a package or to our code (so `JSON.parse` called by the Table client counts
  * as the client); samples with no such frame stay with Node's core (HTTP parsing, sockets, streams).
  *
@@ -28,6 +28,8 @@ const COMPONENTS: Array<[string, RegExp]> = [
   ['dev host function host + @azure/functions', /dist\/devhost\/|node_modules\/@azure\/functions\//],
   ['Table client (@azure/data-tables, core)', /node_modules\/(@azure|@typespec)\//],
   ['Azurite (server, Loki, express)', /node_modules\/(azurite|lokijs|express|body-parser|router)\//],
+  ['Gantry app (functions, orchestrations, shared)', /dist\/(functions|orchestrations|shared)\//],
+  ['test fakes (FakeWorld, MemoryRunStore)', /dist\/test\/fakes\//],
   ['benchmark harness', /dist\/bench\//],
 ];
 
@@ -43,7 +45,7 @@ function coreOf(node: ProfileNode): string {
   const { functionName, url } = node.callFrame;
   if (functionName === '(garbage collector)') return 'garbage collector';
   if (functionName === '(idle)' || functionName === '(program)') return 'idle / VM';
-  if (/node:(_http|net|internal\/(streams|http|net|stream_base))/.test(url))
+  if (/node:(_http|net|internal\/(streams|http|net|stream_base|deps\/undici))/.test(url))
     return 'Node core: HTTP, sockets, streams';
   return 'Node core / V8 builtins (other)';
 }

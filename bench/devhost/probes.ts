@@ -42,8 +42,10 @@ export function installProbes(host: DevHost): Probes {
   for (const method of STORE_METHODS) wrap(host.store, method, () => `store.${method}`);
   const invoker = host.functionHost.invoker;
   wrap(invoker, 'invoke', (args) => {
-    const fn = invoker.get(String(args[0]));
-    return fn?.trigger.type === 'orchestrationTrigger' ? ORCHESTRATOR : 'activity';
+    const type = invoker.get(String(args[0]))?.trigger.type;
+    if (type === 'orchestrationTrigger') return ORCHESTRATOR;
+    // Anything else that is not an activity (HTTP triggers of the Gantry app) gets its own key.
+    return type === 'activityTrigger' || type === undefined ? 'activity' : `function (${type})`;
   });
   return {
     reset() {

@@ -38,7 +38,7 @@ export function summarize(row: Row): Summary {
   };
 }
 
-function table(headers: string[], rows: string[][]): string {
+export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>
     `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
@@ -46,7 +46,7 @@ function table(headers: string[], rows: string[][]): string {
   return [line(headers), rule, ...rows.map(line)].join('\n');
 }
 
-const fixed = (n: number, digits = 0): string =>
+export const fixed = (n: number, digits = 0): string =>
   Number.isFinite(n)
     ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
     : '-';
