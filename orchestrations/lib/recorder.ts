@@ -42,6 +42,27 @@ export class Recorder {
     });
   }
 
+  /** Several entries in one activity: one episode instead of one per entry. */
+  *notes(
+    entries: Array<
+      Pick<TimelineEntry, 'kind' | 'title'> &
+        Partial<Pick<TimelineEntry, 'verdict' | 'actor' | 'comment' | 'evidence'>>
+    >,
+  ): Flow<void> {
+    const [first, ...rest] = entries.map((e) => ({
+      seq: this.seq(),
+      at: this.ctx.df.currentUtcDateTime.toISOString(),
+      ...e,
+    }));
+    if (!first) return;
+    yield* call(this.ctx, Activities.record, {
+      deploymentId: this.deploymentId,
+      service: this.service,
+      entry: first,
+      more: rest,
+    });
+  }
+
   /** Moves the deployment to `to` and records the transition. */
   *transition(from: DeploymentState | undefined, to: DeploymentState, reason?: string): Flow<void> {
     const entry = {

@@ -108,8 +108,14 @@ function* steps(p: PhaseScope, target: ClusterTarget): Flow<PhaseResult> {
         variables,
         at: nowIso(ctx),
       });
-      for (const v of verdicts)
-        yield* p.rec.note('check', `check:${v.name}`, { verdict: v.verdict, evidence: { ...v, weight } });
+      yield* p.rec.notes(
+        verdicts.map((v) => ({
+          kind: 'check' as const,
+          title: `check:${v.name}`,
+          verdict: v.verdict,
+          evidence: { ...v, weight },
+        })),
+      );
       if (verdicts.some((v) => v.verdict === 'fail')) failed++;
       if (failed >= canary.threshold) {
         const reason = `${failed} failed checks reached the threshold of ${canary.threshold} at ${weight}%`;

@@ -30,22 +30,29 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
       variables,
       at: nowIso(ctx),
     });
-    for (const [i, rule] of verification.rules.entries()) {
+    const judged = verification.rules.map((rule, i) => {
       const v = verdicts[i];
-      if (!v) continue;
-      if (v.verdict === 'fail') breachedSince.set(rule.name, breachedSince.get(rule.name) ?? now);
+      if (v?.verdict === 'fail') breachedSince.set(rule.name, breachedSince.get(rule.name) ?? now);
       else breachedSince.delete(rule.name);
       const since = breachedSince.get(rule.name);
-      const sustained = since !== undefined && now - since >= rule.for;
-      yield* p.rec.note('check', `verify:${rule.name}`, {
-        verdict: v.verdict,
-        evidence: { ...v, breachedForMs: since === undefined ? 0 : now - since },
-      });
-      if (sustained)
-        return yield* rollbackRelease(
-          p,
-          `${rule.name} out of bounds for ${Math.round((now - (since as number)) / 1000)}s`,
-        );
+      return { rule, v, breachedForMs: since === undefined ? 0 : now - since };
+    });
+    yield* p.rec.notes(
+      judged.map(({ rule, v, breachedForMs }) => ({
+        kind: 'check' as const,
+        title: `verify:${rule.name}`,
+        verdict: v?.verdict ?? 'inconclusive',
+        evidence: { ...v, breachedForMs },
+      })),
+    );
+    const sustained = judged.find(
+      ({ rule, v, breachedForMs }) => v?.verdict === 'fail' && breachedForMs >= rule.for,
+    );
+    if (sustained) {
+      return yield* rollbackRelease(
+        p,
+        `${sustained.rule.name} out of bounds for ${Math.round(sustained.breachedForMs / 1000)}s`,
+      );
     }
   }
   yield* call(ctx, Activities.recordRelease, {

@@ -8,7 +8,7 @@ import type { Ports } from '../ports/index.js';
  */
 export async function record(ports: Ports, input: RecordInput): Promise<DeploymentRecord | undefined> {
   const { deploymentId, service, entry, transition, weight } = input;
-  await ports.store.appendEvent({ ...entry, deploymentId });
+  for (const e of [entry, ...(input.more ?? [])]) await ports.store.appendEvent({ ...e, deploymentId });
   let updated: DeploymentRecord | undefined;
   if (transition || weight !== undefined) {
     updated = await ports.store.updateDeployment(service, deploymentId, (current) => ({

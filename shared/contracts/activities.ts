@@ -28,6 +28,8 @@ export interface RunInput {
 
 export interface RecordInput {
   entry: Omit<TimelineEntry, 'deploymentId'>;
+  /** Further entries written by the same activity (e.g. every verdict of one analysis round). */
+  more?: Array<Omit<TimelineEntry, 'deploymentId'>>;
   deploymentId: string;
   service: string;
   /** Also move the deployment record to this state, when given. */

@@ -85,7 +85,11 @@ export interface VerificationSpec {
 export type RouterSpec =
   | { kind: 'nginx'; ingress: string; canaryIngress: string }
   | { kind: 'gateway-api'; route: string; primaryBackend: string; canaryBackend: string }
-  | { kind: 'replicas' };
+  /**
+   * No router: the share is the canary's replica ratio. The Deployment names are filled in from the
+   * production target when the plan is resolved; the router refuses to run without them.
+   */
+  | { kind: 'replicas'; deployment?: string; canaryDeployment?: string };
 
 export interface ProductionTarget {
   subscriptionId: string;

@@ -58,6 +58,8 @@ export class PipelineHarness {
     process.env.GANTRY_STORAGE = options.storage;
     process.env.GANTRY_CONFIG_PATH = options.configPath ?? 'config/gantry.example.yaml';
     process.env.GANTRY_TABLE_PREFIX = `T${randomBytes(4).toString('hex')}`;
+    // Callers identify with App Service headers here; no development principal to fall back on.
+    process.env.GANTRY_DEV_PRINCIPAL = '';
     const world = new FakeWorld();
     (globalThis as Record<symbol, unknown>)[PORTS_OVERRIDE] = {
       gitops: world,
