@@ -23,6 +23,28 @@ const schema = z.object({
    * carries no App Service authentication headers. Never set in Azure.
    */
   GANTRY_DEV_PRINCIPAL: z.string().optional(),
+
+  /** Argo CD: server URL and API token (a Key Vault reference in Azure). */
+  GANTRY_ARGOCD_URL: z.url().optional(),
+  GANTRY_ARGOCD_TOKEN: z.string().min(1).optional(),
+  GANTRY_ARGOCD_PROJECT: z.string().min(1).optional(),
+  /** A fixed Kubernetes API server (sandbox or non-AKS); without it clusters are reached through AKS. */
+  GANTRY_KUBE_SERVER: z.url().optional(),
+  GANTRY_KUBE_TOKEN: z.string().min(1).optional(),
+  /** Prometheus (or Azure Monitor managed Prometheus, with `entra` auth). */
+  GANTRY_PROMETHEUS_URL: z.url().optional(),
+  GANTRY_PROMETHEUS_AUTH: z.enum(['none', 'bearer', 'entra']).default('none'),
+  GANTRY_PROMETHEUS_TOKEN: z.string().min(1).optional(),
+  /** GitHub: API URL (GitHub Enterprise or the sandbox) and a token. */
+  GANTRY_GITHUB_API_URL: z.url().default('https://api.github.com'),
+  GANTRY_GITHUB_TOKEN: z.string().min(1).optional(),
+  /** Where scan Jobs run: `<subscription>/<resourceGroup>/<cluster>/<namespace>` of the staging cluster. */
+  GANTRY_SCAN_TARGET: z
+    .string()
+    .regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+\/[a-z0-9-]+$/, 'subscription/resourceGroup/cluster/namespace')
+    .optional(),
+  /** Local only: JSON map of host names to base URLs for smoke checks, e.g. to reach the sandbox. */
+  GANTRY_SMOKE_HOST_MAP: z.string().optional(),
 });
 
 export type AppSettings = z.infer<typeof schema> & { storage: StorageSetting };

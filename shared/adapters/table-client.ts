@@ -6,7 +6,7 @@
  * SDK errors become `TableStorageError` with status, service code, table and operation only: the SDK's
  * error holds the request (URL with any SAS token, headers), so it is never kept as `cause`.
  */
-import type { TokenCredential } from '@azure/core-auth';
+import type { TokenCredential } from '@azure/identity';
 import {
   TableClient,
   odata,

@@ -16,7 +16,7 @@
  *
  * SDK access and safe errors: table-client.ts; keys: table-keys.ts; row encoding: table-rows.ts.
  */
-import type { TokenCredential } from '@azure/core-auth';
+import type { TokenCredential } from '@azure/identity';
 import type { TableServiceClientOptions } from '@azure/data-tables';
 import { setTimeout as delay } from 'node:timers/promises';
 import type {
