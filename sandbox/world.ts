@@ -20,6 +20,10 @@ export interface FaultProfile {
   syncFailure?: boolean;
   /** A Trivy scan of this image reports critical vulnerabilities. */
   vulnerable?: boolean;
+  /** Test workflows run against this image conclude `failure`. */
+  testFailure?: boolean;
+  /** The staging health endpoints of this image answer 503. */
+  smokeFailure?: boolean;
 }
 
 export interface ObjectMeta {
@@ -45,6 +49,16 @@ export interface KubeObject {
   apiVersion: string;
   kind: string;
   metadata: ObjectMeta;
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  [extra: string]: unknown;
+}
+
+/** What callers hand to `put`: the server assigns uid, resourceVersion, generation and creation time. */
+export interface NewObject {
+  apiVersion: string;
+  kind: string;
+  metadata: Partial<ObjectMeta> & { name: string };
   spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
   [extra: string]: unknown;
@@ -87,14 +101,14 @@ export class SandboxWorld {
    * Creates or replaces an object, assigning uid, resourceVersion and generation like the API server
    * (generation only moves when the spec changes).
    */
-  put(
-    object: Omit<KubeObject, 'metadata'> & { metadata: Partial<ObjectMeta> & { name: string } },
-  ): KubeObject {
+  put(object: NewObject): KubeObject {
     const key = objectKey(object.kind, object.metadata.namespace, object.metadata.name);
     const previous = this.objects.get(key);
     const specChanged = !previous || JSON.stringify(previous.spec) !== JSON.stringify(object.spec);
     const stored: KubeObject = {
       ...object,
+      apiVersion: object.apiVersion,
+      kind: object.kind,
       metadata: {
         ...object.metadata,
         uid: previous?.metadata.uid ?? object.metadata.uid ?? randomUUID(),
