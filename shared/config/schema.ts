@@ -127,7 +127,11 @@ const router = z.discriminatedUnion('kind', [
 ]);
 
 /** Router names default from the Deployment: `<deployment>`, and `-canary` for the canary side. */
-function resolveRouter(spec: z.output<typeof router>, deployment: string): RouterSpec {
+function resolveRouter(
+  spec: z.output<typeof router>,
+  deployment: string,
+  canaryDeployment: string,
+): RouterSpec {
   switch (spec.kind) {
     case 'nginx': {
       const ingress = spec.ingress ?? deployment;
@@ -141,7 +145,8 @@ function resolveRouter(spec: z.output<typeof router>, deployment: string): Route
         canaryBackend: spec.canaryBackend ?? `${deployment}-canary`,
       };
     default:
-      return { kind: 'replicas' };
+      // The replica router scales the canary against the primary, so it needs both names.
+      return { kind: 'replicas', deployment, canaryDeployment };
   }
 }
 
@@ -158,10 +163,11 @@ const production = z
     image: imageBinding,
   })
   .transform((v, ctx) => {
+    const canaryDeployment = v.canaryDeployment ?? `${v.deployment}-canary`;
     const resolved = {
       ...v,
-      canaryDeployment: v.canaryDeployment ?? `${v.deployment}-canary`,
-      router: resolveRouter(v.router, v.deployment),
+      canaryDeployment,
+      router: resolveRouter(v.router, v.deployment, canaryDeployment),
     };
     const derived: Array<[string[], string, (s: string) => boolean]> = [
       [['canaryDeployment'], resolved.canaryDeployment, names.isDnsSubdomain],

@@ -50,7 +50,11 @@ describe('merging defaults under services', () => {
       d.production = { router: { kind: 'nginx', ingress: 'shared' } };
       a.production.router = { kind: 'replicas' };
     });
-    expect(config.services.Api!.production.router).toEqual({ kind: 'replicas' });
+    expect(config.services.Api!.production.router).toEqual({
+      kind: 'replicas',
+      deployment: 'api',
+      canaryDeployment: 'api-canary',
+    });
   });
 
   it('attributes errors inside a replaced router to the service', () => {

@@ -55,7 +55,7 @@ describe('planFor', () => {
       namespace: 'prod',
       deployment: 'api',
       canaryDeployment: 'api-canary',
-      router: { kind: 'replicas' },
+      router: { kind: 'replicas', deployment: 'api', canaryDeployment: 'api-canary' },
       argoApp: 'api-prod',
       image: { kind: 'kustomize-image', name: 'api' },
     });
