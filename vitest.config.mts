@@ -8,7 +8,13 @@ export default defineConfig({
     pool: 'forks',
     coverage: {
       provider: 'v8',
-      include: ['shared/**/*.ts', 'orchestrations/**/*.ts', 'devhost/**/*.ts', 'functions/**/*.ts', 'sandbox/**/*.ts'],
+      include: [
+        'shared/**/*.ts',
+        'orchestrations/**/*.ts',
+        'devhost/**/*.ts',
+        'functions/**/*.ts',
+        'sandbox/**/*.ts',
+      ],
       exclude: ['**/*.d.ts'],
       reporter: ['text-summary', 'text'],
       thresholds: {

@@ -107,6 +107,7 @@ function* steps(p: PhaseScope, target: ClusterTarget): Flow<PhaseResult> {
         metrics: canary.metrics,
         variables,
         at: nowIso(ctx),
+        router: prod.router,
       });
       yield* p.rec.notes(
         verdicts.map((v) => ({

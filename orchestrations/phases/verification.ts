@@ -24,11 +24,18 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
         interrupt,
       );
     const now = ctx.df.currentUtcDateTime.getTime();
-    const variables = { namespace: prod.namespace, target: prod.deployment, service: deployment.service };
+    const variables = {
+      namespace: prod.namespace,
+      target: prod.deployment,
+      canary: prod.canaryDeployment,
+      service: deployment.service,
+    };
     const verdicts = yield* call(ctx, Activities.analyse, {
       metrics: verification.rules.map((r) => r.metric),
       variables,
       at: nowIso(ctx),
+      router: prod.router,
+      side: 'primary',
     });
     const judged = verification.rules.map((rule, i) => {
       const v = verdicts[i];

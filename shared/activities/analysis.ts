@@ -1,4 +1,5 @@
-import type { CheckVerdict } from '../contracts/activities.js';
+import type { Activities, CheckVerdict } from '../contracts/activities.js';
+import type { InputOf } from '../contracts/contract.js';
 import type { MetricCheck } from '../contracts/plan.js';
 import type { Ports } from '../ports/index.js';
 
@@ -18,7 +19,7 @@ export function judge(metric: MetricCheck, value: number | null): Pick<CheckVerd
  */
 export async function analyse(
   ports: Ports,
-  input: { metrics: MetricCheck[]; variables: Record<string, string>; at: string },
+  input: InputOf<typeof Activities.analyse>,
 ): Promise<CheckVerdict[]> {
   return Promise.all(
     input.metrics.map(async (metric): Promise<CheckVerdict> => {

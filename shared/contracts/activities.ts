@@ -98,7 +98,15 @@ export const Activities = {
   rollout: activity<{ target: ClusterTarget; deployment: string }, RolloutState>('rollout'),
   setWeight: activity<{ target: ClusterTarget; router: RouterSpec; weight: number }, number>('setWeight'),
   analyse: activity<
-    { metrics: MetricCheck[]; variables: Record<string, string>; at: string },
+    {
+      metrics: MetricCheck[];
+      variables: Record<string, string>;
+      at: string;
+      /** Picks the built-in templates' metric family (NGINX or Istio/Gateway API). */
+      router?: RouterSpec;
+      /** Canary traffic (default) or, after promotion, the primary's. */
+      side?: 'canary' | 'primary';
+    },
     CheckVerdict[]
   >('analyse'),
   lastKnownGood: activity<{ service: string; environment: 'staging' | 'production' }, ReleaseRecord | null>(

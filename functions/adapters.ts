@@ -1,0 +1,98 @@
+import type { TokenCredential } from '@azure/identity';
+import { AksCredentials } from '../shared/adapters/aks.js';
+import { ArgoCdGitOps } from '../shared/adapters/argocd.js';
+import { GitHubClient } from '../shared/adapters/github.js';
+import { StaticKubeConfig, type KubeConfigSource } from '../shared/adapters/kube-client.js';
+import { KubernetesCluster } from '../shared/adapters/kubernetes.js';
+import { KubernetesJobs } from '../shared/adapters/kubernetes-jobs.js';
+import { PrometheusMetrics } from '../shared/adapters/prometheus.js';
+import { TrafficRouters } from '../shared/adapters/routers.js';
+import { JobScanRunner } from '../shared/adapters/scan-runner.js';
+import { HttpSmokeRunner } from '../shared/adapters/smoke.js';
+import type { AppSettings } from '../shared/config.js';
+import type { Ports } from '../shared/ports/index.js';
+import type { SmokeRunner } from '../shared/ports/runners.js';
+
+/** A port whose adapter is not configured: every call fails with a clear error (and is retried). */
+export function unconfigured<T extends object>(system: string, settings: string): T {
+  return new Proxy({} as T, {
+    get: (_target, property) => {
+      if (property === 'then') return undefined; // not a thenable
+      return () =>
+        Promise.reject(
+          new Error(`${system} is not configured (set ${settings}); cannot call ${String(property)}.`),
+        );
+    },
+  });
+}
+
+type OutsidePorts = Pick<Ports, 'gitops' | 'cluster' | 'router' | 'metrics' | 'scans' | 'smoke' | 'tests'>;
+
+function smokeRunner(settings: AppSettings): SmokeRunner {
+  const runner = new HttpSmokeRunner();
+  if (!settings.GANTRY_SMOKE_HOST_MAP) return runner;
+  const map = JSON.parse(settings.GANTRY_SMOKE_HOST_MAP) as Record<string, string>;
+  return {
+    run: (check) => {
+      const url = new URL(check.url);
+      const base = map[url.host];
+      return runner.run(
+        base ? { ...check, url: `${base.replace(/\/$/, '')}${url.pathname}${url.search}` } : check,
+      );
+    },
+  };
+}
+
+/**
+ * Builds the adapters for the outside systems from settings; each one that is not configured answers
+ * "not configured". Credentials come from the managed identity when the settings name no token.
+ */
+export function buildOutsidePorts(settings: AppSettings, credential: () => TokenCredential): OutsidePorts {
+  const kubeconfigs: KubeConfigSource = settings.GANTRY_KUBE_SERVER
+    ? StaticKubeConfig.fromServer({ server: settings.GANTRY_KUBE_SERVER, token: settings.GANTRY_KUBE_TOKEN })
+    : new AksCredentials({ credential: credential() });
+  const githubToken = settings.GANTRY_GITHUB_TOKEN;
+  const github = githubToken
+    ? new GitHubClient({ apiUrl: settings.GANTRY_GITHUB_API_URL, token: () => githubToken })
+    : undefined;
+  const scanTarget = settings.GANTRY_SCAN_TARGET?.split('/');
+  const argoToken = settings.GANTRY_ARGOCD_TOKEN;
+  const promToken = settings.GANTRY_PROMETHEUS_TOKEN;
+  return {
+    gitops:
+      settings.GANTRY_ARGOCD_URL && argoToken
+        ? new ArgoCdGitOps({
+            baseUrl: settings.GANTRY_ARGOCD_URL,
+            token: () => argoToken,
+            project: settings.GANTRY_ARGOCD_PROJECT,
+          })
+        : unconfigured('Argo CD', 'GANTRY_ARGOCD_URL and GANTRY_ARGOCD_TOKEN'),
+    cluster: new KubernetesCluster({ kubeconfigs }),
+    router: new TrafficRouters({ kubeconfigs }),
+    metrics: settings.GANTRY_PROMETHEUS_URL
+      ? new PrometheusMetrics({
+          baseUrl: settings.GANTRY_PROMETHEUS_URL,
+          auth:
+            settings.GANTRY_PROMETHEUS_AUTH === 'entra'
+              ? { kind: 'entra', credential: credential() }
+              : settings.GANTRY_PROMETHEUS_AUTH === 'bearer' && promToken
+                ? { kind: 'bearer', token: async () => promToken }
+                : { kind: 'none' },
+        })
+      : unconfigured('Prometheus', 'GANTRY_PROMETHEUS_URL'),
+    scans: scanTarget
+      ? new JobScanRunner({
+          jobs: new KubernetesJobs({ kubeconfigs }),
+          target: {
+            subscriptionId: scanTarget[0] as string,
+            resourceGroup: scanTarget[1] as string,
+            cluster: scanTarget[2] as string,
+            namespace: scanTarget[3] as string,
+          },
+          github,
+        })
+      : unconfigured('the scan runner', 'GANTRY_SCAN_TARGET'),
+    smoke: smokeRunner(settings),
+    tests: github ?? unconfigured('GitHub', 'GANTRY_GITHUB_TOKEN'),
+  };
+}

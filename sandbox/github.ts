@@ -1,0 +1,83 @@
+import {
+  errorResponse,
+  jsonResponse,
+  type HostRequest,
+  type HostResponse,
+  type HostRoute,
+} from '../devhost/http/types.js';
+import type { SandboxWorld } from './world.js';
+
+/** Virtual time a dispatched workflow takes before it reports. */
+export const WORKFLOW_RUN_MS = 3 * 60_000;
+
+export interface GitHubSandboxOptions {
+  token: string;
+  /**
+   * Delivers a finished run the way Gantry's `workflow_run` webhook would: as the `testResult` event of
+   * the deployment's tests phase. The launcher points it at the dev host's Durable API.
+   */
+  deliver: (
+    deploymentId: string,
+    result: { workflow: string; conclusion: string; runId: number },
+  ) => Promise<void>;
+}
+
+interface Dispatch {
+  ref?: unknown;
+  inputs?: { deployment_id?: unknown; image?: unknown };
+}
+
+const DISPATCH = /^\/repos\/([\w.-]+)\/([\w.-]+)\/actions\/workflows\/([\w.-]+)\/dispatches$/;
+const CHECK_RUNS = /^\/repos\/([\w.-]+)\/([\w.-]+)\/commits\/([0-9a-f]{7,40})\/check-runs$/;
+
+/**
+ * The slice of GitHub the pipeline uses: `workflow_dispatch` (204, then the run concludes after a few
+ * virtual minutes, failing for images with `testFailure`), and check runs of a commit (all green). Paths,
+ * statuses and bodies follow the REST API; authentication is a bearer token.
+ */
+export function createGitHubRoutes(world: SandboxWorld, options: GitHubSandboxOptions): HostRoute {
+  let runId = 1000;
+  return (req: HostRequest): HostResponse | undefined => {
+    if (req.headers.authorization !== `Bearer ${options.token}`) {
+      return jsonResponse(401, {
+        message: 'Bad credentials',
+        documentation_url: 'https://docs.github.com/rest',
+      });
+    }
+    const path = req.url.pathname;
+    const dispatch = DISPATCH.exec(path);
+    if (dispatch && req.method === 'POST') {
+      let body: Dispatch;
+      try {
+        body = JSON.parse(req.body.toString('utf8') || '{}') as Dispatch;
+      } catch {
+        return jsonResponse(400, { message: 'Problems parsing JSON' });
+      }
+      const deploymentId = body.inputs?.deployment_id;
+      if (typeof body.ref !== 'string' || typeof deploymentId !== 'string') {
+        return jsonResponse(422, { message: 'Required input deployment_id not provided' });
+      }
+      const workflow = (dispatch[3] as string).replace(/\.ya?ml$/, '');
+      const image = typeof body.inputs?.image === 'string' ? body.inputs.image : undefined;
+      const id = ++runId;
+      world.clock.schedule(world.now() + WORKFLOW_RUN_MS, () => {
+        const conclusion = world.faultFor(image).testFailure ? 'failure' : 'success';
+        options.deliver(deploymentId, { workflow, conclusion, runId: id }).catch(() => undefined);
+      });
+      return { status: 204 };
+    }
+    const checks = CHECK_RUNS.exec(path);
+    if (checks && req.method === 'GET') {
+      const names = ['lint', 'unit-tests', 'build'];
+      const check_runs = names.map((name, i) => ({
+        id: i + 1,
+        name,
+        status: 'completed',
+        conclusion: 'success',
+        head_sha: checks[3],
+      }));
+      return jsonResponse(200, { total_count: check_runs.length, check_runs });
+    }
+    return errorResponse(404, 'not-found', `The sandbox GitHub does not serve ${req.method} ${path}`);
+  };
+}

@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../devhost/durable/types.js';
+import { startHttpServer, type RunningHttpServer } from '../devhost/http/server.js';
+import type { ImageBinding, PipelinePlan } from '../shared/contracts/plan.js';
+import { addApplication, startArgoCdSandbox } from './argocd.js';
+import { createControlRoutes } from './control.js';
+import { createGitHubRoutes, type GitHubSandboxOptions } from './github.js';
+import { addWorkload, startKubernetesSandbox } from './kubernetes.js';
+import { startPrometheusSandbox } from './prometheus.js';
+import { createStagingWebRoutes } from './staging-web.js';
+import { SandboxWorld } from './world.js';
+
+export interface SandboxPorts {
+  kubernetes?: number;
+  argocd?: number;
+  prometheus?: number;
+  github?: number;
+  web?: number;
+  control?: number;
+}
+
+export interface SandboxOptions {
+  clock: Clock;
+  /** The services to stand up, as the configuration resolves them. */
+  plans: PipelinePlan[];
+  /** 0 or absent: a free port each. */
+  ports?: SandboxPorts;
+  /** Bearer tokens the stand-ins require (not secrets: the sandbox only listens on loopback). */
+  tokens: { kubernetes: string; argocd: string; github: string };
+  /** Where finished test workflows are reported (the dev host's Durable API). */
+  deliverTestResult: GitHubSandboxOptions['deliver'];
+}
+
+export interface Sandbox {
+  world: SandboxWorld;
+  urls: {
+    kubernetes: string;
+    argocd: string;
+    prometheus: string;
+    github: string;
+    web: string;
+    control: string;
+  };
+  close(): Promise<void>;
+}
+
+/** The release "already running" before the first push: a stable digest per service. */
+export function seedImage(plan: PipelinePlan): string {
+  const digest = createHash('sha256').update(`gantry-sandbox:${plan.service}`).digest('hex');
+  return `hearloveen.azurecr.io/${plan.production.deployment}:0.9.0@sha256:${digest}`;
+}
+
+const bindingOptions = (binding: ImageBinding) =>
+  binding.kind === 'helm-parameter' ? { helmParameter: binding.parameter } : { kustomizeImage: binding.name };
+
+/** Puts each service's workloads, router objects and Argo CD applications (staging and production) in the world. */
+export function seedWorld(world: SandboxWorld, plans: PipelinePlan[]): void {
+  for (const plan of plans) {
+    const image = seedImage(plan);
+    const prod = plan.production;
+    addWorkload(world, {
+      namespace: prod.namespace,
+      deployment: prod.deployment,
+      canaryDeployment: prod.canaryDeployment,
+      image,
+      router: prod.router,
+    });
+    addApplication(world, {
+      name: prod.argoApp,
+      namespace: prod.namespace,
+      deployment: prod.deployment,
+      image,
+      ...bindingOptions(prod.image),
+    });
+    const stagingNamespace = plan.staging.namespace ?? `${prod.namespace}-staging`;
+    addApplication(world, {
+      name: plan.staging.argoApp,
+      namespace: stagingNamespace,
+      deployment: prod.deployment,
+      image,
+      ...bindingOptions(plan.staging.image),
+    });
+  }
+}
+
+/**
+ * Starts the sandbox cluster: Kubernetes API, Argo CD API, Prometheus (traffic model), GitHub, the
+ * staging services' health endpoints and the control API, all on loopback and on the given clock.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const world = new SandboxWorld(options.clock);
+  seedWorld(world, options.plans);
+  const ports = options.ports ?? {};
+  const stagingNamespace = options.plans[0]?.staging.namespace ?? 'staging';
+  const started: Array<{ close(): Promise<void> }> = [];
+  try {
+    const kubernetes = await startKubernetesSandbox(world, {
+      port: ports.kubernetes,
+      token: options.tokens.kubernetes,
+    });
+    started.push(kubernetes);
+    const argocd = await startArgoCdSandbox(world, { port: ports.argocd, token: options.tokens.argocd });
+    started.push(argocd);
+    const prometheus = await startPrometheusSandbox(world, { port: ports.prometheus });
+    started.push(prometheus);
+    const serve = async (
+      port: number | undefined,
+      routes: Parameters<typeof startHttpServer>[0]['routes'],
+    ): Promise<RunningHttpServer> => {
+      const server = await startHttpServer({ port, routes });
+      started.push(server);
+      return server;
+    };
+    const github = await serve(ports.github, [
+      createGitHubRoutes(world, { token: options.tokens.github, deliver: options.deliverTestResult }),
+    ]);
+    const web = await serve(ports.web, [createStagingWebRoutes(world, stagingNamespace)]);
+    const control = await serve(ports.control, [createControlRoutes(world)]);
+    return {
+      world,
+      urls: {
+        kubernetes: kubernetes.url,
+        argocd: argocd.url,
+        prometheus: prometheus.url,
+        github: github.url,
+        web: web.url,
+        control: control.url,
+      },
+      close: async () => {
+        await Promise.all(started.map((s) => s.close()));
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((s) => s.close()));
+    throw error;
+  }
+}

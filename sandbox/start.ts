@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+import { banner, parseCli, UsageError } from '../devhost/cli.js';
+import { createClock } from '../devhost/durable/clock.js';
+import { consoleLogger } from '../devhost/function-host.js';
+import { readHostSettings } from '../devhost/functions/settings.js';
+import { startDevHost } from '../devhost/host.js';
+import { FileConfigSource } from '../shared/adapters/config-file.js';
+import type { PipelinePlan } from '../shared/contracts/plan.js';
+import { startSandbox, type Sandbox, type SandboxPorts } from './index.js';
+
+/** Port of a loopback URL setting, so the sandbox listens where the app's settings point. */
+function portOf(url: string | undefined): number | undefined {
+  if (!url) return undefined;
+  const u = new URL(url);
+  if (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost')
+    throw new UsageError(`${url} is not a loopback URL; the sandbox only listens on loopback`);
+  return Number(u.port);
+}
+
+function sandboxPorts(env: NodeJS.ProcessEnv): SandboxPorts {
+  const web = env.GANTRY_SMOKE_HOST_MAP
+    ? (Object.values(JSON.parse(env.GANTRY_SMOKE_HOST_MAP) as Record<string, string>)[0] ?? undefined)
+    : undefined;
+  return {
+    kubernetes: portOf(env.GANTRY_KUBE_SERVER),
+    argocd: portOf(env.GANTRY_ARGOCD_URL),
+    prometheus: portOf(env.GANTRY_PROMETHEUS_URL),
+    github: portOf(env.GANTRY_GITHUB_API_URL),
+    web: portOf(web),
+    control: portOf(env.GANTRY_SANDBOX_CONTROL_URL),
+  };
+}
+
+/**
+ * `npm start`: Gantry in the dev host and, when the settings ask for it (`GANTRY_SANDBOX=true`, as the
+ * example settings do), the sandbox cluster on the same clock, listening where the settings point.
+ */
+export async function main(argv: string[]): Promise<void> {
+  const options = parseCli(['start', '.', ...argv]);
+  if (options === 'help') return;
+  const env = process.env;
+  readHostSettings(options.appDir, env); // local settings into the environment, as the host will do
+  const clock = createClock(options.clock);
+  let sandbox: Sandbox | undefined;
+  let hostUrl = '';
+  if (env.GANTRY_SANDBOX === 'true') {
+    const config = FileConfigSource.load(env.GANTRY_CONFIG_PATH ?? 'config/gantry.example.yaml');
+    const plans = config
+      .services()
+      .map((s) => config.plan(s))
+      .filter((p): p is PipelinePlan => p !== undefined);
+    sandbox = await startSandbox({
+      clock,
+      plans,
+      ports: sandboxPorts(env),
+      tokens: {
+        kubernetes: env.GANTRY_KUBE_TOKEN ?? '',
+        argocd: env.GANTRY_ARGOCD_TOKEN ?? '',
+        github: env.GANTRY_GITHUB_TOKEN ?? '',
+      },
+      deliverTestResult: async (deploymentId, result) => {
+        const instance = encodeURIComponent(`deploy:${deploymentId}:tests`);
+        await fetch(`${hostUrl}/runtime/webhooks/durabletask/instances/${instance}/raiseEvent/testResult`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(result),
+        });
+      },
+    });
+  }
+  const host = await startDevHost({
+    appDir: options.appDir,
+    port: options.port,
+    host: options.host,
+    store: options.store,
+    storageConnectionString: options.storage,
+    azuriteLocation: options.azuriteLocation,
+    clock,
+    keys: options.keys,
+    batching: options.batching,
+    logger: consoleLogger(options.logLevel),
+  });
+  hostUrl = host.url;
+  if (options.autoAdvance && 'autoAdvance' in clock) (clock as { autoAdvance: boolean }).autoAdvance = true;
+  process.stdout.write(`${banner(host, options)}\n`);
+  if (sandbox) {
+    const u = sandbox.urls;
+    process.stdout.write(
+      [
+        'Sandbox cluster (loopback stand-ins on the same clock):',
+        `  kubernetes ${u.kubernetes}  argocd ${u.argocd}  prometheus ${u.prometheus}`,
+        `  github ${u.github}  staging web ${u.web}  control ${u.control}`,
+        `  inject a fault: curl -X PUT ${u.control}/sandbox/faults/<digest> -d '{"errorRate":1}'`,
+        '',
+      ].join('\n'),
+    );
+  }
+  const stop = (signal: string) => {
+    process.stdout.write(`\n${signal}: stopping...\n`);
+    Promise.all([host.close(), sandbox?.close()]).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  });
+}

@@ -1,0 +1,115 @@
+import type { RouterSpec } from '../contracts/plan.js';
+import type { MetricsQuery } from '../ports/metrics.js';
+import { PLACEHOLDERS, PromqlError, render, type TemplateVariables } from './promql.js';
+
+/**
+ * Built-in metric templates, one family per router: the NGINX ingress controller's metrics for the
+ * `nginx` router, Istio/Envoy workload metrics for Gateway API routes (and replica-ratio canaries, where
+ * the workload label is the only thing that tells canary from primary traffic).
+ *
+ * `side` (a metric variable, `canary` by default) picks whose traffic is judged: the canary during
+ * analysis, the primary during verification after promotion (the canary has no traffic then).
+ */
+
+export const BUILTIN_TEMPLATES = ['request-success-rate', 'request-duration'] as const;
+export type BuiltinTemplate = (typeof BUILTIN_TEMPLATES)[number];
+export type MetricFamily = 'nginx' | 'istio';
+export type Side = 'canary' | 'primary';
+
+export function isBuiltinTemplate(name: string): name is BuiltinTemplate {
+  return (BUILTIN_TEMPLATES as readonly string[]).includes(name);
+}
+
+export function familyFor(router: RouterSpec): MetricFamily {
+  return router.kind === 'nginx' ? 'nginx' : 'istio';
+}
+
+const NGINX_REQUESTS = 'nginx_ingress_controller_requests';
+const NGINX_BUCKETS = 'nginx_ingress_controller_request_duration_seconds_bucket';
+const ISTIO_REQUESTS = 'istio_requests_total';
+const ISTIO_BUCKETS = 'istio_request_duration_milliseconds_bucket';
+
+/**
+ * Label matchers selecting one side's traffic. NGINX labels canary traffic with the canary upstream's
+ * name and leaves `canary` empty (absent) for the primary; `ingress` is the main ingress for both.
+ */
+function selector(family: MetricFamily, side: Side): string {
+  if (family === 'nginx')
+    return `namespace="{{ namespace }}",ingress="{{ ingress }}",canary${side === 'canary' ? '!=' : '='}""`;
+  const workload = side === 'canary' ? '{{ canary }}' : '{{ target }}';
+  return `reporter="destination",destination_workload_namespace="{{ namespace }}",destination_workload="${workload}"`;
+}
+
+/**
+ * `request-success-rate`: 100 × non-5xx / all. The numerator falls back to `vector(0)` because a
+ * workload answering only 5xx has no non-5xx series at all, and an empty numerator would read as
+ * "no data" instead of 0 %. No traffic in the window with series present gives 0/0 = NaN.
+ */
+function successRate(family: MetricFamily, side: Side): string {
+  const metric = family === 'nginx' ? NGINX_REQUESTS : ISTIO_REQUESTS;
+  const status = family === 'nginx' ? 'status' : 'response_code';
+  const sel = selector(family, side);
+  return (
+    `100 * (sum(rate(${metric}{${sel},${status}!~"5.."}[{{ interval }}])) or vector(0))` +
+    ` / sum(rate(${metric}{${sel}}[{{ interval }}]))`
+  );
+}
+
+/** `request-duration`: a real percentile from histogram buckets, in milliseconds (NGINX reports seconds). */
+function duration(family: MetricFamily, side: Side): string {
+  const metric = family === 'nginx' ? NGINX_BUCKETS : ISTIO_BUCKETS;
+  const quantile =
+    `histogram_quantile({{ variables.quantile | 0.95 }}, ` +
+    `sum by (le) (rate(${metric}{${selector(family, side)}}[{{ interval }}])))`;
+  return family === 'nginx' ? `1000 * ${quantile}` : quantile;
+}
+
+/** The PromQL template text of a built-in metric (placeholders not yet rendered). */
+export function builtinTemplate(name: BuiltinTemplate, family: MetricFamily, side: Side): string {
+  return name === 'request-success-rate' ? successRate(family, side) : duration(family, side);
+}
+
+function sideOf(metricVariables: Record<string, string> | undefined): Side {
+  const side = metricVariables?.side ?? 'canary';
+  if (side !== 'canary' && side !== 'primary')
+    throw new PromqlError(
+      'variable-invalid',
+      `variables.side must be canary or primary, got ${JSON.stringify(side)}`,
+    );
+  return side;
+}
+
+/** Whether a metric query names a built-in template (explicitly, or by being exactly a built-in's name). */
+function builtinOf(q: Pick<MetricsQuery, 'template' | 'templateKind'>): BuiltinTemplate | undefined {
+  if (q.templateKind === 'query') return undefined;
+  if (isBuiltinTemplate(q.template)) return q.template;
+  // PromQL names cannot hold hyphens: `request-sucess-rate` is a misspelt name, not a subtraction.
+  if (q.templateKind === 'ref' || /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/.test(q.template))
+    throw new PromqlError(
+      'template-invalid',
+      `unknown built-in template ${JSON.stringify(q.template)}; known: ${BUILTIN_TEMPLATES.join(', ')}`,
+    );
+  return undefined;
+}
+
+/** The placeholder values of a query: the port's variables, the router's names and the window. */
+export function templateVariables(q: Omit<MetricsQuery, 'at'>): TemplateVariables {
+  const vars: TemplateVariables = { interval: q.window, variables: q.metricVariables ?? {} };
+  for (const key of PLACEHOLDERS) {
+    const value = q.variables[key];
+    if (key !== 'interval' && value !== undefined) vars[key] = value;
+  }
+  if (q.router?.kind === 'nginx') vars.ingress = q.router.ingress;
+  if (q.router?.kind === 'gateway-api') vars.route = q.router.route;
+  return vars;
+}
+
+/** Renders a metric query to PromQL: a built-in for the router and side, or an inline template. */
+export function renderMetricQuery(q: Omit<MetricsQuery, 'at'>): string {
+  const builtin = builtinOf(q);
+  if (!builtin) return render(q.template, templateVariables(q));
+  if (!q.router)
+    throw new PromqlError('variable-missing', `built-in template ${builtin} needs the service's router`);
+  const text = builtinTemplate(builtin, familyFor(q.router), sideOf(q.metricVariables));
+  return render(text, templateVariables(q));
+}
