@@ -5,6 +5,8 @@ import { startDevHost, type DevHost, type DevHostOptions } from './host.js';
 export interface TestHostOptions extends Omit<DevHostOptions, 'clock' | 'port'> {
   /** Start of virtual time; default 2026-01-01T00:00:00Z. */
   startTime?: number;
+  /** A virtual clock to share with other participants (e.g. a sandbox); `startTime` is then ignored. */
+  clock?: VirtualClock;
   /** Skip to the next timer whenever nothing is runnable (default false: time moves only when told). */
   autoAdvance?: boolean;
 }
@@ -44,7 +46,7 @@ const toPredicate = (until: RuntimeStatus | RuntimeStatus[] | ((s: InstanceState
  * instead of sleeping. Uses the memory store unless told otherwise.
  */
 export async function startTestHost(options: TestHostOptions): Promise<TestHost> {
-  const clock = new VirtualClock(options.startTime);
+  const clock = options.clock ?? new VirtualClock(options.startTime);
   const host = await startDevHost({ store: 'memory', logger: () => {}, ...options, clock, port: 0 });
   clock.autoAdvance = options.autoAdvance ?? false;
   const { engine } = host;

@@ -37,6 +37,10 @@ const CHECK_RUNS = /^\/repos\/([\w.-]+)\/([\w.-]+)\/commits\/([0-9a-f]{7,40})\/c
  */
 export function createGitHubRoutes(world: SandboxWorld, options: GitHubSandboxOptions): HostRoute {
   let runId = 1000;
+  let delivering = 0;
+  // On a virtual clock, time must not skip ahead while a finished run is on its way to the pipeline.
+  const clock = world.clock as { addIdleCheck?: (check: () => boolean) => void };
+  clock.addIdleCheck?.(() => delivering === 0);
   return (req: HostRequest): HostResponse | undefined => {
     if (req.headers.authorization !== `Bearer ${options.token}`) {
       return jsonResponse(401, {
@@ -62,7 +66,11 @@ export function createGitHubRoutes(world: SandboxWorld, options: GitHubSandboxOp
       const id = ++runId;
       world.clock.schedule(world.now() + WORKFLOW_RUN_MS, () => {
         const conclusion = world.faultFor(image).testFailure ? 'failure' : 'success';
-        options.deliver(deploymentId, { workflow, conclusion, runId: id }).catch(() => undefined);
+        delivering++;
+        options
+          .deliver(deploymentId, { workflow, conclusion, runId: id })
+          .catch(() => undefined)
+          .finally(() => delivering--);
       });
       return { status: 204 };
     }

@@ -32,11 +32,18 @@ df.app.client.http('createDeployment', {
       const body = stringFields(await readJson(request), {
         service: { required: true, max: 63 },
         image: { required: true, max: 512 },
+        commitSha: { required: false, max: 40 },
       });
+      if (body.commitSha !== undefined && !/^[0-9a-f]{40}$/.test(body.commitSha)) {
+        throw new AppError(400, 'invalid-field', "'commitSha' must be a full 40-character Git commit SHA.", {
+          field: 'commitSha',
+        });
+      }
       const ports = await getPorts();
       const { deployment, created } = await submitImage(ports, controlFor(client), {
         service: body.service,
         image: body.image as string,
+        commitSha: body.commitSha,
         source: 'manual',
         pushedBy: principal.name,
         at: new Date(ports.clock.now()).toISOString(),
