@@ -218,3 +218,51 @@ describe('DurableEngine timers, events and control', () => {
     expect(JSON.parse(done.output ?? '')).toEqual({ approved: true });
   });
 });
+
+describe('DurableEngine concurrency limits', () => {
+  it('never runs more activities at once than maxConcurrentActivityFunctions', async () => {
+    const { DurableEngine } = await import('../../../devhost/durable/durable-engine.js');
+    const { MemoryStore } = await import('../../../devhost/durable/memory-store.js');
+    const { VirtualClock } = await import('../../../devhost/durable/clock.js');
+    const { TestInvoker } = await import('./engine-harness.js');
+    let running = 0;
+    let peak = 0;
+    const release: Array<() => void> = [];
+    const invoker = new TestInvoker()
+      .activity('slow', async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise<void>((resolve) => release.push(resolve));
+        running--;
+        return 1;
+      })
+      .orchestrator('wide', function* (ctx) {
+        const results = (yield ctx.df.Task.all(
+          Array.from({ length: 9 }, () => ctx.df.callActivity('slow')),
+        )) as number[];
+        return results.length;
+      });
+    const engine = new DurableEngine({
+      store: new MemoryStore(),
+      clock: new VirtualClock(),
+      invoker,
+      taskHubName: 'Limits',
+      maxConcurrentActivityFunctions: 3,
+    });
+    await engine.open();
+    try {
+      const { instanceId } = await engine.start({ name: 'wide' });
+      // Let everything that can start, start; then release one at a time.
+      for (let released = 0; released < 9; released++) {
+        while (release.length === 0) await new Promise((resolve) => setImmediate(resolve));
+        expect(running).toBeLessThanOrEqual(3);
+        release.shift()?.();
+      }
+      await engine.waitForIdle();
+      expect((await engine.getInstance(instanceId))?.output).toBe('9');
+      expect(peak).toBe(3);
+    } finally {
+      await engine.stop();
+    }
+  });
+});
