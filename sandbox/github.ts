@@ -29,6 +29,7 @@ interface Dispatch {
 
 const DISPATCH = /^\/repos\/([\w.-]+)\/([\w.-]+)\/actions\/workflows\/([\w.-]+)\/dispatches$/;
 const CHECK_RUNS = /^\/repos\/([\w.-]+)\/([\w.-]+)\/commits\/([0-9a-f]{7,40})\/check-runs$/;
+const COMBINED_STATUS = /^\/repos\/([\w.-]+)\/([\w.-]+)\/commits\/([0-9a-f]{7,40})\/status$/;
 
 /**
  * The slice of GitHub the pipeline uses: `workflow_dispatch` (204, then the run concludes after a few
@@ -85,6 +86,11 @@ export function createGitHubRoutes(world: SandboxWorld, options: GitHubSandboxOp
         head_sha: checks[3],
       }));
       return jsonResponse(200, { total_count: check_runs.length, check_runs });
+    }
+    const combined = COMBINED_STATUS.exec(path);
+    if (combined && req.method === 'GET') {
+      // No legacy commit statuses: GitHub answers `pending` with an empty list in that case.
+      return jsonResponse(200, { state: 'pending', sha: combined[3], total_count: 0, statuses: [] });
     }
     return errorResponse(404, 'not-found', `The sandbox GitHub does not serve ${req.method} ${path}`);
   };

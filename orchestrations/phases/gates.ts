@@ -1,21 +1,54 @@
 import type { OrchestrationContext } from 'durable-functions';
 import { Activities } from '../../shared/contracts/activities.js';
-import { call, type Flow } from '../lib/flow.js';
+import type { GateSpec } from '../../shared/contracts/plan.js';
+import type { GateProgress, GateResult } from '../../shared/ports/runners.js';
+import { after, call, type Flow, type Interrupt } from '../lib/flow.js';
 import { interrupted, PhaseScope, type PhaseResult } from '../lib/phase.js';
+
+type GateOutcome = { kind: 'result'; result: GateResult } | Interrupt;
+
+/**
+ * Runs one gate durably: start it, then while it is pending sleep (cancellable) and check it again. The
+ * deadline is the gate's `timeoutMs` from the start, on the orchestration clock; passing it fails the gate.
+ */
+function* runGate(p: PhaseScope, gate: GateSpec): Flow<GateOutcome> {
+  const { ctx } = p;
+  const { image, commitSha } = p.run.deployment;
+  let progress: GateProgress = yield* call(ctx, Activities.startGate, { gate, image, commitSha });
+  if (progress.done) return { kind: 'result', result: progress.result };
+  const { timeoutMs } = progress;
+  const deadline = after(ctx, timeoutMs).getTime();
+  let shown: string | undefined;
+  while (!progress.done) {
+    const waiting = progress.detail ?? 'result';
+    if (waiting !== shown) p.status({ step: gate.name, waitingFor: `gate ${gate.name}: ${waiting}` });
+    shown = waiting;
+    const left = deadline - ctx.df.currentUtcDateTime.getTime();
+    if (left <= 0) {
+      const summary = `no result within ${Math.round(timeoutMs / 1000)}s (last: ${waiting})`;
+      return {
+        kind: 'result',
+        result: { gate: gate.name, verdict: 'fail', summary, evidence: { ...progress.handle, timeoutMs } },
+      };
+    }
+    // The last sleep ends at the deadline, so the gate gets one final check before it times out.
+    const interrupt = yield* p.interrupts.sleep(Math.min(progress.pollAfterMs, left));
+    if (interrupt) return interrupt;
+    progress = yield* call(ctx, Activities.checkGate, { gate, image, handle: progress.handle, commitSha });
+  }
+  return { kind: 'result', result: progress.result };
+}
 
 /** Runs every configured gate in order; a failing gate stops the run before anything is deployed. */
 export function* gatesPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   const p = new PhaseScope(ctx, 'gates', 1);
-  const { deployment, plan } = p.run;
-  for (const gate of plan.gates) {
+  for (const gate of p.run.plan.gates) {
     const pending = p.interrupts.pending();
     if (pending) return interrupted(pending);
     p.status({ step: gate.name, waitingFor: `gate ${gate.name}` });
-    const result = yield* call(ctx, Activities.runGate, {
-      gate,
-      image: deployment.image,
-      commitSha: deployment.commitSha,
-    });
+    const outcome = yield* runGate(p, gate);
+    if (outcome.kind !== 'result') return interrupted(outcome);
+    const { result } = outcome;
     yield* p.rec.note('gate', `gate:${gate.name}`, {
       verdict: result.verdict,
       comment: result.summary,

@@ -27,7 +27,10 @@ export async function analyse(
       try {
         const sample = await ports.metrics.query({
           template: metric.template,
+          templateKind: metric.templateKind,
           variables: input.variables,
+          metricVariables: { ...metric.variables, ...(input.side ? { side: input.side } : {}) },
+          router: input.router,
           window: metric.interval,
           at: input.at,
         });

@@ -7,7 +7,7 @@ import type {
 } from '../domain/deployment.js';
 import type { ClusterTarget, RolloutState } from '../ports/cluster.js';
 import type { SyncState } from '../ports/gitops.js';
-import type { GateResult, SmokeResult } from '../ports/runners.js';
+import type { GateProgress, ScanHandle, SmokeResult } from '../ports/runners.js';
 import { activity } from './contract.js';
 import type {
   GateSpec,
@@ -68,7 +68,13 @@ export const Activities = {
   finishRun: activity<{ service: string; digest: string; state: 'done' }, void>('finishRun'),
   /** Timeline entry (and optional state transition) with a deterministic sequence number. */
   record: activity<RecordInput, DeploymentRecord | undefined>('record'),
-  runGate: activity<{ gate: GateSpec; image: ImageRef; commitSha?: string }, GateResult>('runGate'),
+  /** Image gate: starts its work (idempotent per gate and image); a verdict, or pending with a handle. */
+  startGate: activity<{ gate: GateSpec; image: ImageRef; commitSha?: string }, GateProgress>('startGate'),
+  /** Image gate: reads a pending gate once (the orchestration sleeps between checks and owns the deadline). */
+  checkGate: activity<
+    { gate: GateSpec; image: ImageRef; handle: ScanHandle; commitSha?: string },
+    GateProgress
+  >('checkGate'),
   deployImage: activity<{ app: string; binding: ImageBinding; image: ImageRef }, void>('deployImage'),
   syncStatus: activity<{ app: string }, SyncState>('syncStatus'),
   rollbackApp: activity<{ app: string; historyId?: number }, void>('rollbackApp'),

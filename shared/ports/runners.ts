@@ -7,9 +7,35 @@ export interface GateResult {
   evidence: Record<string, unknown>;
 }
 
-/** Image gates: vulnerability scan, signature verification, CI status of the image's commit. */
+/** What a started gate needs to be checked again: small and JSON-serialisable (it is activity I/O). */
+export interface ScanHandle {
+  /** The Kubernetes Job doing the work (vulnerability and signature gates). */
+  jobName?: string;
+}
+
+/**
+ * Where a gate stands: decided, or still working. A pending gate names when to look again and how long
+ * the whole gate may take (measured by the caller from `start`); the caller owns time and the deadline.
+ */
+export type GateProgress =
+  | { done: true; result: GateResult }
+  | {
+      done: false;
+      handle: ScanHandle;
+      pollAfterMs: number;
+      timeoutMs: number;
+      /** What the gate is waiting for, e.g. `job gantry-trivy-… running` or `check(s) pending: build`. */
+      detail?: string;
+    };
+
+/**
+ * Image gates: vulnerability scan, signature verification, CI status of the image's commit. Neither
+ * method waits: `start` begins the work (idempotently per gate and image, so a retry finds the same
+ * work) and `check` reads where it stands once. Verdicts are data; a throw means "retry this call".
+ */
 export interface ScanRunner {
-  run(gate: GateSpec, image: ImageRef, commitSha?: string): Promise<GateResult>;
+  start(gate: GateSpec, image: ImageRef, commitSha?: string): Promise<GateProgress>;
+  check(gate: GateSpec, image: ImageRef, handle: ScanHandle, commitSha?: string): Promise<GateProgress>;
 }
 
 export interface SmokeResult {

@@ -76,7 +76,11 @@ async function push(d: string): Promise<string> {
   const res = await host.request('/api/deployments', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...principalHeaders({ name: 'ci-bot', groups: [] }) },
-    body: JSON.stringify({ service: 'ApiGateway', image: `hearloveen.azurecr.io/api-gateway:2.1.0@${d}` }),
+    body: JSON.stringify({
+      service: 'ApiGateway',
+      image: `hearloveen.azurecr.io/api-gateway:2.1.0@${d}`,
+      commitSha: randomBytes(20).toString('hex'),
+    }),
   });
   expect(res.status).toBe(201);
   return ((await res.json()) as { deployment: { id: string } }).deployment.id;
@@ -106,6 +110,18 @@ describe('a full pipeline against the sandbox cluster', () => {
     const id = await push(d);
     const done = await finish(id);
     expect(done).toMatchObject({ state: 'Succeeded', reason: 'released' });
+    // Judged on real numbers from the traffic model, not waved through as inconclusive.
+    const view = (await (await host.request(`/api/deployments/${id}`)).json()) as {
+      timeline: Array<{ title: string; verdict?: string }>;
+    };
+    const checks = view.timeline.filter((e) => e.title.startsWith('check:') || e.title.startsWith('verify:'));
+    expect(checks.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(checks.map((c) => c.verdict))).toEqual(new Set(['pass']));
+    expect(view.timeline.filter((e) => e.title.startsWith('gate:')).map((e) => e.verdict)).toEqual([
+      'pass',
+      'pass',
+      'pass',
+    ]);
     expect(prodImage()).toContain(d);
     expect(canaryWeight()).toBe('0');
   });

@@ -11,6 +11,7 @@ import type { GitOps, SyncState } from '../../shared/ports/gitops.js';
 import type { MetricSample, Metrics, MetricsQuery } from '../../shared/ports/metrics.js';
 import type { Notification, Notifier } from '../../shared/ports/notifier.js';
 import type {
+  GateProgress,
   GateResult,
   ScanRunner,
   SmokeResult,
@@ -45,6 +46,14 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
   readonly queries: MetricsQuery[] = [];
   /** Gate name → verdict (default pass). */
   gateVerdicts = new Map<string, GateResult['verdict']>();
+  /** Gate name → checks it stays pending for (default 1). */
+  gatePolls = new Map<string, number>();
+  scanPollMs = 5_000;
+  scanTimeoutMs = 15 * 60_000;
+  /** `gate@digest` of every start and check, in order. */
+  readonly scanStarts: string[] = [];
+  readonly scanChecks: string[] = [];
+  private readonly pendingScans = new Map<string, number>();
   /** App name → sync outcome after deployImage (default Succeeded). */
   syncOutcomes = new Map<string, SyncState['phase']>();
   syncPolls = 1;
@@ -130,19 +139,48 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
     };
   }
 
-  /** Image gates: verdicts scripted per gate name. */
+  /**
+   * Image gates: verdicts scripted per gate name. Each gate is pending for `gatePolls` checks (default 1,
+   * so the durable poll loop runs; `Infinity` never finishes) before its verdict.
+   */
   readonly scans: ScanRunner = {
-    run: async (gate: GateSpec): Promise<GateResult> => {
-      const verdict = this.gateVerdicts.get(gate.name) ?? 'pass';
-      const critical = verdict === 'fail' ? 2 : 0;
-      return {
-        gate: gate.name,
-        verdict,
-        summary: critical ? `${critical} critical vulnerabilities` : 'clean',
-        evidence: { critical },
-      };
+    start: async (gate: GateSpec, image: ImageRef): Promise<GateProgress> => {
+      const key = `${gate.name}@${image.digest}`;
+      this.scanStarts.push(key);
+      // Idempotent like the real runner: a retried start finds the scan it already started.
+      if (!this.pendingScans.has(key)) this.pendingScans.set(key, this.gatePolls.get(gate.name) ?? 1);
+      return this.scanProgress(gate, key);
+    },
+    check: async (gate: GateSpec, image: ImageRef): Promise<GateProgress> => {
+      const key = `${gate.name}@${image.digest}`;
+      this.scanChecks.push(key);
+      const left = this.pendingScans.get(key);
+      if (left === undefined) throw new Error(`no scan started for ${key}`);
+      this.pendingScans.set(key, left - 1);
+      return this.scanProgress(gate, key);
     },
   };
+
+  private scanProgress(gate: GateSpec, key: string): GateProgress {
+    if ((this.pendingScans.get(key) ?? 0) > 0) {
+      return {
+        done: false,
+        handle: { jobName: `fake-${gate.name}` },
+        pollAfterMs: this.scanPollMs,
+        timeoutMs: this.scanTimeoutMs,
+        detail: `job fake-${gate.name} running`,
+      };
+    }
+    const verdict = this.gateVerdicts.get(gate.name) ?? 'pass';
+    const critical = verdict === 'fail' ? 2 : 0;
+    const result: GateResult = {
+      gate: gate.name,
+      verdict,
+      summary: critical ? `${critical} critical vulnerabilities` : 'clean',
+      evidence: { critical },
+    };
+    return { done: true, result };
+  }
 
   /** Smoke checks: fail for the names in `failingSmoke`. */
   readonly smoke: SmokeRunner = {

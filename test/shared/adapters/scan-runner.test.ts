@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { GitHubClient } from '../../../shared/adapters/github.js';
 import {
   COSIGN_IMAGE,
   JobScanRunner,
@@ -10,9 +9,9 @@ import {
   verifiedSignatures,
 } from '../../../shared/adapters/scan-runner.js';
 import type { GateSpec, ImageRef } from '../../../shared/contracts/plan.js';
-import type { CiVerdict } from '../../../shared/domain/scan-policy.js';
 import type { ClusterTarget } from '../../../shared/ports/cluster.js';
 import type { JobRunner, JobSpec, JobStatus } from '../../../shared/ports/jobs.js';
+import type { GateProgress } from '../../../shared/ports/runners.js';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../../fixtures/trivy', name), 'utf8');
 const DIGEST = `sha256:${'5ba0'.repeat(16)}`;
@@ -30,13 +29,12 @@ const TARGET: ClusterTarget = {
   namespace: 'hearloveen-staging',
 };
 const NOW = Date.parse('2026-11-20T12:00:00Z');
-const SHA = 'acb5820ced9479c074f688cc328bf03f341a511d';
 
 /** A JobRunner that plays a script of statuses and then hands out the given logs. */
 class ScriptedJobs implements JobRunner {
   readonly specs: JobSpec[] = [];
   readonly targets: ClusterTarget[] = [];
-  polls = 0;
+  readonly polled: string[] = [];
   constructor(
     private readonly statuses: JobStatus[],
     private readonly output: string | Error = '',
@@ -44,10 +42,10 @@ class ScriptedJobs implements JobRunner {
   async run(target: ClusterTarget, spec: JobSpec) {
     this.specs.push(spec);
     this.targets.push(target);
-    return { jobName: spec.name };
+    return { jobName: `${spec.name}-0a1b2c3d` };
   }
-  async status() {
-    this.polls++;
+  async status(_target: ClusterTarget, jobName: string) {
+    this.polled.push(jobName);
     return this.statuses.length > 1 ? (this.statuses.shift() as JobStatus) : (this.statuses[0] as JobStatus);
   }
   async logs() {
@@ -56,21 +54,22 @@ class ScriptedJobs implements JobRunner {
   }
 }
 
-/** Virtual time: sleeping advances the clock, nothing waits for real. */
 function setup(jobs: JobRunner, extra: Partial<ConstructorParameters<typeof JobScanRunner>[0]> = {}) {
-  let now = NOW;
-  const sleeps: number[] = [];
-  const runner = new JobScanRunner({
-    jobs,
-    target: TARGET,
-    clock: { now: () => now },
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      now += ms;
-    },
-    ...extra,
-  });
-  return { runner, sleeps };
+  const runner = new JobScanRunner({ jobs, target: TARGET, clock: { now: () => NOW }, ...extra });
+  return { runner };
+}
+
+/** start, then check until done, the way the orchestration does (minus the durable sleeps). */
+async function drive(runner: JobScanRunner, gate: GateSpec, image = IMAGE) {
+  const seen: GateProgress[] = [];
+  let progress = await runner.start(gate, image);
+  seen.push(progress);
+  while (!progress.done && seen.length < 50) {
+    progress = await runner.check(gate, image, progress.handle);
+    seen.push(progress);
+  }
+  if (!progress.done) throw new Error('still pending after 50 checks');
+  return { result: progress.result, seen };
 }
 
 const vuln = (
@@ -86,10 +85,46 @@ const done: JobStatus = { phase: 'succeeded' };
 const running: JobStatus = { phase: 'running' };
 
 describe('vulnerability gate', () => {
-  it('runs pinned Trivy on the digest, polls to completion and fails on blocking findings', async () => {
+  it('starts pinned Trivy on the digest and returns pending with the Job, without waiting', async () => {
+    const jobs = new ScriptedJobs([running]);
+    const { runner } = setup(jobs, { pollIntervalMs: 2000, scanTimeoutSeconds: 600 });
+    const progress = await runner.start(vuln('high'), IMAGE);
+    expect(progress).toEqual({
+      done: false,
+      handle: { jobName: 'gantry-trivy-5ba05ba05ba0-0a1b2c3d' },
+      pollAfterMs: 2000,
+      timeoutMs: 660_000, // the Job's deadline plus a minute
+      detail: 'job gantry-trivy-5ba05ba05ba0-0a1b2c3d running',
+    });
+    expect(jobs.polled).toEqual([]);
+    const spec = jobs.specs[0];
+    expect(spec?.image).toBe('aquasec/trivy:0.72.0');
+    expect(spec?.args.slice(0, 2)).toEqual(['image', '--format=json']);
+    expect(spec?.args).toContain('--timeout=540s');
+    expect(spec?.args.at(-1)).toBe(REF);
+    expect(spec?.timeoutSeconds).toBe(600);
+    expect(jobs.targets[0]).toBe(TARGET);
+  });
+
+  it('asks for the same Job on every start of one gate on one image (a retried start creates no second Job)', async () => {
+    const jobs = new ScriptedJobs([running]);
+    const { runner } = setup(jobs);
+    await runner.start(vuln('high'), IMAGE);
+    await runner.start(vuln('high'), IMAGE);
+    expect(jobs.specs[0]?.name).toBe('gantry-trivy-5ba05ba05ba0');
+    expect(jobs.specs[1]).toEqual(jobs.specs[0]);
+    const other = { ...IMAGE, digest: `sha256:${'77aa'.repeat(16)}` };
+    await runner.start(vuln('high'), other);
+    expect(jobs.specs[2]?.name).toBe('gantry-trivy-77aa77aa77aa');
+  });
+
+  it('checks the Job once per call and judges its report when it ends: fails on blocking findings', async () => {
     const jobs = new ScriptedJobs([running, running, done], fixture('api-gateway.json'));
-    const { runner, sleeps } = setup(jobs, { pollIntervalMs: 2000 });
-    const result = await runner.run(vuln('high'), IMAGE);
+    const { runner } = setup(jobs);
+    const { result, seen } = await drive(runner, vuln('high'));
+    expect(seen.map((s) => s.done)).toEqual([false, false, false, true]);
+    expect(jobs.polled).toEqual(Array(3).fill('gantry-trivy-5ba05ba05ba0-0a1b2c3d'));
+    expect(jobs.specs).toHaveLength(1);
     expect(result).toMatchObject({
       gate: 'vulnerability',
       verdict: 'fail',
@@ -97,18 +132,11 @@ describe('vulnerability gate', () => {
     });
     expect(result.evidence).toMatchObject({
       image: REF,
+      job: 'gantry-trivy-5ba05ba05ba0-0a1b2c3d',
       scanner: TRIVY_IMAGE,
       counts: { CRITICAL: 2, HIGH: 3, MEDIUM: 2, LOW: 3, UNKNOWN: 1 },
       blocking: 5,
     });
-    expect(sleeps).toEqual([2000, 2000]);
-    const spec = jobs.specs[0];
-    expect(spec?.image).toBe('aquasec/trivy:0.72.0');
-    expect(spec?.name).toMatch(/^gantry-trivy-5ba05ba05ba0-[0-9a-f]{6}$/);
-    expect(spec?.args.slice(0, 2)).toEqual(['image', '--format=json']);
-    expect(spec?.args.at(-1)).toBe(REF);
-    expect(spec?.timeoutSeconds).toBe(900);
-    expect(jobs.targets[0]).toBe(TARGET);
   });
 
   it('uses unexpired allow-list entries and reports expired ones', async () => {
@@ -118,7 +146,7 @@ describe('vulnerability gate', () => {
       { id: 'CVE-2019-0001', expires: '2026-01-01' },
     ];
     const { runner } = setup(new ScriptedJobs([done], fixture('api-gateway.json')));
-    const result = await runner.run(vuln('critical', allow), IMAGE);
+    const { result } = await drive(runner, vuln('critical', allow));
     expect(result.verdict).toBe('warn');
     expect(result.evidence.allowed).toHaveLength(2);
     expect(result.evidence.expired).toEqual([{ id: 'CVE-2019-0001', expires: '2026-01-01', findings: 0 }]);
@@ -131,7 +159,7 @@ describe('vulnerability gate', () => {
       trivyArgs: ['--db-repository=hearloveen.azurecr.io/trivy-db'],
       trivyImage: 'acr.io/trivy@sha256:1',
     });
-    expect((await runner.run(vuln('high'), IMAGE)).verdict).toBe('pass');
+    expect((await drive(runner, vuln('high'))).result.verdict).toBe('pass');
     expect(jobs.specs[0]?.args).toContain('--db-repository=hearloveen.azurecr.io/trivy-db');
     expect(jobs.specs[0]?.image).toBe('acr.io/trivy@sha256:1');
   });
@@ -142,30 +170,27 @@ describe('vulnerability gate', () => {
       new Error('pod has no logs'),
     );
     const { runner } = setup(jobs);
-    await expect(runner.run(vuln('high'), IMAGE)).rejects.toThrow(
+    await expect(drive(runner, vuln('high'))).rejects.toThrow(
       /Trivy job gantry-trivy-\S+ failed: ImagePullBackOff/,
     );
   });
 
   it('throws when the report is unreadable', async () => {
     const { runner } = setup(new ScriptedJobs([done], 'FATAL\tscan error: context deadline exceeded'));
-    await expect(runner.run(vuln('high'), IMAGE)).rejects.toMatchObject({ code: 'scan-report-invalid' });
+    await expect(drive(runner, vuln('high'))).rejects.toMatchObject({ code: 'scan-report-invalid' });
   });
 
-  it('gives up polling at the Job deadline plus a grace period, without sleeping for real', async () => {
-    const jobs = new ScriptedJobs([running]);
-    const { runner, sleeps } = setup(jobs, { scanTimeoutSeconds: 120, pollIntervalMs: 10_000 });
-    await expect(runner.run(vuln('high'), IMAGE)).rejects.toThrow(ScanJobError);
-    expect(sleeps.reduce((a, b) => a + b, 0)).toBe(180_000); // 120 s deadline + 60 s grace
-    expect(jobs.polls).toBe(19);
+  it('throws when asked to check a Job gate without a Job', async () => {
+    const { runner } = setup(new ScriptedJobs([done]));
+    await expect(runner.check(vuln('high'), IMAGE, {})).rejects.toThrow(ScanJobError);
   });
 
   it('refuses an image reference outside the OCI grammar before starting a Job', async () => {
     const jobs = new ScriptedJobs([done]);
     const { runner } = setup(jobs);
-    await expect(runner.run(vuln('high'), { ...IMAGE, repository: '--output=/tmp/x' })).rejects.toMatchObject(
-      { code: 'image-ref-invalid' },
-    );
+    await expect(
+      runner.start(vuln('high'), { ...IMAGE, repository: '--output=/tmp/x' }),
+    ).rejects.toMatchObject({ code: 'image-ref-invalid' });
     expect(jobs.specs).toEqual([]);
   });
 });
@@ -205,7 +230,7 @@ describe('signature gate', () => {
   it('passes when cosign verifies a signature for this digest', async () => {
     const jobs = new ScriptedJobs([done], cosignOk(DIGEST));
     const { runner } = setup(jobs);
-    const result = await runner.run(signature, IMAGE);
+    const { result } = await drive(runner, signature);
     expect(result).toMatchObject({
       verdict: 'pass',
       evidence: { signatures: 1, key: signature.key, image: REF },
@@ -228,7 +253,7 @@ describe('signature gate', () => {
     ],
   ])('fails (a verdict, not an error) on %s', async (_case, logs) => {
     const { runner } = setup(new ScriptedJobs([{ phase: 'failed', message: 'BackoffLimitExceeded' }], logs));
-    const result = await runner.run(signature, IMAGE);
+    const { result } = await drive(runner, signature);
     expect(result.verdict).toBe('fail');
     expect(result.summary).toMatch(/^signature not verified: main.go:74: error during command execution: no/);
   });
@@ -237,20 +262,20 @@ describe('signature gate', () => {
     const logs =
       'Error: GET https://hearloveen.azurecr.io/oauth2/token: UNAUTHORIZED: authentication required';
     const { runner } = setup(new ScriptedJobs([{ phase: 'failed', message: 'BackoffLimitExceeded' }], logs));
-    await expect(runner.run(signature, IMAGE)).rejects.toThrow(
+    await expect(drive(runner, signature)).rejects.toThrow(
       /cosign job .* failed: BackoffLimitExceeded; Error: GET/,
     );
   });
 
   it('throws when cosign exits 0 without a signature for this digest', async () => {
     const { runner } = setup(new ScriptedJobs([done], cosignOk(`sha256:${'0'.repeat(64)}`)));
-    await expect(runner.run(signature, IMAGE)).rejects.toThrow(/printed no signature/);
+    await expect(drive(runner, signature)).rejects.toThrow(/printed no signature/);
   });
 
   it('refuses a key reference that could be read as a flag', async () => {
     const jobs = new ScriptedJobs([done]);
     const { runner } = setup(jobs);
-    await expect(runner.run({ ...signature, key: '--insecure-ignore-tlog' }, IMAGE)).rejects.toThrow(
+    await expect(runner.start({ ...signature, key: '--insecure-ignore-tlog' }, IMAGE)).rejects.toThrow(
       /key reference/,
     );
     expect(jobs.specs).toEqual([]);
@@ -261,84 +286,5 @@ describe('signature gate', () => {
     expect(
       verifiedSignatures(`[{"critical":{"image":{"docker-manifest-digest":"${DIGEST}"}}},{}]`, DIGEST),
     ).toBe(1);
-  });
-});
-
-describe('ci-status gate', () => {
-  const gate: GateSpec = {
-    kind: 'ci-status',
-    name: 'ci-status',
-    repository: 'hearloveen/platform',
-    checks: ['lint', 'build'],
-  };
-  const verdict = (state: CiVerdict['state'], missing: string[] = []): CiVerdict => ({
-    state,
-    missing,
-    checks: [
-      {
-        name: 'lint',
-        source: 'check-run',
-        status: 'completed',
-        conclusion: state === 'fail' ? 'failure' : 'success',
-        state: state === 'fail' ? 'fail' : 'pass',
-      },
-    ],
-  });
-  const github = (answers: CiVerdict[]) => {
-    const calls: unknown[][] = [];
-    const client: Pick<GitHubClient, 'ciStatus'> = {
-      ciStatus: async (...args) => {
-        calls.push(args);
-        return (answers.length > 1 ? answers.shift() : answers[0]) as CiVerdict;
-      },
-    };
-    return { client, calls };
-  };
-
-  it('waits for pending checks, then passes', async () => {
-    const gh = github([verdict('pending', ['build']), verdict('pass')]);
-    const { runner, sleeps } = setup(new ScriptedJobs([done]), {
-      github: gh.client,
-      ciPollIntervalMs: 20_000,
-    });
-    const result = await runner.run(gate, IMAGE, SHA);
-    expect(result).toMatchObject({
-      verdict: 'pass',
-      summary: 'all 2 check(s) passed',
-      evidence: { sha: SHA, repository: 'hearloveen/platform' },
-    });
-    expect(sleeps).toEqual([20_000]);
-    expect(gh.calls[0]).toEqual(['hearloveen/platform', SHA, ['lint', 'build']]);
-  });
-
-  it('fails on a failed check, naming it', async () => {
-    const { runner } = setup(new ScriptedJobs([done]), { github: github([verdict('fail')]).client });
-    expect(await runner.run(gate, IMAGE, SHA)).toMatchObject({
-      verdict: 'fail',
-      summary: 'check(s) failed: lint',
-    });
-  });
-
-  it('fails when checks are still pending after the wait', async () => {
-    const { runner, sleeps } = setup(new ScriptedJobs([done]), {
-      github: github([verdict('pending', ['build'])]).client,
-      ciWaitMs: 60_000,
-      ciPollIntervalMs: 30_000,
-    });
-    expect(await runner.run(gate, IMAGE, SHA)).toMatchObject({
-      verdict: 'fail',
-      summary: 'check(s) still pending: build',
-    });
-    expect(sleeps).toEqual([30_000, 30_000]);
-  });
-
-  it('fails closed without a commit, and throws without a GitHub connection', async () => {
-    const { runner } = setup(new ScriptedJobs([done]), { github: github([verdict('pass')]).client });
-    expect(await runner.run(gate, IMAGE)).toMatchObject({
-      verdict: 'fail',
-      summary: expect.stringContaining('no known commit'),
-    });
-    const { runner: bare } = setup(new ScriptedJobs([done]));
-    await expect(bare.run(gate, IMAGE, SHA)).rejects.toThrow(/no GitHub connection/);
   });
 });
