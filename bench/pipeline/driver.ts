@@ -4,6 +4,7 @@
  * through the app's test seam. Each pipeline is driven the way test/e2e/pipeline.test.ts drives one: over
  * HTTP, with the test host's waits skipping virtual time.
  */
+import { appServicePrincipalHeaders } from '../../shared/app/principal.js';
 import { randomBytes } from 'node:crypto';
 import { PORTS_OVERRIDE } from '../../shared/composition.js';
 import { PHASES, phaseInstanceId, pipelineInstanceId, type Phase } from '../../shared/contracts/events.js';
@@ -49,21 +50,7 @@ interface User {
 const ci: User = { name: 'ci-bot', groups: [] };
 const ada: User = { name: 'ada', groups: ['devops-team'] };
 
-/** App Service authentication headers, as the platform injects them (same as the e2e harness). */
-function principalHeaders(user: User): Record<string, string> {
-  const principal = {
-    auth_typ: 'aad',
-    claims: [{ typ: 'name', val: user.name }, ...user.groups.map((g) => ({ typ: 'groups', val: g }))],
-    name_typ: 'name',
-    role_typ: 'roles',
-  };
-  return {
-    'x-ms-client-principal': Buffer.from(JSON.stringify(principal)).toString('base64'),
-    'x-ms-client-principal-id': `oid-${user.name}`,
-    'x-ms-client-principal-name': user.name,
-    'x-ms-client-principal-idp': 'aad',
-  };
-}
+const principalHeaders = appServicePrincipalHeaders;
 
 export class PipelineBench {
   private readonly probes: Probes;

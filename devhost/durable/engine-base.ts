@@ -7,6 +7,7 @@ import { DurableError } from './management.js';
 import { InstanceRuntime, pendingWork } from './runtime.js';
 import {
   EventType,
+  RUNTIME_STATUSES,
   TERMINAL_STATUSES,
   type Clock,
   type FailureDetails,
@@ -39,16 +40,9 @@ export interface EngineOptions {
   logger?: EngineLogger;
 }
 
-export const STATUS_CODE: Record<RuntimeStatus, number> = {
-  Running: 0,
-  Completed: 1,
-  ContinuedAsNew: 2,
-  Failed: 3,
-  Canceled: 4,
-  Terminated: 5,
-  Pending: 6,
-  Suspended: 7,
-};
+export const STATUS_CODE = Object.fromEntries(
+  RUNTIME_STATUSES.map((status, code) => [status, code]),
+) as Record<RuntimeStatus, number>;
 
 export type { ActivityJob };
 export const CONTROL = new Set<number>([

@@ -3,7 +3,7 @@
  * called, so a bad request never starts, signals or stores anything.
  */
 import type { HostRequest } from '../http/types.js';
-import type { InstanceQuery, RuntimeStatus } from './types.js';
+import { RUNTIME_STATUSES, type InstanceQuery, type RuntimeStatus } from './types.js';
 
 /** A request the API rejects; mapped to `{ error: { code, message } }` with `status`. */
 export class HttpInputError extends Error {
@@ -22,16 +22,7 @@ const MAX_NAME_LENGTH = 256;
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f/\\#?]/;
 
-const RUNTIME_STATUSES: ReadonlySet<string> = new Set<RuntimeStatus>([
-  'Running',
-  'Completed',
-  'ContinuedAsNew',
-  'Failed',
-  'Canceled',
-  'Terminated',
-  'Pending',
-  'Suspended',
-]);
+const KNOWN_STATUSES: ReadonlySet<string> = new Set(RUNTIME_STATUSES);
 
 function validateName(value: string, what: string, code: string): string {
   if (value.length === 0 || value.length > MAX_NAME_LENGTH || FORBIDDEN_NAME_CHARS.test(value)) {
@@ -111,7 +102,7 @@ export function runtimeStatusParam(url: URL): RuntimeStatus[] | undefined {
     .map((value) => value.trim())
     .filter((value) => value !== '');
   if (values.length === 0) return undefined;
-  const unknown = values.filter((value) => !RUNTIME_STATUSES.has(value));
+  const unknown = values.filter((value) => !KNOWN_STATUSES.has(value));
   if (unknown.length > 0) {
     throw new HttpInputError(400, 'invalid-query', `Unknown runtimeStatus value(s): ${unknown.join(', ')}.`);
   }

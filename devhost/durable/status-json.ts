@@ -2,7 +2,7 @@
  * The status JSON of the Durable HTTP APIs (devhost-contract 4.3): the instance record with its JSON
  * fields parsed, and optionally the history transformed the way the Durable extension presents it.
  */
-import { EventType, EventTypeName } from './types.js';
+import { EventType, EventTypeName, RUNTIME_STATUSES } from './types.js';
 import type { HistoryEvent, InstanceState, RuntimeStatus } from './types.js';
 
 export interface StatusJsonOptions {
@@ -28,18 +28,6 @@ export interface StatusJson {
   /** What the JS SDK reads (Azure/azure-functions-durable-js#620); same array as `historyEvents`. */
   history?: HistoryEventJson[];
 }
-
-/** DTFx `OrchestrationStatus` ints, in order (contract 4.3). */
-const ORCHESTRATION_STATUS_NAMES: readonly RuntimeStatus[] = [
-  'Running',
-  'Completed',
-  'ContinuedAsNew',
-  'Failed',
-  'Canceled',
-  'Terminated',
-  'Pending',
-  'Suspended',
-];
 
 /**
  * JSON text → value, like the extension's ParseToJToken: null stays null, blank becomes '', and text that
@@ -190,8 +178,7 @@ function applyTypeRules(
       break;
     case EventType.ExecutionCompleted:
       if (typeof event.OrchestrationStatus === 'number') {
-        item.OrchestrationStatus =
-          ORCHESTRATION_STATUS_NAMES[event.OrchestrationStatus] ?? event.OrchestrationStatus;
+        item.OrchestrationStatus = RUNTIME_STATUSES[event.OrchestrationStatus] ?? event.OrchestrationStatus;
       }
       break;
     case EventType.TaskScheduled:

@@ -77,6 +77,18 @@ export interface HistoryEvent {
 export type RuntimeStatus =
   'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Canceled' | 'Terminated' | 'Pending' | 'Suspended';
 
+/** Every runtime status, in DTFx `OrchestrationStatus` order (the index is the status code). */
+export const RUNTIME_STATUSES: readonly RuntimeStatus[] = [
+  'Running',
+  'Completed',
+  'ContinuedAsNew',
+  'Failed',
+  'Canceled',
+  'Terminated',
+  'Pending',
+  'Suspended',
+];
+
 export const TERMINAL_STATUSES: ReadonlySet<RuntimeStatus> = new Set([
   'Completed',
   'Failed',

@@ -84,3 +84,26 @@ export function principalFrom(
     'This endpoint needs an authenticated caller (App Service authentication).',
   );
 }
+
+/**
+ * The App Service authentication headers for a user, as the platform injects them (all four: the
+ * `@azure/functions` library refuses a principal without the companion headers). For clients that act
+ * on behalf of a user behind a trusted proxy, and for tests.
+ */
+export function appServicePrincipalHeaders(user: {
+  name: string;
+  groups: readonly string[];
+}): Record<string, string> {
+  const principal = {
+    auth_typ: 'aad',
+    claims: [{ typ: 'name', val: user.name }, ...user.groups.map((g) => ({ typ: 'groups', val: g }))],
+    name_typ: 'name',
+    role_typ: 'roles',
+  };
+  return {
+    'x-ms-client-principal': Buffer.from(JSON.stringify(principal)).toString('base64'),
+    'x-ms-client-principal-id': `oid-${user.name}`,
+    'x-ms-client-principal-name': user.name,
+    'x-ms-client-principal-idp': 'aad',
+  };
+}

@@ -1,3 +1,4 @@
+import { appServicePrincipalHeaders } from '../../shared/app/principal.js';
 import { randomBytes } from 'node:crypto';
 import { PORTS_OVERRIDE } from '../../shared/composition.js';
 import { phaseInstanceId, pipelineInstanceId, type Phase } from '../../shared/contracts/events.js';
@@ -11,21 +12,7 @@ export interface User {
   groups: string[];
 }
 
-/** App Service authentication headers, exactly as the platform injects them. */
-export function principalHeaders(user: User): Record<string, string> {
-  const principal = {
-    auth_typ: 'aad',
-    claims: [{ typ: 'name', val: user.name }, ...user.groups.map((g) => ({ typ: 'groups', val: g }))],
-    name_typ: 'name',
-    role_typ: 'roles',
-  };
-  return {
-    'x-ms-client-principal': Buffer.from(JSON.stringify(principal)).toString('base64'),
-    'x-ms-client-principal-id': `oid-${user.name}`,
-    'x-ms-client-principal-name': user.name,
-    'x-ms-client-principal-idp': 'aad',
-  };
-}
+export const principalHeaders = appServicePrincipalHeaders;
 
 export const ci: User = { name: 'ci-bot', groups: [] };
 export const ada: User = { name: 'ada', groups: ['devops-team'] };

@@ -72,3 +72,16 @@ describe('principalFrom', () => {
     );
   });
 });
+
+describe('appServicePrincipalHeaders', () => {
+  it('round-trips through principalFrom', async () => {
+    const { appServicePrincipalHeaders } = await import('../../../shared/app/principal.js');
+    const h = appServicePrincipalHeaders({ name: 'ada', groups: ['devops-team', 'tech-lead'] });
+    expect(principalFrom(headers(h))).toEqual({
+      name: 'ada',
+      id: 'oid-ada',
+      groups: ['devops-team', 'tech-lead'],
+      source: 'app-service',
+    });
+  });
+});
