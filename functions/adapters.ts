@@ -1,6 +1,9 @@
 import type { TokenCredential } from '@azure/identity';
 import { AksCredentials } from '../shared/adapters/aks.js';
 import { ArgoCdGitOps } from '../shared/adapters/argocd.js';
+import { systemClock } from '../shared/adapters/clock.js';
+import { KeyVaultSecrets } from '../shared/adapters/key-vault.js';
+import { NoopNotifier, ServiceBusNotifier } from '../shared/adapters/service-bus.js';
 import { GitHubClient } from '../shared/adapters/github.js';
 import { StaticKubeConfig, type KubeConfigSource } from '../shared/adapters/kube-client.js';
 import { KubernetesCluster } from '../shared/adapters/kubernetes.js';
@@ -26,7 +29,10 @@ export function unconfigured<T extends object>(system: string, settings: string)
   });
 }
 
-type OutsidePorts = Pick<Ports, 'gitops' | 'cluster' | 'router' | 'metrics' | 'scans' | 'smoke' | 'tests'>;
+type OutsidePorts = Pick<
+  Ports,
+  'gitops' | 'cluster' | 'router' | 'metrics' | 'scans' | 'smoke' | 'tests' | 'notifier'
+>;
 
 function smokeRunner(settings: AppSettings): SmokeRunner {
   const runner = new HttpSmokeRunner();
@@ -56,17 +62,26 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
     ? new GitHubClient({ apiUrl: settings.GANTRY_GITHUB_API_URL, token: () => githubToken })
     : undefined;
   const scanTarget = settings.GANTRY_SCAN_TARGET?.split('/');
-  const argoToken = settings.GANTRY_ARGOCD_TOKEN;
+  const secrets = settings.GANTRY_KEYVAULT_URI
+    ? KeyVaultSecrets.create(settings.GANTRY_KEYVAULT_URI, credential(), { clock: systemClock })
+    : undefined;
+  const fixedArgoToken = settings.GANTRY_ARGOCD_TOKEN;
+  const argoSecret = settings.GANTRY_ARGOCD_TOKEN_SECRET;
+  const argoToken = fixedArgoToken
+    ? () => fixedArgoToken
+    : secrets
+      ? () => secrets.get(argoSecret)
+      : undefined;
   const promToken = settings.GANTRY_PROMETHEUS_TOKEN;
   return {
     gitops:
       settings.GANTRY_ARGOCD_URL && argoToken
         ? new ArgoCdGitOps({
             baseUrl: settings.GANTRY_ARGOCD_URL,
-            token: () => argoToken,
+            token: argoToken,
             project: settings.GANTRY_ARGOCD_PROJECT,
           })
-        : unconfigured('Argo CD', 'GANTRY_ARGOCD_URL and GANTRY_ARGOCD_TOKEN'),
+        : unconfigured('Argo CD', 'GANTRY_ARGOCD_URL and GANTRY_ARGOCD_TOKEN or GANTRY_KEYVAULT_URI'),
     cluster: new KubernetesCluster({ kubeconfigs }),
     router: new TrafficRouters({ kubeconfigs }),
     metrics: settings.GANTRY_PROMETHEUS_URL
@@ -94,5 +109,8 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
       : unconfigured('the scan runner', 'GANTRY_SCAN_TARGET'),
     smoke: smokeRunner(settings),
     tests: github ?? unconfigured('GitHub', 'GANTRY_GITHUB_TOKEN'),
+    notifier: settings.GANTRY_SERVICEBUS_NAMESPACE
+      ? ServiceBusNotifier.create(settings.GANTRY_SERVICEBUS_NAMESPACE, credential(), systemClock)
+      : new NoopNotifier(),
   };
 }

@@ -8,8 +8,6 @@ import { setPortsBuilder } from '../shared/composition.js';
 import type { AppSettings } from '../shared/config.js';
 import type { Ports } from '../shared/ports/index.js';
 
-const noopNotifier: Ports['notifier'] = { publish: async () => {} };
-
 /** The composition root: the one place that builds adapters from settings. */
 async function build(settings: AppSettings, provided: Partial<Ports>): Promise<Ports> {
   const config = provided.config ?? FileConfigSource.load(settings.GANTRY_CONFIG_PATH);
@@ -29,7 +27,6 @@ async function build(settings: AppSettings, provided: Partial<Ports>): Promise<P
     config,
     store,
     ...buildOutsidePorts(settings, managedIdentity),
-    notifier: noopNotifier,
     clock: systemClock,
   };
 }

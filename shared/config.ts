@@ -43,9 +43,22 @@ const schema = z.object({
     .string()
     .regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+\/[a-z0-9-]+$/, 'subscription/resourceGroup/cluster/namespace')
     .optional(),
+  /** Shared secret ACR native webhooks send in the `x-acr-key` header (a Key Vault reference in Azure). */
+  GANTRY_ACR_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  /** Outgoing events: the Service Bus namespace (`<ns>.servicebus.windows.net`), reached with the identity. */
+  GANTRY_SERVICEBUS_NAMESPACE: z.string().min(1).optional(),
+  /** Key Vault holding tokens the app needs (e.g. the Argo CD token) when they are not in settings. */
+  GANTRY_KEYVAULT_URI: z.url().optional(),
+  /** Name of the Key Vault secret with the Argo CD API token (used when GANTRY_ARGOCD_TOKEN is not set). */
+  GANTRY_ARGOCD_TOKEN_SECRET: z.string().min(1).default('argocd-token'),
+  /** Secret of the GitHub webhook, used to check `X-Hub-Signature-256`. */
+  GANTRY_GITHUB_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   /** Local only: JSON map of host names to base URLs for smoke checks, e.g. to reach the sandbox. */
   GANTRY_SMOKE_HOST_MAP: z.string().optional(),
 });
+
+/** Every app setting name the schema reads (for the infrastructure tests). */
+export const SETTING_NAMES = Object.keys(schema.shape) as readonly (keyof typeof schema.shape)[];
 
 export type AppSettings = z.infer<typeof schema> & { storage: StorageSetting };
 

@@ -33,6 +33,12 @@ export function controlFor(client: DurableClient): OrchestrationControl {
       }
       await client.raiseEvent(id, Events.wake.name, { digest });
     },
+    async start(name, instanceId, input) {
+      const current = await status(instanceId);
+      if (current && LIVE.has(current.runtimeStatus)) return 'running';
+      await client.startNew(name, { instanceId, input });
+      return 'started';
+    },
     async raise(instanceId, event, payload) {
       const current = await status(instanceId);
       if (!current) return 'not-found';

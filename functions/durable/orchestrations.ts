@@ -8,6 +8,8 @@ import { stagingPhase } from '../../orchestrations/phases/staging.js';
 import { testsPhase } from '../../orchestrations/phases/tests.js';
 import { verificationPhase } from '../../orchestrations/phases/verification.js';
 import { phaseFunction, pipeline } from '../../orchestrations/pipeline.js';
+import { rollbackService } from '../../orchestrations/rollback.js';
+import { ROLLBACK_ORCHESTRATION } from '../../shared/contracts/rollback.js';
 
 df.app.orchestration('lane', lane);
 df.app.orchestration('pipeline', pipeline);
@@ -18,3 +20,4 @@ df.app.orchestration(phaseFunction('approval'), approvalPhase);
 df.app.orchestration(phaseFunction('canary'), canaryPhase);
 df.app.orchestration(phaseFunction('promotion'), promotionPhase);
 df.app.orchestration(phaseFunction('verification'), verificationPhase);
+df.app.orchestration(ROLLBACK_ORCHESTRATION, rollbackService);

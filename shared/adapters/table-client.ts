@@ -25,6 +25,7 @@ const TABLE_SUFFIXES = {
   queue: 'Queue',
   releases: 'Releases',
   approvals: 'Approvals',
+  deliveries: 'Deliveries',
 } as const;
 
 export type TableId = keyof typeof TABLE_SUFFIXES;

@@ -6,6 +6,7 @@
  *   <prefix>Queue             PK service, RK digest: DeploymentId, EnqueuedAt, State (columns only)
  *   <prefix>Releases          PK `<service>|<environment>`, RK `<inverted epoch ms, 16 digits>|<id>` + JSON
  *   <prefix>Approvals         PK deployment id, RK `<at ISO>|<URI-encoded approver>` + JSON
+ *   <prefix>Deliveries        PK source, RK delivery id (insert-only webhook replay guard)
  * Records are stored whole as JSON (see table-rows.ts); scalar columns exist for filters and browsing.
  *
  * `findDeployment` uses an index row rather than a cross-partition `RowKey eq id` query, because that
@@ -282,6 +283,14 @@ export class TableRunStore implements RunStore {
   }
 
   /** Ids are unique across services; the index row claims one for a service before its record exists. */
+  async recordDelivery(source: string, id: string): Promise<boolean> {
+    assertValidKey(source, 'delivery source');
+    assertValidKey(id, 'delivery id');
+    const entity = { partitionKey: source, rowKey: id };
+    return (await this.tables.attempt('deliveries', 'record delivery', (c) => c.createEntity(entity), 409))
+      .ok;
+  }
+
   private async claimId(id: string, service: string): Promise<void> {
     const entity = { partitionKey: ID_INDEX_PARTITION, rowKey: id, Service: service };
     const claimed = await this.tables.attempt(

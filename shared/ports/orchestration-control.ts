@@ -4,5 +4,7 @@ export interface OrchestrationControl {
   ensureLane(service: string, digest: string): Promise<void>;
   /** Raises an event; unknown or finished instances are reported, not thrown. */
   raise(instanceId: string, event: string, payload: unknown): Promise<'accepted' | 'not-found' | 'gone'>;
+  /** Starts an orchestration under a fixed id unless that instance is still live ('running'). */
+  start(name: string, instanceId: string, input: unknown): Promise<'started' | 'running'>;
   status(instanceId: string): Promise<{ runtimeStatus: string; customStatus: unknown } | undefined>;
 }

@@ -110,4 +110,10 @@ export interface RunStore {
   recordApproval(approval: ApprovalRecord): Promise<void>;
   /** Oldest first; the same approver at the same time is one entry. */
   listApprovals(deploymentId: string): Promise<ApprovalRecord[]>;
+
+  /**
+   * Remembers a webhook delivery (`source` e.g. `github`, `id` its delivery id); true the first time,
+   * false for a replay. Insert-only, so concurrent replays agree on a single `true`.
+   */
+  recordDelivery(source: string, id: string): Promise<boolean>;
 }

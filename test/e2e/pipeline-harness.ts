@@ -6,6 +6,7 @@ import type { DeploymentRecord, TimelineEntry } from '../../shared/domain/deploy
 import type { InstanceState } from '../../devhost/durable/types.js';
 import { startTestHost, type TestHost } from '../../devhost/testing.js';
 import { FakeWorld } from '../fakes/world.js';
+import { checkedAgainstOpenApi } from './openapi-check.js';
 
 export interface User {
   name: string;
@@ -59,6 +60,8 @@ export class PipelineHarness {
       notifier: world,
     };
     const host = await startTestHost({ appDir: '.', store: 'memory', startTime: options.startTime });
+    // Every Gantry response any e2e test sees must match the OpenAPI document (post/view go through here).
+    host.request = checkedAgainstOpenApi(host.request);
     return new PipelineHarness(host, world);
   }
 

@@ -68,6 +68,7 @@ export class MemoryRunStore implements RunStore {
   readonly queue = new Map<string, Map<string, QueueItem>>();
   readonly releases = new Map<string, Map<string, ReleaseRecord>>();
   readonly approvals = new Map<string, Map<string, ApprovalRecord>>();
+  readonly deliveries = new Map<string, Map<string, true>>();
 
   async createDeployment(record: DeploymentRecord): Promise<{ record: DeploymentRecord; created: boolean }> {
     checkDeployment(record);
@@ -167,6 +168,15 @@ export class MemoryRunStore implements RunStore {
   async listQueue(service: string): Promise<QueueItem[]> {
     assertServiceKey(service);
     return inKeyOrder(this.queue.get(service)).sort(byEnqueuedAt);
+  }
+
+  async recordDelivery(source: string, id: string): Promise<boolean> {
+    assertValidKey(source, 'delivery source');
+    assertValidKey(id, 'delivery id');
+    const rows = partition(this.deliveries, source);
+    if (rows.has(id)) return false;
+    rows.set(id, true);
+    return true;
   }
 
   async setQueueState(service: string, digest: string, state: QueueItem['state']): Promise<void> {

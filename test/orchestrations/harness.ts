@@ -92,6 +92,12 @@ export class Orchestrations {
           await h.engine.start({ name: 'lane', instanceId: id, input: JSON.stringify({ service }) });
         else await h.engine.raiseEvent(id, Events.wake.name, JSON.stringify({ digest }));
       },
+      async start(name, id, input) {
+        const s = await h.engine.getInstance(id);
+        if (s && !TERMINAL_STATUSES.has(s.runtimeStatus)) return 'running';
+        await h.engine.start({ name, instanceId: id, input: JSON.stringify(input) });
+        return 'started';
+      },
       raise: (id, event, payload) => h.engine.raiseEvent(id, event, JSON.stringify(payload)),
       async status(id) {
         const s = await h.engine.getInstance(id);

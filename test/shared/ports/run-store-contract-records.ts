@@ -72,6 +72,18 @@ export function runStoreRecordsContract(name: string, makeStore: () => Promise<R
       expect(await store.listQueue('api')).toEqual([item]);
     });
 
+    it('records a webhook delivery once per source, even when 50 replays race', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          store.recordDelivery('github', '72d3162e-cc78-11e3-81ab-4c9367dc0958'),
+        ),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.recordDelivery('github', '72d3162e-cc78-11e3-81ab-4c9367dc0958')).toBe(false);
+      expect(await store.recordDelivery('acr', '72d3162e-cc78-11e3-81ab-4c9367dc0958')).toBe(true);
+      expect(await store.recordDelivery('github', 'another')).toBe(true);
+    });
+
     it('lists the queue oldest first and changes only the state of an item', async () => {
       const late = queued('api', 'a-late', '2025-01-01T00:00:09Z');
       const early = queued('api', 'z-early', '2025-01-01T00:00:01+00:00');

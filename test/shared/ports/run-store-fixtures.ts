@@ -99,5 +99,7 @@ export function hostileCalls(store: RunStore, bad: string): Array<() => Promise<
     () => store.listReleases(bad, 'production'),
     () => store.recordApproval({ ...approval('bob', '2025-01-01T00:00:00Z'), deploymentId: bad }),
     () => store.listApprovals(bad),
+    () => store.recordDelivery(bad, 'delivery-1'),
+    () => store.recordDelivery('github', bad),
   ];
 }

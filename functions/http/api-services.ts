@@ -1,0 +1,53 @@
+import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { principalFrom } from '../../shared/app/principal.js';
+import { listReleases, listServices } from '../../shared/app/queries.js';
+import { rollbackService } from '../../shared/app/rollback.js';
+import { getPorts } from '../../shared/composition.js';
+import { readSettings } from '../../shared/config.js';
+import { AppError } from '../../shared/app/errors.js';
+import { controlFor } from '../durable/control.js';
+import { handle, readJson, stringFields } from './respond.js';
+
+app.http('listServices', {
+  route: 'services',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: (_request: HttpRequest, context: InvocationContext) =>
+    handle(context, async () => ({ jsonBody: { services: await listServices(await getPorts()) } })),
+});
+
+app.http('listReleases', {
+  route: 'services/{name}/releases',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: (request: HttpRequest, context: InvocationContext) =>
+    handle(context, async () => ({
+      jsonBody: await listReleases(await getPorts(), request.params.name ?? '', request.query.get('limit')),
+    })),
+});
+
+df.app.client.http('serviceRollback', {
+  route: 'services/{name}/rollback',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: (request: HttpRequest, client: df.DurableClient, context: InvocationContext) =>
+    handle(context, async () => {
+      const principal = principalFrom(request.headers, readSettings().GANTRY_DEV_PRINCIPAL);
+      const body = stringFields(await readJson(request), {
+        to: { required: false, max: 80 },
+        comment: { required: true, max: 2000 },
+      });
+      if (!body.comment?.trim())
+        throw new AppError(400, 'comment-required', 'A rollback needs a comment giving the reason.');
+      const ports = await getPorts();
+      const rollback = await rollbackService(ports, controlFor(client), {
+        service: request.params.name ?? '',
+        to: body.to,
+        comment: body.comment,
+        principal,
+        at: new Date(ports.clock.now()).toISOString(),
+      });
+      return { status: 202, jsonBody: { rollback } };
+    }),
+});

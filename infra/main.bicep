@@ -1,0 +1,211 @@
+// Gantry on Azure: Function App (Flex Consumption) + Durable Functions on Azure Storage, azd style.
+// Stage 1 (this file, `azd provision`): everything except the ACR Event Grid subscription.
+// Stage 2 (`infra/eventgrid.bicep`, azd `postdeploy` hook): the subscription, once the function exists.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; part of every resource name and the azd-env-name tag.')
+param environmentName string
+
+@minLength(1)
+@description('Region of the Gantry resources (a region offering Flex Consumption).')
+@metadata({ azd: { type: 'location' } })
+@allowed([
+  'australiaeast'
+  'canadacentral'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'northeurope'
+  'southcentralus'
+  'southeastasia'
+  'swedencentral'
+  'uksouth'
+  'westeurope'
+  'westus2'
+  'westus3'
+])
+param location string
+
+@description('Argo CD server URL (GANTRY_ARGOCD_URL).')
+param argoCdUrl string
+
+@description('Argo CD project (GANTRY_ARGOCD_PROJECT); empty = not set.')
+param argoCdProject string = ''
+
+@description('GitHub API URL (GANTRY_GITHUB_API_URL).')
+param gitHubApiUrl string = 'https://api.github.com'
+
+@description('Pipeline YAML inside the deployed package (GANTRY_CONFIG_PATH).')
+param gantryConfigPath string = 'config/gantry.yaml'
+
+@description('Table name prefix for Gantry records (GANTRY_TABLE_PREFIX).')
+param tablePrefix string = 'Gantry'
+
+@description('Durable task hub name (TASKHUB_NAME): a letter, then letters and digits.')
+param taskHubName string = 'Gantry'
+
+@description('Where scan Jobs run: subscription/resourceGroup/cluster/namespace (GANTRY_SCAN_TARGET); empty = not set.')
+param scanTarget string = ''
+
+@description('Azure Monitor managed Prometheus query endpoint (GANTRY_PROMETHEUS_URL); empty = not set.')
+param prometheusQueryEndpoint string = ''
+
+@description('Resource id of the Azure Monitor workspace behind the Prometheus endpoint (Monitoring Data Reader).')
+param prometheusWorkspaceId string = ''
+
+@description('Comma-separated resource ids of the target AKS clusters (Cluster User + RBAC Writer roles).')
+param clusterResourceIds string = ''
+
+@description('Resource id of the existing ACR (used by the stage-2 Event Grid deployment; output only here).')
+param acrResourceId string = ''
+
+var abbrs = loadJsonContent('./abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+var clusterIds = empty(clusterResourceIds) ? [] : split(clusterResourceIds, ',')
+// Evaluated even when the Prometheus module is skipped, so never split an empty id.
+var prometheusIdParts = split(empty(prometheusWorkspaceId) ? '/subscriptions/none/resourceGroups/none/providers/Microsoft.Monitor/accounts/none' : prometheusWorkspaceId, '/')
+
+var resourceGroupName = '${abbrs.resourcesResourceGroups}${environmentName}'
+var identityName = '${abbrs.managedIdentityUserAssignedIdentities}gantry-${resourceToken}'
+var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
+var keyVaultName = '${abbrs.keyVaultVaults}${resourceToken}'
+var serviceBusNamespaceName = '${abbrs.serviceBusNamespaces}gantry-${resourceToken}'
+var logAnalyticsName = '${abbrs.operationalInsightsWorkspaces}gantry-${resourceToken}'
+var appInsightsName = '${abbrs.insightsComponents}gantry-${resourceToken}'
+var planName = '${abbrs.webServerFarms}gantry-${resourceToken}'
+var functionAppName = '${abbrs.webSitesFunctions}gantry-${resourceToken}'
+var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
+var deadLetterContainerName = 'eventgrid-deadletter'
+
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: resourceGroupName
+  location: location
+  tags: tags
+}
+
+module identity 'app/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: identityName
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: logAnalyticsName
+    appInsightsName: appInsightsName
+    location: location
+    tags: tags
+    principalId: identity.outputs.principalId
+  }
+}
+
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: storageAccountName
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+    deadLetterContainerName: deadLetterContainerName
+    tablePrefix: tablePrefix
+    principalId: identity.outputs.principalId
+  }
+}
+
+module keyVault 'app/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: keyVaultName
+    location: location
+    tags: tags
+    principalId: identity.outputs.principalId
+  }
+}
+
+module serviceBus 'app/servicebus.bicep' = {
+  name: 'servicebus'
+  scope: rg
+  params: {
+    name: serviceBusNamespaceName
+    location: location
+    tags: tags
+    principalId: identity.outputs.principalId
+  }
+}
+
+module functionApp 'app/functionapp.bicep' = {
+  name: 'functionapp'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: planName
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    appInsightsConnectionString: monitoring.outputs.connectionString
+    keyVaultUri: keyVault.outputs.uri
+    serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    secretNames: keyVault.outputs.secretNames
+    taskHubName: taskHubName
+    gantryConfigPath: gantryConfigPath
+    tablePrefix: tablePrefix
+    argoCdUrl: argoCdUrl
+    argoCdProject: argoCdProject
+    gitHubApiUrl: gitHubApiUrl
+    scanTarget: scanTarget
+    prometheusQueryEndpoint: prometheusQueryEndpoint
+  }
+}
+
+// Managed Prometheus: the Azure Monitor workspace may live anywhere, so the module is scoped to its group.
+module prometheusReader 'app/prometheus-role.bicep' = if (!empty(prometheusWorkspaceId)) {
+  name: 'prometheus-reader'
+  scope: resourceGroup(prometheusIdParts[2], prometheusIdParts[4])
+  params: {
+    workspaceName: last(prometheusIdParts)
+    principalId: identity.outputs.principalId
+  }
+}
+
+// Target clusters: one module per cluster, in the cluster's own subscription and resource group.
+module clusterRoles 'app/cluster-roles.bicep' = [
+  for (clusterId, i) in clusterIds: {
+    name: 'cluster-roles-${i}'
+    scope: resourceGroup(split(clusterId, '/')[2], split(clusterId, '/')[4])
+    params: {
+      clusterName: last(split(clusterId, '/'))
+      principalId: identity.outputs.principalId
+    }
+  }
+]
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_NAME string = functionApp.outputs.name
+output AZURE_FUNCTION_APP_ID string = functionApp.outputs.id
+output AZURE_FUNCTION_URI string = functionApp.outputs.uri
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_STORAGE_ACCOUNT_ID string = storage.outputs.id
+output AZURE_SERVICEBUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
+output AZURE_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString
+output GANTRY_DEADLETTER_CONTAINER string = deadLetterContainerName
+output GANTRY_ACR_ID string = acrResourceId

@@ -1,0 +1,57 @@
+import type { OrchestrationContext } from 'durable-functions';
+import { Activities } from '../shared/contracts/activities.js';
+import type { RollbackInput } from '../shared/contracts/rollback.js';
+import type { SyncState } from '../shared/ports/gitops.js';
+import { after, call, nowIso, type Flow } from './lib/flow.js';
+import { SYNC_POLL_MS } from './phases/staging.js';
+
+export type RollbackOutcome = { kind: 'healthy'; state: SyncState } | { kind: 'failed'; reason: string };
+
+/** Polls the sync like a phase does (staging.ts syncApp), without the interrupts a rollback has no use for. */
+function* waitForSync(ctx: OrchestrationContext, input: RollbackInput): Flow<RollbackOutcome> {
+  const deadline = after(ctx, input.syncTimeoutMs).getTime();
+  for (;;) {
+    const state = yield* call(ctx, Activities.syncStatus, { app: input.app });
+    if (state.phase === 'Succeeded' && state.sync === 'Synced' && state.health === 'Healthy')
+      return { kind: 'healthy', state };
+    if (state.phase === 'Failed' || state.phase === 'Error' || state.health === 'Degraded')
+      return {
+        kind: 'failed',
+        reason: `${input.app} ${state.phase}/${state.health}: ${state.message ?? ''}`.trim(),
+      };
+    if (ctx.df.currentUtcDateTime.getTime() >= deadline)
+      return {
+        kind: 'failed',
+        reason: `${input.app} not Synced and Healthy in time (${state.sync}/${state.health})`,
+      };
+    yield ctx.df.createTimer(after(ctx, SYNC_POLL_MS));
+  }
+}
+
+/**
+ * A manual rollback (`rollback:<service>`): points production at an earlier release's image and follows
+ * the sync. No gates or canary: the image already passed them. The outcome lands in the restored
+ * deployment's timeline; a failed sync is left for the operator (nothing older to fall back to safely).
+ */
+export function* rollbackService(ctx: OrchestrationContext): Flow<RollbackOutcome> {
+  const input = ctx.df.getInput() as RollbackInput;
+  ctx.df.setCustomStatus({ service: input.service, waitingFor: `sync of ${input.app}`, since: nowIso(ctx) });
+  yield* call(ctx, Activities.deployImage, { app: input.app, binding: input.binding, image: input.image });
+  const outcome = yield* waitForSync(ctx, input);
+  const at = nowIso(ctx);
+  yield* call(ctx, Activities.record, {
+    deploymentId: input.deploymentId,
+    service: input.service,
+    entry: {
+      seq: ctx.df.currentUtcDateTime.getTime() * 1000,
+      at,
+      kind: 'action',
+      title:
+        outcome.kind === 'healthy' ? `rollback:synced:${input.app}` : `rollback:sync-failed:${input.app}`,
+      verdict: outcome.kind === 'healthy' ? 'pass' : 'fail',
+      actor: input.actor,
+      evidence: outcome.kind === 'healthy' ? { ...outcome.state } : { reason: outcome.reason },
+    },
+  });
+  return outcome;
+}

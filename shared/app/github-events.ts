@@ -1,0 +1,135 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { TestResultPayload } from '../contracts/events.js';
+import { isValidDigest, isValidRepository, isValidTag } from '../domain/image-ref.js';
+import type { RegistryAction } from './registry-events.js';
+
+/**
+ * Pure handling of GitHub webhooks (reference section 3): signature check over the raw body, then
+ * zod-typed reading of the few events Gantry acts on.
+ */
+
+/** `sha256=<hex HMAC-SHA256(secret, raw body)>`, compared in constant time; false when absent or malformed. */
+export function verifyGitHubSignature(secret: string, rawBody: Buffer, header: string | null): boolean {
+  if (!secret || !header || !/^sha256=[0-9a-f]{64}$/i.test(header)) return false;
+  const expected = createHmac('sha256', secret).update(rawBody).digest();
+  const given = Buffer.from(header.slice('sha256='.length), 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Deployment ids as Gantry makes them (`<service>-<12 hex>`), found inside a run name. */
+const DEPLOYMENT_ID = /(?:^|[^a-z0-9-])([a-z0-9][a-z0-9-]{0,62}-[a-f0-9]{12})(?![a-z0-9-])/;
+
+const CONCLUSIONS = [
+  'success',
+  'failure',
+  'cancelled',
+  'timed_out',
+  'neutral',
+  'skipped',
+  'action_required',
+] as const;
+
+const short = z.string().max(2048);
+
+const workflowRunEvent = z.looseObject({
+  action: short,
+  workflow_run: z.looseObject({
+    id: z.number().int().nonnegative(),
+    name: short.nullish(),
+    display_title: short.nullish(),
+    path: short,
+    conclusion: short.nullable(),
+    html_url: short.optional(),
+  }),
+  repository: z.looseObject({ full_name: short }).optional(),
+});
+
+export interface WorkflowRunResult {
+  deploymentId: string;
+  /** File name of the workflow (`integration.yml`), as configured in `staging.tests[].workflow`. */
+  workflowFile: string;
+  repository?: string;
+  conclusion: TestResultPayload['conclusion'];
+  runId: number;
+  url?: string;
+}
+
+export type GitHubReading<T> =
+  { kind: 'invalid'; error: string } | { kind: 'ignored'; note: string } | { kind: 'ok'; value: T };
+
+const issues = (error: z.ZodError): string =>
+  error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+
+/** A `workflow_run` payload → the test result it reports, when it names a Gantry deployment. */
+export function readWorkflowRun(body: unknown): GitHubReading<WorkflowRunResult> {
+  const parsed = workflowRunEvent.safeParse(body);
+  if (!parsed.success) return { kind: 'invalid', error: issues(parsed.error) };
+  const { action, workflow_run: run, repository } = parsed.data;
+  if (action !== 'completed') return { kind: 'ignored', note: `workflow_run ${action.slice(0, 40)}` };
+  const id = [run.name, run.display_title]
+    .map((n) => (n ? DEPLOYMENT_ID.exec(n)?.[1] : undefined))
+    .find(Boolean);
+  if (!id) return { kind: 'ignored', note: 'the run name carries no deployment id' };
+  const conclusion = CONCLUSIONS.find((c) => c === run.conclusion);
+  // GitHub also reports `stale` and `startup_failure`: neither is a pass, so the phase sees a failure.
+  const mapped: TestResultPayload['conclusion'] = conclusion ?? 'failure';
+  const workflowFile = run.path.split('/').pop()?.split('@')[0] ?? '';
+  return {
+    kind: 'ok',
+    value: {
+      deploymentId: id,
+      workflowFile,
+      repository: repository?.full_name,
+      conclusion: mapped,
+      runId: run.id,
+      url: run.html_url,
+    },
+  };
+}
+
+const packageEvent = z.looseObject({
+  action: short,
+  package_type: short.optional(),
+  name: short,
+  namespace: short.optional(),
+  owner: z.looseObject({ login: short }).optional(),
+  package_version: z.looseObject({
+    version: short.optional(),
+    package_url: short.optional(),
+    container_metadata: z
+      .looseObject({
+        tag: z.looseObject({ name: short.optional(), digest: short.optional() }).nullish(),
+        manifest: z.looseObject({ digest: short.optional() }).nullish(),
+        labels: z.looseObject({ revision: short.nullish() }).nullish(),
+      })
+      .nullish(),
+  }),
+});
+
+export type PackagePush = Extract<RegistryAction, { kind: 'pushed' }> & { commitSha?: string };
+
+/** `registry_package` / `package` `published` of a container version → a tagged push to ghcr.io. */
+export function readPackagePublished(event: string, body: unknown): GitHubReading<PackagePush> {
+  const key = event === 'package' ? 'package' : 'registry_package';
+  const outer = z.looseObject({ action: short, [key]: z.unknown() }).safeParse(body);
+  if (!outer.success) return { kind: 'invalid', error: issues(outer.error) };
+  const parsed = packageEvent.safeParse({ action: outer.data.action, ...(outer.data[key] as object) });
+  if (!parsed.success) return { kind: 'invalid', error: issues(parsed.error) };
+  const pkg = parsed.data;
+  if (pkg.action !== 'published') return { kind: 'ignored', note: `${key} ${pkg.action.slice(0, 40)}` };
+  if (!/^(container|docker)$/i.test(pkg.package_type ?? ''))
+    return { kind: 'ignored', note: 'not a container package' };
+  const meta = pkg.package_version.container_metadata;
+  const tag = meta?.tag?.name ?? '';
+  // Multi-arch pushes publish the index and every platform manifest; only the tagged one is a release.
+  if (!tag) return { kind: 'ignored', note: 'untagged container version' };
+  const digest = meta?.tag?.digest || meta?.manifest?.digest || pkg.package_version.version || '';
+  const namespace = (pkg.namespace || pkg.owner?.login || '').toLowerCase();
+  const repository = `${namespace}/${pkg.name.toLowerCase()}`;
+  if (!isValidTag(tag) || !isValidDigest(digest) || !isValidRepository(repository))
+    return { kind: 'invalid', error: 'the container version has no valid repository, tag and digest' };
+  const revision = meta?.labels?.revision ?? '';
+  const commitSha = /^[0-9a-f]{40}$/.test(revision) ? revision : undefined;
+  return { kind: 'ok', value: { kind: 'pushed', registry: 'ghcr.io', repository, tag, digest, commitSha } };
+}

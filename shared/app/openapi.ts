@@ -1,0 +1,253 @@
+import { DEPLOYMENT_STATES } from '../domain/state-machine.js';
+import { ref, schemas } from './openapi-schemas.js';
+
+type Json = Record<string, unknown>;
+
+const json = (schema: Json, description: string): Json => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const error = (description: string): Json => json(ref('Error'), description);
+
+/** Every handler can fail with these (see functions/http/respond.ts `handle`). */
+const common = { '500': error('Unexpected failure; the error was logged.') };
+const principal = {
+  '401': error('No caller identity (App Service authentication headers, or the development principal).'),
+};
+const bodyErrors = {
+  '400': error('Malformed JSON, unknown or missing fields, invalid values.'),
+  '413': error('Body larger than 64 KiB.'),
+  '415': error('Content type is not application/json.'),
+};
+
+const query = (name: string, schema: Json, description: string): Json => ({
+  name,
+  in: 'query',
+  required: false,
+  schema,
+  description,
+});
+const path = (name: string, description: string): Json => ({
+  name,
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  description,
+});
+const body = (properties: Json, required: string[]): Json => ({
+  required: true,
+  content: {
+    'application/json': { schema: { type: 'object', properties, required, additionalProperties: false } },
+  },
+});
+
+const deploymentId = path('id', 'Deployment id: <service>-<12 hex>.');
+const serviceName = path('name', 'Configured service name (any casing).');
+
+const deployments: Json = {
+  get: {
+    operationId: 'listDeployments',
+    summary: 'One page of deployments, ordered by service then id.',
+    parameters: [
+      query('service', { type: 'string' }, 'Only this service.'),
+      query('status', { type: 'string', enum: [...DEPLOYMENT_STATES] }, 'Only deployments in this state.'),
+      query('since', { type: 'string', format: 'date-time' }, 'Only deployments created at or after.'),
+      query('pageSize', { type: 'integer', minimum: 1, maximum: 200, default: 50 }, 'Items per page.'),
+      query('continuationToken', { type: 'string' }, 'From the previous page; same filters.'),
+    ],
+    responses: {
+      '200': json(ref('DeploymentPage'), 'A page; continuationToken is null on the last page.'),
+      '400': error('A parameter is invalid; details.parameter names it.'),
+      '404': error('The service filter names no configured service.'),
+      ...common,
+    },
+  },
+  post: {
+    operationId: 'createDeployment',
+    summary: 'Submits an image (with digest) for a configured service.',
+    requestBody: body(
+      { service: { type: 'string' }, image: { type: 'string' }, commitSha: { type: 'string' } },
+      ['service', 'image'],
+    ),
+    responses: {
+      '201': json(ref('DeploymentEnvelope'), 'Created and queued.'),
+      '200': json(ref('DeploymentEnvelope'), 'Already known (same service and digest).'),
+      ...bodyErrors,
+      ...principal,
+      '404': error('Unknown service.'),
+      '422': error('No configured service deploys the image repository.'),
+      ...common,
+    },
+  },
+};
+
+const actionResponses: Json = {
+  '202': {
+    description: 'Accepted: { deployment, approval } for approve/reject, { deployment } otherwise.',
+    content: { 'application/json': { schema: ref('ActionResult') } },
+  },
+  ...bodyErrors,
+  ...principal,
+  '403': error('Approval refused by policy (details.approver).'),
+  '404': error('Unknown deployment or action.'),
+  '409': error('Not in a state that allows the action.'),
+  ...common,
+};
+
+const webhook = (operationId: string, summary: string): Json => ({
+  post: {
+    operationId,
+    summary,
+    requestBody: {
+      required: true,
+      content: { 'application/json': { schema: { type: ['object', 'array'] } } },
+    },
+    responses: {
+      '200': json(ref('WebhookAck'), 'Processed or ignored (event not relevant).'),
+      '202': json(ref('WebhookAck'), 'Accepted; a deployment was submitted.'),
+      ...bodyErrors,
+      '401': error('Signature or shared secret missing or wrong (not retried by the sender).'),
+      ...common,
+    },
+  },
+});
+
+/** OpenAPI 3.1 description of every HTTP endpoint Gantry serves (served at GET /api/openapi.json). */
+export const openApiDocument: Json = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Gantry',
+    version: '0.1.0',
+    description: 'Progressive delivery for AKS: deployments, approvals, services, releases and rollback.',
+  },
+  servers: [{ url: 'http://localhost:7071', description: 'Local dev host' }],
+  paths: {
+    '/api/health': {
+      get: { operationId: 'health', responses: { '200': json(ref('Health'), 'Alive.') } },
+    },
+    '/api/openapi.json': {
+      get: { operationId: 'openapi', responses: { '200': json({ type: 'object' }, 'This document.') } },
+    },
+    '/api/deployments': deployments,
+    '/api/deployments/{id}': {
+      get: {
+        operationId: 'getDeployment',
+        parameters: [deploymentId],
+        responses: {
+          '200': json(ref('DeploymentView'), 'Record, ordered timeline, live status.'),
+          '400': error('Not a deployment id.'),
+          '404': error('No such deployment.'),
+          ...common,
+        },
+      },
+    },
+    '/api/deployments/{id}/{action}': {
+      post: {
+        operationId: 'deploymentAction',
+        summary:
+          'approve | reject | cancel | abort | skip-analysis (reject, abort, skip-analysis need a comment).',
+        parameters: [
+          deploymentId,
+          {
+            ...path('action', 'The action.'),
+            schema: { type: 'string', enum: ['approve', 'reject', 'cancel', 'abort', 'skip-analysis'] },
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: { comment: { type: 'string' } },
+                additionalProperties: false,
+              },
+            },
+          },
+        },
+        responses: actionResponses,
+      },
+    },
+    '/api/services': {
+      get: {
+        operationId: 'listServices',
+        responses: { '200': json(ref('ServiceList'), 'Configured services.'), ...common },
+      },
+    },
+    '/api/services/{name}/releases': {
+      get: {
+        operationId: 'listReleases',
+        parameters: [
+          serviceName,
+          query('limit', { type: 'integer', minimum: 1, maximum: 200, default: 20 }, 'How many.'),
+        ],
+        responses: {
+          '200': json(ref('ReleaseList'), 'Production releases, newest first (rollbacks included).'),
+          '400': error('Invalid limit.'),
+          '404': error('Unknown service.'),
+          ...common,
+        },
+      },
+    },
+    '/api/services/{name}/rollback': {
+      post: {
+        operationId: 'rollbackService',
+        summary: 'Points production back at an earlier release without re-running the pipeline.',
+        parameters: [serviceName],
+        requestBody: body({ to: { type: 'string' }, comment: { type: 'string' } }, ['comment']),
+        responses: {
+          '202': json(
+            ref('RollbackEnvelope'),
+            'Started: recorded as a release and audited; the sync outcome follows in the timeline.',
+          ),
+          ...bodyErrors,
+          ...principal,
+          '404': error('Unknown service, or `to` was never released to production.'),
+          '409': error(
+            'A pipeline or another rollback is running, there is no earlier release, or `to` is current.',
+          ),
+          ...common,
+        },
+      },
+    },
+    '/api/webhooks/github': webhook('githubWebhook', 'GitHub deliveries (X-Hub-Signature-256 HMAC).'),
+    '/api/webhooks/acr': webhook('acrWebhook', 'ACR native webhook deliveries (shared secret header).'),
+    '/runtime/webhooks/EventGrid': {
+      post: {
+        operationId: 'acrEventGrid',
+        summary:
+          'ACR push/delete events from an Event Grid subscription (answered by the Event Grid extension).',
+        parameters: [
+          {
+            ...query('functionName', { type: 'string', enum: ['acrEventGrid'] }, 'The Event Grid function.'),
+            required: true,
+          },
+          query('code', { type: 'string' }, 'The eventgrid_extension system key (Azure).'),
+        ],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { type: 'array', items: { type: 'object' } } } },
+        },
+        responses: {
+          '200': json(ref('EventGridValidation'), 'Subscription validation handshake answered.'),
+          '202': { description: 'Events accepted (one invocation per event); no body.' },
+          '400': { description: 'Not an Event Grid or CloudEvents delivery.' },
+          '401': { description: 'Missing or wrong system key (Azure only).' },
+          '404': { description: 'No Event Grid function by that name.' },
+          '500': { description: 'The function failed; Event Grid retries.' },
+        },
+      },
+    },
+  },
+  components: {
+    schemas: {
+      ...schemas,
+      ActionResult: {
+        type: 'object',
+        properties: { deployment: ref('DeploymentRecord'), approval: ref('ApprovalRecord') },
+        required: ['deployment'],
+        additionalProperties: false,
+      },
+    },
+  },
+};

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { isValidDigest, isValidRegistry, isValidRepository, isValidTag } from '../domain/image-ref.js';
+
+/**
+ * Pure parsing of container registry notifications (ACR through Event Grid in either schema, ACR native
+ * webhooks) into what Gantry acts on. `@azure/eventgrid` is not a dependency: the shapes are typed here
+ * with zod, and every field is optional in practice (reference section 1.1), so absence is decided here.
+ */
+
+const text = z.string().max(1024);
+
+const target = z.looseObject({
+  mediaType: text.optional(),
+  digest: text.optional(),
+  repository: text.optional(),
+  tag: text.optional(),
+});
+
+/** The `data` object of ACR events, which is also the whole body of an ACR native webhook. */
+export const acrEventData = z.looseObject({
+  id: text.optional(),
+  action: text.optional(),
+  target: target.optional(),
+  request: z.looseObject({ host: text.optional() }).optional(),
+  actor: z.looseObject({ name: text.optional() }).optional(),
+});
+export type AcrEventData = z.infer<typeof acrEventData>;
+
+const eventGridEvent = z.looseObject({
+  id: text,
+  eventType: text,
+  topic: text.optional(),
+  subject: z.string().optional(),
+  data: z.unknown(),
+});
+const cloudEvent = z.looseObject({
+  specversion: z.literal('1.0'),
+  id: text,
+  type: text,
+  source: text.optional(),
+  data: z.unknown(),
+});
+
+/** One envelope, whichever schema it came in. */
+export interface RegistryEnvelope {
+  id: string;
+  type: string;
+  /** Event Grid `topic` / CloudEvents `source`: the registry's ARM id. */
+  source?: string;
+  data: unknown;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const issues = (error: z.ZodError): string =>
+  error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ');
+
+/** Accepts an Event Grid schema event or a CloudEvents 1.0 event (the trigger delivers either). */
+export function parseEnvelope(event: unknown): Parsed<RegistryEnvelope> {
+  if (typeof event === 'object' && event !== null && 'specversion' in event) {
+    const ce = cloudEvent.safeParse(event);
+    if (!ce.success) return { ok: false, error: `not a CloudEvent: ${issues(ce.error)}` };
+    return {
+      ok: true,
+      value: { id: ce.data.id, type: ce.data.type, source: ce.data.source, data: ce.data.data },
+    };
+  }
+  const eg = eventGridEvent.safeParse(event);
+  if (!eg.success) return { ok: false, error: `not an Event Grid event: ${issues(eg.error)}` };
+  return {
+    ok: true,
+    value: { id: eg.data.id, type: eg.data.eventType, source: eg.data.topic, data: eg.data.data },
+  };
+}
+
+/** Media types of things that run: image manifests and indexes (Docker v2 and OCI). */
+export const RUNNABLE_MEDIA_TYPES: ReadonlySet<string> = new Set([
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+]);
+
+/** What a registry notification asks of Gantry. */
+export type RegistryAction =
+  | { kind: 'pushed'; registry: string; repository: string; tag: string; digest: string; pushedBy?: string }
+  | { kind: 'deleted'; registry: string; repository: string; digest: string }
+  | { kind: 'ignored'; reason: string };
+
+/** `/subscriptions/../registries/<name>` → `<name>.azurecr.io`, for events without `request.host`. */
+export function registryFromSource(source: string | undefined): string | undefined {
+  const name = source ? /\/registries\/([a-z0-9]{5,50})$/i.exec(source)?.[1] : undefined;
+  return name ? `${name.toLowerCase()}.azurecr.io` : undefined;
+}
+
+/**
+ * The deployment rule: **one deployment per tagged digest**. A multi-arch push notifies the index (carrying
+ * the tag) and each platform manifest (digest only); only the tagged one names what was released, so
+ * untagged manifests are ignored. A tagged digest must still be a runnable image (a manifest or an index):
+ * Helm charts, signatures and other OCI artifacts pushed with a tag are ignored. A missing media type is
+ * accepted, since ACR marks every field optional and the tag already says a person released it.
+ */
+export function actionFromData(action: string, raw: unknown, registryHint?: string): RegistryAction {
+  const parsed = acrEventData.safeParse(raw);
+  if (!parsed.success) return { kind: 'ignored', reason: `malformed event data: ${issues(parsed.error)}` };
+  const data = parsed.data;
+  const t = data.target ?? {};
+  const registry = (data.request?.host ?? registryHint ?? '').toLowerCase();
+  const repository = t.repository ?? '';
+  const digest = t.digest ?? '';
+  if (!isValidRegistry(registry)) return { kind: 'ignored', reason: 'no valid registry host' };
+  if (!isValidRepository(repository)) return { kind: 'ignored', reason: 'no valid repository' };
+  if (!isValidDigest(digest)) return { kind: 'ignored', reason: 'no valid digest' };
+  if (action === 'delete') return { kind: 'deleted', registry, repository, digest };
+  if (action !== 'push') return { kind: 'ignored', reason: `action '${action.slice(0, 40)}' is not handled` };
+  if (!t.tag)
+    return { kind: 'ignored', reason: 'untagged manifest (a platform manifest of a multi-arch push)' };
+  if (!isValidTag(t.tag)) return { kind: 'ignored', reason: 'invalid tag' };
+  if (t.mediaType && !RUNNABLE_MEDIA_TYPES.has(t.mediaType))
+    return { kind: 'ignored', reason: `media type ${t.mediaType.slice(0, 80)} is not a runnable image` };
+  const pushedBy = data.actor?.name?.trim() || undefined;
+  return { kind: 'pushed', registry, repository, tag: t.tag, digest, pushedBy };
+}
+
+const EVENT_ACTIONS: Record<string, string> = {
+  'Microsoft.ContainerRegistry.ImagePushed': 'push',
+  'Microsoft.ContainerRegistry.ImageDeleted': 'delete',
+};
+
+/** An Event Grid / CloudEvents delivery of one event → what to do. */
+export function registryActionFromEvent(event: unknown): RegistryAction {
+  const envelope = parseEnvelope(event);
+  if (!envelope.ok) return { kind: 'ignored', reason: envelope.error };
+  const action = EVENT_ACTIONS[envelope.value.type];
+  if (!action)
+    return { kind: 'ignored', reason: `event type ${envelope.value.type.slice(0, 80)} is not handled` };
+  return actionFromData(action, envelope.value.data, registryFromSource(envelope.value.source));
+}
+
+/** An ACR native webhook body (no envelope, `action` inside) → what to do. */
+export function registryActionFromWebhook(body: unknown): RegistryAction {
+  const parsed = acrEventData.safeParse(body);
+  if (!parsed.success) return { kind: 'ignored', reason: `malformed webhook body: ${issues(parsed.error)}` };
+  return actionFromData(parsed.data.action ?? '', parsed.data);
+}
+
+export const imageOf = (a: { registry: string; repository: string; tag: string; digest: string }): string =>
+  `${a.registry}/${a.repository}:${a.tag}@${a.digest}`;

@@ -1,0 +1,104 @@
+import { Events, phaseInstanceId } from '../contracts/events.js';
+import type { DeploymentRecord, TriggerSource } from '../domain/deployment.js';
+import { deploymentIdFor } from '../domain/image-ref.js';
+import type { Ports } from '../ports/index.js';
+import type { OrchestrationControl } from '../ports/orchestration-control.js';
+import { submitImage } from './deployments.js';
+import type { WorkflowRunResult } from './github-events.js';
+import { imageOf, type RegistryAction } from './registry-events.js';
+
+/** What a trigger did, in a form both logs and webhook responses can carry. */
+export type TriggerOutcome =
+  | { outcome: 'submitted'; deployment: DeploymentRecord; created: boolean }
+  | { outcome: 'cancelled'; deploymentId: string }
+  | { outcome: 'reported'; deploymentId: string; workflow: string }
+  | { outcome: 'ignored'; note: string };
+
+type Pushed = Extract<RegistryAction, { kind: 'pushed' }>;
+type Deleted = Extract<RegistryAction, { kind: 'deleted' }>;
+
+/** A tagged push from any registry trigger; an unconfigured repository is ignored, not an error. */
+export async function acceptPush(
+  ports: Ports,
+  control: OrchestrationControl,
+  push: Pushed,
+  source: TriggerSource,
+  extra: { commitSha?: string } = {},
+): Promise<TriggerOutcome> {
+  const service = ports.config.serviceForImage({ ...push });
+  if (!service) return { outcome: 'ignored', note: `no service deploys ${push.registry}/${push.repository}` };
+  const { deployment, created } = await submitImage(ports, control, {
+    service,
+    image: imageOf(push),
+    source,
+    pushedBy: push.pushedBy,
+    commitSha: extra.commitSha,
+    at: new Date(ports.clock.now()).toISOString(),
+  });
+  return { outcome: 'submitted', deployment, created };
+}
+
+/** A deleted digest that is still waiting in its lane's queue is taken off it (it can no longer be pulled). */
+export async function withdrawImage(ports: Ports, deleted: Deleted): Promise<TriggerOutcome> {
+  const service = ports.config.serviceForImage({ ...deleted });
+  if (!service)
+    return { outcome: 'ignored', note: `no service deploys ${deleted.registry}/${deleted.repository}` };
+  const id = deploymentIdFor(service, deleted.digest);
+  const queued = (await ports.store.listQueue(service)).find(
+    (q) => q.digest === deleted.digest && q.state === 'queued',
+  );
+  if (!queued) return { outcome: 'ignored', note: `${id} is not queued` };
+  // Same order as a manual cancel of a queued deployment (`interrupt`): the queue row first, so the
+  // lane's next `takeNext` no longer sees it.
+  await ports.store.setQueueState(service, deleted.digest, 'removed');
+  const at = new Date(ports.clock.now()).toISOString();
+  const record = await ports.store.updateDeployment(service, queued.deploymentId, (d) =>
+    d.state === 'Queued' ? { ...d, state: 'Cancelled', reason: 'image deleted', updatedAt: at } : d,
+  );
+  if (record.state !== 'Cancelled') return { outcome: 'ignored', note: `${id} already started` };
+  return { outcome: 'cancelled', deploymentId: record.id };
+}
+
+/**
+ * A finished GitHub workflow run → `testResult` for the tests phase of the deployment named in its run
+ * name. The workflow is identified by its file, matched against the service's configured test workflows.
+ */
+export async function reportWorkflowRun(
+  ports: Ports,
+  control: OrchestrationControl,
+  run: WorkflowRunResult,
+): Promise<TriggerOutcome> {
+  const deployment = await ports.store.findDeployment(run.deploymentId);
+  if (!deployment) return { outcome: 'ignored', note: `no deployment ${run.deploymentId}` };
+  const tests = ports.config.plan(deployment.service)?.staging.tests ?? [];
+  const workflow = tests.find(
+    (t) => t.workflow === run.workflowFile && (!run.repository || t.repository === run.repository),
+  );
+  if (!workflow)
+    return {
+      outcome: 'ignored',
+      note: `${run.workflowFile} is not a test workflow of ${deployment.service}`,
+    };
+  const raised = await control.raise(phaseInstanceId(deployment.id, 'tests'), Events.testResult.name, {
+    workflow: workflow.name,
+    conclusion: run.conclusion,
+    runId: run.runId,
+    url: run.url,
+  });
+  if (raised !== 'accepted')
+    return { outcome: 'ignored', note: `tests of ${deployment.id} are not running (${raised})` };
+  return { outcome: 'reported', deploymentId: deployment.id, workflow: workflow.name };
+}
+
+export function describeOutcome(outcome: TriggerOutcome): string {
+  switch (outcome.outcome) {
+    case 'submitted':
+      return `${outcome.created ? 'queued' : 'already known'} ${outcome.deployment.id}`;
+    case 'cancelled':
+      return `cancelled ${outcome.deploymentId} (image deleted)`;
+    case 'reported':
+      return `reported ${outcome.workflow} to ${outcome.deploymentId}`;
+    case 'ignored':
+      return `ignored: ${outcome.note}`;
+  }
+}

@@ -1,0 +1,430 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { tableNames } from '../../shared/adapters/table-client.js';
+import { SETTING_NAMES } from '../../shared/config.js';
+import {
+  INFRA,
+  ROOT,
+  evaluateName,
+  objectKeys,
+  objectLiterals,
+  paramDefaults,
+  readInfra,
+  resources,
+  stringArray,
+  stringVars,
+  varExpression,
+} from './bicep.js';
+
+function bicepFiles(dir = INFRA): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return bicepFiles(full);
+    return entry.name.endsWith('.bicep') ? [path.relative(INFRA, full)] : [];
+  });
+}
+
+const FILES = bicepFiles();
+const MAIN = readInfra('main.bicep');
+const FUNCTION_APP = readInfra('app/functionapp.bicep');
+const abbreviations = JSON.parse(readFileSync(path.join(INFRA, 'abbreviations.json'), 'utf8')) as Record<
+  string,
+  string
+>;
+
+/** App settings of the Function App module: the first object of `union(...)` is unconditional. */
+function appSettings(): { always: string[]; optional: string[] } {
+  const literals = objectLiterals(varExpression(FUNCTION_APP, 'appSettings'));
+  const [first, ...rest] = literals;
+  return { always: objectKeys(first ?? '{}'), optional: rest.flatMap((l) => objectKeys(l)) };
+}
+
+/**
+ * How each setting of shared/config.ts is used in Azure. Adding a setting to the schema fails this test
+ * until it is classified here (and, if required, set by infra/app/functionapp.bicep).
+ */
+const AZURE_USE: Record<(typeof SETTING_NAMES)[number], 'required' | 'optional' | 'never'> = {
+  GANTRY_CONFIG_PATH: 'required', // the default points at the example pipeline
+  GANTRY_STORAGE: 'never', // a connection string; Azure uses the identity
+  GANTRY_STORAGE_ACCOUNT: 'required',
+  AzureWebJobsStorage: 'never', // identity-based AzureWebJobsStorage__* instead
+  GANTRY_TABLE_PREFIX: 'required',
+  GANTRY_DEV_PRINCIPAL: 'never', // local development only
+  GANTRY_ARGOCD_URL: 'required',
+  GANTRY_ARGOCD_TOKEN: 'required',
+  GANTRY_ARGOCD_PROJECT: 'optional',
+  GANTRY_KUBE_SERVER: 'never', // clusters are reached through AKS in Azure
+  GANTRY_KUBE_TOKEN: 'never',
+  GANTRY_PROMETHEUS_URL: 'optional',
+  GANTRY_PROMETHEUS_AUTH: 'optional', // 'entra' whenever the URL is set
+  GANTRY_PROMETHEUS_TOKEN: 'never', // managed Prometheus uses Entra auth
+  GANTRY_GITHUB_API_URL: 'required',
+  GANTRY_GITHUB_TOKEN: 'required',
+  GANTRY_SCAN_TARGET: 'optional',
+  GANTRY_ACR_WEBHOOK_SECRET: 'required',
+  GANTRY_GITHUB_WEBHOOK_SECRET: 'required',
+  GANTRY_SMOKE_HOST_MAP: 'never', // local only
+  GANTRY_SERVICEBUS_NAMESPACE: 'required', // the namespace of infra/app/servicebus.bicep
+  GANTRY_KEYVAULT_URI: 'required', // the vault of infra/app/keyvault.bicep
+  GANTRY_ARGOCD_TOKEN_SECRET: 'required', // must name the vault's Argo CD secret (default agrees)
+};
+
+describe('(a) app settings agree with shared/config.ts', () => {
+  const { always, optional } = appSettings();
+  const all = [...always, ...optional];
+
+  it('classifies every schema setting', () => {
+    expect(Object.keys(AZURE_USE).sort()).toEqual([...SETTING_NAMES].sort());
+  });
+
+  it('sets every setting required in Azure, unconditionally', () => {
+    const required = SETTING_NAMES.filter((n) => AZURE_USE[n] === 'required');
+    expect(required.filter((n) => !always.includes(n))).toEqual([]);
+  });
+
+  it('sets only GANTRY_* settings the schema reads, and none of the local-only ones', () => {
+    const gantry = all.filter((n) => n.startsWith('GANTRY_'));
+    expect(gantry.filter((n) => !(SETTING_NAMES as readonly string[]).includes(n))).toEqual([]);
+    expect(all.filter((n) => AZURE_USE[n as keyof typeof AZURE_USE] === 'never')).toEqual([]);
+    expect(all).not.toContain('GANTRY_SANDBOX');
+  });
+
+  it('sets optional settings only conditionally, and no setting twice', () => {
+    expect(optional.filter((n) => always.includes(n))).toEqual([]);
+    expect(new Set(all).size).toBe(all.length);
+    for (const n of optional) expect(AZURE_USE[n as keyof typeof AZURE_USE]).toBe('optional');
+  });
+
+  it('uses identity-based host storage and no secrets in plain settings', () => {
+    expect(always).toEqual(
+      expect.arrayContaining([
+        'AzureWebJobsStorage__credential',
+        'AzureWebJobsStorage__clientId',
+        'AzureWebJobsStorage__blobServiceUri',
+        'AzureWebJobsStorage__queueServiceUri',
+        'AzureWebJobsStorage__tableServiceUri',
+        'APPLICATIONINSIGHTS_CONNECTION_STRING',
+        'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+        'AZURE_CLIENT_ID',
+        'TASKHUB_NAME',
+      ]),
+    );
+    expect(all).not.toContain('AzureWebJobsStorage');
+    // Flex Consumption deprecates these in favour of functionAppConfig.
+    for (const n of ['FUNCTIONS_WORKER_RUNTIME', 'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_CONTENTSHARE']) {
+      expect(all).not.toContain(n);
+    }
+  });
+
+  it('reads every secret through a Key Vault reference to a declared secret name', () => {
+    const expression = varExpression(FUNCTION_APP, 'appSettings');
+    const secretNames = objectKeys(varExpression(readInfra('app/keyvault.bicep'), 'secretNames'));
+    for (const setting of [
+      'GANTRY_ARGOCD_TOKEN',
+      'GANTRY_GITHUB_TOKEN',
+      'GANTRY_GITHUB_WEBHOOK_SECRET',
+      'GANTRY_ACR_WEBHOOK_SECRET',
+    ]) {
+      const m = new RegExp(`^\\s*${setting}:\\s*kvRef\\(keyVaultUri, secretNames\\.(\\w+)\\)\\s*$`, 'm').exec(
+        expression,
+      );
+      expect(m, setting).not.toBeNull();
+      expect(secretNames).toContain(m?.[1]);
+    }
+    expect(FUNCTION_APP).toMatch(
+      /'@Microsoft\.KeyVault\(SecretUri=\$\{vaultUri\}secrets\/\$\{secretName\}\/\)'/,
+    );
+    expect(FUNCTION_APP).toMatch(/keyVaultReferenceIdentity: identityId/);
+    expect(expression).toMatch(/^\s*GANTRY_ARGOCD_TOKEN_SECRET: secretNames\.argoCdToken$/m);
+    expect(expression).toMatch(/^\s*GANTRY_KEYVAULT_URI: keyVaultUri$/m);
+    // No secret values in the infrastructure: the vault declares names only.
+    expect(FILES.flatMap((f) => resources(readInfra(f))).map((r) => r.type)).not.toContain(
+      'Microsoft.KeyVault/vaults/secrets',
+    );
+  });
+});
+
+/**
+ * Built-in role definition ids. Source: /work/shared/reference/azure-functions-conventions.md §4.6
+ * (Azure built-in roles; ids are the same in every tenant).
+ */
+const DOCUMENTED_ROLES: Record<string, string> = {
+  'ba92f5b4-2d11-453d-a403-e96b0029c9fe': 'Storage Blob Data Contributor',
+  '974c5e8b-45b9-4653-ba55-5f855dd0fb88': 'Storage Queue Data Contributor',
+  '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3': 'Storage Table Data Contributor',
+  '3913510d-42f4-4e42-8a64-420c390055eb': 'Monitoring Metrics Publisher',
+  '4633458b-17de-408a-b874-0445c86b69e6': 'Key Vault Secrets User',
+  '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39': 'Azure Service Bus Data Sender',
+  '4abbcc35-e782-43d8-92c5-2d3f1bd2253f': 'Azure Kubernetes Service Cluster User Role',
+  'a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb': 'Azure Kubernetes Service RBAC Writer',
+};
+/**
+ * Not in the reference table: Monitoring Data Reader (Azure built-in roles list, "Monitor" section).
+ * Verify with `az role definition list --name "Monitoring Data Reader" --query [].name` before relying on it.
+ */
+const OTHER_ROLES: Record<string, string> = {
+  'b0d8363b-8ddd-447d-831f-62ca05bff136': 'Monitoring Data Reader',
+};
+
+describe('(b) role definition ids', () => {
+  const guidVars = FILES.flatMap((f) => {
+    const text = readInfra(f);
+    return [
+      ...text.matchAll(
+        /^var\s+(\w+)\s*=\s*'([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'/gm,
+      ),
+    ].map((m) => ({ file: f, name: m[1] ?? '', id: m[2] ?? '' }));
+  });
+
+  it('uses only documented built-in ids', () => {
+    const known = { ...DOCUMENTED_ROLES, ...OTHER_ROLES };
+    expect(guidVars.filter((v) => !(v.id in known))).toEqual([]);
+    expect(guidVars.length).toBeGreaterThan(0);
+  });
+
+  it('grants every role the brief asks for', () => {
+    const used = new Set(guidVars.map((v) => v.id));
+    for (const id of [...Object.keys(DOCUMENTED_ROLES), ...Object.keys(OTHER_ROLES)]) {
+      expect(used.has(id), known(id)).toBe(true);
+    }
+  });
+
+  it('assigns roles through those variables, to service principals, with deterministic names', () => {
+    for (const f of FILES) {
+      const text = readInfra(f);
+      for (const r of resources(text).filter((x) => x.type === 'Microsoft.Authorization/roleAssignments')) {
+        const m =
+          /roleDefinitionId: subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', (\w+)\)/.exec(
+            r.body,
+          );
+        expect(m, `${f}:${r.symbol}`).not.toBeNull();
+        const roleVar = m?.[1] ?? '';
+        const direct = guidVars.some((v) => v.file === f && v.name === roleVar);
+        const looped = new RegExp(`for \\w+ in (\\w+)`).exec(r.body)?.[1];
+        const list = looped ? stringArrayOfVars(text, looped) : [];
+        expect(direct || list.length > 0, `${f}:${r.symbol}`).toBe(true);
+        expect(r.body).toMatch(/principalType: 'ServicePrincipal'/);
+        expect(r.body).toMatch(/name: guid\(/);
+      }
+    }
+  });
+});
+
+function known(id: string): string {
+  return DOCUMENTED_ROLES[id] ?? OTHER_ROLES[id] ?? id;
+}
+
+/** Variables listed in an array variable such as `var dataRoles = [ a \n b ]`. */
+function stringArrayOfVars(text: string, name: string): string[] {
+  const literal = varExpression(text, name);
+  return [...literal.matchAll(/^\s*(\w+)\s*$/gm)].map((m) => m[1] ?? '');
+}
+
+describe('(c) resource names follow Azure naming rules', () => {
+  const vars = stringVars(MAIN);
+  const sample = (environmentName: string): Record<string, string> => ({
+    environmentName,
+    // uniqueString() yields 13 lower-case base-32 characters; any such sample exercises the lengths.
+    resourceToken: 'abcdefghij234',
+  });
+  const name = (v: string, env: string): string => {
+    const literal = vars.get(v);
+    if (literal === undefined) throw new Error(`var ${v} not found in main.bicep`);
+    return evaluateName(literal, { abbreviations, vars, values: sample(env) });
+  };
+  const RULES: Record<string, RegExp> = {
+    storageAccountName: /^[a-z0-9]{3,24}$/,
+    keyVaultName: /^(?=.{3,24}$)[a-zA-Z][a-zA-Z0-9]*(?:-[a-zA-Z0-9]+)*$/,
+    serviceBusNamespaceName: /^(?=.{6,50}$)[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]$/,
+    functionAppName: /^(?=.{2,60}$)[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/,
+    planName: /^(?=.{1,60}$)[a-zA-Z0-9-]+$/,
+    identityName: /^(?=.{3,128}$)[a-zA-Z0-9][a-zA-Z0-9_-]*$/,
+    logAnalyticsName: /^(?=.{4,63}$)[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/,
+    appInsightsName: /^(?=.{1,260}$)[^%&\\?/]+$/,
+    resourceGroupName: /^(?=.{1,90}$)[-\w.()]*[-\w()]$/,
+    // Blob containers: 3-63, lower-case letters, digits and single hyphens.
+    deploymentContainerName: /^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/,
+    deadLetterContainerName: /^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/,
+  };
+
+  for (const env of ['dev', 'gantry-prod-westeurope']) {
+    it(`names with environment "${env}"`, () => {
+      for (const [v, rule] of Object.entries(RULES)) expect(name(v, env), v).toMatch(rule);
+    });
+  }
+
+  it('keeps the storage account and Key Vault names independent of the environment name length', () => {
+    const long = 'x'.repeat(64);
+    expect(name('storageAccountName', long)).toMatch(RULES.storageAccountName ?? /$^/);
+    expect(name('keyVaultName', long)).toMatch(RULES.keyVaultName ?? /$^/);
+  });
+
+  it('creates the Gantry tables the app uses, with valid names', () => {
+    const storage = readInfra('app/storage.bicep');
+    const suffixes = stringArray(varExpression(storage, 'gantryTableSuffixes'));
+    const prefix = paramDefaults(MAIN).get('tablePrefix') ?? '';
+    const names = suffixes.map((s) => `${prefix}${s}`);
+    expect(names.sort()).toEqual(Object.values(tableNames(prefix)).sort());
+    for (const n of names) expect(n).toMatch(/^[A-Za-z][A-Za-z0-9]{2,62}$/);
+  });
+});
+
+describe('(d) ACR Event Grid subscription', () => {
+  const subscription = readInfra('app/acr-subscription.bicep');
+  const stage2 = readInfra('eventgrid.bicep');
+
+  it('delivers ImagePushed and ImageDeleted', () => {
+    const filter = /includedEventTypes:\s*(\[[^\]]*\])/.exec(subscription)?.[1] ?? '';
+    expect(stringArray(filter)).toEqual(
+      expect.arrayContaining([
+        'Microsoft.ContainerRegistry.ImagePushed',
+        'Microsoft.ContainerRegistry.ImageDeleted',
+      ]),
+    );
+  });
+
+  it('targets the registered Event Grid function, with retries and dead-lettering', () => {
+    const source = readFileSync(path.join(ROOT, 'functions/events/acr-eventgrid.ts'), 'utf8');
+    const registered = /\.eventGrid\('(\w+)'/.exec(source)?.[1];
+    expect(registered).toBeDefined();
+    expect(stage2).toContain(`var functionName = '${registered}'`);
+    expect(stage2).toMatch(/functionResourceId: '\$\{functionAppId\}\/functions\/\$\{functionName\}'/);
+    expect(subscription).toMatch(/endpointType: 'AzureFunction'/);
+    expect(subscription).toMatch(
+      /retryPolicy: \{\s*maxDeliveryAttempts: \d+\s*eventTimeToLiveInMinutes: \d+/,
+    );
+    expect(subscription).toMatch(/deadLetterWithResourceIdentity:[\s\S]*endpointType: 'StorageBlob'/);
+    expect(readInfra('app/acr-topic.bicep')).toMatch(/topicType: 'Microsoft\.ContainerRegistry\.Registries'/);
+  });
+
+  it('is deployed after the code (azd postdeploy), never by stage 1', () => {
+    const stage1 = [MAIN, ...FILES.filter((f) => f.startsWith('app/')).map((f) => readInfra(f))];
+    const modules = [...MAIN.matchAll(/^module\s+\w+\s+'([^']+)'/gm)].map((m) => m[1]);
+    expect(modules).not.toContain('app/acr-subscription.bicep');
+    expect(modules).not.toContain('app/acr-topic.bicep');
+    expect(stage1.filter((t) => /eventSubscriptions@/.test(t))).toHaveLength(1); // the stage-2 module only
+    const azure = parseYaml(readFileSync(path.join(ROOT, 'azure.yaml'), 'utf8')) as {
+      hooks?: { postdeploy?: { posix?: { run?: string }; windows?: { run?: string } } };
+    };
+    const posix = azure.hooks?.postdeploy?.posix?.run ?? '';
+    const windows = azure.hooks?.postdeploy?.windows?.run ?? '';
+    for (const script of [posix, windows]) {
+      expect(script).not.toBe('');
+      const text = readFileSync(path.join(ROOT, script), 'utf8');
+      expect(text).toContain('infra/eventgrid.bicep');
+      for (const output of [
+        'AZURE_FUNCTION_APP_ID',
+        'AZURE_STORAGE_ACCOUNT_ID',
+        'GANTRY_DEADLETTER_CONTAINER',
+      ]) {
+        expect(text).toContain(output);
+        expect(MAIN).toMatch(new RegExp(`^output ${output} string`, 'm'));
+      }
+    }
+  });
+});
+
+/** Source: reference §4.1 (Azure/bicep-types-az, Aug 2026): latest GA and previous GA per provider type. */
+const API_VERSIONS: Record<string, string[]> = {
+  'Microsoft.Web/serverfarms': ['2025-03-01', '2024-11-01'],
+  'Microsoft.Web/sites': ['2025-03-01', '2024-11-01'],
+  'Microsoft.Storage/storageAccounts': ['2026-04-01', '2025-08-01'],
+  'Microsoft.KeyVault/vaults': ['2026-02-01', '2025-05-01'],
+  'Microsoft.ServiceBus/namespaces': ['2026-01-01', '2024-01-01'],
+  'Microsoft.EventGrid/systemTopics': ['2025-02-15', '2022-06-15'],
+  'Microsoft.ContainerRegistry/registries': ['2025-11-01', '2025-04-01'],
+  'Microsoft.ContainerService/managedClusters': ['2026-05-01', '2026-04-01'],
+  'Microsoft.Insights/components': ['2020-02-02'],
+  'Microsoft.OperationalInsights/workspaces': ['2026-03-01', '2025-07-01'],
+  'Microsoft.ManagedIdentity/userAssignedIdentities': ['2024-11-30', '2023-01-31'],
+  'Microsoft.Authorization/roleAssignments': ['2022-04-01'],
+  'Microsoft.Resources/resourceGroups': ['2025-04-01', '2025-03-01'],
+};
+/** Not in the reference: looked up only (`existing`), never deployed. Verify before relying on it. */
+const EXISTING_ONLY: Record<string, string[]> = {
+  'Microsoft.Monitor/accounts': ['2023-04-03'],
+};
+
+describe('(e) API versions', () => {
+  const all = FILES.flatMap((f) => resources(readInfra(f)).map((r) => ({ file: f, ...r })));
+
+  it('finds the resources', () => {
+    expect(all.length).toBeGreaterThan(20);
+  });
+
+  it('uses a version listed in the reference for every resource type', () => {
+    for (const r of all) {
+      const [provider, type] = r.type.split('/');
+      const top = `${provider}/${type}`;
+      const allowed = API_VERSIONS[top] ?? (r.existing ? EXISTING_ONLY[top] : undefined);
+      expect(allowed, `${r.file}: ${r.type}`).toBeDefined();
+      expect(allowed, `${r.file}: ${r.type}@${r.apiVersion}`).toContain(r.apiVersion);
+    }
+  });
+
+  it('uses the latest GA version for resources it deploys', () => {
+    for (const r of all.filter((x) => !x.existing)) {
+      const [provider, type] = r.type.split('/');
+      expect(r.apiVersion, `${r.file}: ${r.type}`).toBe(API_VERSIONS[`${provider}/${type}`]?.[0]);
+    }
+  });
+});
+
+interface HostJson {
+  extensionBundle: { version: string };
+  extensions: {
+    durableTask: {
+      hubName: string;
+      storageProvider: { partitionCount: number };
+      maxConcurrentActivityFunctions: number;
+      maxConcurrentOrchestratorFunctions: number;
+    };
+  };
+}
+
+describe('(f) host.json and local.settings.example.json agree with the infrastructure', () => {
+  const host = JSON.parse(readFileSync(path.join(ROOT, 'host.json'), 'utf8')) as HostJson;
+  const local = JSON.parse(readFileSync(path.join(ROOT, 'local.settings.example.json'), 'utf8')) as {
+    Values: Record<string, string>;
+  };
+  const { always } = appSettings();
+  const durable = host.extensions.durableTask;
+  const HUB = /^[A-Za-z][A-Za-z0-9]{2,44}$/;
+
+  it('names the task hub through TASKHUB_NAME everywhere', () => {
+    expect(durable.hubName).toBe('%TASKHUB_NAME%');
+    expect(always).toContain('TASKHUB_NAME');
+    expect(FUNCTION_APP).toMatch(/^\s*TASKHUB_NAME: taskHubName$/m);
+    const hub = paramDefaults(MAIN).get('taskHubName') ?? '';
+    expect(hub).toMatch(HUB);
+    expect(local.Values.TASKHUB_NAME).toMatch(HUB);
+    // Local and Azure hubs differ, so a developer pointed at the Azure account cannot steal its messages.
+    expect(local.Values.TASKHUB_NAME).not.toBe(hub);
+  });
+
+  it('leaves concurrency to host.json and keeps warm instances within the partitions', () => {
+    expect(FILES.filter((f) => readInfra(f).includes('AzureFunctionsJobHost__'))).toEqual([]);
+    expect(durable.maxConcurrentActivityFunctions).toBeGreaterThan(0);
+    expect(durable.maxConcurrentOrchestratorFunctions).toBeGreaterThan(0);
+    const maxWarm = Number(/@maxValue\((\d+)\)\s*param durableAlwaysReady/.exec(FUNCTION_APP)?.[1]);
+    const warm = Number(/param durableAlwaysReady int = (\d+)/.exec(FUNCTION_APP)?.[1]);
+    expect(warm).toBeGreaterThanOrEqual(1);
+    expect(maxWarm).toBeLessThanOrEqual(durable.storageProvider.partitionCount);
+    expect(FUNCTION_APP).toMatch(
+      /alwaysReady: \[\s*\{\s*name: 'durable'\s*instanceCount: durableAlwaysReady/,
+    );
+  });
+
+  it('runs the same worker and a Flex-compatible extension bundle', () => {
+    expect(local.Values.FUNCTIONS_WORKER_RUNTIME).toBe('node');
+    expect(FUNCTION_APP).toMatch(/runtime: \{ name: 'node', version: '22' \}/);
+    const lower = /^\[(\d+)\./.exec(host.extensionBundle.version)?.[1];
+    expect(Number(lower)).toBeGreaterThanOrEqual(4);
+  });
+
+  it('uses the same table prefix default locally and in Azure', () => {
+    expect(local.Values.GANTRY_TABLE_PREFIX).toBe(paramDefaults(MAIN).get('tablePrefix'));
+  });
+});
