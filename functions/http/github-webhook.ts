@@ -81,7 +81,7 @@ export async function handleGitHub(
 ): Promise<HttpResponseInit> {
   const raw = await rawBody(request);
   const secret = readSettings().GANTRY_GITHUB_WEBHOOK_SECRET ?? '';
-  if (!verifyGitHubSignature(secret, raw, request.headers.get('x-hub-signature-256')))
+  if (!(await verifyGitHubSignature(secret, raw, request.headers.get('x-hub-signature-256'))))
     throw new AppError(401, 'bad-signature', 'Missing or wrong X-Hub-Signature-256.');
   const event = request.headers.get('x-github-event') ?? '';
   const delivery = request.headers.get('x-github-delivery') ?? '';

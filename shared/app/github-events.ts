@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { TestResultPayload } from '../contracts/events.js';
 import { isValidDigest, isValidRepository, isValidTag } from '../domain/image-ref.js';
@@ -9,12 +8,19 @@ import type { RegistryAction } from './registry-events.js';
  * zod-typed reading of the few events Gantry acts on.
  */
 
-/** `sha256=<hex HMAC-SHA256(secret, raw body)>`, compared in constant time; false when absent or malformed. */
-export function verifyGitHubSignature(secret: string, rawBody: Buffer, header: string | null): boolean {
+/**
+ * `sha256=<hex HMAC-SHA256(secret, raw body)>`, checked in constant time by GitHub's own
+ * `@octokit/webhooks-methods` over the body exactly as received; false when absent or malformed. The
+ * package is ESM-only, hence the dynamic import from this CommonJS module.
+ */
+export async function verifyGitHubSignature(
+  secret: string,
+  rawBody: Buffer,
+  header: string | null,
+): Promise<boolean> {
   if (!secret || !header || !/^sha256=[0-9a-f]{64}$/i.test(header)) return false;
-  const expected = createHmac('sha256', secret).update(rawBody).digest();
-  const given = Buffer.from(header.slice('sha256='.length), 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  const { verify } = await import('@octokit/webhooks-methods');
+  return verify(secret, rawBody.toString('utf8'), header);
 }
 
 /** Deployment ids as Gantry makes them (`<service>-<12 hex>`), found inside a run name. */
