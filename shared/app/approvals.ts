@@ -7,16 +7,26 @@ import { findDeployment } from './deployments.js';
 import { AppError } from './errors.js';
 import type { Principal } from './principal.js';
 
-/** The approval requirement the orchestration recorded when it started waiting, and since when. */
+/**
+ * The approval requirement the orchestration recorded when it started waiting, since when, and the
+ * verdicts an approver has in front of them (gates, smoke checks, test workflows) to keep with the decision.
+ */
 async function pendingRequirement(
   ports: Ports,
   id: string,
-): Promise<{ decision: ApprovalDecision; since: string }> {
+): Promise<{ decision: ApprovalDecision; since: string; evidence: Record<string, unknown> }> {
   const events = await ports.store.listEvents(id);
   const entry = [...events].reverse().find((e) => e.title === 'approval:required');
   if (!entry?.evidence)
     throw new AppError(409, 'not-awaiting-approval', `Deployment ${id} is not waiting for an approval.`);
-  return { decision: entry.evidence as unknown as ApprovalDecision, since: entry.at };
+  const verdicts = (prefix: string) =>
+    Object.fromEntries(
+      events
+        .filter((e) => e.title.startsWith(prefix))
+        .map((e) => [e.title.slice(prefix.length), e.verdict ?? 'unknown']),
+    );
+  const evidence = { gates: verdicts('gate:'), smoke: verdicts('smoke:'), tests: verdicts('test:') };
+  return { decision: entry.evidence as unknown as ApprovalDecision, since: entry.at, evidence };
 }
 
 /**
@@ -40,7 +50,7 @@ export async function decide(
       `Deployment ${id} is ${deployment.state}, not waiting for an approval.`,
     );
   }
-  const { decision: requirement, since } = await pendingRequirement(ports, id);
+  const { decision: requirement, since, evidence } = await pendingRequirement(ports, id);
   const approval: ApprovalRecord = {
     deploymentId: id,
     approver: principal.name,
@@ -49,6 +59,7 @@ export async function decide(
     at,
     accepted: false,
     groups: principal.groups,
+    evidence: { image: deployment.image, ...evidence },
   };
   const previous = (await ports.store.listApprovals(id)).filter((a) => a.accepted);
   const check = ports.config.checkApproval({

@@ -93,6 +93,10 @@ const ApprovalRecord = obj(
     accepted: { type: 'boolean' },
     refusal: str(),
     groups: { type: 'array', items: str() },
+    evidence: {
+      type: 'object',
+      description: 'What the approver was shown: image, gate, smoke and test verdicts.',
+    },
   },
   ['deploymentId', 'approver', 'decision', 'at', 'accepted', 'groups'],
 );

@@ -89,4 +89,6 @@ export interface ApprovalRecord {
   /** Why it was refused, when `accepted` is false. */
   refusal?: string;
   groups: string[];
+  /** What the approver was shown when deciding: image, gate, smoke and test verdicts. */
+  evidence?: Record<string, unknown>;
 }

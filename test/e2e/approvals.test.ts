@@ -67,6 +67,11 @@ describe('approvals over HTTP', () => {
       groups: ['marketing'],
     });
     expect(refused?.refusal).toMatch(/^not-a-reviewer/);
+    // The decision keeps what the approver saw.
+    expect(refused?.evidence).toMatchObject({
+      gates: { vulnerability: 'pass', signature: 'pass' },
+      tests: { integration: 'pass', e2e: 'pass', performance: 'pass', security: 'pass' },
+    });
   });
 
   it('refuses the pusher even when they are a reviewer', async () => {
