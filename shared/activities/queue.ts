@@ -1,9 +1,12 @@
 import type { RunInput } from '../contracts/activities.js';
+import type { DeploymentRecord, QueueItem } from '../domain/deployment.js';
 import type { Ports } from '../ports/index.js';
 
 /**
  * Takes the newest queued digest of a service. Older queued digests are superseded: a newer image makes
- * them pointless to deploy. Re-running after a crash finds the same row already `running` and returns it.
+ * them pointless to deploy. A queued row whose deployment is no longer `Queued` (cancelled, or its image
+ * deleted, while the lane was deciding) is dropped rather than run. Re-running after a crash finds the
+ * same row already `running` and returns it.
  */
 export async function takeNext(
   ports: Ports,
@@ -15,21 +18,22 @@ export async function takeNext(
   const queued = queue
     .filter((q) => q.state === 'queued')
     .sort((a, b) => a.enqueuedAt.localeCompare(b.enqueuedAt));
-  const chosen = running ?? queued[queued.length - 1];
-  if (!chosen) return { superseded: [] };
-  const superseded: string[] = [];
-  for (const item of queued) {
-    if (item.digest === chosen.digest) continue;
-    await store.setQueueState(input.service, item.digest, 'superseded');
-    await store.updateDeployment(input.service, item.deploymentId, (d) =>
-      d.state === 'Queued'
-        ? { ...d, state: 'Superseded', reason: `superseded by ${chosen.deploymentId}`, updatedAt: input.at }
-        : d,
-    );
-    superseded.push(item.deploymentId);
+  let chosen: QueueItem | undefined = running;
+  let deployment: DeploymentRecord | undefined =
+    running && (await store.getDeployment(input.service, running.deploymentId));
+  while (!chosen && queued.length > 0) {
+    const candidate = queued.pop() as QueueItem;
+    const record = await store.getDeployment(input.service, candidate.deploymentId);
+    if (record?.state === 'Queued') {
+      chosen = candidate;
+      deployment = record;
+    } else {
+      await store.setQueueState(input.service, candidate.digest, 'removed');
+    }
   }
+  if (!chosen) return { superseded: [] };
+  const superseded = await supersede(ports, input, queued, chosen);
   const plan = config.plan(input.service);
-  const deployment = await store.getDeployment(input.service, chosen.deploymentId);
   if (!plan || !deployment) {
     // The service left the configuration, or the record is gone: nothing can run; drop the row.
     await store.setQueueState(input.service, chosen.digest, 'removed');
@@ -37,6 +41,26 @@ export async function takeNext(
   }
   if (chosen.state !== 'running') await store.setQueueState(input.service, chosen.digest, 'running');
   return { run: { deployment, plan }, superseded };
+}
+
+async function supersede(
+  ports: Ports,
+  input: { service: string; at: string },
+  older: QueueItem[],
+  chosen: QueueItem,
+): Promise<string[]> {
+  const superseded: string[] = [];
+  for (const item of older) {
+    if (item.digest === chosen.digest) continue;
+    await ports.store.setQueueState(input.service, item.digest, 'superseded');
+    await ports.store.updateDeployment(input.service, item.deploymentId, (d) =>
+      d.state === 'Queued'
+        ? { ...d, state: 'Superseded', reason: `superseded by ${chosen.deploymentId}`, updatedAt: input.at }
+        : d,
+    );
+    superseded.push(item.deploymentId);
+  }
+  return superseded;
 }
 
 export async function finishRun(

@@ -1,3 +1,9 @@
+import {
+  isSystemEvent,
+  type ContainerRegistryImageDeletedEventData,
+  type ContainerRegistryImagePushedEventData,
+  type EventGridEvent,
+} from '@azure/eventgrid';
 import { z } from 'zod';
 import { isValidDigest, isValidRegistry, isValidRepository, isValidTag } from '../domain/image-ref.js';
 
@@ -122,19 +128,26 @@ export function actionFromData(action: string, raw: unknown, registryHint?: stri
   return { kind: 'pushed', registry, repository, tag: t.tag, digest, pushedBy };
 }
 
-const EVENT_ACTIONS: Record<string, string> = {
-  'Microsoft.ContainerRegistry.ImagePushed': 'push',
-  'Microsoft.ContainerRegistry.ImageDeleted': 'delete',
-};
-
-/** An Event Grid / CloudEvents delivery of one event → what to do. */
+/**
+ * An Event Grid / CloudEvents delivery of one event → what to do. The envelope is validated first (zod);
+ * the event type is then recognised with `@azure/eventgrid`'s `isSystemEvent`, which narrows `data` to the
+ * SDK's `ContainerRegistryImagePushedEventData` / `ContainerRegistryImageDeletedEventData` before our own checks of its fields.
+ */
 export function registryActionFromEvent(event: unknown): RegistryAction {
   const envelope = parseEnvelope(event);
   if (!envelope.ok) return { kind: 'ignored', reason: envelope.error };
-  const action = EVENT_ACTIONS[envelope.value.type];
-  if (!action)
-    return { kind: 'ignored', reason: `event type ${envelope.value.type.slice(0, 80)} is not handled` };
-  return actionFromData(action, envelope.value.data, registryFromSource(envelope.value.source));
+  const registryHint = registryFromSource(envelope.value.source);
+  // Safe after parseEnvelope: either schema's required envelope fields are present.
+  const sdkEvent = event as EventGridEvent<unknown>;
+  if (isSystemEvent('Microsoft.ContainerRegistry.ImagePushed', sdkEvent)) {
+    const data: ContainerRegistryImagePushedEventData = sdkEvent.data;
+    return actionFromData('push', data, registryHint);
+  }
+  if (isSystemEvent('Microsoft.ContainerRegistry.ImageDeleted', sdkEvent)) {
+    const data: ContainerRegistryImageDeletedEventData = sdkEvent.data;
+    return actionFromData('delete', data, registryHint);
+  }
+  return { kind: 'ignored', reason: `event type ${envelope.value.type.slice(0, 80)} is not handled` };
 }
 
 /** An ACR native webhook body (no envelope, `action` inside) → what to do. */

@@ -252,3 +252,27 @@ describe('unexpected failures', () => {
     expect(o.world.weights).toEqual([]);
   });
 });
+
+describe('queue races', () => {
+  it('drops a queued row whose deployment stopped being Queued before the lane took it', async () => {
+    o = await Orchestrations.start();
+    const first = await o.submit(image());
+    await o.waitForPhase(first.id, 'tests', 'test workflows');
+    o.h.clock.advance(60_000);
+    const second = await o.submit(image());
+    // Cancelled between the lane's queue read and its write: the row still says queued.
+    await o.ports.store.updateDeployment('ApiGateway', second.id, (d) => ({
+      ...d,
+      state: 'Cancelled',
+      reason: 'race',
+    }));
+    await o.completeTests(first.id);
+    await o.approve(first.id);
+    expect((await o.finish(first.id)).state).toBe('Succeeded');
+    await o.h.engine.waitForIdle();
+    const row = (await o.ports.store.listQueue('ApiGateway')).find((q) => q.deploymentId === second.id);
+    expect(row?.state).toBe('removed');
+    expect((await o.ports.store.findDeployment(second.id))?.state).toBe('Cancelled');
+    expect(await o.h.engine.getInstance(`deploy:${second.id}`)).toBeUndefined();
+  });
+});
