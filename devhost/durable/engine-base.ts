@@ -198,13 +198,30 @@ export abstract class EngineBase {
     const message: InboxMessage = { id: this.nextMessageId(), instanceId, executionId, event };
     this.pendingIo++;
     try {
-      await this.store.enqueue(message);
+      await this.enqueueWithRetry(message);
       rt.inbox.push(message);
       this.schedule(rt);
       return true;
     } finally {
       this.pendingIo--;
       this.onMaybeIdle();
+    }
+  }
+
+  /**
+   * A transient store failure must not lose an activity result or a timer: enqueue is idempotent on the
+   * message id, so the same message is retried a few times before the error goes to the caller.
+   */
+  private async enqueueWithRetry(message: InboxMessage, attempts = 5): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.store.enqueue(message);
+        return;
+      } catch (error) {
+        if (attempt >= attempts || this.stopped) throw error;
+        this.log.warn(`storing a message for ${message.instanceId} failed (attempt ${attempt}); retrying`);
+        await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      }
     }
   }
 

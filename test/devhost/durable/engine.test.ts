@@ -266,3 +266,35 @@ describe('DurableEngine concurrency limits', () => {
     }
   });
 });
+
+describe('DurableEngine store failures', () => {
+  it('retries storing an activity result instead of dropping it', async () => {
+    const { MemoryStore } = await import('../../../devhost/durable/memory-store.js');
+    const store = new MemoryStore();
+    let failures = 2;
+    const enqueue = store.enqueue.bind(store);
+    store.enqueue = async (message) => {
+      if (message.event.EventType === EventType.TaskCompleted && failures > 0) {
+        failures--;
+        throw new Error('storage briefly unavailable');
+      }
+      return enqueue(message);
+    };
+    h = await harness(
+      (i) =>
+        i
+          .activity('one', () => 1)
+          .orchestrator('single', function* (ctx) {
+            return yield ctx.df.callActivity('one');
+          }),
+      { store },
+    );
+    const s = await h.run('single');
+    expect(s.runtimeStatus).toBe('Completed');
+    expect(failures).toBe(0);
+    const completions = (await h.engine.getHistory(s.instanceId)).filter(
+      (e) => e.EventType === EventType.TaskCompleted,
+    );
+    expect(completions).toHaveLength(1);
+  });
+});
