@@ -4,7 +4,7 @@ import { phaseInstanceId, PHASES, type Phase } from '../shared/contracts/events.
 import type { DeploymentState } from '../shared/domain/deployment.js';
 import { Activities } from '../shared/contracts/activities.js';
 import { call, Interrupts, type Flow } from './lib/flow.js';
-import { clusterTarget } from './phases/canary.js';
+import { clusterTarget } from './phases/traffic.js';
 import type { PhaseResult } from './lib/phase.js';
 import { Recorder } from './lib/recorder.js';
 

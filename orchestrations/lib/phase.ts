@@ -17,6 +17,8 @@ export interface PhaseStatus {
   weight?: number;
   failedChecks?: number;
   waitingFor?: string;
+  /** Analysis paused for an operator (limits exhausted); `resume` continues it. */
+  paused?: boolean;
   since: string;
 }
 

@@ -27,6 +27,7 @@ export class Recorder {
     kind: TimelineEntry['kind'],
     title: string,
     details: Partial<Pick<TimelineEntry, 'verdict' | 'actor' | 'comment' | 'evidence'>> = {},
+    options: { notify?: 'incident' } = {},
   ): Flow<void> {
     const entry = {
       seq: this.seq(),
@@ -39,6 +40,7 @@ export class Recorder {
       deploymentId: this.deploymentId,
       service: this.service,
       entry,
+      ...options,
     });
   }
 

@@ -1,8 +1,9 @@
 import type { OrchestrationContext } from 'durable-functions';
 import { Activities } from '../../shared/contracts/activities.js';
-import { call, type Flow } from '../lib/flow.js';
+import type { ClusterTarget } from '../../shared/ports/cluster.js';
+import { call, type Flow, type Interrupt } from '../lib/flow.js';
 import { interrupted, PhaseScope, type PhaseResult } from '../lib/phase.js';
-import { clusterTarget, rollbackCanary } from './canary.js';
+import { clusterTarget, rollbackCanary } from './traffic.js';
 import { syncApp } from './staging.js';
 
 /**
@@ -22,8 +23,32 @@ export function* promotionPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   }
   yield* p.rec.note('action', `synced:${prod.argoApp}`, { verdict: 'pass', evidence: { ...outcome.state } });
   const target = clusterTarget(prod);
+  const drained = yield* drain(p, target);
+  if (drained) {
+    yield* call(ctx, Activities.rollbackApp, { app: prod.argoApp });
+    yield* rollbackCanary(p, `promotion stopped: ${drained.kind} by ${drained.payload.actor}`);
+    return interrupted(drained);
+  }
   yield* call(ctx, Activities.setWeight, { target, router: prod.router, weight: 0 });
   yield* call(ctx, Activities.scale, { target, deployment: prod.canaryDeployment, replicas: 0 });
   yield* p.rec.weight(0, 'promoted: primary serves the new image');
   return { outcome: 'passed', weight: 0 };
+}
+
+/**
+ * Flagger's `stepWeightPromotion`: the promoted primary takes the canary's traffic back in steps of
+ * `promotionStepWeight` percent, one analysis interval apart, instead of all at once.
+ */
+function* drain(p: PhaseScope, target: ClusterTarget): Flow<Interrupt | undefined> {
+  const { canary, production: prod } = p.run.plan;
+  const step = canary.promotionStepWeight;
+  if (!step) return undefined;
+  for (let weight = p.run.deployment.weight - step; weight > 0; weight -= step) {
+    const set = yield* call(p.ctx, Activities.setWeight, { target, router: prod.router, weight });
+    yield* p.rec.weight(set, `promotion: canary drained to ${set}%`);
+    p.status({ waitingFor: 'promotion step', weight: set });
+    const interrupt = yield* p.interrupts.sleep(canary.interval);
+    if (interrupt) return interrupt;
+  }
+  return undefined;
 }

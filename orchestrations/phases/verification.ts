@@ -1,19 +1,22 @@
 import type { OrchestrationContext } from 'durable-functions';
 import { Activities } from '../../shared/contracts/activities.js';
+import { observe, track } from '../../shared/analysis/verification.js';
 import { call, nowIso, type Flow } from '../lib/flow.js';
 import { interrupted, PhaseScope, type PhaseResult } from '../lib/phase.js';
+import { clusterTarget } from './traffic.js';
 
 /**
- * Post-deploy watch: every interval, each rule's metric is checked; a rule that stays out of bounds for
- * its `for` duration rolls production back through GitOps to the last known good release. A clean window
- * records this release as the new last known good.
+ * Post-deploy watch: every interval, each rule's metric is checked on the primary, and its pods are
+ * inspected; a rule out of bounds for its `for` duration, or a crash loop, rolls production back through
+ * GitOps to the last known good release. A clean window records this release as the last known good.
  */
 export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   const p = new PhaseScope(ctx, 'verification', 7);
   const { deployment, plan } = p.run;
   const { verification, production: prod } = plan;
   const end = ctx.df.currentUtcDateTime.getTime() + verification.window;
-  const breachedSince = new Map<string, number>();
+  let since: Record<string, number> = {};
+  const watchPods = verification.crashLoops !== false || verification.health !== undefined;
   while (ctx.df.currentUtcDateTime.getTime() < end) {
     p.status({ waitingFor: 'verification window', step: `until ${new Date(end).toISOString()}` });
     const interrupt = yield* p.interrupts.sleep(verification.interval);
@@ -23,42 +26,51 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
         `${interrupt.kind} by ${interrupt.payload.actor}: ${interrupt.payload.reason}`,
         interrupt,
       );
-    const now = ctx.df.currentUtcDateTime.getTime();
-    const variables = {
-      namespace: prod.namespace,
-      target: prod.deployment,
-      canary: prod.canaryDeployment,
-      service: deployment.service,
-    };
-    const verdicts = yield* call(ctx, Activities.analyse, {
-      metrics: verification.rules.map((r) => r.metric),
-      variables,
+    const checks = yield* call(ctx, Activities.analyse, {
+      metrics: verification.rules.map((r) => ({ ...r.metric, name: r.name })),
+      variables: {
+        namespace: prod.namespace,
+        target: prod.deployment,
+        canary: prod.canaryDeployment,
+        service: deployment.service,
+      },
       at: nowIso(ctx),
       router: prod.router,
       side: 'primary',
+      minRequests: verification.minRequests ?? 0,
     });
-    const judged = verification.rules.map((rule, i) => {
-      const v = verdicts[i];
-      if (v?.verdict === 'fail') breachedSince.set(rule.name, breachedSince.get(rule.name) ?? now);
-      else breachedSince.delete(rule.name);
-      const since = breachedSince.get(rule.name);
-      return { rule, v, breachedForMs: since === undefined ? 0 : now - since };
-    });
-    yield* p.rec.notes(
-      judged.map(({ rule, v, breachedForMs }) => ({
+    const pods = watchPods
+      ? yield* call(ctx, Activities.rollout, { target: clusterTarget(prod), deployment: prod.deployment })
+      : undefined;
+    const observed = observe(verification, checks, pods);
+    const podsBreached = observed.some(
+      (o) => o.breached && (o.name === 'crash-loops' || o.name === 'health'),
+    );
+    const tracked = track(since, observed, ctx.df.currentUtcDateTime.getTime());
+    since = tracked.since;
+    yield* p.rec.notes([
+      ...checks.map((c) => ({
         kind: 'check' as const,
-        title: `verify:${rule.name}`,
-        verdict: v?.verdict ?? 'inconclusive',
-        evidence: { ...v, breachedForMs },
+        title: `verify:${c.name}`,
+        verdict: c.verdict,
+        evidence: { ...c, breachedForMs: tracked.durations[c.name] ?? 0 },
       })),
-    );
-    const sustained = judged.find(
-      ({ rule, v, breachedForMs }) => v?.verdict === 'fail' && breachedForMs >= rule.for,
-    );
-    if (sustained) {
+      ...(pods
+        ? [
+            {
+              kind: 'check' as const,
+              title: 'verify:pods',
+              verdict: podsBreached ? 'fail' : 'pass',
+              evidence: { ...pods, breachedForMs: tracked.durations.health ?? 0 },
+            } as const,
+          ]
+        : []),
+    ]);
+    if (tracked.sustained) {
+      const { name, breachedForMs, reason } = tracked.sustained;
       return yield* rollbackRelease(
         p,
-        `${sustained.rule.name} out of bounds for ${Math.round(sustained.breachedForMs / 1000)}s`,
+        `${name} out of bounds for ${Math.round(breachedForMs / 1000)}s: ${reason}`,
       );
     }
   }

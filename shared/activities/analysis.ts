@@ -1,50 +1,195 @@
-import type { Activities, CheckVerdict } from '../contracts/activities.js';
+import type { Activities } from '../contracts/activities.js';
 import type { InputOf } from '../contracts/contract.js';
-import type { MetricCheck } from '../contracts/plan.js';
+import type { BaselineMetric, MetricCheck } from '../contracts/plan.js';
+import {
+  judgeAlerts,
+  judgeBaseline,
+  judgeFailFast,
+  judgeMetric,
+  type CheckEvidence,
+} from '../analysis/judge.js';
 import type { Ports } from '../ports/index.js';
 
-/** Judges one sample against its bounds: no data is inconclusive, never a pass and never a failure. */
-export function judge(metric: MetricCheck, value: number | null): Pick<CheckVerdict, 'verdict' | 'reason'> {
-  if (value === null || Number.isNaN(value)) return { verdict: 'inconclusive', reason: 'no data' };
-  if (metric.min !== undefined && value < metric.min)
-    return { verdict: 'fail', reason: `${value} < min ${metric.min}` };
-  if (metric.max !== undefined && value > metric.max)
-    return { verdict: 'fail', reason: `${value} > max ${metric.max}` };
-  return { verdict: 'pass' };
-}
+type Input = InputOf<typeof Activities.analyse>;
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** A provider error is evidence of nothing: inconclusive, flagged so the error limit can count it. */
+const providerError = (error: unknown) => ({
+  verdict: 'inconclusive' as const,
+  reason: `provider error: ${message(error)}`,
+  error: true,
+});
+
+type Requests = { requests: number | null } | { error: unknown };
 
 /**
- * Runs each metric query at the orchestration's time and judges it. A provider error is inconclusive:
- * an outage of the metrics backend must neither promote nor roll back by itself.
+ * Requests the judged side served in each distinct window, from the router's `request-rate` built-in
+ * (rate × window). No series means no traffic: 0 requests.
  */
-export async function analyse(
-  ports: Ports,
-  input: InputOf<typeof Activities.analyse>,
-): Promise<CheckVerdict[]> {
-  return Promise.all(
-    input.metrics.map(async (metric): Promise<CheckVerdict> => {
-      const base = { name: metric.name, min: metric.min, max: metric.max, evaluatedAt: input.at };
+async function requestCounts(ports: Ports, input: Input, windows: number[]): Promise<Map<number, Requests>> {
+  const counts = new Map<number, Requests>();
+  await Promise.all(
+    [...new Set(windows)].map(async (window) => {
       try {
         const sample = await ports.metrics.query({
-          template: metric.template,
-          templateKind: metric.templateKind,
+          template: 'request-rate',
+          templateKind: 'ref',
           variables: input.variables,
-          metricVariables: { ...metric.variables, ...(input.side ? { side: input.side } : {}) },
+          metricVariables: input.side ? { side: input.side } : {},
           router: input.router,
-          window: metric.interval,
+          window,
           at: input.at,
         });
-        return { ...base, query: sample.query, value: sample.value, ...judge(metric, sample.value) };
+        const rate = sample.value === null || Number.isNaN(sample.value) ? 0 : sample.value;
+        counts.set(window, { requests: Math.round(rate * (window / 1000) * 1000) / 1000 });
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        return {
-          ...base,
-          query: metric.template,
-          value: null,
-          verdict: 'inconclusive',
-          reason: `provider error: ${message}`,
-        };
+        counts.set(window, { error });
       }
     }),
   );
+  return counts;
+}
+
+async function metricChecks(
+  ports: Ports,
+  input: Input,
+  metric: MetricCheck,
+  traffic: Requests | undefined,
+): Promise<CheckEvidence[]> {
+  const fast = input.mode === 'fast';
+  const minRequests = input.minRequests ?? 0;
+  const base = { name: metric.name, evaluatedAt: input.at, window: metric.interval, minRequests };
+  const shapes: Array<Pick<CheckEvidence, 'kind' | 'min' | 'max'>> = [
+    ...(fast ? [] : [{ kind: 'metric' as const, min: metric.min, max: metric.max }]),
+    ...(metric.failFast ? [{ kind: 'fail-fast' as const, ...metric.failFast }] : []),
+  ];
+  if (traffic && 'error' in traffic)
+    return shapes.map((s) => ({
+      ...base,
+      ...s,
+      query: metric.template,
+      value: null,
+      ...providerError(traffic.error),
+    }));
+  const requests = traffic?.requests;
+  try {
+    const sample = await ports.metrics.query({
+      template: metric.template,
+      templateKind: metric.templateKind,
+      variables: input.variables,
+      metricVariables: { ...metric.variables, ...(input.side ? { side: input.side } : {}) },
+      router: input.router,
+      window: metric.interval,
+      at: input.at,
+    });
+    const t = { requests, minRequests };
+    return shapes.map((s) => ({
+      ...base,
+      ...s,
+      query: sample.query,
+      value: sample.value,
+      ...(requests !== undefined && { requests }),
+      ...((s.kind === 'metric'
+        ? judgeMetric(metric, sample.value, t)
+        : judgeFailFast(metric, sample.value, t)) ?? { verdict: 'pass' }),
+    }));
+  } catch (error) {
+    return shapes.map((s) => ({
+      ...base,
+      ...s,
+      query: metric.template,
+      value: null,
+      ...providerError(error),
+    }));
+  }
+}
+
+async function baselineCheck(
+  ports: Ports,
+  input: Input,
+  spec: BaselineMetric,
+  metric: MetricCheck,
+  stepMs: number,
+): Promise<CheckEvidence> {
+  const base = { name: `baseline:${spec.metric}`, kind: 'baseline' as const, evaluatedAt: input.at };
+  const range = {
+    start: new Date(Date.parse(input.at) - metric.interval).toISOString(),
+    end: input.at,
+    stepMs,
+  };
+  const side = (s: 'canary' | 'primary') =>
+    ports.metrics.queryRange(
+      {
+        template: metric.template,
+        templateKind: metric.templateKind,
+        variables: input.variables,
+        metricVariables: { ...metric.variables, side: s },
+        router: input.router,
+        window: metric.interval,
+      },
+      range,
+    );
+  try {
+    const [canary, primary] = await Promise.all([side('canary'), side('primary')]);
+    const samples = {
+      canary: canary.samples.map((s) => s.value),
+      baseline: primary.samples.map((s) => s.value),
+    };
+    const judged = judgeBaseline(spec, samples);
+    return {
+      ...base,
+      query: `${canary.query}\n${primary.query}`,
+      window: metric.interval,
+      value: judged.stats.shift,
+      samples,
+      ...judged,
+    };
+  } catch (error) {
+    return { ...base, query: metric.template, window: metric.interval, value: null, ...providerError(error) };
+  }
+}
+
+async function alertsCheck(ports: Ports, input: Input): Promise<CheckEvidence[]> {
+  if (!input.alerts) return [];
+  const base = { name: 'alerts', kind: 'alerts' as const, evaluatedAt: input.at, window: 0 };
+  try {
+    const firing = await ports.metrics.firingAlerts(input.alerts.matchers, input.variables, input.at);
+    const judged = judgeAlerts(firing.alerts);
+    return [{ ...base, query: firing.query, value: firing.alerts.length, alerts: firing.alerts, ...judged }];
+  } catch (error) {
+    return [{ ...base, query: 'ALERTS', value: null, ...providerError(error) }];
+  }
+}
+
+/**
+ * One round of checks at the orchestration's time. `interval` mode judges every metric against its
+ * threshold range (and hard bounds), the baseline comparisons and the alerts; `fast` mode only the hard
+ * bounds and the alerts. Every check comes back as evidence; nothing here throws for bad values or an
+ * unreachable provider, so the caller decides what an outage means.
+ */
+export async function analyse(ports: Ports, input: Input): Promise<CheckEvidence[]> {
+  const fast = input.mode === 'fast';
+  const metrics = fast ? input.metrics.filter((m) => m.failFast) : input.metrics;
+  const counts =
+    (input.minRequests ?? 0) > 0
+      ? await requestCounts(
+          ports,
+          input,
+          metrics.map((m) => m.interval),
+        )
+      : new Map<number, Requests>();
+  const baseline = fast ? [] : (input.baseline?.metrics ?? []);
+  const byName = new Map(input.metrics.map((m) => [m.name, m]));
+  const [checks, compared, alerts] = await Promise.all([
+    Promise.all(metrics.map((m) => metricChecks(ports, input, m, counts.get(m.interval)))),
+    Promise.all(
+      baseline.flatMap((spec) => {
+        const metric = byName.get(spec.metric);
+        return metric ? [baselineCheck(ports, input, spec, metric, input.baseline?.step ?? 10_000)] : [];
+      }),
+    ),
+    alertsCheck(ports, input),
+  ]);
+  return [...checks.flat(), ...compared, ...alerts];
 }

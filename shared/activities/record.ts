@@ -31,5 +31,15 @@ export async function record(ports: Ports, input: RecordInput): Promise<Deployme
       detail: { state: transition.to, reason: transition.reason },
     });
   }
+  if (input.notify && !transition) {
+    await ports.notifier.publish({
+      kind: input.notify,
+      deploymentId,
+      service,
+      sequence: entry.seq,
+      title: entry.title,
+      detail: { reason: entry.comment, ...(entry.evidence && { evidence: entry.evidence }) },
+    });
+  }
   return updated;
 }

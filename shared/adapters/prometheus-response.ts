@@ -168,3 +168,20 @@ export function rangeSamples(data: unknown): RangeSample[] {
     return { at: new Date(at).toISOString(), value };
   });
 }
+
+/** The label sets of an instant vector (e.g. `ALERTS{...}`), `__name__` dropped. */
+export function vectorLabels(data: unknown): Array<Record<string, string>> {
+  const { type, result } = resultOf(data);
+  if (type !== 'vector' || !Array.isArray(result))
+    throw new PrometheusError(
+      'unexpected-response',
+      `query returned a ${String(type)}, expected a vector`,
+      false,
+    );
+  return result.map((series) => {
+    const metric = isRecord(series) && isRecord(series.metric) ? series.metric : {};
+    const labels: Record<string, string> = {};
+    for (const [k, v] of Object.entries(metric)) if (k !== '__name__' && typeof v === 'string') labels[k] = v;
+    return labels;
+  });
+}

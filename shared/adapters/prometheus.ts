@@ -1,7 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { promDuration } from '../analysis/promql.js';
-import { renderMetricQuery } from '../analysis/templates.js';
-import type { MetricSample, Metrics, MetricsQuery } from '../ports/metrics.js';
+import { alertsQuery, renderMetricQuery } from '../analysis/templates.js';
+import type { FiringAlerts, MetricSample, Metrics, MetricsQuery } from '../ports/metrics.js';
 import { HttpError, httpRequest } from './http.js';
 import {
   PrometheusError,
@@ -9,6 +9,7 @@ import {
   instantValue,
   parseEnvelope,
   rangeSamples,
+  vectorLabels,
   type RangeSample,
 } from './prometheus-response.js';
 
@@ -101,6 +102,17 @@ export class PrometheusMetrics implements Metrics {
     const { value, at } = instantValue(data);
     const evaluatedAt = new Date(at ?? Number(time) * 1000).toISOString();
     return { query, value, evaluatedAt, ...(warnings.length ? { warnings } : {}) };
+  }
+
+  /** Firing alerts matching `matchers` at `at` (each matcher value escaped; names validated). */
+  async firingAlerts(
+    matchers: Record<string, string>,
+    variables: Record<string, string>,
+    at: string,
+  ): Promise<FiringAlerts> {
+    const query = alertsQuery(matchers, variables);
+    const { data } = await this.call('query', { query, time: unixSeconds(at, 'at') });
+    return { query, alerts: vectorLabels(data) };
   }
 
   /** Samples of one series from `start` to `end` every `stepMs` (for baseline statistics). */

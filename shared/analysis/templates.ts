@@ -1,6 +1,13 @@
 import type { RouterSpec } from '../contracts/plan.js';
 import type { MetricsQuery } from '../ports/metrics.js';
-import { PLACEHOLDERS, PromqlError, render, type TemplateVariables } from './promql.js';
+import {
+  labelName,
+  labelValue,
+  PLACEHOLDERS,
+  PromqlError,
+  render,
+  type TemplateVariables,
+} from './promql.js';
 
 /**
  * Built-in metric templates, one family per router: the NGINX ingress controller's metrics for the
@@ -11,7 +18,7 @@ import { PLACEHOLDERS, PromqlError, render, type TemplateVariables } from './pro
  * analysis, the primary during verification after promotion (the canary has no traffic then).
  */
 
-export const BUILTIN_TEMPLATES = ['request-success-rate', 'request-duration'] as const;
+export const BUILTIN_TEMPLATES = ['request-success-rate', 'request-duration', 'request-rate'] as const;
 export type BuiltinTemplate = (typeof BUILTIN_TEMPLATES)[number];
 export type MetricFamily = 'nginx' | 'istio';
 export type Side = 'canary' | 'primary';
@@ -64,9 +71,39 @@ function duration(family: MetricFamily, side: Side): string {
   return family === 'nginx' ? `1000 * ${quantile}` : quantile;
 }
 
+/** `request-rate`: requests per second over the window (traffic sufficiency: × window = requests). */
+function requestRate(family: MetricFamily, side: Side): string {
+  const metric = family === 'nginx' ? NGINX_REQUESTS : ISTIO_REQUESTS;
+  return `sum(rate(${metric}{${selector(family, side)}}[{{ interval }}]))`;
+}
+
 /** The PromQL template text of a built-in metric (placeholders not yet rendered). */
 export function builtinTemplate(name: BuiltinTemplate, family: MetricFamily, side: Side): string {
+  if (name === 'request-rate') return requestRate(family, side);
   return name === 'request-success-rate' ? successRate(family, side) : duration(family, side);
+}
+
+const ALERT_PLACEHOLDER = /\{\{\s*([a-z]+)\s*\}\}/g;
+
+/**
+ * `ALERTS{alertstate="firing", <matchers>}`: Prometheus's series of active alerts. Matcher names must be
+ * label names; values may hold `{{ namespace }}`, `{{ target }}`, `{{ canary }}` or `{{ service }}`, and
+ * the whole value is escaped once substituted.
+ */
+export function alertsQuery(matchers: Record<string, string>, variables: Record<string, string>): string {
+  const parts = ['alertstate="firing"'];
+  for (const [name, template] of Object.entries(matchers).sort(([a], [b]) => a.localeCompare(b))) {
+    if (name === 'alertstate') throw new PromqlError('variable-invalid', 'alertstate is always "firing"');
+    const value = template.replace(ALERT_PLACEHOLDER, (_, key: string) => {
+      const v = ['namespace', 'target', 'canary', 'service'].includes(key) ? variables[key] : undefined;
+      if (v === undefined)
+        throw new PromqlError('variable-missing', `no value for {{ ${key} }} in alert matcher`);
+      return v;
+    });
+    if (value.includes('{{')) throw new PromqlError('template-invalid', `malformed placeholder in ${name}`);
+    parts.push(`${labelName(name)}="${labelValue(value)}"`);
+  }
+  return `ALERTS{${parts.join(',')}}`;
 }
 
 function sideOf(metricVariables: Record<string, string> | undefined): Side {

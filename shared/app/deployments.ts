@@ -20,6 +20,8 @@ export interface Submission {
   pushedBy?: string;
   commitSha?: string;
   commitAuthor?: string;
+  /** ISO 8601 commit time, when the caller knows it (the start of the DORA lead time). */
+  committedAt?: string;
   at: string;
 }
 
@@ -69,6 +71,7 @@ export async function submitImage(
     pushedBy: s.pushedBy,
     commitSha: s.commitSha,
     commitAuthor: s.commitAuthor,
+    committedAt: s.committedAt,
     createdAt: s.at,
     updatedAt: s.at,
     weight: 0,
@@ -139,5 +142,24 @@ export async function interrupt(
   const payload = { actor, reason };
   const targets = [pipelineInstanceId(id), ...PHASES.map((p) => phaseInstanceId(id, p))];
   await Promise.all(targets.map((instance) => control.raise(instance, event, payload)));
+  return deployment;
+}
+
+/** Continues a canary paused because an analysis limit was exhausted; 409 unless it is paused. */
+export async function resumeAnalysis(
+  ports: Ports,
+  control: OrchestrationControl,
+  id: string,
+  actor: string,
+  reason: string,
+): Promise<DeploymentRecord> {
+  const deployment = await findDeployment(ports, id);
+  const instance = phaseInstanceId(id, 'canary');
+  const status = deployment.state === 'Canary' ? await control.status(instance) : undefined;
+  const custom = status?.customStatus as { paused?: unknown } | undefined;
+  if (status?.runtimeStatus !== 'Running' || custom?.paused !== true) {
+    throw new AppError(409, 'not-paused', `Deployment ${id} has no paused canary analysis to resume.`);
+  }
+  await control.raise(instance, Events.resume.name, { actor, reason });
   return deployment;
 }

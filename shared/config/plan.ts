@@ -27,6 +27,7 @@ function metricCheck(metric: MetricConfig): MetricCheck {
     ...(min !== undefined && { min }),
     ...(max !== undefined && { max }),
     interval: metric.interval,
+    ...(metric.failFast && { failFast: metric.failFast }),
   };
 }
 
@@ -86,6 +87,15 @@ export function planFor(config: GantryConfig, serviceName: string): PipelinePlan
       interval: canary.interval,
       threshold: canary.threshold,
       metrics: canary.metrics.map(metricCheck),
+      minRequests: canary.minRequests,
+      inconclusiveLimit: canary.inconclusiveLimit,
+      consecutiveErrorLimit: canary.consecutiveErrorLimit,
+      onLimitExhausted: canary.onLimitExhausted,
+      ...(canary.fastCheckInterval !== undefined && { fastCheckInterval: canary.fastCheckInterval }),
+      ...(canary.alerts && { alerts: canary.alerts }),
+      ...(canary.baseline && { baseline: canary.baseline }),
+      ...(canary.stepWeightPromotion !== undefined && { promotionStepWeight: canary.stepWeightPromotion }),
+      ...(canary.ignored.length > 0 && { ignored: canary.ignored }),
     },
     verification: {
       window: verification.window,
@@ -95,6 +105,9 @@ export function planFor(config: GantryConfig, serviceName: string): PipelinePlan
         metric: metricCheck(rule),
         for: rule.for,
       })),
+      crashLoops: verification.crashLoops,
+      ...(verification.health && { health: verification.health }),
+      minRequests: verification.minRequests,
     },
     approval: s.approval,
     freezes: s.freezes,

@@ -3,7 +3,7 @@ import type { ImageBinding, RouterSpec } from '../contracts/plan.js';
 import { parseDuration } from '../domain/duration.js';
 import { isValidRegistry, isValidRepository } from '../domain/image-ref.js';
 import * as names from '../domain/names.js';
-import { planSteps } from '../domain/step-plan.js';
+import { canary, verification, VERIFICATION_DEFAULT } from './analysis-schema.js';
 import {
   approval,
   argoApplication,
@@ -188,116 +188,13 @@ const production = z
     return resolved;
   });
 
-/** A metric check (canary) and, with `for`, a verification rule. */
-const metricFields = {
-  name: label,
-  templateRef: grammar(
-    (v) => /^[a-z0-9][a-z0-9-]{0,62}$/.test(v),
-    'a template name such as request-success-rate',
-  ).optional(),
-  query: z.string(expected('a PromQL template')).min(1).optional(),
-  thresholdRange: z.strictObject({ min: z.number().optional(), max: z.number().optional() }),
-  interval: positiveDuration.default(parseDuration('1m')),
-  templateVariables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).optional(),
-};
-
-function checkMetric(
-  v: { templateRef?: string; query?: string; thresholdRange: { min?: number; max?: number } },
-  ctx: Ctx,
-) {
-  if ((v.templateRef === undefined) === (v.query === undefined)) {
-    ctx.addIssue({ code: 'custom', message: 'set exactly one of templateRef or query' });
-  }
-  const { min, max } = v.thresholdRange;
-  if (min === undefined && max === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['thresholdRange'], message: 'set min, max or both' });
-  }
-  if (min !== undefined && max !== undefined && min > max) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['thresholdRange'],
-      message: `min (${min}) is greater than max (${max})`,
-    });
-  }
-}
-
-const metric = z.strictObject(metricFields).superRefine(checkMetric);
-const rule = z.strictObject({ ...metricFields, for: duration }).superRefine(checkMetric);
-
-const SCHEDULE_KEYS = ['steps', 'stepWeights', 'stepWeight', 'maxWeight', 'checksPerStep'] as const;
-
-const canary = z
-  .strictObject({
-    interval: positiveDuration.default(parseDuration('1m')),
-    threshold: int(1, 1000).default(1),
-    steps: z
-      .array(z.strictObject({ weight, duration: positiveDuration }))
-      .min(1)
-      .optional(),
-    stepWeights: z.array(weight).min(1).optional(),
-    stepWeight: weight.optional(),
-    maxWeight: weight.optional(),
-    checksPerStep: int(1, 1000).optional(),
-    metrics: z.array(metric).min(1, { message: 'a canary needs at least one metric to judge it' }),
-  })
-  .superRefine((v, ctx) => {
-    uniqueNames(v.metrics, ctx, 'metrics');
-    const problems: Array<[PropertyKey[], string]> = [];
-    const set = SCHEDULE_KEYS.filter((key) => v[key] !== undefined);
-    const conflict = (a: string, b: string) => problems.push([[b], `${a} and ${b} cannot be combined`]);
-    if (v.steps !== undefined) set.filter((key) => key !== 'steps').forEach((key) => conflict('steps', key));
-    else if (v.stepWeights !== undefined) {
-      set
-        .filter((key) => key === 'stepWeight' || key === 'maxWeight')
-        .forEach((key) => conflict('stepWeights', key));
-    } else if (v.stepWeight === undefined) {
-      problems.push([[], 'set a traffic schedule: steps, stepWeights or stepWeight']);
-    }
-    if (v.stepWeight !== undefined && v.maxWeight !== undefined && v.maxWeight < v.stepWeight) {
-      problems.push([['maxWeight'], `must be at least stepWeight (${v.stepWeight})`]);
-    }
-    if (problems.length === 0) {
-      try {
-        planSteps(v);
-      } catch (error) {
-        problems.push([v.steps !== undefined ? ['steps'] : ['stepWeights'], (error as Error).message]);
-      }
-    }
-    for (const [path, message] of problems) ctx.addIssue({ code: 'custom', path, message });
-  });
-
-const verification = z
-  .strictObject({
-    window: positiveDuration.default(parseDuration('5m')),
-    interval: positiveDuration.default(parseDuration('30s')),
-    rules: z.array(rule).default([]),
-  })
-  .superRefine((v, ctx) => {
-    uniqueNames(v.rules, ctx, 'rules');
-    if (v.interval > v.window)
-      ctx.addIssue({ code: 'custom', path: ['interval'], message: 'must not exceed window' });
-    v.rules.forEach((r, index) => {
-      if (r.for > v.window) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['rules', index, 'for'],
-          message: 'longer than the window: it can never fire',
-        });
-      }
-    });
-  });
-
 export const serviceSchema = z.strictObject({
   image: imageMatch,
   gates: gates.default({}),
   staging,
   production,
   canary,
-  verification: verification.default({
-    window: parseDuration('5m'),
-    interval: parseDuration('30s'),
-    rules: [],
-  }),
+  verification: verification.default(VERIFICATION_DEFAULT),
   approval,
   freezes: z.array(freeze).default([]),
 });

@@ -9,7 +9,10 @@ import type { ClusterTarget, RolloutState } from '../ports/cluster.js';
 import type { SyncState } from '../ports/gitops.js';
 import type { GateProgress, ScanHandle, SmokeResult } from '../ports/runners.js';
 import { activity } from './contract.js';
+import type { CheckEvidence } from '../analysis/judge.js';
 import type {
+  AlertsSpec,
+  BaselineSpec,
   GateSpec,
   ImageBinding,
   ImageRef,
@@ -36,6 +39,8 @@ export interface RecordInput {
   transition?: { to: DeploymentState; reason?: string };
   /** Also store the canary's current traffic weight on the record. */
   weight?: number;
+  /** Also publish the entry as an incident (something needs a human), when set. */
+  notify?: 'incident';
 }
 
 export type ApprovalDecision =
@@ -50,16 +55,8 @@ export type ApprovalDecision =
     }
   | { kind: 'blocked'; reason: string; until?: string };
 
-export interface CheckVerdict {
-  name: string;
-  verdict: 'pass' | 'fail' | 'inconclusive';
-  value: number | null;
-  query: string;
-  min?: number;
-  max?: number;
-  reason?: string;
-  evaluatedAt: string;
-}
+/** One check's evidence and verdict (see `shared/analysis/judge.ts`). */
+export type CheckVerdict = CheckEvidence;
 
 export const Activities = {
   /** Lane: takes the newest queued digest of a service (older ones become Superseded). */
@@ -112,6 +109,12 @@ export const Activities = {
       router?: RouterSpec;
       /** Canary traffic (default) or, after promotion, the primary's. */
       side?: 'canary' | 'primary';
+      /** `interval` (default): every check; `fast`: hard bounds and alerts only. */
+      mode?: 'interval' | 'fast';
+      /** Requests the judged side must have served in a metric's window (0 or absent: not checked). */
+      minRequests?: number;
+      alerts?: AlertsSpec;
+      baseline?: BaselineSpec;
     },
     CheckVerdict[]
   >('analyse'),

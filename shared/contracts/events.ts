@@ -20,6 +20,8 @@ export const Events = {
   cancel: event<InterruptPayload>('cancel'),
   /** Roll back now. */
   abort: event<InterruptPayload>('abort'),
+  /** Continue a canary paused because the inconclusive or provider-error limit was exhausted. */
+  resume: event<InterruptPayload>('resume'),
   /** Audited hotfix path: stop analysing and promote. */
   skipAnalysis: event<InterruptPayload>('skipAnalysis'),
   approval: event<ApprovalRecord>('approval'),

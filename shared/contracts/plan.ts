@@ -58,15 +58,60 @@ export interface MetricCheck {
   max?: number;
   /** Query window. */
   interval: Duration;
+  /** Hard bounds: one breach rolls back at once; also checked at the fast-check cadence. */
+  failFast?: { min?: number; max?: number };
 }
 
+/** Firing Prometheus alerts that abort the canary: `ALERTS{alertstate="firing", <matchers>}`. */
+export interface AlertsSpec {
+  /** Label matchers; values may use `{{ namespace }}`, `{{ target }}`, `{{ canary }}`, `{{ service }}`. */
+  matchers: Record<string, string>;
+}
+
+/** One canary metric compared with the primary over the same window (Kayenta style). */
+export interface BaselineMetric {
+  /** A canary metric's name: its template is queried for both sides. */
+  metric: string;
+  direction: 'increase-is-bad' | 'decrease-is-bad';
+  /** Relative effect size tolerated, e.g. 0.25 = 25 % of the baseline median. */
+  tolerance: number;
+  /** Significance level of the one-sided Mann-Whitney U test. */
+  alpha: number;
+}
+
+export interface BaselineSpec {
+  /** Resolution of the `query_range` samples over the metric's window. */
+  step: Duration;
+  metrics: BaselineMetric[];
+}
+
+/** What to do when the inconclusive or provider-error limit is exhausted. */
+export type ExhaustedPolicy = 'pause' | 'fail';
+
 export interface CanarySpec {
+  /** Weight 0 steps are blue/green iterations (the canary is judged on test traffic only). */
   steps: Array<{ weight: number; duration: Duration }>;
   /** Time between analysis checks. */
   interval: Duration;
-  /** Failed checks (cumulative) that trigger a rollback. */
+  /** Failed checks (cumulative, one per interval at most, as in Flagger) that trigger a rollback. */
   threshold: number;
   metrics: MetricCheck[];
+  /** Requests the canary must serve in a metric's window before it is judged (absent: 1). */
+  minRequests?: number;
+  /** Inconclusive intervals tolerated (cumulative); one more exhausts the limit (absent: 3). */
+  inconclusiveLimit?: number;
+  /** Intervals in a row with a provider error tolerated; one more exhausts the limit (absent: 4). */
+  consecutiveErrorLimit?: number;
+  /** Absent: pause. */
+  onLimitExhausted?: ExhaustedPolicy;
+  /** Cadence of the fail-fast checks (hard bounds, alerts) inside each interval; absent: none. */
+  fastCheckInterval?: Duration;
+  alerts?: AlertsSpec;
+  baseline?: BaselineSpec;
+  /** Flagger's `stepWeightPromotion`: after promotion, drain the canary in steps of this many percent. */
+  promotionStepWeight?: number;
+  /** Flagger fields in the configuration that Gantry accepts but does not act on (recorded at start). */
+  ignored?: string[];
 }
 
 export interface VerificationRule {
@@ -80,6 +125,15 @@ export interface VerificationSpec {
   window: Duration;
   interval: Duration;
   rules: VerificationRule[];
+  /** Roll back when a primary pod crash-loops (absent: true). */
+  crashLoops?: boolean;
+  /**
+   * Readiness (health-check) failures: roll back when more than `maxRatio` of the primary's pods are
+   * not ready for `for` (absent: no check).
+   */
+  health?: { maxRatio: number; for: Duration };
+  /** Requests the primary must serve in a rule's window before the rule is judged (absent: 0). */
+  minRequests?: number;
 }
 
 export type RouterSpec =

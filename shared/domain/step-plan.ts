@@ -24,6 +24,8 @@ export interface CanarySchedule {
   stepWeights?: number[];
   maxWeight?: number;
   checksPerStep?: number;
+  /** Blue/green (Flagger): this many checks at weight 0, then promotion. */
+  iterations?: number;
 }
 
 export interface CanaryStep {
@@ -109,6 +111,11 @@ export function planSteps(spec: CanarySchedule): CanaryStep[] {
       }
     });
     return spec.steps.map((s) => ({ weight: s.weight, duration: s.duration }));
+  }
+  if (spec.iterations !== undefined && spec.stepWeight === undefined && spec.stepWeights === undefined) {
+    if (!Number.isInteger(spec.iterations) || spec.iterations < 1)
+      throw new StepPlanError(`iterations = ${spec.iterations}: must be a positive integer`);
+    return [{ weight: 0, duration: spec.interval * spec.iterations }];
   }
   const checks = spec.checksPerStep ?? 1;
   if (!Number.isInteger(checks) || checks < 1) {

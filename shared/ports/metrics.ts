@@ -26,7 +26,34 @@ export interface MetricsQuery {
   at: string;
 }
 
+export interface RangeQuery {
+  /** ISO times; samples every `stepMs` from `start` to `end` inclusive. */
+  start: string;
+  end: string;
+  stepMs: number;
+}
+
+export interface RangeSamples {
+  query: string;
+  /** No series: `[]`. */
+  samples: Array<{ at: string; value: number }>;
+}
+
+export interface FiringAlerts {
+  query: string;
+  /** Label sets of the firing alerts that match. */
+  alerts: Array<Record<string, string>>;
+}
+
 /** Prometheus (or Azure Monitor managed Prometheus). Throws on provider errors; "no data" is a value. */
 export interface Metrics {
   query(q: MetricsQuery): Promise<MetricSample>;
+  /** One series over a range (baseline statistics). */
+  queryRange(q: Omit<MetricsQuery, 'at'>, range: RangeQuery): Promise<RangeSamples>;
+  /** `ALERTS{alertstate="firing", <matchers>}` at `at`; matcher values may use the query variables. */
+  firingAlerts(
+    matchers: Record<string, string>,
+    variables: Record<string, string>,
+    at: string,
+  ): Promise<FiringAlerts>;
 }

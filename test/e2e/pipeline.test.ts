@@ -64,7 +64,15 @@ describe('pipeline end to end (dev host, virtual clock, fakes for outside system
     ]);
     expect(h.world.weights).toEqual([10, 25, 50, 0]);
     expect(h.world.deploys.map((x) => x.app)).toEqual(['api-gateway-staging', 'api-gateway-prod']);
-    expect(titles(view.timeline, 'check').filter((t) => t.startsWith('check:'))).toHaveLength(40);
+    // 20 intervals × 2 metrics, each judged against its threshold range (plus hard bounds and alerts).
+    const metricChecks = view.timeline.filter(
+      (e) => e.title.startsWith('check:') && e.evidence?.kind === 'metric',
+    );
+    expect(metricChecks).toHaveLength(40);
+    expect(titles(view.timeline).filter((t) => t.startsWith('fail-fast:'))).toHaveLength(40);
+    expect(titles(view.timeline).filter((t) => t === 'check:alerts')).toHaveLength(20);
+    // Three fast rounds inside each one-minute interval (every 15 s).
+    expect(titles(view.timeline).filter((t) => t === 'fast-check')).toHaveLength(60);
     expect(titles(view.timeline)).toContain('approve:accepted');
     expect(titles(view.timeline)).toContain('release:last-known-good');
     expect(h.world.dispatched.map((x) => x.workflow)).toEqual(WORKFLOWS);
@@ -145,9 +153,10 @@ describe('approval', () => {
 });
 
 describe('pipeline with traffic', () => {
-  /** Success rate drops to 90% whenever the canary takes traffic. */
+  /** Success rate drops to 97% (below the 99% threshold, above the 95% hard bound) under traffic. */
   const badCanary = () => {
-    h.world.metric = (q, w) => (q.template.includes('duration') ? 200 : w.weight > 0 ? 90 : 99.9);
+    h.world.metric = (q, w) =>
+      q.template.includes('duration') ? 200 : q.template === 'request-rate' ? 50 : w.weight > 0 ? 97 : 99.9;
   };
 
   async function toCanary(id: string): Promise<void> {
@@ -162,12 +171,78 @@ describe('pipeline with traffic', () => {
     await toCanary(d.id);
     const view = await h.finish(d.id);
     expect(view.deployment.state).toBe('RolledBack');
-    expect(view.deployment.reason).toBe('5 failed checks reached the threshold of 5 at 10%');
+    expect(view.deployment.reason).toBe(
+      '5 failed checks reached the threshold of 5 (last: request-success-rate: 97 < min 99) at 10%',
+    );
     expect(h.world.weights).toEqual([10, 0]);
     expect(h.world.scales.at(-1)).toEqual({ deployment: 'api-gateway-canary', replicas: 0 });
     expect(h.world.deploys.map((x) => x.app)).toEqual(['api-gateway-staging']);
     expect(view.deployment.weight).toBe(0);
     expect(h.world.notifications.some((n) => n.kind === 'incident')).toBe(true);
+  });
+
+  it('rolls back on a hard-bound breach at the next fast check, not after threshold intervals', async () => {
+    h.world.metric = (q, w) =>
+      q.template.includes('duration') ? 200 : q.template === 'request-rate' ? 50 : w.weight > 0 ? 40 : 99.9;
+    const d = await h.submit('ApiGateway', IMAGE(digest()));
+    await toCanary(d.id);
+    const view = await h.finish(d.id);
+    expect(view.deployment.state).toBe('RolledBack');
+    expect(view.deployment.reason).toBe(
+      'fail-fast: request-success-rate: hard bound breached: 40 < min 95 at 10%',
+    );
+    expect(h.world.weights).toEqual([10, 0]);
+    const on = view.timeline.find((e) => e.title === 'weight:10');
+    const off = view.timeline.find((e) => e.title === 'weight:0');
+    // The first fast round, 15 s after traffic reached the canary (Flagger: interval × threshold = 5 min).
+    expect(Date.parse(off?.at ?? '') - Date.parse(on?.at ?? '')).toBe(15_000);
+    expect(titles(view.timeline).filter((t) => t.startsWith('check:'))).toEqual([]);
+  });
+
+  it('never judges an empty window: too little canary traffic holds, then pauses for an operator', async () => {
+    h.world.metric = (q, w) =>
+      q.template.includes('duration') ? 200 : q.template === 'request-rate' ? 0.5 : w.weight > 0 ? 40 : 99.9;
+    const d = await h.submit('ApiGateway', IMAGE(digest()));
+    await toCanary(d.id);
+    const paused = await h.waitForPhase(d.id, 'canary', 'operator (paused:');
+    expect(JSON.parse(paused.customStatus ?? '{}')).toMatchObject({ paused: true, weight: 10 });
+    expect(h.world.weights).toEqual([10]);
+    const view = await h.view(d.id);
+    const decisions = titles(view.timeline, 'decision').filter((t) => t.startsWith('analysis:'));
+    expect(decisions).toEqual([
+      'analysis:hold',
+      'analysis:hold',
+      'analysis:hold',
+      'analysis:pause',
+      'analysis:paused',
+    ]);
+    const checks = view.timeline.filter((e) => e.evidence?.kind === 'metric');
+    expect(new Set(checks.map((c) => c.verdict))).toEqual(new Set(['inconclusive']));
+    expect(checks[0]?.evidence).toMatchObject({ requests: 30, minRequests: 100 });
+    expect(h.world.notifications.some((n) => n.title === 'analysis:paused')).toBe(true);
+    expect((await h.post(`/api/deployments/${d.id}/abort`, { comment: 'too quiet' }, ada)).status).toBe(202);
+    expect((await h.finish(d.id)).deployment.state).toBe('RolledBack');
+  });
+
+  it('pauses on a Prometheus outage instead of promoting or rolling back, and resumes', async () => {
+    h.world.metricsOutage = new Error('connect ECONNREFUSED 10.0.0.9:9090');
+    const d = await h.submit('ApiGateway', IMAGE(digest()));
+    await toCanary(d.id);
+    await h.waitForPhase(d.id, 'canary', 'operator (paused:');
+    expect(h.world.weights).toEqual([10]);
+    const view = await h.view(d.id);
+    expect(titles(view.timeline, 'decision').filter((t) => t.startsWith('analysis:'))).toEqual([
+      ...Array<string>(4).fill('analysis:hold'),
+      'analysis:pause',
+      'analysis:paused',
+    ]);
+    h.world.metricsOutage = undefined;
+    expect(
+      (await h.post(`/api/deployments/${d.id}/resume`, { comment: 'Prometheus is back' }, ada)).status,
+    ).toBe(202);
+    const done = await h.finish(d.id);
+    expect(done.deployment.state).toBe('Succeeded');
+    expect(titles(done.timeline)).toContain('analysis:resumed');
   });
 
   it('rolls production back to the last known good release when verification fails', async () => {
@@ -185,7 +260,7 @@ describe('pipeline with traffic', () => {
     await toCanary(second.id);
     const view = await h.finish(second.id);
     expect(view.deployment.state).toBe('RolledBack');
-    expect(view.deployment.reason).toMatch(/^error-rate out of bounds for 1[2-9]\ds$/);
+    expect(view.deployment.reason).toMatch(/^error-rate out of bounds for 1[2-9]\ds: 80 < min 95$/);
     expect(h.world.deploys.at(-1)).toEqual({ app: 'api-gateway-prod', digest: good });
     const rollback = view.timeline.find((e) => e.title === 'rollback:production');
     expect(rollback?.evidence).toMatchObject({ to: first.id, digest: good });

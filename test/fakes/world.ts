@@ -8,7 +8,14 @@ import type {
 } from '../../shared/contracts/plan.js';
 import type { Cluster, ClusterTarget, RolloutState, TrafficRouter } from '../../shared/ports/cluster.js';
 import type { GitOps, SyncState } from '../../shared/ports/gitops.js';
-import type { MetricSample, Metrics, MetricsQuery } from '../../shared/ports/metrics.js';
+import type {
+  FiringAlerts,
+  MetricSample,
+  Metrics,
+  MetricsQuery,
+  RangeQuery,
+  RangeSamples,
+} from '../../shared/ports/metrics.js';
 import type { Notification, Notifier } from '../../shared/ports/notifier.js';
 import type {
   GateProgress,
@@ -44,6 +51,10 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
   readonly dispatched: Array<{ workflow: string; deploymentId: string }> = [];
   readonly notifications: Notification[] = [];
   readonly queries: MetricsQuery[] = [];
+  /** Alerts currently firing (label sets); every one matches. */
+  firing: Array<Record<string, string>> = [];
+  /** Thrown by every metrics call while set (a Prometheus outage). */
+  metricsOutage: Error | undefined;
   /** Gate name → verdict (default pass). */
   gateVerdicts = new Map<string, GateResult['verdict']>();
   /** Gate name → checks it stays pending for (default 1). */
@@ -130,7 +141,24 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
     return weight;
   }
 
+  async queryRange(q: Omit<MetricsQuery, 'at'>, range: RangeQuery): Promise<RangeSamples> {
+    if (this.metricsOutage) throw this.metricsOutage;
+    const samples: RangeSamples['samples'] = [];
+    for (let t = Date.parse(range.start); t <= Date.parse(range.end); t += range.stepMs) {
+      const at = new Date(t).toISOString();
+      const value = this.metric({ ...q, at }, this);
+      if (value !== null) samples.push({ at, value });
+    }
+    return { query: `range:${q.template}`, samples };
+  }
+
+  async firingAlerts(matchers: Record<string, string>): Promise<FiringAlerts> {
+    if (this.metricsOutage) throw this.metricsOutage;
+    return { query: `ALERTS{${Object.keys(matchers).join(',')}}`, alerts: this.firing };
+  }
+
   async query(q: MetricsQuery): Promise<MetricSample> {
+    if (this.metricsOutage) throw this.metricsOutage;
     this.queries.push(q);
     return {
       query: `${q.template}{namespace="${q.variables.namespace ?? ''}"}`,

@@ -36,7 +36,13 @@ describe('loadConfig: a valid file', () => {
     expect(api.canary.metrics[0]).toMatchObject({ interval: 60_000, thresholdRange: { min: 99 } });
     expect(api.staging).toMatchObject({ syncTimeout: 600_000, smoke: [], tests: [] });
     expect(api.production).toMatchObject({ canaryDeployment: 'api-canary', router: { kind: 'replicas' } });
-    expect(api.verification).toEqual({ window: 300_000, interval: 30_000, rules: [] });
+    expect(api.verification).toEqual({
+      window: 300_000,
+      interval: 30_000,
+      rules: [],
+      crashLoops: true,
+      minRequests: 0,
+    });
     expect(api.approval).toEqual({
       autoApprove: [],
       reviewers: ['devops-team'],

@@ -153,9 +153,27 @@ describe('the example configuration', () => {
       interval: 60_000,
       threshold: 5,
       metrics: [
-        expect.objectContaining({ template: 'request-success-rate', min: 99, interval: 60_000 }),
-        expect.objectContaining({ template: 'request-duration', max: 500, interval: 60_000 }),
+        expect.objectContaining({
+          template: 'request-success-rate',
+          min: 99,
+          interval: 60_000,
+          failFast: { min: 95 },
+        }),
+        expect.objectContaining({
+          template: 'request-duration',
+          max: 500,
+          interval: 60_000,
+          failFast: { max: 2000 },
+        }),
       ],
+      minRequests: 100,
+      inconclusiveLimit: 3,
+      consecutiveErrorLimit: 4,
+      onLimitExhausted: 'pause',
+      fastCheckInterval: 15_000,
+      alerts: {
+        matchers: { namespace: '{{ namespace }}', deployment: '{{ canary }}', severity: 'critical' },
+      },
     });
     expect(plan.verification.window).toBe(5 * 60_000);
     expect(plan.verification.rules).toEqual([

@@ -1,0 +1,173 @@
+import { Activities } from '../../shared/contracts/activities.js';
+import { Events } from '../../shared/contracts/events.js';
+import type { CheckEvidence } from '../../shared/analysis/judge.js';
+import {
+  afterResume,
+  checksForStep,
+  classifyInterval,
+  decide,
+  EMPTY_TALLY,
+  limitsOf,
+  type Tally,
+} from '../../shared/analysis/limits.js';
+import type { ClusterTarget } from '../../shared/ports/cluster.js';
+import { call, nowIso, type Flow, type Interrupt } from '../lib/flow.js';
+import { interrupted, type PhaseResult, type PhaseScope } from '../lib/phase.js';
+import { rollbackCanary } from './traffic.js';
+
+/** `check:<metric>` for interval checks, `fail-fast:<metric>`, `check:baseline:<metric>`, `check:alerts`. */
+export const checkTitle = (c: CheckEvidence): string =>
+  c.kind === 'fail-fast' ? `fail-fast:${c.name}` : `check:${c.name}`;
+
+/** What a wait inside the analysis ended with, when it did not simply run out. */
+type Stop = { kind: 'interrupt'; interrupt: Interrupt } | { kind: 'fail-fast'; reason: string };
+
+function* checks(p: PhaseScope, mode: 'interval' | 'fast', weight: number): Flow<CheckEvidence[]> {
+  const { deployment, plan } = p.run;
+  const { canary, production: prod } = plan;
+  const found = yield* call(p.ctx, Activities.analyse, {
+    metrics: canary.metrics,
+    variables: {
+      namespace: prod.namespace,
+      target: prod.deployment,
+      canary: prod.canaryDeployment,
+      service: deployment.service,
+    },
+    at: nowIso(p.ctx),
+    router: prod.router,
+    mode,
+    minRequests: limitsOf(canary).minRequests,
+    ...(canary.alerts && { alerts: canary.alerts }),
+    ...(canary.baseline && mode === 'interval' && { baseline: canary.baseline }),
+  });
+  if (mode === 'fast') {
+    // One entry per fast round: it is re-judged like any other, without flooding the timeline.
+    const worst = classifyInterval(found);
+    yield* p.rec.note('check', 'fast-check', {
+      verdict:
+        worst.outcome === 'abort'
+          ? 'fail'
+          : found.some((c) => c.verdict === 'inconclusive')
+            ? 'inconclusive'
+            : 'pass',
+      ...(worst.outcome !== 'pass' && { comment: worst.reason }),
+      evidence: { mode, weight, checks: found },
+    });
+    return found;
+  }
+  yield* p.rec.notes(
+    found.map((c) => ({
+      kind: 'check' as const,
+      title: checkTitle(c),
+      verdict: c.verdict,
+      evidence: { ...c, weight, mode },
+    })),
+  );
+  return found;
+}
+
+/**
+ * Waits one analysis interval. Inside it, when the spec has hard bounds or alerts and a fast-check
+ * cadence, those are checked every `fastCheckInterval`: a breach ends the wait at once instead of at the
+ * end of the interval, let alone after `threshold` intervals.
+ */
+function* waitInterval(p: PhaseScope, weight: number): Flow<Stop | undefined> {
+  const { canary } = p.run.plan;
+  const hasFast = canary.alerts !== undefined || canary.metrics.some((m) => m.failFast);
+  const cadence = hasFast && canary.fastCheckInterval ? canary.fastCheckInterval : canary.interval;
+  for (let waited = 0; waited < canary.interval;) {
+    const slice = Math.min(cadence, canary.interval - waited);
+    const interrupt = yield* p.interrupts.sleep(slice);
+    if (interrupt) return { kind: 'interrupt', interrupt };
+    waited += slice;
+    if (waited >= canary.interval) break;
+    const found = yield* checks(p, 'fast', weight);
+    const verdict = classifyInterval(found);
+    if (verdict.outcome === 'abort') return { kind: 'fail-fast', reason: `fail-fast: ${verdict.reason}` };
+  }
+  return undefined;
+}
+
+/** Paused for an operator: resume, skip-analysis, abort or cancel. Traffic stays where it is. */
+function* pause(p: PhaseScope, reason: string, weight: number, tally: Tally): Flow<Interrupt | undefined> {
+  yield* p.rec.note(
+    'decision',
+    'analysis:paused',
+    { verdict: 'inconclusive', comment: reason, evidence: { ...tally, weight } },
+    { notify: 'incident' },
+  );
+  p.status({ weight, paused: true, waitingFor: `operator (paused: ${reason})`, failedChecks: tally.failed });
+  const resumed = yield* p.interrupts.race<{ actor: string; reason: string }>(
+    p.ctx.df.waitForExternalEvent(Events.resume.name),
+  );
+  if (resumed.kind === 'done') {
+    yield* p.rec.note('decision', 'analysis:resumed', {
+      actor: resumed.value.actor,
+      comment: resumed.value.reason,
+    });
+    return undefined;
+  }
+  return resumed.kind === 'timeout' ? undefined : resumed;
+}
+
+function* stopped(p: PhaseScope, interrupt: Interrupt, weight: number): Flow<PhaseResult> {
+  if (interrupt.kind === 'skipAnalysis') {
+    yield* p.rec.note('decision', 'skip-analysis', {
+      actor: interrupt.payload.actor,
+      comment: interrupt.payload.reason,
+    });
+    return { outcome: 'passed', weight, detail: 'analysis skipped' };
+  }
+  yield* rollbackCanary(p, `${interrupt.kind} by ${interrupt.payload.actor}: ${interrupt.payload.reason}`);
+  return interrupted(interrupt, weight);
+}
+
+function* rolledBack(p: PhaseScope, reason: string): Flow<PhaseResult> {
+  yield* rollbackCanary(p, reason);
+  return { outcome: 'rolled-back', reason };
+}
+
+/**
+ * The traffic steps. Each step needs its number of passing intervals; failed, inconclusive and errored
+ * intervals hold the weight (see `shared/analysis/limits.ts` for what each one counts towards).
+ */
+export function* analyseSteps(p: PhaseScope, target: ClusterTarget): Flow<PhaseResult> {
+  const { canary, production: prod } = p.run.plan;
+  const limits = limitsOf(canary);
+  let tally = EMPTY_TALLY;
+  let weight = 0;
+  for (const [index, step] of canary.steps.entries()) {
+    weight = yield* call(p.ctx, Activities.setWeight, { target, router: prod.router, weight: step.weight });
+    yield* p.rec.weight(weight, `step ${index + 1}/${canary.steps.length}`);
+    const need = checksForStep(step.duration, canary.interval);
+    for (let passed = 0; passed < need;) {
+      p.status({
+        step: `${index + 1}/${canary.steps.length} check ${passed + 1}/${need}`,
+        weight,
+        failedChecks: tally.failed,
+        waitingFor: 'next analysis',
+      });
+      const stop = yield* waitInterval(p, weight);
+      if (stop?.kind === 'interrupt') return yield* stopped(p, stop.interrupt, weight);
+      if (stop) return yield* rolledBack(p, `${stop.reason} at ${weight}%`);
+      const found = yield* checks(p, 'interval', weight);
+      const decision = decide(limits, tally, classifyInterval(found));
+      tally = decision.tally;
+      const reason = 'reason' in decision ? decision.reason : undefined;
+      yield* p.rec.note('decision', `analysis:${decision.action}`, {
+        verdict: decision.action === 'advance' ? 'pass' : decision.action === 'hold' ? 'warn' : 'fail',
+        ...(reason && { comment: reason }),
+        evidence: { ...tally, weight, threshold: limits.threshold },
+      });
+      if (decision.action === 'advance') passed++;
+      else if (decision.action === 'rollback')
+        return yield* rolledBack(p, `${decision.reason} at ${weight}%`);
+      else if (decision.action === 'pause') {
+        const interrupt = yield* pause(p, decision.reason, weight, tally);
+        if (interrupt) return yield* stopped(p, interrupt, weight);
+        tally = afterResume(tally);
+      }
+    }
+  }
+  return { outcome: 'passed', weight };
+}

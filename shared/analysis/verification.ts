@@ -1,0 +1,81 @@
+import type { RolloutState } from '../ports/cluster.js';
+import type { VerificationSpec } from '../contracts/plan.js';
+import type { CheckEvidence } from './judge.js';
+
+/**
+ * Post-promotion verification rules: "out of bounds for a duration" per metric rule, pod crash loops
+ * (immediate) and the primary's readiness failure ratio (for a duration). Pure: the orchestration keeps
+ * `since` (when each rule started breaching) between rounds.
+ */
+
+export interface Observation {
+  name: string;
+  breached: boolean;
+  /** Breach tolerated this long before it counts; 0 = at once. */
+  for: number;
+  reason?: string;
+}
+
+export interface Sustained {
+  name: string;
+  breachedForMs: number;
+  reason: string;
+}
+
+/** Rule observations of one round: a metric rule breaches only on `fail` (no data is not a breach). */
+export function observe(
+  spec: VerificationSpec,
+  checks: readonly CheckEvidence[],
+  pods?: RolloutState,
+): Observation[] {
+  const out: Observation[] = spec.rules.map((rule) => {
+    const check = checks.find((c) => c.name === rule.name && c.kind === 'metric');
+    return {
+      name: rule.name,
+      breached: check?.verdict === 'fail',
+      for: rule.for,
+      reason: check?.reason ?? 'no check',
+    };
+  });
+  if (pods && spec.crashLoops !== false) {
+    out.push({
+      name: 'crash-loops',
+      breached: pods.crashLooping.length > 0,
+      for: 0,
+      reason: `pods crash-looping: ${pods.crashLooping.join(', ')}`,
+    });
+  }
+  if (pods && spec.health) {
+    const ratio = pods.replicas > 0 ? (pods.replicas - pods.readyReplicas) / pods.replicas : 0;
+    out.push({
+      name: 'health',
+      breached: ratio > spec.health.maxRatio,
+      for: spec.health.for,
+      reason: `${pods.replicas - pods.readyReplicas}/${pods.replicas} pods not ready (max ratio ${spec.health.maxRatio})`,
+    });
+  }
+  return out;
+}
+
+/** Updates when each rule started breaching and returns the first breach held for its duration. */
+export function track(
+  since: Readonly<Record<string, number>>,
+  observations: readonly Observation[],
+  now: number,
+): { since: Record<string, number>; sustained?: Sustained; durations: Record<string, number> } {
+  const next: Record<string, number> = {};
+  const durations: Record<string, number> = {};
+  let sustained: Sustained | undefined;
+  for (const o of observations) {
+    if (!o.breached) {
+      durations[o.name] = 0;
+      continue;
+    }
+    const start = since[o.name] ?? now;
+    next[o.name] = start;
+    durations[o.name] = now - start;
+    if (!sustained && now - start >= o.for)
+      sustained = { name: o.name, breachedForMs: now - start, reason: o.reason ?? 'breached' };
+  }
+  return { since: next, durations, ...(sustained && { sustained }) };
+}
