@@ -1,4 +1,4 @@
-import type { GateSpec, MetricCheck, PipelinePlan } from '../contracts/plan.js';
+import type { CanarySpec, GateSpec, MetricCheck, PipelinePlan } from '../contracts/plan.js';
 import { planSteps } from '../domain/step-plan.js';
 import type { GantryConfig, ServiceConfig } from './schema.js';
 
@@ -53,6 +53,25 @@ function findService(config: GantryConfig, name: string): [string, ServiceConfig
   return Object.entries(config.services).find(([key]) => key.toLowerCase() === lower);
 }
 
+/** The canary analysis part of a plan, from a validated `canary` block (also used to re-judge runs). */
+export function canaryPlan(canary: ServiceConfig['canary']): CanarySpec {
+  return {
+    steps: planSteps(canary),
+    interval: canary.interval,
+    threshold: canary.threshold,
+    metrics: canary.metrics.map(metricCheck),
+    minRequests: canary.minRequests,
+    inconclusiveLimit: canary.inconclusiveLimit,
+    consecutiveErrorLimit: canary.consecutiveErrorLimit,
+    onLimitExhausted: canary.onLimitExhausted,
+    ...(canary.fastCheckInterval !== undefined && { fastCheckInterval: canary.fastCheckInterval }),
+    ...(canary.alerts && { alerts: canary.alerts }),
+    ...(canary.baseline && { baseline: canary.baseline }),
+    ...(canary.stepWeightPromotion !== undefined && { promotionStepWeight: canary.stepWeightPromotion }),
+    ...(canary.ignored.length > 0 && { ignored: canary.ignored }),
+  };
+}
+
 /** The resolved plan of one service; throws `UnknownServiceError` for a name not in the file. */
 export function planFor(config: GantryConfig, serviceName: string): PipelinePlan {
   const found = findService(config, serviceName);
@@ -82,21 +101,7 @@ export function planFor(config: GantryConfig, serviceName: string): PipelinePlan
       argoApp: production.application,
       image: production.image,
     },
-    canary: {
-      steps: planSteps(canary),
-      interval: canary.interval,
-      threshold: canary.threshold,
-      metrics: canary.metrics.map(metricCheck),
-      minRequests: canary.minRequests,
-      inconclusiveLimit: canary.inconclusiveLimit,
-      consecutiveErrorLimit: canary.consecutiveErrorLimit,
-      onLimitExhausted: canary.onLimitExhausted,
-      ...(canary.fastCheckInterval !== undefined && { fastCheckInterval: canary.fastCheckInterval }),
-      ...(canary.alerts && { alerts: canary.alerts }),
-      ...(canary.baseline && { baseline: canary.baseline }),
-      ...(canary.stepWeightPromotion !== undefined && { promotionStepWeight: canary.stepWeightPromotion }),
-      ...(canary.ignored.length > 0 && { ignored: canary.ignored }),
-    },
+    canary: canaryPlan(canary),
     verification: {
       window: verification.window,
       interval: verification.interval,
