@@ -1,10 +1,12 @@
 import type { HttpRequest, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { decide } from '../../shared/app/approvals.js';
-import { interrupt, submitImage } from '../../shared/app/deployments.js';
+import { interrupt, resumeAnalysis, submitImage } from '../../shared/app/deployments.js';
 import { AppError } from '../../shared/app/errors.js';
 import { principalFrom } from '../../shared/app/principal.js';
+import { rejudgeDeployment } from '../../shared/app/rejudge.js';
 import { describeDeployment } from '../../shared/app/status.js';
+import { parseInstant } from '../../shared/domain/instant.js';
 import { getPorts } from '../../shared/composition.js';
 import { readSettings } from '../../shared/config.js';
 import { controlFor } from '../durable/control.js';
@@ -19,7 +21,21 @@ function deploymentId(request: HttpRequest): string {
   return id;
 }
 
-const ACTIONS = ['approve', 'reject', 'cancel', 'abort', 'skip-analysis'] as const;
+/** A commit time, normalised; one after the push is a clock or caller mistake that would skew lead times. */
+function commitTime(text: string | undefined, pushedAt: string): string | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseInstant(text);
+  if (ms === undefined || ms > Date.parse(pushedAt))
+    throw new AppError(
+      400,
+      'invalid-field',
+      "'committedAt' must be an ISO 8601 time with a zone, not after the push.",
+      { field: 'committedAt' },
+    );
+  return new Date(ms).toISOString();
+}
+
+const ACTIONS = ['approve', 'reject', 'cancel', 'abort', 'skip-analysis', 'resume', 'rejudge'] as const;
 type Action = (typeof ACTIONS)[number];
 
 df.app.client.http('createDeployment', {
@@ -33,6 +49,7 @@ df.app.client.http('createDeployment', {
         service: { required: true, max: 63 },
         image: { required: true, max: 512 },
         commitSha: { required: false, max: 40 },
+        committedAt: { required: false, max: 40 },
       });
       if (body.commitSha !== undefined && !/^[0-9a-f]{40}$/.test(body.commitSha)) {
         throw new AppError(400, 'invalid-field', "'commitSha' must be a full 40-character Git commit SHA.", {
@@ -40,13 +57,15 @@ df.app.client.http('createDeployment', {
         });
       }
       const ports = await getPorts();
+      const at = new Date(ports.clock.now()).toISOString();
       const { deployment, created } = await submitImage(ports, controlFor(client), {
         service: body.service,
         image: body.image as string,
         commitSha: body.commitSha,
+        committedAt: commitTime(body.committedAt, at),
         source: 'manual',
         pushedBy: principal.name,
-        at: new Date(ports.clock.now()).toISOString(),
+        at,
       });
       return {
         status: created ? 201 : 200,
@@ -80,6 +99,10 @@ df.app.client.http('deploymentAction', {
           'unknown-action',
           `No action '${String(action).slice(0, 40)}' on deployments.`,
         );
+      if (action === 'rejudge') {
+        // Read-only: re-judges recorded evidence, so it needs no identity and touches nothing.
+        return { jsonBody: await rejudgeDeployment(await getPorts(), id, await readJson(request)) };
+      }
       const principal = principalFrom(request.headers, readSettings().GANTRY_DEV_PRINCIPAL);
       const body = stringFields(await readJson(request, { optional: true }), {
         comment: { required: false, max: 2000 },
@@ -95,6 +118,16 @@ df.app.client.http('deploymentAction', {
           at: new Date(ports.clock.now()).toISOString(),
         });
         return { status: 202, jsonBody: result };
+      }
+      if (action === 'resume') {
+        const deployment = await resumeAnalysis(
+          ports,
+          control,
+          id,
+          principal.name,
+          body.comment ?? 'resumed',
+        );
+        return { status: 202, jsonBody: { deployment } };
       }
       if ((action === 'skip-analysis' || action === 'abort') && !body.comment?.trim()) {
         throw new AppError(400, 'comment-required', `${action} needs a comment giving the reason.`);

@@ -39,6 +39,7 @@ const DeploymentRecord = obj(
     pushedBy: str(),
     commitSha: str(),
     commitAuthor: str(),
+    committedAt: str('ISO 8601 commit time, when the trigger knew it (start of the DORA lead time).'),
     createdAt: str('ISO 8601'),
     updatedAt: str('ISO 8601'),
     weight: { type: 'number', description: 'Last canary traffic weight (0-100).' },
@@ -136,6 +137,61 @@ const Rollback = obj(
   ['service', 'app', 'from', 'to', 'requestedBy', 'comment', 'at', 'instanceId'],
 );
 
+const seconds = { type: ['number', 'null'], description: 'Seconds; null without samples.' };
+
+const DoraMetrics = obj(
+  {
+    service: { type: ['string', 'null'], description: 'The service, or null for all of them.' },
+    since: str('Start of the period (included), ISO 8601.'),
+    until: str('End of the period (excluded), ISO 8601.'),
+    deployments: obj(
+      {
+        count: { type: 'integer', description: 'Releases that reached 100% of production traffic.' },
+        perDay: { type: 'number' },
+        perWeek: { type: 'number' },
+      },
+      ['count', 'perDay', 'perWeek'],
+    ),
+    leadTime: obj(
+      {
+        medianSeconds: seconds,
+        p90Seconds: { ...seconds, description: 'Nearest rank: the ceil(0.9 n)-th smallest lead time.' },
+        samples: { type: 'integer' },
+        fromCommit: { type: 'integer', description: 'Samples measured from the commit time.' },
+      },
+      ['medianSeconds', 'p90Seconds', 'samples', 'fromCommit'],
+    ),
+    changeFailureRate: obj(
+      {
+        failed: { type: 'integer' },
+        total: { type: 'integer' },
+        rate: { type: ['number', 'null'], description: 'failed / total; null when total is 0.' },
+      },
+      ['failed', 'total', 'rate'],
+    ),
+    timeToRestore: obj(
+      {
+        medianSeconds: seconds,
+        incidents: {
+          type: 'array',
+          items: obj(
+            {
+              deploymentId: str(),
+              service: str(),
+              failedAt: str('First failing check of the phase that rolled back.'),
+              restoredAt: str('Rollback action that put the stable release back.'),
+              seconds: { type: 'number' },
+            },
+            ['deploymentId', 'service', 'failedAt', 'restoredAt', 'seconds'],
+          ),
+        },
+      },
+      ['medianSeconds', 'incidents'],
+    ),
+  },
+  ['service', 'since', 'until', 'deployments', 'leadTime', 'changeFailureRate', 'timeToRestore'],
+);
+
 const Error = obj(
   {
     error: obj(
@@ -146,7 +202,52 @@ const Error = obj(
   ['error'],
 );
 
+const verdict = { type: 'string', enum: ['pass', 'fail', 'inconclusive'] };
+const outcome = { type: 'string', enum: ['passed', 'rolled-back', 'paused', 'undetermined'] };
+const Verdicts = obj(
+  {
+    outcome,
+    reason: str(),
+    at: str('When the decisive round was evaluated.'),
+    failedChecks: { type: 'number' },
+  },
+  ['outcome', 'failedChecks'],
+);
+const Rejudge = obj(
+  {
+    deploymentId: str(),
+    original: Verdicts,
+    rejudged: Verdicts,
+    outcomeChanged: { type: 'boolean' },
+    changedChecks: { type: 'number' },
+    checks: {
+      type: 'array',
+      items: obj(
+        {
+          seq: { type: 'number' },
+          at: str(),
+          metric: str(),
+          kind: { type: 'string', enum: ['metric', 'fail-fast', 'alerts', 'baseline'] },
+          value: { type: ['number', 'null'] },
+          original: verdict,
+          rejudged: verdict,
+          reason: str(),
+          changed: { type: 'boolean' },
+        },
+        ['seq', 'at', 'metric', 'kind', 'value', 'original', 'rejudged', 'changed'],
+      ),
+    },
+    unevaluated: {
+      type: 'array',
+      items: str(),
+      description: 'Metrics of the new spec this run never measured.',
+    },
+  },
+  ['deploymentId', 'original', 'rejudged', 'outcomeChanged', 'changedChecks', 'checks', 'unevaluated'],
+);
+
 export const schemas: Record<string, Schema> = {
+  Rejudge,
   DeploymentState: { type: 'string', enum: [...DEPLOYMENT_STATES] },
   ImageRef,
   DeploymentRecord,
@@ -183,6 +284,7 @@ export const schemas: Record<string, Schema> = {
     required: ['outcome', 'note'],
   },
   EventGridValidation: obj({ validationResponse: str() }, ['validationResponse']),
+  DoraMetrics,
 };
 
 export { ref };

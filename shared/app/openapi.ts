@@ -1,5 +1,6 @@
 import { DEPLOYMENT_STATES } from '../domain/state-machine.js';
 import { ref, schemas } from './openapi-schemas.js';
+import { dashboardPaths, dashboardSchemas } from './openapi-dashboard.js';
 
 type Json = Record<string, unknown>;
 
@@ -66,7 +67,12 @@ const deployments: Json = {
     operationId: 'createDeployment',
     summary: 'Submits an image (with digest) for a configured service.',
     requestBody: body(
-      { service: { type: 'string' }, image: { type: 'string' }, commitSha: { type: 'string' } },
+      {
+        service: { type: 'string' },
+        image: { type: 'string' },
+        commitSha: { type: 'string' },
+        committedAt: { type: 'string', format: 'date-time' },
+      },
       ['service', 'image'],
     ),
     responses: {
@@ -122,6 +128,7 @@ export const openApiDocument: Json = {
   },
   servers: [{ url: 'http://localhost:7071', description: 'Local dev host' }],
   paths: {
+    ...dashboardPaths,
     '/api/health': {
       get: { operationId: 'health', responses: { '200': json(ref('Health'), 'Alive.') } },
     },
@@ -141,16 +148,50 @@ export const openApiDocument: Json = {
         },
       },
     },
+    // Listed before the `{action}` template: a concrete path wins.
+    '/api/deployments/{id}/rejudge': {
+      post: {
+        operationId: 'rejudgeDeployment',
+        summary:
+          "Re-judges the run's recorded canary evidence under another analysis spec (a `canary` block as in " +
+          'the configuration); nothing is queried and no cluster is touched.',
+        parameters: [deploymentId],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: { canary: { type: 'object' } },
+                required: ['canary'],
+                additionalProperties: false,
+              },
+            },
+          },
+        },
+        responses: {
+          '200': json(ref('Rejudge'), 'Which verdicts and which outcome would change.'),
+          '400': error('Not a deployment id, or an invalid spec (details.issues name each problem).'),
+          '404': error('No such deployment.'),
+          '409': error('The deployment has no canary checks recorded yet.'),
+          ...common,
+        },
+      },
+    },
     '/api/deployments/{id}/{action}': {
       post: {
         operationId: 'deploymentAction',
         summary:
-          'approve | reject | cancel | abort | skip-analysis (reject, abort, skip-analysis need a comment).',
+          'approve | reject | cancel | abort | skip-analysis | resume (reject, abort, skip-analysis need a ' +
+          'comment; resume continues a canary paused by an exhausted analysis limit).',
         parameters: [
           deploymentId,
           {
             ...path('action', 'The action.'),
-            schema: { type: 'string', enum: ['approve', 'reject', 'cancel', 'abort', 'skip-analysis'] },
+            schema: {
+              type: 'string',
+              enum: ['approve', 'reject', 'cancel', 'abort', 'skip-analysis', 'resume'],
+            },
           },
         ],
         requestBody: {
@@ -210,6 +251,28 @@ export const openApiDocument: Json = {
         },
       },
     },
+    '/api/metrics/dora': {
+      get: {
+        operationId: 'doraMetrics',
+        summary: 'Deployment frequency, lead time, change failure rate and time to restore over a period.',
+        parameters: [
+          query('service', { type: 'string' }, 'Only this service (any casing); all services without it.'),
+          query(
+            'since',
+            { type: 'string', format: 'date-time' },
+            'Start (included); default until - 30 days.',
+          ),
+          query('until', { type: 'string', format: 'date-time' }, 'End (excluded); default now.'),
+        ],
+        responses: {
+          '200': json(ref('DoraMetrics'), 'The metrics; null where there is no sample.'),
+          '400': error(
+            'Unknown service, a time that is not ISO 8601 with a zone, since not before until, or a period over 90 days; details.parameter names it.',
+          ),
+          ...common,
+        },
+      },
+    },
     '/api/webhooks/github': webhook('githubWebhook', 'GitHub deliveries (X-Hub-Signature-256 HMAC).'),
     '/api/webhooks/acr': webhook('acrWebhook', 'ACR native webhook deliveries (shared secret header).'),
     '/runtime/webhooks/EventGrid': {
@@ -242,6 +305,7 @@ export const openApiDocument: Json = {
   components: {
     schemas: {
       ...schemas,
+      ...dashboardSchemas,
       ActionResult: {
         type: 'object',
         properties: { deployment: ref('DeploymentRecord'), approval: ref('ApprovalRecord') },

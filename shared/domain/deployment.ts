@@ -40,6 +40,8 @@ export interface DeploymentRecord {
   pushedBy?: string;
   commitSha?: string;
   commitAuthor?: string;
+  /** When the commit was made (ISO 8601), when the trigger knows it: the start of the lead time. */
+  committedAt?: string;
   createdAt: string;
   updatedAt: string;
   /** Last traffic weight sent to the canary (0-100). */
