@@ -7,8 +7,9 @@ import {
 } from '../devhost/http/types.js';
 import type { FaultProfile, SandboxWorld } from './world.js';
 
-const FIELDS: Record<keyof FaultProfile, 'number' | 'boolean'> = {
+const FIELDS: Record<keyof FaultProfile, 'number' | 'boolean' | 'string'> = {
   errorRate: 'number',
+  alert: 'string',
   latencyMs: 'number',
   crashLoop: 'boolean',
   syncFailure: 'boolean',
@@ -36,6 +37,8 @@ function parseProfile(body: Buffer): FaultProfile | string {
     return 'errorRate must be between 0 and 1';
   if (p.latencyMs !== undefined && !(p.latencyMs > 0 && p.latencyMs <= 600_000))
     return 'latencyMs must be between 0 and 600000';
+  if (p.alert !== undefined && !/^[a-zA-Z_][a-zA-Z0-9_]{0,99}$/.test(p.alert))
+    return 'alert must be an alert name (letters, digits, underscores)';
   return p;
 }
 

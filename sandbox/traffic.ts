@@ -125,7 +125,29 @@ export class TrafficModel {
     };
   }
 
+  /** `ALERTS` series, as Prometheus's rule evaluation writes them, for backends whose image has an alert fault. */
+  private emitAlerts(namespace: string, backends: Array<Backend | undefined>, t: number): void {
+    for (const backend of backends) {
+      const alert = backend && !backend.noEndpoints ? this.world.faultFor(backend.image).alert : undefined;
+      if (!backend || !alert) continue;
+      const labels = {
+        __name__: 'ALERTS',
+        alertname: alert,
+        alertstate: 'firing',
+        severity: 'critical',
+        namespace,
+        deployment: backend.deployment ?? backend.service,
+      };
+      this.store.append(labels, t, 1);
+    }
+  }
+
   private emit(route: Route, t: number): void {
+    this.emitAlerts(
+      route.namespace,
+      route.kind === 'nginx' ? [route.primary, route.canary] : route.backends,
+      t,
+    );
     if (route.kind === 'nginx') {
       const base = {
         ...NGINX_CONST,

@@ -14,6 +14,8 @@ export interface FaultProfile {
   errorRate?: number;
   /** Median latency in ms (the distribution's shape is the traffic model's). */
   latencyMs?: number;
+  /** A Prometheus alert of this name (severity critical) fires for Deployments running this image. */
+  alert?: string;
   /** Pods of this image crash on start (CrashLoopBackOff). */
   crashLoop?: boolean;
   /** An Argo CD sync of this image fails in its PreSync migration hook. */

@@ -127,6 +127,32 @@ describe('sandbox Prometheus: traffic model', () => {
     expect(await value(p99)).toBeGreaterThan(1000);
   });
 
+  it('fires an ALERTS series for the canary Deployment running an image with an alert fault', async () => {
+    world.faults.set('2.0', { alert: 'HighErrorRate' });
+    const matchers = { namespace: '{{ namespace }}', deployment: '{{ canary }}', severity: 'critical' };
+    const vars = q('request-rate', 'canary').variables;
+    clock.advance(60_000);
+    expect((await metrics.firingAlerts(matchers, vars, world.nowIso())).alerts).toEqual([]);
+    shift(10);
+    clock.advance(60_000);
+    const firing = await metrics.firingAlerts(matchers, vars, world.nowIso());
+    expect(firing.query).toBe(
+      'ALERTS{alertstate="firing",deployment="api-gateway-canary",namespace="hearloveen-prod",severity="critical"}',
+    );
+    expect(firing.alerts).toEqual([
+      {
+        alertname: 'HighErrorRate',
+        alertstate: 'firing',
+        deployment: 'api-gateway-canary',
+        namespace: NS,
+        severity: 'critical',
+      },
+    ]);
+    // The primary still runs the old image: nothing fires for it.
+    const primary = { ...matchers, deployment: '{{ target }}' };
+    expect((await metrics.firingAlerts(primary, vars, world.nowIso())).alerts).toEqual([]);
+  });
+
   it('attributes samples before a change to the old state and after it to the new', async () => {
     world.faults.set('2.0', { errorRate: 0.5 });
     shift(50, { image: OLD });
