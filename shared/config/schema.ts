@@ -7,8 +7,6 @@ import { canary, verification, VERIFICATION_DEFAULT } from './analysis-schema.js
 import {
   approval,
   argoApplication,
-  duration,
-  expected,
   freeze,
   githubRepository,
   grammar,
@@ -20,8 +18,6 @@ import {
   regex,
   serviceName,
   uniqueNames,
-  weight,
-  type Ctx,
 } from './fields.js';
 
 /**
