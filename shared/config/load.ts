@@ -83,7 +83,7 @@ class SourceMap {
 /** Values that replace the inherited one as a whole instead of merging into it (one-of shapes). */
 const WHOLE = new Set(['production.router', 'production.image', 'staging.image']);
 /** Canary schedule keys travel together: a service that sets any of them drops all inherited ones. */
-const SCHEDULE = ['steps', 'stepWeights', 'stepWeight', 'maxWeight', 'checksPerStep'];
+const SCHEDULE = ['steps', 'stepWeights', 'stepWeight', 'maxWeight', 'checksPerStep', 'iterations'];
 
 function merge(base: unknown, over: unknown, at: string): unknown {
   if (over === undefined) return base;
