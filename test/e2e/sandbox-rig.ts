@@ -1,0 +1,173 @@
+import { randomBytes } from 'node:crypto';
+import { VirtualClock } from '../../devhost/durable/clock.js';
+import { startTestHost, type TestHost } from '../../devhost/testing.js';
+import { FileConfigSource } from '../../shared/adapters/config-file.js';
+import { appServicePrincipalHeaders } from '../../shared/app/principal.js';
+import { pipelineInstanceId } from '../../shared/contracts/events.js';
+import type { PipelinePlan } from '../../shared/contracts/plan.js';
+import type { DeploymentRecord, TimelineEntry } from '../../shared/domain/deployment.js';
+import { startSandbox, type Sandbox } from '../../sandbox/index.js';
+import type { FaultProfile } from '../../sandbox/world.js';
+
+/**
+ * The compiled Gantry app in the dev host with no fakes: its production adapters talk to the sandbox's
+ * Kubernetes, Argo CD, Prometheus and GitHub stand-ins over HTTP, the RunStore is on Azurite, and
+ * everything runs on one virtual clock. Shared by the sandbox e2e tests and `bench/failfast.ts`, so it
+ * must not import vitest.
+ *
+ * The app reads its settings from `process.env` once per load, so one rig at a time per process: a
+ * second rig started after the first is closed loads the app afresh and sees its own settings.
+ */
+
+/** The configuration the sandbox e2e tests run (the one `npm start` uses by default). */
+export const EXAMPLE_CONFIG = 'config/gantry.example.yaml';
+
+/** Monday 03:00 UTC: inside the auto-approve window, so a run needs no human. */
+export const MONDAY_03 = Date.UTC(2026, 0, 5, 3, 0, 0);
+const TOKENS = { kubernetes: 'k8s-test-token', argocd: 'argocd-test-token', github: 'github-test-token' };
+
+export interface SandboxRigOptions {
+  /** The Gantry YAML the app loads (`GANTRY_CONFIG_PATH`) and the sandbox seeds its services from. */
+  configPath: string;
+  /** Connection string of the Table Storage (Azurite) for Gantry's records; tables get a fresh prefix. */
+  storage: string;
+  /** Start of virtual time (default MONDAY_03). */
+  startTime?: number;
+}
+
+export interface SandboxRig {
+  host: TestHost;
+  sandbox: Sandbox;
+  /** `POST /api/deployments` of ApiGateway at `digest` as ci-bot; the new deployment's id. */
+  push(digest: string): Promise<string>;
+  /** Waits for the pipeline to end (skipping virtual time) and the engine to go idle. */
+  finish(id: string): Promise<DeploymentRecord>;
+  view(id: string): Promise<{ deployment: DeploymentRecord; timeline: TimelineEntry[] }>;
+  /** `PUT /sandbox/faults/{digest}` on the control API; its HTTP status. */
+  fault(digest: string, profile: FaultProfile): Promise<number>;
+  prodImage(): string | undefined;
+  canaryWeight(): string | undefined;
+  close(): Promise<void>;
+}
+
+export const randomDigest = (): string => `sha256:${randomBytes(32).toString('hex')}`;
+
+function settings(options: SandboxRigOptions, sandbox: Sandbox): Record<string, string> {
+  return {
+    GANTRY_STORAGE: options.storage,
+    GANTRY_TABLE_PREFIX: `S${randomBytes(4).toString('hex')}`,
+    GANTRY_CONFIG_PATH: options.configPath,
+    GANTRY_DEV_PRINCIPAL: '',
+    GANTRY_KUBE_SERVER: sandbox.urls.kubernetes,
+    GANTRY_KUBE_TOKEN: TOKENS.kubernetes,
+    GANTRY_ARGOCD_URL: sandbox.urls.argocd,
+    GANTRY_ARGOCD_TOKEN: TOKENS.argocd,
+    GANTRY_PROMETHEUS_URL: sandbox.urls.prometheus,
+    GANTRY_PROMETHEUS_AUTH: 'none',
+    GANTRY_GITHUB_API_URL: sandbox.urls.github,
+    GANTRY_GITHUB_TOKEN: TOKENS.github,
+    GANTRY_SMOKE_HOST_MAP: JSON.stringify({ 'staging.hearloveen.example': sandbox.urls.web }),
+    GANTRY_SCAN_TARGET: '00000000-0000-0000-0000-000000000000/sandbox-rg/sandbox-aks/gantry-scans',
+  };
+}
+
+/** Puts `values` into `process.env` and returns how to put back what was there. */
+function applyEnv(values: Record<string, string>): () => void {
+  const previous = Object.keys(values).map((k) => [k, process.env[k]] as const);
+  Object.assign(process.env, values);
+  return () => {
+    for (const [k, v] of previous) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
+
+function rigApi(host: TestHost, sandbox: Sandbox): Omit<SandboxRig, 'host' | 'sandbox' | 'close'> {
+  const view: SandboxRig['view'] = async (id) =>
+    (await (await host.request(`/api/deployments/${id}`)).json()) as Awaited<ReturnType<SandboxRig['view']>>;
+  return {
+    async push(digest) {
+      const res = await host.request('/api/deployments', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...appServicePrincipalHeaders({ name: 'ci-bot', groups: [] }),
+        },
+        body: JSON.stringify({
+          service: 'ApiGateway',
+          image: `hearloveen.azurecr.io/api-gateway:2.1.0@${digest}`,
+          commitSha: randomBytes(20).toString('hex'),
+        }),
+      });
+      if (res.status !== 201) throw new Error(`push: HTTP ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { deployment: { id: string } }).deployment.id;
+    },
+    async finish(id) {
+      await host.waitForCompletion(pipelineInstanceId(id));
+      await host.idle();
+      return (await view(id)).deployment;
+    },
+    view,
+    async fault(digest, profile) {
+      const res = await fetch(`${sandbox.urls.control}/sandbox/faults/${encodeURIComponent(digest)}`, {
+        method: 'PUT',
+        body: JSON.stringify(profile),
+      });
+      await res.body?.cancel();
+      return res.status;
+    },
+    prodImage: () =>
+      (
+        sandbox.world.get('Deployment', 'hearloveen-prod', 'api-gateway')?.spec as
+          { template: { spec: { containers: Array<{ image: string }> } } } | undefined
+      )?.template.spec.containers[0]?.image,
+    canaryWeight: () =>
+      sandbox.world.get('Ingress', 'hearloveen-prod', 'api-gateway-canary')?.metadata.annotations?.[
+        'nginx.ingress.kubernetes.io/canary-weight'
+      ],
+  };
+}
+
+export async function startSandboxRig(options: SandboxRigOptions): Promise<SandboxRig> {
+  const clock = new VirtualClock(options.startTime ?? MONDAY_03);
+  const config = FileConfigSource.load(options.configPath);
+  const plans = config
+    .services()
+    .map((s) => config.plan(s))
+    .filter((p): p is PipelinePlan => p !== undefined);
+  let hostUrl = '';
+  const sandbox = await startSandbox({
+    clock,
+    plans,
+    tokens: TOKENS,
+    deliverTestResult: async (deploymentId, result) => {
+      const instance = encodeURIComponent(`deploy:${deploymentId}:tests`);
+      await fetch(`${hostUrl}/runtime/webhooks/durabletask/instances/${instance}/raiseEvent/testResult`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(result),
+      });
+    },
+  });
+  const restoreEnv = applyEnv(settings(options, sandbox));
+  let host: TestHost;
+  try {
+    host = await startTestHost({ appDir: '.', store: 'memory', clock });
+  } catch (error) {
+    restoreEnv();
+    await sandbox.close();
+    throw error;
+  }
+  hostUrl = host.url;
+  return {
+    host,
+    sandbox,
+    ...rigApi(host, sandbox),
+    async close() {
+      await host.close();
+      await sandbox.close();
+      restoreEnv();
+    },
+  };
+}
