@@ -101,7 +101,7 @@ function instant(store: SeriesStore, matchers: Matcher[], at: number): Sample[] 
   for (const series of select(store, matchers)) {
     const i = lowerBound(series.t, at + 1) - 1;
     const t = series.t[i];
-    if (t !== undefined && t > at - LOOKBACK_MS)
+    if (t !== undefined && t > at - LOOKBACK_MS && !series.stale?.has(t))
       out.push({ labels: series.labels, v: series.v[i] as number });
   }
   return out;

@@ -12,6 +12,8 @@ export interface Series {
   /** Sample times in ms, ascending, and their values. */
   t: number[];
   v: number[];
+  /** Times of staleness markers (Prometheus writes one when a series disappears, e.g. a resolved alert). */
+  stale?: Set<number>;
 }
 
 export function seriesKey(labels: Labels): string {
@@ -65,6 +67,13 @@ export class SeriesStore {
     const existing = this.byName.get(labels.__name__ ?? '')?.get(seriesKey(clean(labels)));
     if (!existing && delta <= 0) return;
     this.append(labels, t, (existing?.v[existing.v.length - 1] ?? 0) + delta);
+  }
+
+  /** A staleness marker: from `t`, instant selectors no longer see the series (until a new sample). */
+  markStale(labels: Labels, t: number): void {
+    const series = this.series(labels);
+    this.append(labels, t, Number.NaN);
+    (series.stale ??= new Set()).add(t);
   }
 
   select(name: string, matches: (labels: Labels) => boolean): Series[] {

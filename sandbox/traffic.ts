@@ -72,6 +72,7 @@ export class TrafficModel {
   private readonly maxGapMs: number;
   private routes: Route[];
   private last: number;
+  private firing = new Map<string, Labels>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -98,6 +99,7 @@ export class TrafficModel {
     if (this.last < resume) this.last = resume;
     for (let t = this.last + this.stepMs; t <= now; t += this.stepMs) {
       for (const route of this.routes) this.emit(route, t);
+      this.emitAlerts(t);
       this.last = t;
     }
   }
@@ -125,29 +127,34 @@ export class TrafficModel {
     };
   }
 
-  /** `ALERTS` series, as Prometheus's rule evaluation writes them, for backends whose image has an alert fault. */
-  private emitAlerts(namespace: string, backends: Array<Backend | undefined>, t: number): void {
-    for (const backend of backends) {
-      const alert = backend && !backend.noEndpoints ? this.world.faultFor(backend.image).alert : undefined;
-      if (!backend || !alert) continue;
-      const labels = {
-        __name__: 'ALERTS',
-        alertname: alert,
-        alertstate: 'firing',
-        severity: 'critical',
-        namespace,
-        deployment: backend.deployment ?? backend.service,
-      };
-      this.store.append(labels, t, 1);
+  /**
+   * `ALERTS` series, as Prometheus's rule evaluation writes them, for backends whose image has an alert
+   * fault; an alert that stops firing gets a staleness marker, as a resolved alert does.
+   */
+  private emitAlerts(t: number): void {
+    const firing = new Map<string, Labels>();
+    for (const route of this.routes) {
+      const backends = route.kind === 'nginx' ? [route.primary, route.canary] : route.backends;
+      for (const backend of backends) {
+        const alert = backend && !backend.noEndpoints ? this.world.faultFor(backend.image).alert : undefined;
+        if (!backend || !alert) continue;
+        const labels = {
+          __name__: 'ALERTS',
+          alertname: alert,
+          alertstate: 'firing',
+          severity: 'critical',
+          namespace: route.namespace,
+          deployment: backend.deployment ?? backend.service,
+        };
+        firing.set(JSON.stringify(labels), labels);
+        this.store.append(labels, t, 1);
+      }
     }
+    for (const [key, labels] of this.firing) if (!firing.has(key)) this.store.markStale(labels, t);
+    this.firing = firing;
   }
 
   private emit(route: Route, t: number): void {
-    this.emitAlerts(
-      route.namespace,
-      route.kind === 'nginx' ? [route.primary, route.canary] : route.backends,
-      t,
-    );
     if (route.kind === 'nginx') {
       const base = {
         ...NGINX_CONST,

@@ -66,3 +66,50 @@ describe('a full pipeline against the sandbox cluster', () => {
     expect(rig.canaryWeight()).toBe('0');
   });
 });
+
+describe('alerts and re-judging against the sandbox', () => {
+  it('aborts the canary when a critical alert fires for its Deployment', async () => {
+    const before = rig.prodImage();
+    const d = digest();
+    expect(await rig.fault(d, { alert: 'HighMemoryPressure' })).toBe(200);
+    const id = await rig.push(d);
+    const done = await rig.finish(id);
+    expect(done.state).toBe('RolledBack');
+    expect(done.reason).toBe('fail-fast: alerts: firing alert(s): HighMemoryPressure at 10%');
+    expect(rig.prodImage()).toBe(before);
+    expect(rig.canaryWeight()).toBe('0');
+  });
+
+  it('re-judges a released run: a stricter latency bound would have rolled it back', async () => {
+    const id = await rig.push(digest());
+    expect((await rig.finish(id)).state).toBe('Succeeded');
+    const res = await rig.host.request(`/api/deployments/${id}/rejudge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        canary: {
+          interval: '1m',
+          threshold: 2,
+          stepWeight: 10,
+          maxWeight: 50,
+          metrics: [
+            { name: 'request-duration-p95', templateRef: 'request-duration', thresholdRange: { max: 50 } },
+          ],
+        },
+      }),
+    });
+    expect(res.status).toBe(200);
+    const r = (await res.json()) as {
+      original: { outcome: string };
+      rejudged: { outcome: string; reason: string };
+      unevaluated: string[];
+    };
+    expect(r.original.outcome).toBe('passed');
+    // The traffic model's p95 is well above 50 ms (median 80 ms): the second interval check fails too.
+    expect(r.rejudged.outcome).toBe('rolled-back');
+    expect(r.rejudged.reason).toMatch(
+      /^2 failed checks reached the threshold of 2 \(last: request-duration-p95: \d+(\.\d+)? > max 50\)$/,
+    );
+    expect(r.unevaluated).toEqual([]);
+  });
+});

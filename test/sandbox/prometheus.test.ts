@@ -151,6 +151,10 @@ describe('sandbox Prometheus: traffic model', () => {
     // The primary still runs the old image: nothing fires for it.
     const primary = { ...matchers, deployment: '{{ target }}' };
     expect((await metrics.firingAlerts(primary, vars, world.nowIso())).alerts).toEqual([]);
+    // Scaled to zero, the canary stops firing at once (a staleness marker, not 5 minutes of lookback).
+    shift(0, { replicas: 0 });
+    clock.advance(30_000);
+    expect((await metrics.firingAlerts(matchers, vars, world.nowIso())).alerts).toEqual([]);
   });
 
   it('attributes samples before a change to the old state and after it to the new', async () => {
