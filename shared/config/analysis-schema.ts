@@ -72,6 +72,16 @@ function resolveTemplate<T extends MetricInput>(v: T): T {
 function checkMetric(v: MetricInput & { failFast?: z.output<typeof bounds> }, ctx: Ctx) {
   if ((v.templateRef === undefined) === (v.query === undefined))
     ctx.addIssue({ code: 'custom', message: 'set exactly one of templateRef or query' });
+  // There are no named custom templates (Flagger MetricTemplates): an unknown name could only fail at
+  // every check, as a provider error, long after the file was accepted.
+  if (v.templateRef !== undefined && !(BUILTIN_TEMPLATES as readonly string[]).includes(v.templateRef))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['templateRef'],
+      message:
+        `unknown template "${v.templateRef}" (built-ins: ${BUILTIN_TEMPLATES.join(', ')}); ` +
+        "write a MetricTemplate's PromQL inline as query",
+    });
   checkBounds(v.thresholdRange, ['thresholdRange'], ctx);
   if (v.failFast) checkBounds(v.failFast, ['failFast'], ctx);
 }
@@ -82,11 +92,22 @@ export const rule = z
   .transform(resolveTemplate)
   .superRefine(checkMetric);
 
-const labelName = grammar((v) => /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(v), 'a Prometheus label name');
+/**
+ * Matcher names are checked in a refinement, not as record keys: a bad key would make the union below
+ * fail as a whole ("Invalid input") instead of naming the matcher.
+ */
+const matchers = z.record(z.string(), z.string().max(256)).superRefine((m, ctx) => {
+  for (const name of Object.keys(m)) {
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name))
+      ctx.addIssue({ code: 'custom', path: [name], message: 'must be a Prometheus label name' });
+    else if (name === 'alertstate')
+      ctx.addIssue({ code: 'custom', path: [name], message: 'alertstate is always "firing"' });
+  }
+});
 
 /** Gantry's alerts block; Flagger's `alerts` is a list of notification providers (accepted, ignored). */
 const alerts = z.union([
-  z.strictObject({ matchers: z.record(labelName, z.string().max(256)) }),
+  z.strictObject({ matchers }),
   z.array(z.looseObject({ name: z.string().optional() })).transform(() => undefined),
 ]);
 

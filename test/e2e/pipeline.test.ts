@@ -181,6 +181,68 @@ describe('pipeline with traffic', () => {
     expect(h.world.notifications.some((n) => n.kind === 'incident')).toBe(true);
   });
 
+  it('re-judges a rolled-back canary under another spec without touching the cluster', async () => {
+    badCanary();
+    const d = await h.submit('ApiGateway', IMAGE(digest()));
+    await toCanary(d.id);
+    expect((await h.finish(d.id)).deployment.state).toBe('RolledBack');
+    const calls = { weights: h.world.weights.length, queries: h.world.queries.length };
+    const metric = (name: string, templateRef: string, bounds: object) => ({
+      name,
+      templateRef,
+      thresholdRange: bounds,
+      interval: '1m',
+    });
+    const canary = (min: number) => ({
+      interval: '1m',
+      threshold: 5,
+      steps: [{ weight: 10, duration: '5m' }],
+      metrics: [
+        metric('request-success-rate', 'request-success-rate', { min }),
+        metric('request-duration-p95', 'request-duration', { max: 500 }),
+      ],
+    });
+    const looser = await h.post(`/api/deployments/${d.id}/rejudge`, { canary: canary(95) });
+    expect(looser.status).toBe(200);
+    const r = (await looser.json()) as {
+      original: { outcome: string; failedChecks: number };
+      rejudged: { outcome: string; failedChecks: number };
+      outcomeChanged: boolean;
+      changedChecks: number;
+      checks: Array<{ metric: string; kind: string; original: string; rejudged: string; value: number }>;
+    };
+    expect(r.original).toMatchObject({ outcome: 'rolled-back', failedChecks: 5 });
+    // Nothing failed under min 95, but the run stopped after five rounds: the rest is unknown.
+    expect(r.rejudged).toEqual({ outcome: 'undetermined', failedChecks: 0 });
+    expect(r.outcomeChanged).toBe(true);
+    const success = r.checks.filter((c) => c.metric === 'request-success-rate' && c.kind === 'metric');
+    expect(success.map((c) => [c.value, c.original, c.rejudged])).toEqual(
+      Array(5).fill([97, 'fail', 'pass']),
+    );
+    expect(r.changedChecks).toBe(5);
+    const same = (await (
+      await h.post(`/api/deployments/${d.id}/rejudge`, { canary: canary(99) })
+    ).json()) as {
+      rejudged: { outcome: string };
+      changedChecks: number;
+    };
+    expect(same).toMatchObject({ rejudged: { outcome: 'rolled-back' }, changedChecks: 0 });
+    expect({ weights: h.world.weights.length, queries: h.world.queries.length }).toEqual(calls);
+
+    const bad = await h.post(`/api/deployments/${d.id}/rejudge`, { canary: { ...canary(99), threshold: 0 } });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({
+      error: {
+        code: 'invalid-spec',
+        details: { issues: [expect.objectContaining({ path: 'canary.threshold' })] },
+      },
+    });
+    expect((await h.post(`/api/deployments/${d.id}/rejudge`, {})).status).toBe(400);
+    expect(
+      (await h.post(`/api/deployments/api-gateway-000000000000/rejudge`, { canary: canary(99) })).status,
+    ).toBe(404);
+  });
+
   it('rolls back on a hard-bound breach at the next fast check, not after threshold intervals', async () => {
     h.world.metric = (q, w) =>
       q.template.includes('duration') ? 200 : q.template === 'request-rate' ? 50 : w.weight > 0 ? 40 : 99.9;

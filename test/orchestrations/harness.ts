@@ -54,8 +54,9 @@ export class Orchestrations {
     readonly control: OrchestrationControl,
   ) {}
 
+  /** `ports` replaces single ports (e.g. `metrics` with a real Prometheus adapter); the rest are fakes. */
   static async start(
-    options: { startTime?: number; config?: FileConfigSource } = {},
+    options: { startTime?: number; config?: FileConfigSource; ports?: Partial<Ports> } = {},
   ): Promise<Orchestrations> {
     const world = new FakeWorld();
     const store = new MemoryRunStore();
@@ -72,6 +73,7 @@ export class Orchestrations {
       tests: world,
       notifier: world,
       clock: { now: () => now() },
+      ...options.ports,
     };
     const h = await harness(
       (i) => {

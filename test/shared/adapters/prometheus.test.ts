@@ -161,3 +161,80 @@ describe('PrometheusMetrics: answers', () => {
     await expect(metrics().queryRange(QUERY, range)).rejects.toMatchObject({ code: 'unexpected-response' });
   });
 });
+
+describe('PrometheusMetrics: firing alerts', () => {
+  const alertsVector = (...labels: Array<Record<string, string>>) => ({
+    status: 200,
+    body: {
+      status: 'success',
+      data: { resultType: 'vector', result: labels.map((metric) => ({ metric, value: [T, '1'] })) },
+    },
+  });
+
+  it('asks for ALERTS at the evaluation time with escaped matchers and returns the label sets', async () => {
+    replies.push(
+      alertsVector(
+        { __name__: 'ALERTS', alertname: 'HighErrorRate', alertstate: 'firing', namespace: 'prod' },
+        { __name__: 'ALERTS', alertname: 'PodCrashLooping', alertstate: 'firing', pod: 'api-canary-1' },
+      ),
+    );
+    const firing = await metrics().firingAlerts(
+      { namespace: '{{ namespace }}', severity: 'crit"ical' },
+      { namespace: 'prod' },
+      AT,
+    );
+    const expectedQuery = 'ALERTS{alertstate="firing",namespace="prod",severity="crit\\"ical"}';
+    expect(firing).toEqual({
+      query: expectedQuery,
+      alerts: [
+        { alertname: 'HighErrorRate', alertstate: 'firing', namespace: 'prod' },
+        { alertname: 'PodCrashLooping', alertstate: 'firing', pod: 'api-canary-1' },
+      ],
+    });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.path).toBe('/api/v1/query');
+    expect(Object.fromEntries(requests[0]?.params ?? [])).toMatchObject({
+      query: expectedQuery,
+      time: T.toFixed(3),
+    });
+  });
+
+  it('answers an empty list when nothing fires, and skips non-string labels', async () => {
+    replies.push(alertsVector());
+    expect((await metrics().firingAlerts({}, {}, AT)).alerts).toEqual([]);
+    replies.push({
+      status: 200,
+      body: {
+        status: 'success',
+        data: { resultType: 'vector', result: [{ metric: { alertname: 'X', n: 3 }, value: [T, '1'] }, {}] },
+      },
+    });
+    expect((await metrics().firingAlerts({}, {}, AT)).alerts).toEqual([{ alertname: 'X' }, {}]);
+  });
+
+  it.each([
+    [
+      { status: 200, body: { status: 'success', data: { resultType: 'scalar', result: [T, '1'] } } },
+      /scalar/,
+    ],
+    [{ status: 200, body: { status: 'success', data: { resultType: 'matrix', result: [] } } }, /matrix/],
+  ])('refuses an answer that is not a vector (%#)', async (reply, message) => {
+    replies.push(reply);
+    const error = await metrics()
+      .firingAlerts({}, {}, AT)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PrometheusError);
+    expect(error).toMatchObject({ code: 'unexpected-response', retryable: false });
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it('refuses bad matchers and times before asking Prometheus', async () => {
+    await expect(metrics().firingAlerts({ alertstate: 'pending' }, {}, AT)).rejects.toMatchObject({
+      code: 'variable-invalid',
+    });
+    await expect(metrics().firingAlerts({}, {}, 'yesterday')).rejects.toMatchObject({
+      code: 'query-invalid',
+    });
+    expect(requests).toEqual([]);
+  });
+});

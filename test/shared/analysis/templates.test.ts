@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { PromqlError } from '../../../shared/analysis/promql.js';
 import {
+  alertsQuery,
   builtinTemplate,
   familyFor,
   isBuiltinTemplate,
@@ -112,5 +114,131 @@ describe('inline templates', () => {
   it('treats a built-in name as a query when told so', () => {
     expect(renderMetricQuery(q('up', { templateKind: 'query' }))).toBe('up');
     expect(renderMetricQuery(q('request-duration', { templateKind: 'query' }))).toBe('request-duration');
+  });
+});
+
+describe('request-rate (traffic sufficiency)', () => {
+  it('is the NGINX requests per second of one side over the window', () => {
+    expect(renderMetricQuery(q('request-rate', { templateKind: 'ref', window: 120_000 }))).toBe(
+      'sum(rate(nginx_ingress_controller_requests{namespace="hearloveen-prod",ingress="api-gateway",' +
+        'canary!=""}[2m]))',
+    );
+    expect(
+      renderMetricQuery(q('request-rate', { templateKind: 'ref', metricVariables: { side: 'primary' } })),
+    ).toBe(
+      'sum(rate(nginx_ingress_controller_requests{namespace="hearloveen-prod",ingress="api-gateway",' +
+        'canary=""}[1m]))',
+    );
+  });
+
+  it('is the Istio workload request rate for Gateway API routes and replica canaries', () => {
+    const istio = (router: RouterSpec, side: string) =>
+      renderMetricQuery(q('request-rate', { router, templateKind: 'ref', metricVariables: { side } }));
+    expect(istio(ROUTE, 'canary')).toBe(
+      'sum(rate(istio_requests_total{reporter="destination",destination_workload_namespace="hearloveen-prod",' +
+        'destination_workload="api-gateway-canary"}[1m]))',
+    );
+    expect(istio({ kind: 'replicas' }, 'primary')).toBe(
+      'sum(rate(istio_requests_total{reporter="destination",destination_workload_namespace="hearloveen-prod",' +
+        'destination_workload="api-gateway"}[1m]))',
+    );
+    expect(isBuiltinTemplate('request-rate')).toBe(true);
+  });
+});
+
+describe('alertsQuery', () => {
+  it('selects firing alerts with the matchers sorted by name and placeholders filled in', () => {
+    expect(
+      alertsQuery(
+        {
+          severity: 'critical',
+          namespace: '{{ namespace }}',
+          deployment: '{{canary}}',
+          job: '{{ service }}-{{ target }}',
+        },
+        VARIABLES,
+      ),
+    ).toBe(
+      'ALERTS{alertstate="firing",deployment="api-gateway-canary",job="svc-api-gateway",' +
+        'namespace="hearloveen-prod",severity="critical"}',
+    );
+    expect(alertsQuery({}, VARIABLES)).toBe('ALERTS{alertstate="firing"}');
+  });
+
+  it.each([
+    ['quotes and a matcher injection', '"} or vector(1) or {a="', '\\"} or vector(1) or {a=\\"'],
+    ['backslashes', 'a\\b\\', 'a\\\\b\\\\'],
+    ['a newline and a tab', 'a\nb\tc', 'a\\nb\\tc'],
+    ['a control character', 'a\u0001b', 'a\\u0001b'],
+  ])('escapes hostile values (%s), in literals and in substituted variables', (_label, hostile, escaped) => {
+    expect(alertsQuery({ team: hostile }, VARIABLES)).toBe(`ALERTS{alertstate="firing",team="${escaped}"}`);
+    expect(alertsQuery({ namespace: '{{ namespace }}' }, { ...VARIABLES, namespace: hostile })).toBe(
+      `ALERTS{alertstate="firing",namespace="${escaped}"}`,
+    );
+  });
+
+  it.each<[string, Record<string, string>, Record<string, string>, string, RegExp]>([
+    ['a "{{ }}" left over', { a: '{{ }}' }, VARIABLES, 'template-invalid', /malformed placeholder in a/],
+    [
+      'an unterminated placeholder',
+      { a: '{{ namespace' },
+      VARIABLES,
+      'template-invalid',
+      /malformed placeholder/,
+    ],
+    ['a placeholder with a filter', { a: '{{ namespace | x }}' }, VARIABLES, 'template-invalid', /malformed/],
+    [
+      'an unknown placeholder',
+      { a: '{{ ingress }}' },
+      VARIABLES,
+      'variable-missing',
+      /no value for \{\{ ingress \}\} in alert matcher/,
+    ],
+    [
+      'a known placeholder without a value',
+      { a: '{{ canary }}' },
+      { namespace: 'x' },
+      'variable-missing',
+      /no value for \{\{ canary \}\}/,
+    ],
+    [
+      'a value that smuggles a placeholder in',
+      { a: '{{ namespace }}' },
+      { namespace: '{{ service }}' },
+      'template-invalid',
+      /malformed placeholder/,
+    ],
+    [
+      'a matcher on alertstate',
+      { alertstate: 'pending' },
+      VARIABLES,
+      'variable-invalid',
+      /alertstate is always "firing"/,
+    ],
+    [
+      'a bad label name',
+      { 'app.kubernetes.io/name': 'x' },
+      VARIABLES,
+      'variable-invalid',
+      /invalid label name/,
+    ],
+    [
+      'a label name starting with a digit',
+      { '1a': 'x' },
+      VARIABLES,
+      'variable-invalid',
+      /invalid label name/,
+    ],
+    ['a lone surrogate', { a: '\uD800' }, VARIABLES, 'variable-invalid', /not valid Unicode/],
+  ])('refuses %s', (_label, matchers, variables, code, message) => {
+    let error: unknown;
+    try {
+      alertsQuery(matchers, variables);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PromqlError);
+    expect(error).toMatchObject({ code, retryable: false });
+    expect((error as Error).message).toMatch(message);
   });
 });

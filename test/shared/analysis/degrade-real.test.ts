@@ -1,0 +1,212 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FileConfigSource } from '../../../shared/adapters/config-file.js';
+import { PrometheusMetrics } from '../../../shared/adapters/prometheus.js';
+import { loadConfig } from '../../../shared/config/load.js';
+import type { TimelineEntry } from '../../../shared/domain/deployment.js';
+import type { Metrics } from '../../../shared/ports/metrics.js';
+import { Orchestrations } from '../../orchestrations/harness.js';
+import { onPath, startRealPrometheus, type RealPrometheus } from '../adapters/prometheus-process.js';
+
+/**
+ * Acceptance (issue 6): a canary that degrades at minute 7 after its traffic starts gets its first
+ * failing check at the right interval and is rolled back at the right one. The canary orchestration runs
+ * from source on the virtual clock (in-process harness, fakes for everything but metrics); metrics come
+ * from a real Prometheus backfilled with promtool, queried through the production adapter.
+ *
+ * The arithmetic. Traffic reaches the canary at S (the first `weight:` entry); the degradation starts at
+ * D = S + 7 min. Prometheus "scrapes" every 15 s from S: 20 req/s at the canary (Flagger's load tester,
+ * `hey -q 10 -c 2`, whatever the weight), all 200 until D, then 20 % 500s. The sample at D is the last
+ * healthy one; the `status="500"` series appears only at D + 15 s (NGINX creates it on the first 500).
+ * The check at t looks at `rate(...[1m])`: samples in [t − 60 s, t] (Prometheus 2 selects both ends).
+ * - t = D (S + 7m): the window ends on the last healthy sample: 100 %.
+ * - t = D + 15 s: the 500 series has one sample; `rate` needs two, so it is absent: still 100 %.
+ * - t = D + 30 s: 500s at D+15 (60) and D+30 (120); Prometheus extrapolates back to the counter's zero
+ *   point (15 s before its first sample, = D): 120 errors in the window = 2/s; 200s grew 300 + 300 + 240 +
+ *   240 = 1080 in 60 s = 18/s. Success rate 18 / 20 = 90 %.
+ * - t = D + 60 s (S + 8m) and later: the whole window is degraded: 16/s vs 4/s = 80 %.
+ * Flagger semantics (threshold 2, no hard bounds): S + 1m … S + 7m pass (weight 5 → 40), S + 8m is the
+ * first failed check (hold), S + 9m the second: rollback, interval × threshold after the first fully
+ * degraded window. With a hard bound (min 95) checked every 15 s: the fast check at D + 30 s sees 90 %
+ * and rolls back at S + 7m30s, 30 s after the fault.
+ */
+
+const PROMETHEUS = onPath('prometheus');
+const PROMTOOL = onPath('promtool');
+const IN_CI = process.env.CI === 'true';
+const MISSING = !PROMETHEUS || !PROMTOOL;
+const SKIP = MISSING && !IN_CI;
+if (SKIP)
+  console.warn('degrade-real: SKIPPED, prometheus/promtool not installed (apt-get install prometheus)');
+
+const MIN = 60_000;
+const SCRAPE = 15_000;
+const CANARY_RPS = 20;
+const PRIMARY_RPS = 100;
+const DEGRADE_AT = 7 * MIN;
+const ERROR_SHARE = 0.2;
+const LABELS = 'namespace="hearloveen-prod",ingress="api-gateway"';
+const CANARY_LABEL = 'canary="hearloveen-prod-api-gateway-canary-80"';
+
+/** NGINX request counters for the primary (30 min of history) and the canary (from S), every 15 s. */
+function openMetrics(s: number): string {
+  const lines = ['# TYPE nginx_ingress_controller_requests unknown'];
+  const perScrape = (rps: number) => (rps * SCRAPE) / 1000;
+  let canaryOk = 0;
+  let canaryErrors = 0;
+  for (let t = s - 30 * MIN; t <= s + 20 * MIN; t += SCRAPE) {
+    const n = (t - (s - 30 * MIN)) / SCRAPE;
+    const stamp = (t / 1000).toFixed(3);
+    const series = (labels: string, value: number) =>
+      lines.push(`nginx_ingress_controller_requests{${labels}} ${value} ${stamp}`);
+    // The primary also answers a few 503s: they must not count against the canary.
+    series(`${LABELS},canary="",status="200"`, 1_000_000 + n * perScrape(PRIMARY_RPS));
+    series(`${LABELS},canary="",status="503"`, 50 + n);
+    if (t < s) continue;
+    if (t > s + DEGRADE_AT) {
+      canaryErrors += perScrape(CANARY_RPS) * ERROR_SHARE;
+      canaryOk += perScrape(CANARY_RPS) * (1 - ERROR_SHARE);
+    } else if (t > s) canaryOk += perScrape(CANARY_RPS);
+    series(`${LABELS},${CANARY_LABEL},status="200"`, canaryOk);
+    if (canaryErrors > 0) series(`${LABELS},${CANARY_LABEL},status="500"`, canaryErrors);
+  }
+  lines.push('# EOF', '');
+  return lines.join('\n');
+}
+
+/** The example configuration with this canary block, auto-approved at any hour. */
+function config(canary: string): FileConfigSource {
+  const example = readFileSync('config/gantry.example.yaml', 'utf8');
+  const text = example
+    .replace(/\n {2}canary:\n[\s\S]*?\n(?= {2}verification:)/, `\n${canary}\n`)
+    .replace(
+      "{ from: '02:00', to: '06:00', timeZone: UTC }",
+      "{ from: '00:00', to: '24:00', timeZone: UTC }",
+    );
+  expect(text).toContain(canary);
+  expect(text).not.toContain("from: '02:00'");
+  return new FileConfigSource(loadConfig(text, 'degrade.yaml'));
+}
+
+const FLAGGER = `  canary:
+    interval: 1m
+    threshold: 2
+    maxWeight: 50
+    stepWeight: 5
+    minRequests: 100
+    metrics:
+      - name: request-success-rate
+        thresholdRange: { min: 99 }
+        interval: 1m`;
+
+const FAIL_FAST = `${FLAGGER}
+        failFast: { min: 95 }
+    fastCheckInterval: 15s`;
+
+/** A metrics port that waits for Prometheus: the data is written once traffic has reached the canary. */
+class LateMetrics implements Metrics {
+  private resolve!: (m: Metrics) => void;
+  private readonly ready = new Promise<Metrics>((r) => (this.resolve = r));
+  set(m: Metrics): void {
+    this.resolve(m);
+  }
+  query: Metrics['query'] = async (q) => (await this.ready).query(q);
+  queryRange: Metrics['queryRange'] = async (q, r) => (await this.ready).queryRange(q, r);
+  firingAlerts: Metrics['firingAlerts'] = async (m, v, at) => (await this.ready).firingAlerts(m, v, at);
+}
+
+let o: Orchestrations | undefined;
+let prometheus: RealPrometheus | undefined;
+afterEach(async () => {
+  await o?.close();
+  await prometheus?.stop();
+  o = undefined;
+  prometheus = undefined;
+});
+
+const DIGEST = `sha256:${'7'.repeat(64)}`;
+
+/** Runs a release of ApiGateway against the backfilled history; returns S and the timeline. */
+async function run(canary: string) {
+  if (MISSING)
+    throw new Error('CI needs prometheus and promtool on PATH (.ci/run installs the Debian package)');
+  // Four hours back: the whole history is older than promtool's 2 h blocks and inside the retention.
+  const t0 = Math.floor((Date.now() - 4 * 3_600_000) / MIN) * MIN;
+  const metrics = new LateMetrics();
+  o = await Orchestrations.start({ startTime: t0, config: config(canary), ports: { metrics } });
+  const d = await o.submit(`hearloveen.azurecr.io/api-gateway:3.0.0@${DIGEST}`);
+  await o.completeTests(d.id);
+  await o.waitForPhase(d.id, 'canary', 'next analysis');
+  const first = (await o.ports.store.listEvents(d.id)).find((e) => e.title.startsWith('weight:'));
+  const s = Date.parse(first?.at ?? '');
+  expect(first?.title).toBe('weight:5');
+  const bins = { prometheus: PROMETHEUS as string, promtool: PROMTOOL as string };
+  prometheus = await startRealPrometheus(bins, openMetrics(s));
+  metrics.set(new PrometheusMetrics({ baseUrl: prometheus.url, attempts: 1 }));
+  const done = await o.finish(d.id);
+  const timeline = await o.ports.store.listEvents(d.id);
+  return { s, done, timeline, weights: o.world.weights };
+}
+
+const after = (s: number, e: TimelineEntry | undefined) => Date.parse(e?.at ?? '') - s;
+const minutes = (...m: number[]) => m.map((x) => x * MIN);
+
+describe.skipIf(SKIP)('a canary degrading at minute 7, judged by a real Prometheus', () => {
+  it('Flagger semantics (threshold 2): first failing check at minute 8, rollback at minute 9', async () => {
+    const { s, done, timeline, weights } = await run(FLAGGER);
+    const checks = timeline.filter((e) => e.title === 'check:request-success-rate');
+    expect(checks.map((c) => after(s, c))).toEqual(minutes(1, 2, 3, 4, 5, 6, 7, 8, 9));
+    expect(checks.map((c) => c.verdict)).toEqual([...Array<string>(7).fill('pass'), 'fail', 'fail']);
+    const values = checks.map((c) => c.evidence?.value as number);
+    values.slice(0, 7).forEach((v) => expect(v).toBeCloseTo(100, 9));
+    values.slice(7).forEach((v) => expect(v).toBeCloseTo(80, 9));
+    expect(checks[0]?.evidence).toMatchObject({ requests: 1200, minRequests: 100, window: MIN });
+    expect(checks[0]?.evidence?.query).toContain('canary!=""');
+    const firstFail = checks.find((c) => c.verdict === 'fail');
+    expect(after(s, firstFail)).toBe(8 * MIN);
+    const rollback = timeline.find((e) => e.title === 'analysis:rollback');
+    expect(after(s, rollback)).toBe(9 * MIN);
+    expect(
+      after(
+        s,
+        timeline.find((e) => e.title === 'weight:0'),
+      ),
+    ).toBe(9 * MIN);
+    expect(timeline.filter((e) => e.title === 'fast-check')).toEqual([]);
+    expect(weights).toEqual([5, 10, 15, 20, 25, 30, 35, 40, 0]);
+    expect(done.state).toBe('RolledBack');
+    expect(done.reason).toBe(
+      '2 failed checks reached the threshold of 2 (last: request-success-rate: 80 < min 99) at 40%',
+    );
+  }, 120_000);
+
+  it('with a hard bound on a 15 s cadence: rollback at minute 7:30, 30 s after the fault', async () => {
+    const { s, done, timeline, weights } = await run(FAIL_FAST);
+    const checks = timeline.filter((e) => e.title === 'check:request-success-rate');
+    expect(checks.map((c) => after(s, c))).toEqual(minutes(1, 2, 3, 4, 5, 6, 7));
+    expect(new Set(checks.map((c) => c.verdict))).toEqual(new Set(['pass']));
+    const fast = timeline.filter((e) => e.title === 'fast-check');
+    // Three fast rounds inside each of the seven full intervals, then S + 7m15s and S + 7m30s.
+    expect(fast).toHaveLength(7 * 3 + 2);
+    const firstFail = timeline.find(
+      (e) => (e.title === 'fast-check' || e.title.startsWith('check:')) && e.verdict === 'fail',
+    );
+    expect(after(s, firstFail)).toBe(DEGRADE_AT + 30_000);
+    const evidence = firstFail?.evidence?.checks as Array<{ kind: string; value: number; verdict: string }>;
+    expect(evidence).toHaveLength(1);
+    expect(evidence[0]).toMatchObject({ kind: 'fail-fast', verdict: 'fail' });
+    expect(evidence[0]?.value).toBeCloseTo(90, 9);
+    const before = fast.find((e) => after(s, e) === DEGRADE_AT + 15_000);
+    expect(before?.verdict).toBe('pass');
+    expect((before?.evidence?.checks as Array<{ value: number }>)[0]?.value).toBeCloseTo(100, 9);
+    expect(
+      after(
+        s,
+        timeline.find((e) => e.title === 'weight:0'),
+      ),
+    ).toBe(DEGRADE_AT + 30_000);
+    expect(weights).toEqual([5, 10, 15, 20, 25, 30, 35, 40, 0]);
+    expect(done.state).toBe('RolledBack');
+    expect(done.reason).toBe('fail-fast: request-success-rate: hard bound breached: 90 < min 95 at 40%');
+  }, 120_000);
+});
