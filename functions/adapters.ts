@@ -15,6 +15,13 @@ import { HttpSmokeRunner } from '../shared/adapters/smoke.js';
 import type { AppSettings } from '../shared/config.js';
 import type { Ports } from '../shared/ports/index.js';
 import type { SmokeRunner } from '../shared/ports/runners.js';
+import { processRedactor, reportSecretRefreshFailure } from '../shared/telemetry/registry.js';
+
+/** A value read from Key Vault joins the redaction list, so telemetry never carries it. */
+function rememberSecret(value: string): string {
+  processRedactor().remember(value);
+  return value;
+}
 
 /** A port whose adapter is not configured: every call fails with a clear error (and is retried). */
 export function unconfigured<T extends object>(system: string, settings: string): T {
@@ -63,14 +70,17 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
     : undefined;
   const scanTarget = settings.GANTRY_SCAN_TARGET?.split('/');
   const secrets = settings.GANTRY_KEYVAULT_URI
-    ? KeyVaultSecrets.create(settings.GANTRY_KEYVAULT_URI, credential(), { clock: systemClock })
+    ? KeyVaultSecrets.create(settings.GANTRY_KEYVAULT_URI, credential(), {
+        clock: systemClock,
+        onRefreshError: (name, error) => void reportSecretRefreshFailure(name, error),
+      })
     : undefined;
   const fixedArgoToken = settings.GANTRY_ARGOCD_TOKEN;
   const argoSecret = settings.GANTRY_ARGOCD_TOKEN_SECRET;
   const argoToken = fixedArgoToken
     ? () => fixedArgoToken
     : secrets
-      ? () => secrets.get(argoSecret)
+      ? () => secrets.get(argoSecret).then(rememberSecret)
       : undefined;
   const promToken = settings.GANTRY_PROMETHEUS_TOKEN;
   return {

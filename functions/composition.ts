@@ -5,7 +5,9 @@ import { FileConfigSource } from '../shared/adapters/config-file.js';
 import { systemClock } from '../shared/adapters/clock.js';
 import { TableRunStore } from '../shared/adapters/table-store.js';
 import { setPortsBuilder } from '../shared/composition.js';
-import type { AppSettings } from '../shared/config.js';
+import { readTelemetrySettings, type AppSettings, type TelemetrySettings } from '../shared/config.js';
+import { startAzureMonitor } from '../shared/adapters/azure-monitor.js';
+import { processRedactor, setTelemetry } from '../shared/telemetry/registry.js';
 import type { Ports } from '../shared/ports/index.js';
 
 /** The composition root: the one place that builds adapters from settings. */
@@ -39,3 +41,25 @@ function managedIdentity(): TokenCredential {
 }
 
 setPortsBuilder(build);
+
+/**
+ * Telemetry starts here, once per process, when the app loads: Azure Monitor only with a connection
+ * string. A bad telemetry setting must not stop the app, so it is reported and telemetry stays off.
+ */
+function startTelemetry(): void {
+  let settings: TelemetrySettings;
+  try {
+    settings = readTelemetrySettings();
+  } catch (error) {
+    console.error(`telemetry disabled: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  const started = startAzureMonitor(settings, processRedactor());
+  started.catch((error: unknown) => {
+    const { code, message } = processRedactor().error(error);
+    console.error(`telemetry disabled: ${code}: ${message}`);
+  });
+  setTelemetry(started);
+}
+
+startTelemetry();

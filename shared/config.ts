@@ -55,10 +55,70 @@ const schema = z.object({
   GANTRY_GITHUB_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   /** Local only: JSON map of host names to base URLs for smoke checks, e.g. to reach the sandbox. */
   GANTRY_SMOKE_HOST_MAP: z.string().optional(),
+  /**
+   * Application Insights (empty = not set). Checked by `readTelemetrySettings` only: a bad telemetry
+   * setting turns telemetry off and is reported, it does not stop deployments.
+   */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: z.string().optional(),
 });
 
 /** Every app setting name the schema reads (for the infrastructure tests). */
 export const SETTING_NAMES = Object.keys(schema.shape) as readonly (keyof typeof schema.shape)[];
+
+/** Settings whose values are secrets: telemetry redacts these values wherever they appear. */
+export const SECRET_SETTINGS = [
+  'GANTRY_STORAGE',
+  'AzureWebJobsStorage',
+  'GANTRY_ARGOCD_TOKEN',
+  'GANTRY_KUBE_TOKEN',
+  'GANTRY_PROMETHEUS_TOKEN',
+  'GANTRY_GITHUB_TOKEN',
+  'GANTRY_ACR_WEBHOOK_SECRET',
+  'GANTRY_GITHUB_WEBHOOK_SECRET',
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
+] as const satisfies readonly (keyof typeof schema.shape)[];
+
+/** The telemetry settings' shapes (see the schema: only telemetry depends on them). */
+const telemetrySchema = z.object({
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z
+    .string()
+    .regex(/^$|(?:^|;)\s*InstrumentationKey=[^;]+/i, 'a connection string with InstrumentationKey=...')
+    .optional(),
+  /** `Authorization=AAD;ClientId=<identity client id>`: export with the managed identity (local auth off). */
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: z
+    .string()
+    .regex(
+      /^$|^(?=.*Authorization=AAD)(?:\s*(?:Authorization=AAD|ClientId=[0-9A-Fa-f-]{36})\s*(?:;|$))+$/i,
+      'Authorization=AAD, optionally with ClientId=<client id>',
+    )
+    .optional(),
+});
+
+export interface TelemetrySettings {
+  connectionString?: string;
+  authentication?: string;
+  /** Values of the SECRET_SETTINGS that are set. */
+  secretValues: string[];
+}
+
+/**
+ * Only what telemetry needs, read apart from `readSettings` so that telemetry still starts (and can
+ * report the problem) when some other setting is invalid.
+ */
+export function readTelemetrySettings(
+  env: Record<string, string | undefined> = process.env,
+): TelemetrySettings {
+  const parsed = telemetrySchema.safeParse(env);
+  if (!parsed.success) {
+    throw new SettingsError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  return {
+    connectionString: parsed.data.APPLICATIONINSIGHTS_CONNECTION_STRING || undefined,
+    authentication: parsed.data.APPLICATIONINSIGHTS_AUTHENTICATION_STRING || undefined,
+    secretValues: SECRET_SETTINGS.map((n) => env[n]).filter((v): v is string => Boolean(v)),
+  };
+}
 
 export type AppSettings = z.infer<typeof schema> & { storage: StorageSetting };
 

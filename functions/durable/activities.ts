@@ -1,22 +1,17 @@
-import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { activityHandlers } from '../../shared/activities/index.js';
 import { getPorts } from '../../shared/composition.js';
-import type { Ports } from '../../shared/ports/index.js';
-
-type AnyHandler = (ports: Ports, input: unknown) => Promise<unknown>;
+import { instrumentActivity, type ActivityHandler } from '../../shared/telemetry/instrument.js';
+import { getTelemetry, processRedactor } from '../../shared/telemetry/registry.js';
 
 // One registration per activity contract; the handler table is type-checked against the contracts.
-for (const [name, handler] of Object.entries(activityHandlers) as Array<[string, AnyHandler]>) {
+// Telemetry wraps every handler here, at dispatch, so activities themselves stay free of it.
+for (const [name, handler] of Object.entries(activityHandlers) as Array<[string, ActivityHandler]>) {
   df.app.activity(name, {
-    handler: async (input: unknown, context: InvocationContext) => {
-      try {
-        return await handler(await getPorts(), input);
-      } catch (error) {
-        // A throw means "retry this": log what failed (never inputs, they may hold evidence) and rethrow.
-        context.warn(`activity ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
-        throw error;
-      }
-    },
+    handler: instrumentActivity(name, handler, {
+      ports: getPorts,
+      telemetry: getTelemetry,
+      redactor: processRedactor(),
+    }),
   });
 }

@@ -52,15 +52,17 @@ export async function submitImage(
   s: Submission,
 ): Promise<{ deployment: DeploymentRecord; created: boolean }> {
   const image = parseSubmittedImage(s.image);
-  const service = s.service ?? ports.config.serviceForImage(image);
-  if (!service)
+  const requested = s.service ?? ports.config.serviceForImage(image);
+  if (!requested)
     throw new AppError(
       422,
       'unknown-repository',
       `No configured service deploys ${image.registry}/${image.repository}.`,
     );
-  if (!ports.config.plan(service))
-    throw new AppError(404, 'unknown-service', `Service '${service}' is not configured.`);
+  const plan = ports.config.plan(requested);
+  if (!plan) throw new AppError(404, 'unknown-service', `Service '${requested}' is not configured.`);
+  // Names match in any casing; the record always carries the configured one (table keys, lanes).
+  const service = plan.service;
   const id = deploymentIdFor(service, image.digest);
   const record: DeploymentRecord = {
     id,

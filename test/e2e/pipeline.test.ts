@@ -338,6 +338,15 @@ describe('HTTP surface of the pipeline', () => {
     const a = ((await first.json()) as { deployment: { id: string } }).deployment;
     const b = ((await second.json()) as { deployment: { id: string } }).deployment;
     expect(b.id).toBe(a.id);
+    // The service name matches in any casing and is stored as configured: still the same deployment.
+    const third = await h.post('/api/deployments', { service: 'apigateway', image: img });
+    expect(third.status).toBe(200);
+    expect(
+      ((await third.json()) as { deployment: { id: string; service: string } }).deployment,
+    ).toMatchObject({
+      id: a.id,
+      service: 'ApiGateway',
+    });
   });
 
   it('cancels a running deployment over HTTP and refuses a second cancel with 409', async () => {

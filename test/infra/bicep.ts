@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -9,6 +9,15 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const INFRA = path.join(ROOT, 'infra');
+
+/** Every `.bicep` file under `infra/`, relative to it. */
+export function bicepFiles(dir = INFRA): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return bicepFiles(full);
+    return entry.name.endsWith('.bicep') ? [path.relative(INFRA, full)] : [];
+  });
+}
 
 export function readInfra(relative: string): string {
   return stripComments(readFileSync(path.join(INFRA, relative), 'utf8'));

@@ -1,15 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { tableNames } from '../../shared/adapters/table-client.js';
-import { SETTING_NAMES } from '../../shared/config.js';
 import {
   INFRA,
   ROOT,
+  bicepFiles,
   evaluateName,
-  objectKeys,
-  objectLiterals,
   paramDefaults,
   readInfra,
   resources,
@@ -18,133 +16,12 @@ import {
   varExpression,
 } from './bicep.js';
 
-function bicepFiles(dir = INFRA): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return bicepFiles(full);
-    return entry.name.endsWith('.bicep') ? [path.relative(INFRA, full)] : [];
-  });
-}
-
 const FILES = bicepFiles();
 const MAIN = readInfra('main.bicep');
-const FUNCTION_APP = readInfra('app/functionapp.bicep');
 const abbreviations = JSON.parse(readFileSync(path.join(INFRA, 'abbreviations.json'), 'utf8')) as Record<
   string,
   string
 >;
-
-/** App settings of the Function App module: the first object of `union(...)` is unconditional. */
-function appSettings(): { always: string[]; optional: string[] } {
-  const literals = objectLiterals(varExpression(FUNCTION_APP, 'appSettings'));
-  const [first, ...rest] = literals;
-  return { always: objectKeys(first ?? '{}'), optional: rest.flatMap((l) => objectKeys(l)) };
-}
-
-/**
- * How each setting of shared/config.ts is used in Azure. Adding a setting to the schema fails this test
- * until it is classified here (and, if required, set by infra/app/functionapp.bicep).
- */
-const AZURE_USE: Record<(typeof SETTING_NAMES)[number], 'required' | 'optional' | 'never'> = {
-  GANTRY_CONFIG_PATH: 'required', // the default points at the example pipeline
-  GANTRY_STORAGE: 'never', // a connection string; Azure uses the identity
-  GANTRY_STORAGE_ACCOUNT: 'required',
-  AzureWebJobsStorage: 'never', // identity-based AzureWebJobsStorage__* instead
-  GANTRY_TABLE_PREFIX: 'required',
-  GANTRY_DEV_PRINCIPAL: 'never', // local development only
-  GANTRY_ARGOCD_URL: 'required',
-  GANTRY_ARGOCD_TOKEN: 'required',
-  GANTRY_ARGOCD_PROJECT: 'optional',
-  GANTRY_KUBE_SERVER: 'never', // clusters are reached through AKS in Azure
-  GANTRY_KUBE_TOKEN: 'never',
-  GANTRY_PROMETHEUS_URL: 'optional',
-  GANTRY_PROMETHEUS_AUTH: 'optional', // 'entra' whenever the URL is set
-  GANTRY_PROMETHEUS_TOKEN: 'never', // managed Prometheus uses Entra auth
-  GANTRY_GITHUB_API_URL: 'required',
-  GANTRY_GITHUB_TOKEN: 'required',
-  GANTRY_SCAN_TARGET: 'optional',
-  GANTRY_ACR_WEBHOOK_SECRET: 'required',
-  GANTRY_GITHUB_WEBHOOK_SECRET: 'required',
-  GANTRY_SMOKE_HOST_MAP: 'never', // local only
-  GANTRY_SERVICEBUS_NAMESPACE: 'required', // the namespace of infra/app/servicebus.bicep
-  GANTRY_KEYVAULT_URI: 'required', // the vault of infra/app/keyvault.bicep
-  GANTRY_ARGOCD_TOKEN_SECRET: 'required', // must name the vault's Argo CD secret (default agrees)
-};
-
-describe('(a) app settings agree with shared/config.ts', () => {
-  const { always, optional } = appSettings();
-  const all = [...always, ...optional];
-
-  it('classifies every schema setting', () => {
-    expect(Object.keys(AZURE_USE).sort()).toEqual([...SETTING_NAMES].sort());
-  });
-
-  it('sets every setting required in Azure, unconditionally', () => {
-    const required = SETTING_NAMES.filter((n) => AZURE_USE[n] === 'required');
-    expect(required.filter((n) => !always.includes(n))).toEqual([]);
-  });
-
-  it('sets only GANTRY_* settings the schema reads, and none of the local-only ones', () => {
-    const gantry = all.filter((n) => n.startsWith('GANTRY_'));
-    expect(gantry.filter((n) => !(SETTING_NAMES as readonly string[]).includes(n))).toEqual([]);
-    expect(all.filter((n) => AZURE_USE[n as keyof typeof AZURE_USE] === 'never')).toEqual([]);
-    expect(all).not.toContain('GANTRY_SANDBOX');
-  });
-
-  it('sets optional settings only conditionally, and no setting twice', () => {
-    expect(optional.filter((n) => always.includes(n))).toEqual([]);
-    expect(new Set(all).size).toBe(all.length);
-    for (const n of optional) expect(AZURE_USE[n as keyof typeof AZURE_USE]).toBe('optional');
-  });
-
-  it('uses identity-based host storage and no secrets in plain settings', () => {
-    expect(always).toEqual(
-      expect.arrayContaining([
-        'AzureWebJobsStorage__credential',
-        'AzureWebJobsStorage__clientId',
-        'AzureWebJobsStorage__blobServiceUri',
-        'AzureWebJobsStorage__queueServiceUri',
-        'AzureWebJobsStorage__tableServiceUri',
-        'APPLICATIONINSIGHTS_CONNECTION_STRING',
-        'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
-        'AZURE_CLIENT_ID',
-        'TASKHUB_NAME',
-      ]),
-    );
-    expect(all).not.toContain('AzureWebJobsStorage');
-    // Flex Consumption deprecates these in favour of functionAppConfig.
-    for (const n of ['FUNCTIONS_WORKER_RUNTIME', 'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_CONTENTSHARE']) {
-      expect(all).not.toContain(n);
-    }
-  });
-
-  it('reads every secret through a Key Vault reference to a declared secret name', () => {
-    const expression = varExpression(FUNCTION_APP, 'appSettings');
-    const secretNames = objectKeys(varExpression(readInfra('app/keyvault.bicep'), 'secretNames'));
-    for (const setting of [
-      'GANTRY_ARGOCD_TOKEN',
-      'GANTRY_GITHUB_TOKEN',
-      'GANTRY_GITHUB_WEBHOOK_SECRET',
-      'GANTRY_ACR_WEBHOOK_SECRET',
-    ]) {
-      const m = new RegExp(`^\\s*${setting}:\\s*kvRef\\(keyVaultUri, secretNames\\.(\\w+)\\)\\s*$`, 'm').exec(
-        expression,
-      );
-      expect(m, setting).not.toBeNull();
-      expect(secretNames).toContain(m?.[1]);
-    }
-    expect(FUNCTION_APP).toMatch(
-      /'@Microsoft\.KeyVault\(SecretUri=\$\{vaultUri\}secrets\/\$\{secretName\}\/\)'/,
-    );
-    expect(FUNCTION_APP).toMatch(/keyVaultReferenceIdentity: identityId/);
-    expect(expression).toMatch(/^\s*GANTRY_ARGOCD_TOKEN_SECRET: secretNames\.argoCdToken$/m);
-    expect(expression).toMatch(/^\s*GANTRY_KEYVAULT_URI: keyVaultUri$/m);
-    // No secret values in the infrastructure: the vault declares names only.
-    expect(FILES.flatMap((f) => resources(readInfra(f))).map((r) => r.type)).not.toContain(
-      'Microsoft.KeyVault/vaults/secrets',
-    );
-  });
-});
 
 /**
  * Built-in role definition ids. Source: /work/shared/reference/azure-functions-conventions.md §4.6
@@ -208,6 +85,46 @@ describe('(b) role definition ids', () => {
         expect(r.body).toMatch(/principalType: 'ServicePrincipal'/);
         expect(r.body).toMatch(/name: guid\(/);
       }
+    }
+  });
+});
+
+/** The variable each role id is declared under: an id pasted under a misleading name fails. */
+const ROLE_VARIABLES: Record<string, string> = {
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
+  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39',
+  aksClusterUser: '4abbcc35-e782-43d8-92c5-2d3f1bd2253f',
+  aksRbacWriter: 'a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb',
+  monitoringDataReader: 'b0d8363b-8ddd-447d-831f-62ca05bff136',
+};
+
+describe('(b) role assignments are named and scoped after their role', () => {
+  const assignments = FILES.flatMap((f) =>
+    resources(readInfra(f))
+      .filter((r) => r.type === 'Microsoft.Authorization/roleAssignments')
+      .map((r) => ({ file: f, ...r })),
+  );
+
+  it('declares every role id under the variable named after the role', () => {
+    for (const f of FILES) {
+      for (const m of readInfra(f).matchAll(/^var\s+(\w+)\s*=\s*'([0-9a-f-]{36})'/gm)) {
+        expect(ROLE_VARIABLES[m[1] ?? ''], `${f}: var ${m[1]}`).toBe(m[2]);
+      }
+    }
+  });
+
+  it('scopes each assignment to one resource (never the whole resource group) and names it from that scope', () => {
+    expect(assignments.length).toBeGreaterThanOrEqual(7);
+    for (const r of assignments) {
+      const scope = /^\s*scope: (\w+)\s*$/m.exec(r.body)?.[1];
+      expect(scope, `${r.file}:${r.symbol}`).toBeDefined();
+      expect(r.body, `${r.file}:${r.symbol}`).toMatch(
+        new RegExp(`name: guid\\(${scope}\\.id, principalId, \\w+\\)`),
+      );
     }
   });
 });
@@ -369,62 +286,5 @@ describe('(e) API versions', () => {
       const [provider, type] = r.type.split('/');
       expect(r.apiVersion, `${r.file}: ${r.type}`).toBe(API_VERSIONS[`${provider}/${type}`]?.[0]);
     }
-  });
-});
-
-interface HostJson {
-  extensionBundle: { version: string };
-  extensions: {
-    durableTask: {
-      hubName: string;
-      storageProvider: { partitionCount: number };
-      maxConcurrentActivityFunctions: number;
-      maxConcurrentOrchestratorFunctions: number;
-    };
-  };
-}
-
-describe('(f) host.json and local.settings.example.json agree with the infrastructure', () => {
-  const host = JSON.parse(readFileSync(path.join(ROOT, 'host.json'), 'utf8')) as HostJson;
-  const local = JSON.parse(readFileSync(path.join(ROOT, 'local.settings.example.json'), 'utf8')) as {
-    Values: Record<string, string>;
-  };
-  const { always } = appSettings();
-  const durable = host.extensions.durableTask;
-  const HUB = /^[A-Za-z][A-Za-z0-9]{2,44}$/;
-
-  it('names the task hub through TASKHUB_NAME everywhere', () => {
-    expect(durable.hubName).toBe('%TASKHUB_NAME%');
-    expect(always).toContain('TASKHUB_NAME');
-    expect(FUNCTION_APP).toMatch(/^\s*TASKHUB_NAME: taskHubName$/m);
-    const hub = paramDefaults(MAIN).get('taskHubName') ?? '';
-    expect(hub).toMatch(HUB);
-    expect(local.Values.TASKHUB_NAME).toMatch(HUB);
-    // Local and Azure hubs differ, so a developer pointed at the Azure account cannot steal its messages.
-    expect(local.Values.TASKHUB_NAME).not.toBe(hub);
-  });
-
-  it('leaves concurrency to host.json and keeps warm instances within the partitions', () => {
-    expect(FILES.filter((f) => readInfra(f).includes('AzureFunctionsJobHost__'))).toEqual([]);
-    expect(durable.maxConcurrentActivityFunctions).toBeGreaterThan(0);
-    expect(durable.maxConcurrentOrchestratorFunctions).toBeGreaterThan(0);
-    const maxWarm = Number(/@maxValue\((\d+)\)\s*param durableAlwaysReady/.exec(FUNCTION_APP)?.[1]);
-    const warm = Number(/param durableAlwaysReady int = (\d+)/.exec(FUNCTION_APP)?.[1]);
-    expect(warm).toBeGreaterThanOrEqual(1);
-    expect(maxWarm).toBeLessThanOrEqual(durable.storageProvider.partitionCount);
-    expect(FUNCTION_APP).toMatch(
-      /alwaysReady: \[\s*\{\s*name: 'durable'\s*instanceCount: durableAlwaysReady/,
-    );
-  });
-
-  it('runs the same worker and a Flex-compatible extension bundle', () => {
-    expect(local.Values.FUNCTIONS_WORKER_RUNTIME).toBe('node');
-    expect(FUNCTION_APP).toMatch(/runtime: \{ name: 'node', version: '22' \}/);
-    const lower = /^\[(\d+)\./.exec(host.extensionBundle.version)?.[1];
-    expect(Number(lower)).toBeGreaterThanOrEqual(4);
-  });
-
-  it('uses the same table prefix default locally and in Azure', () => {
-    expect(local.Values.GANTRY_TABLE_PREFIX).toBe(paramDefaults(MAIN).get('tablePrefix'));
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readSettings, SettingsError } from '../../shared/config.js';
+import {
+  readSettings,
+  readTelemetrySettings,
+  SECRET_SETTINGS,
+  SETTING_NAMES,
+  SettingsError,
+} from '../../shared/config.js';
 
 describe('readSettings', () => {
   it('uses the connection string, falling back to AzureWebJobsStorage', () => {
@@ -34,5 +40,88 @@ describe('readSettings', () => {
     } catch (error) {
       expect(String((error as Error).message)).not.toContain('super-secret');
     }
+  });
+});
+
+describe('readTelemetrySettings', () => {
+  const CONNECTION = 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://x/';
+  const AUTH = 'Authorization=AAD;ClientId=11111111-2222-3333-4444-555555555555';
+
+  it.each([
+    ['nothing set', {}, { connectionString: undefined, authentication: undefined }],
+    [
+      'empty values (not set)',
+      { APPLICATIONINSIGHTS_CONNECTION_STRING: '', APPLICATIONINSIGHTS_AUTHENTICATION_STRING: '' },
+      {},
+    ],
+    [
+      'both set',
+      { APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION, APPLICATIONINSIGHTS_AUTHENTICATION_STRING: AUTH },
+      { connectionString: CONNECTION, authentication: AUTH },
+    ],
+    [
+      'Entra without a client id',
+      { APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD' },
+      { authentication: 'Authorization=AAD' },
+    ],
+  ])('%s', (_, env, expected) => {
+    expect(readTelemetrySettings(env)).toMatchObject(expected);
+  });
+
+  it.each([
+    [
+      'a connection string without an instrumentation key',
+      { APPLICATIONINSIGHTS_CONNECTION_STRING: 'IngestionEndpoint=https://x/' },
+    ],
+    [
+      'an authentication string without AAD',
+      { APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=11111111-2222-3333-4444-555555555555' },
+    ],
+    [
+      'an authentication string with a bad client id',
+      { APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=me' },
+    ],
+  ])('rejects %s, naming the setting but not the value', (_, env) => {
+    const error = (() => {
+      try {
+        readTelemetrySettings(env);
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(SettingsError);
+    expect(error?.message).toMatch(/^invalid app settings: APPLICATIONINSIGHTS_/);
+    for (const value of Object.values(env)) expect(error?.message).not.toContain(value);
+  });
+
+  it('keeps telemetry and the other settings independent', () => {
+    // An invalid unrelated setting: telemetry still starts, and can report the failure...
+    expect(
+      readTelemetrySettings({ GANTRY_TABLE_PREFIX: '-', APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION }),
+    ).toMatchObject({ connectionString: CONNECTION });
+    // ...and a bad telemetry setting only turns telemetry off: deployments still run.
+    const settings = readSettings({ GANTRY_STORAGE: 'x', APPLICATIONINSIGHTS_CONNECTION_STRING: 'nope' });
+    expect(settings.storage.kind).toBe('connection-string');
+  });
+
+  it('collects the values of the secret settings that are set, for redaction', () => {
+    const settings = readTelemetrySettings({
+      GANTRY_ARGOCD_TOKEN: 'argo-token-value',
+      GANTRY_GITHUB_WEBHOOK_SECRET: 'webhook-secret-value',
+      GANTRY_GITHUB_TOKEN: '',
+      GANTRY_ARGOCD_URL: 'https://argocd.example.com',
+    });
+    expect(settings.secretValues.sort()).toEqual(['argo-token-value', 'webhook-secret-value']);
+  });
+
+  it('treats every setting named like a secret as one', () => {
+    const secretLike = SETTING_NAMES.filter((n) =>
+      /TOKEN$|SECRET$|^GANTRY_STORAGE$|^AzureWebJobsStorage$|CONNECTION_STRING$/.test(n),
+    );
+    // The name of the Key Vault secret is not itself a secret.
+    expect(secretLike.filter((n) => n !== 'GANTRY_ARGOCD_TOKEN_SECRET').sort()).toEqual(
+      [...SECRET_SETTINGS].sort(),
+    );
   });
 });
