@@ -6,7 +6,7 @@ import { stateStyle } from '../style.js';
 import { deploymentPath } from '../paths.js';
 import { MESSAGE_FLAG, type Command } from './types.js';
 
-type ActionName = 'approve' | 'reject' | 'cancel' | 'abort' | 'skip-analysis';
+type ActionName = 'approve' | 'reject' | 'cancel' | 'abort' | 'skip-analysis' | 'resume';
 
 interface ActionSpec {
   name: ActionName;
@@ -57,6 +57,16 @@ const SPECS: ActionSpec[] = [
       'Skips the rest of the canary analysis and promotes. Use when the metrics cannot judge the release.',
     ],
     done: 'Skip-analysis requested for',
+  },
+  {
+    name: 'resume',
+    summary: 'resume a canary analysis paused by an exhausted limit',
+    messageRequired: false,
+    description: [
+      'Continues a canary whose analysis paused because too many intervals were inconclusive or the',
+      'metrics provider kept failing; those counters restart. A 409 when nothing is paused.',
+    ],
+    done: 'Resume requested for',
   },
 ];
 

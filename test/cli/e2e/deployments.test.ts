@@ -154,6 +154,7 @@ describe('gantry errors', { timeout: 60_000 }, () => {
     ],
     [['cancel', 'apigateway-000000000000'], true, /HTTP 404 deployment-not-found/],
     [['abort', 'apigateway-000000000000'], true, /HTTP 400 comment-required: abort needs a comment/],
+    [['resume', 'apigateway-000000000000'], true, /HTTP 404 deployment-not-found/],
   ])('%j answers with the API error and exit 1, changing nothing', async (args, signedIn, stderr) => {
     const r = await gantry(args, { url: url(), as: signedIn ? ada : undefined });
     expect([r.code, r.stdout]).toEqual([1, '']);
