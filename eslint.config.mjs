@@ -88,4 +88,36 @@ export default tseslint.config(
   },
   { files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },
   { files: ['orchestrations/**/*.ts'], rules: orchestratorRules },
+  {
+    // The dashboard runs in the browser: browser globals, no Node ones, and no HTML parsing of data.
+    files: ['dashboard/**'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        fetch: 'readonly',
+        URLSearchParams: 'readonly',
+        HTMLElement: 'readonly',
+        SVGElement: 'readonly',
+        Node: 'readonly',
+        Response: 'readonly',
+      },
+    },
+    rules: {
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'require', '__dirname'],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'MemberExpression[property.name=/^(innerHTML|outerHTML)$/]',
+          message: 'Build DOM with createElement/textContent (dashboard/dom.ts); never parse data as HTML.',
+        },
+        {
+          selector: 'CallExpression[callee.property.name=/^(insertAdjacentHTML|write|writeln)$/]',
+          message: 'Build DOM with createElement/textContent (dashboard/dom.ts); never parse data as HTML.',
+        },
+      ],
+    },
+  },
 );

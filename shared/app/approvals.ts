@@ -29,19 +29,27 @@ async function pendingRequirement(
   return { decision: entry.evidence as unknown as ApprovalDecision, since: entry.at, evidence };
 }
 
+type DecisionInput = {
+  id: string;
+  principal: Principal;
+  decision: 'approve' | 'reject';
+  comment?: string;
+  at: string;
+};
+
 /**
- * Approve or reject: checked here against the policy the orchestration is applying (reviewer group,
- * no self-approval, once per person, not expired), recorded whether accepted or refused, then delivered
- * to the approval phase, which checks again before acting.
+ * The policy's verdict on a decision, reached exactly as `decide` reaches it but without recording or
+ * delivering anything: `GET /api/me` asks it so a client offers only the decisions that would be accepted.
  */
-export async function decide(
+export async function assessDecision(
   ports: Ports,
-  control: OrchestrationControl,
-  input: { id: string; principal: Principal; decision: 'approve' | 'reject'; comment?: string; at: string },
-): Promise<{ deployment: DeploymentRecord; approval: ApprovalRecord }> {
+  input: DecisionInput,
+): Promise<{
+  deployment: DeploymentRecord;
+  approval: ApprovalRecord;
+  check: { accepted: boolean; refusal?: string };
+}> {
   const { id, principal, decision, comment, at } = input;
-  if (decision === 'reject' && !comment?.trim())
-    throw new AppError(400, 'comment-required', 'A rejection needs a comment.');
   const deployment = await findDeployment(ports, id);
   if (deployment.state !== 'AwaitingApproval') {
     throw new AppError(
@@ -70,6 +78,23 @@ export async function decide(
     waitingSince: since,
     at,
   });
+  return { deployment, approval, check };
+}
+
+/**
+ * Approve or reject: checked here against the policy the orchestration is applying (reviewer group,
+ * no self-approval, once per person, not expired), recorded whether accepted or refused, then delivered
+ * to the approval phase, which checks again before acting.
+ */
+export async function decide(
+  ports: Ports,
+  control: OrchestrationControl,
+  input: DecisionInput,
+): Promise<{ deployment: DeploymentRecord; approval: ApprovalRecord }> {
+  const { id, principal, decision, comment } = input;
+  if (decision === 'reject' && !comment?.trim())
+    throw new AppError(400, 'comment-required', 'A rejection needs a comment.');
+  const { deployment, approval, check } = await assessDecision(ports, input);
   if (!check.accepted) {
     await ports.store.recordApproval({ ...approval, refusal: check.refusal });
     throw new AppError(403, 'approval-refused', check.refusal ?? 'approval refused', {

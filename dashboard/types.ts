@@ -1,0 +1,109 @@
+/**
+ * The JSON the dashboard reads, as documented in `GET /api/openapi.json`. Kept as a copy rather than
+ * imported from shared/: the browser build must not pull server modules in, and the end-to-end tests
+ * check the server against the same document.
+ */
+
+export const STATES = [
+  'Queued',
+  'Gating',
+  'Staging',
+  'Testing',
+  'AwaitingApproval',
+  'Canary',
+  'Promoting',
+  'Verifying',
+  'Succeeded',
+  'Failed',
+  'RolledBack',
+  'Cancelled',
+  'Superseded',
+] as const;
+export type DeploymentState = (typeof STATES)[number];
+
+export const TERMINAL: ReadonlySet<string> = new Set([
+  'Succeeded',
+  'Failed',
+  'RolledBack',
+  'Cancelled',
+  'Superseded',
+]);
+
+export interface ImageRef {
+  registry: string;
+  repository: string;
+  tag?: string;
+  digest: string;
+}
+
+export interface Deployment {
+  id: string;
+  service: string;
+  image: ImageRef;
+  state: DeploymentState;
+  reason?: string;
+  source: string;
+  pushedBy?: string;
+  commitSha?: string;
+  createdAt: string;
+  updatedAt: string;
+  weight: number;
+}
+
+export type Verdict = 'pass' | 'fail' | 'warn' | 'inconclusive';
+
+export interface TimelineEntry {
+  seq: number;
+  at: string;
+  kind: string;
+  title: string;
+  verdict?: Verdict;
+  actor?: string;
+  comment?: string;
+  evidence?: Record<string, unknown>;
+}
+
+export interface LiveStatus {
+  running: boolean;
+  stage?: string;
+  step?: string;
+  weight?: number;
+  failedChecks?: number;
+  waitingFor?: string;
+  since?: string;
+}
+
+export interface DeploymentView {
+  deployment: Deployment;
+  timeline: TimelineEntry[];
+  live: LiveStatus;
+}
+
+export interface DeploymentPage {
+  items: Deployment[];
+  continuationToken: string | null;
+}
+
+export type ActionName = 'approve' | 'reject' | 'cancel' | 'abort' | 'skip-analysis';
+
+export interface Permission {
+  allowed: boolean;
+  reason?: string;
+}
+
+export interface CallerView {
+  authenticated: boolean;
+  principal: { name: string; groups: string[]; source: string } | null;
+  serverTime: string;
+  deployment?: { id: string; state: DeploymentState; actions: Partial<Record<ActionName, Permission>> };
+}
+
+export interface Dora {
+  service?: string;
+  since: string;
+  until: string;
+  deployments: { count: number; perDay: number | null };
+  leadTime: { medianSeconds: number | null; p90Seconds: number | null; samples: number };
+  changeFailureRate: { failed: number; total: number; rate: number | null };
+  timeToRestore: { medianSeconds: number | null; incidents: unknown[] };
+}

@@ -1,0 +1,95 @@
+import type { DeploymentState } from '../domain/deployment.js';
+import {
+  deploymentPermissions,
+  type ApprovalVerdicts,
+  type DeploymentAction,
+  type Permission,
+} from '../domain/permissions.js';
+import type { Ports } from '../ports/index.js';
+import { assessDecision } from './approvals.js';
+import { findDeployment } from './deployments.js';
+import { AppError } from './errors.js';
+import { principalFrom, type Principal } from './principal.js';
+
+export interface CallerView {
+  authenticated: boolean;
+  principal: Pick<Principal, 'name' | 'groups' | 'source'> | null;
+  /** The app clock's time: lets a client show ages that agree with the server (and a virtual clock). */
+  serverTime: string;
+  deployment?: { id: string; state: DeploymentState; actions: Record<DeploymentAction, Permission> };
+}
+
+const DEPLOYMENT_ID = /^[a-z0-9][a-z0-9-]{0,62}-[a-f0-9]{12}$/;
+
+/**
+ * The caller, or null when the request carries no identity at all. A malformed identity is still a 401:
+ * "who am I" must not quietly answer "nobody" for a broken App Service header.
+ */
+export function callerFrom(
+  headers: { get(name: string): string | null },
+  devPrincipal?: string,
+): Principal | null {
+  try {
+    return principalFrom(headers, devPrincipal);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'unauthenticated') return null;
+    throw error;
+  }
+}
+
+async function approvalVerdicts(
+  ports: Ports,
+  input: { id: string; principal: Principal; at: string },
+): Promise<ApprovalVerdicts | undefined> {
+  try {
+    const [approve, reject] = await Promise.all(
+      (['approve', 'reject'] as const).map(async (decision) => {
+        const { check } = await assessDecision(ports, { ...input, decision });
+        return check;
+      }),
+    );
+    return approve && reject ? { approve, reject } : undefined;
+  } catch (error) {
+    // The request closed between reading the record and the policy check: nothing to decide.
+    if (error instanceof AppError && error.code === 'not-awaiting-approval') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Who the caller is and, for one deployment, which actions would be accepted now, so a client can show
+ * only the controls that work. Answers for anonymous callers too (everything denied, with the reason).
+ */
+export async function describeCaller(
+  ports: Ports,
+  input: { principal: Principal | null; deploymentId?: string | null; at: string },
+): Promise<CallerView> {
+  const { principal, at } = input;
+  const view: CallerView = {
+    authenticated: principal !== null,
+    principal: principal && { name: principal.name, groups: principal.groups, source: principal.source },
+    serverTime: at,
+  };
+  const id = input.deploymentId ?? undefined;
+  if (id === undefined) return view;
+  if (!DEPLOYMENT_ID.test(id))
+    throw new AppError(
+      400,
+      'invalid-parameter',
+      "'deployment' is not a deployment id (<service>-<12 hex>).",
+      {
+        parameter: 'deployment',
+      },
+    );
+  const deployment = await findDeployment(ports, id);
+  const approval =
+    principal && deployment.state === 'AwaitingApproval'
+      ? await approvalVerdicts(ports, { id, principal, at })
+      : undefined;
+  const actions = deploymentPermissions({
+    authenticated: principal !== null,
+    state: deployment.state,
+    approval,
+  });
+  return { ...view, deployment: { id, state: deployment.state, actions } };
+}

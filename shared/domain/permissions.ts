@@ -1,0 +1,53 @@
+import { TERMINAL_STATES, type DeploymentState } from './deployment.js';
+
+/** The actions `POST /api/deployments/{id}/{action}` accepts, by their URL names. */
+export const DEPLOYMENT_ACTIONS = ['approve', 'reject', 'cancel', 'abort', 'skip-analysis'] as const;
+export type DeploymentAction = (typeof DEPLOYMENT_ACTIONS)[number];
+
+export interface Permission {
+  allowed: boolean;
+  /** Why not, in the words the action endpoint would answer with. */
+  reason?: string;
+}
+
+/** The approval policy's verdict for this caller; undefined when no approval request is open. */
+export interface ApprovalVerdicts {
+  approve: { accepted: boolean; refusal?: string };
+  reject: { accepted: boolean; refusal?: string };
+}
+
+export interface PermissionQuestion {
+  authenticated: boolean;
+  state: DeploymentState;
+  approval?: ApprovalVerdicts;
+}
+
+const deny = (reason: string): Permission => ({ allowed: false, reason });
+const ALLOW: Permission = { allowed: true };
+
+function decision(q: PermissionQuestion, which: 'approve' | 'reject'): Permission {
+  if (q.state !== 'AwaitingApproval')
+    return deny(`the deployment is ${q.state}, not waiting for an approval`);
+  const verdict = q.approval?.[which];
+  if (!verdict) return deny('the approval request is not open yet');
+  return verdict.accepted ? ALLOW : deny(verdict.refusal ?? 'refused by the approval policy');
+}
+
+/**
+ * What a caller may do to a deployment right now: the rules the action endpoints apply, asked in
+ * advance so a client shows only the controls that would work. The endpoints still check again.
+ */
+export function deploymentPermissions(q: PermissionQuestion): Record<DeploymentAction, Permission> {
+  const all = (p: Permission) =>
+    Object.fromEntries(DEPLOYMENT_ACTIONS.map((a) => [a, p])) as Record<DeploymentAction, Permission>;
+  if (!q.authenticated) return all(deny('sign in to act on deployments'));
+  if (TERMINAL_STATES.has(q.state)) return all(deny(`the deployment already ended (${q.state})`));
+  return {
+    approve: decision(q, 'approve'),
+    reject: decision(q, 'reject'),
+    cancel: ALLOW,
+    abort: ALLOW,
+    'skip-analysis':
+      q.state === 'Canary' ? ALLOW : deny(`skip-analysis applies during the canary, not ${q.state}`),
+  };
+}

@@ -1,0 +1,291 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appServicePrincipalHeaders } from '../../shared/app/principal.js';
+import { pipelineInstanceId } from '../../shared/contracts/events.js';
+import { checkedAgainstOpenApi } from '../e2e/openapi-check.js';
+import { contrastFailures, focused, tabSequence } from './a11y.js';
+import { ada, ARTEFACTS, DashboardWorld, mallory } from './harness.js';
+
+/** Monday 10:00 UTC: outside the 02:00-06:00 auto-approve window, so production waits for a reviewer. */
+const MONDAY_10 = Date.UTC(2026, 0, 5, 10, 0, 0);
+
+let world: DashboardWorld;
+let gateway: string;
+let audio: string;
+let doraAnswers = false;
+
+const shot = async (page: Page, name: string): Promise<void> => {
+  await page.screenshot({ path: path.join(ARTEFACTS, `${name}.png`), fullPage: true });
+};
+const points = (page: Page, metric: string) => page.locator(`figure[data-metric="${metric}"] .point`);
+/** The page polls every 2 s (with backoff on errors): wait on the DOM condition, never on a timer. */
+const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 });
+const step = (s: Record<string, unknown>) => String(s.step ?? '');
+const ANIMATION = "getComputedStyle(document.querySelector('.live-dot')).animationName";
+
+beforeAll(async () => {
+  world = await DashboardWorld.start(MONDAY_10);
+  gateway = await world.push('ApiGateway', 'api-gateway', '2.1.0');
+  audio = await world.push('AudioService', 'audio-service', '1.4.0');
+  const failed = await world.push('UserService', 'user-service', '0.9.1', false);
+  for (const id of [gateway, audio])
+    await world.until(id, 'approval', (s) => String(s.waitingFor ?? '').startsWith('approval by'));
+  await world.host.waitForCompletion(pipelineInstanceId(failed));
+  const dora = await world.host.request('/api/metrics/dora?service=ApiGateway');
+  doraAnswers = dora.status === 200;
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+describe('the dashboard routes', () => {
+  const request = () => checkedAgainstOpenApi(world.host.request);
+
+  it('serves the page under a strict CSP and its assets as immutable, content-versioned files', async () => {
+    const page = await request()('/api/dashboard');
+    expect(page.status).toBe(200);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    const html = await page.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/);
+    const again = await request()('/api/dashboard', {
+      headers: { 'if-none-match': page.headers.get('etag') ?? '' },
+    });
+    expect(again.status).toBe(304);
+
+    const entry = /src="(\/api\/dashboard\/assets\/([0-9a-f]{16})\/app\.js)"/.exec(html);
+    expect(entry).not.toBeNull();
+    const [, url = '', version = ''] = entry ?? [];
+    const js = await request()(url);
+    expect([js.status, js.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
+    expect(js.headers.get('cache-control')).toContain('immutable');
+    expect(await js.text()).toContain("from './deployment-page.js'");
+    const cached = await request()(url, { headers: { 'if-none-match': js.headers.get('etag') ?? '' } });
+    expect(cached.status).toBe(304);
+
+    const error = async (p: string) => {
+      const res = await request()(p);
+      return [res.status, ((await res.json()) as { error: { code: string } }).error.code];
+    };
+    expect(await error(`/api/dashboard/assets/${'0'.repeat(16)}/app.js`)).toEqual([404, 'asset-not-found']);
+    expect(await error(`/api/dashboard/assets/${version}/nope.js`)).toEqual([404, 'asset-not-found']);
+    expect(await error(`/api/dashboard/assets/${version}/..%2Fpackage.json`)).toEqual([
+      400,
+      'invalid-parameter',
+    ]);
+    expect(await error(`/api/dashboard/assets/${version}/app.exe`)).toEqual([400, 'invalid-parameter']);
+  });
+
+  it('answers who the caller is and which decisions the policy would accept', async () => {
+    interface Caller {
+      authenticated: boolean;
+      principal: unknown;
+      serverTime: string;
+      deployment: { state: string; actions: Record<string, { allowed: boolean; reason?: string }> };
+    }
+    const me = async (user?: typeof ada, query = '') => {
+      const res = await request()(`/api/me${query}`, {
+        headers: user ? appServicePrincipalHeaders(user) : {},
+      });
+      return { status: res.status, body: (await res.json()) as Caller };
+    };
+    const anonymous = await me(undefined, `?deployment=${gateway}`);
+    expect(anonymous.body).toMatchObject({ authenticated: false, principal: null });
+    expect(anonymous.body.deployment.actions.abort).toEqual({
+      allowed: false,
+      reason: 'sign in to act on deployments',
+    });
+    expect(new Date(anonymous.body.serverTime).getTime()).toBeGreaterThanOrEqual(MONDAY_10);
+
+    const reviewer = await me(ada, `?deployment=${gateway}`);
+    expect(reviewer.body.principal).toEqual({ name: 'ada', groups: ['devops-team'], source: 'app-service' });
+    expect(reviewer.body.deployment).toMatchObject({
+      state: 'AwaitingApproval',
+      actions: { approve: { allowed: true }, reject: { allowed: true }, abort: { allowed: true } },
+    });
+    const outsider = await me(mallory, `?deployment=${gateway}`);
+    expect(outsider.body.deployment.actions.approve?.allowed).toBe(false);
+    expect(outsider.body.deployment.actions.approve?.reason).toContain('not-a-reviewer');
+
+    expect((await me(ada, '?deployment=nope')).status).toBe(400);
+    expect((await me(ada, '?deployment=apigateway-000000000000')).status).toBe(404);
+  });
+});
+
+describe('the dashboard in Chromium', () => {
+  it('lists deployments and filters them by service and status', async () => {
+    const page = await world.page(ada);
+    await page.goto(world.url());
+    const rows = page.locator('table.deployments tbody tr');
+    await eventually(() => rows.count()).toBe(3);
+    const row = rows.filter({ hasText: 'ApiGateway' });
+    expect((await row.locator('td').allTextContents()).map((t) => t.trim())).toEqual([
+      'ApiGateway',
+      `2.1.0 ${gateway.slice(-12)}`,
+      'Awaiting approval',
+      'in progress',
+      expect.stringMatching(/ ago$|^just now$/),
+    ]);
+    await eventually(() => page.locator('#who').textContent()).toBe('Signed in as ada');
+    const outcome = rows.filter({ hasText: 'UserService' }).locator('.badge');
+    expect(await outcome.textContent()).toBe('Failed');
+    expect(await outcome.getAttribute('title')).toContain('gate ci-status failed');
+
+    await page.selectOption('#f-service', 'AudioService');
+    await eventually(() => rows.allTextContents()).toEqual([expect.stringContaining('AudioService')]);
+    expect(page.url()).toContain('#/?service=AudioService');
+    // DORA numbers appear when the endpoint answers, and the panel stays out of the way when it does not.
+    if (doraAnswers) await page.locator('section.dora dl').waitFor();
+    else expect(await page.locator('section.dora').isHidden()).toBe(true);
+    await shot(page, 'list-filtered');
+
+    await page.selectOption('#f-status', 'Succeeded');
+    await page.locator('p.empty').waitFor();
+    await page.selectOption('#f-service', '');
+    await page.selectOption('#f-status', '');
+    await eventually(() => rows.count()).toBe(3);
+    await shot(page, 'list');
+    await page.context().close();
+  });
+
+  it('offers decisions only to callers the policy accepts', async () => {
+    const outsider = await world.page(mallory);
+    await outsider.goto(world.url(`#/deployments/${gateway}`));
+    await outsider.locator('section.actions button[data-action="abort"]').waitFor();
+    expect(await outsider.locator('button[data-action="approve"]').isHidden()).toBe(true);
+    expect(await outsider.locator('.actions-note').textContent()).toContain(
+      'You cannot approve: not-a-reviewer',
+    );
+
+    const anonymous = await world.page();
+    await anonymous.goto(world.url(`#/deployments/${gateway}`));
+    await eventually(() => anonymous.locator('#who').textContent()).toBe('Not signed in · read-only');
+    await anonymous.locator('.stage').first().waitFor();
+    expect(await anonymous.locator('section.actions').isHidden()).toBe(true);
+    await Promise.all([outsider.context().close(), anonymous.context().close()]);
+  });
+
+  it('approves a waiting deployment with the button and shows the decision', async () => {
+    const page = await world.page(ada);
+    await page.goto(world.url(`#/deployments/${gateway}`));
+    const approve = page.locator('button[data-action="approve"]');
+    await approve.waitFor();
+    const stops = await tabSequence(page, 7);
+    expect(stops).toEqual([
+      'a "Skip to content"',
+      'a "Gantry"',
+      'a "Deployments"',
+      'a "All deployments"',
+      'textarea#action-comment "Comment"',
+      'button "Approve"',
+      'button "Reject"',
+    ]);
+    await page.fill('#action-comment', '<img src=x onerror="window.__xss=1">looks good');
+    await approve.click();
+    const approval = page.locator('.stage', { has: page.locator('h3', { hasText: 'Approval' }) });
+    await approval.locator('li', { hasText: 'Approved' }).waitFor();
+    expect(await approval.locator('li', { hasText: 'Approved' }).textContent()).toContain('by ada');
+    // The comment is shown as text: no element was created from it and nothing ran.
+    expect(await approval.locator('q.comment').last().textContent()).toBe(
+      '<img src=x onerror="window.__xss=1">looks good',
+    );
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+    await approve.waitFor({ state: 'hidden' });
+    await eventually(() => page.locator('.summary').textContent()).toContain('wait timer');
+    await shot(page, 'approved');
+    await page.context().close();
+  });
+
+  it('draws each canary metric and its checks as virtual time advances', async () => {
+    const page = await world.page(ada);
+    await page.goto(world.url(`#/deployments/${gateway}`));
+    await world.until(gateway, 'canary', (s) => step(s).startsWith('1/3 check 2/'));
+    await eventually(() => page.locator('.summary .badge').textContent()).toBe('Canary');
+    const success = points(page, 'request-success-rate');
+    await eventually(() => success.count()).toBeGreaterThanOrEqual(1);
+    const before = await success.count();
+
+    await world.until(gateway, 'canary', (s) => step(s).startsWith('2/3 check 2/'));
+    await eventually(() => success.count()).toBeGreaterThan(before + 4);
+    const figure = page.locator('figure[data-metric="request-success-rate"]');
+    const count = await success.count();
+    expect(await figure.locator('tbody tr').count()).toBe(count);
+    expect(await figure.locator('.threshold-label').allTextContents()).toEqual(['min 99']);
+    expect(
+      await page.locator('figure[data-metric="request-duration-p95"] .threshold-label').textContent(),
+    ).toBe('max 500');
+    expect(await figure.locator('svg title').first().textContent()).toBe('request-success-rate over time');
+    expect(await figure.locator('svg desc').textContent()).toMatch(
+      /checks: \d+ pass, 0 fail.*Canary traffic 10% → 25%/,
+    );
+    expect(await figure.locator('path.weight-line').getAttribute('d')).toMatch(
+      /^M[\d.]+ [\d.]+H[\d.]+V[\d.]+/,
+    );
+    expect(await page.locator('.summary').textContent()).toContain('25%');
+
+    // The rendered query as recorded: on each data row's tooltip, and on the Query label on hover or focus.
+    const view = (await (await world.host.request(`/api/deployments/${gateway}`)).json()) as {
+      timeline: Array<{ title: string; evidence?: { query?: string } }>;
+    };
+    const queries = view.timeline
+      .filter((e) => e.title === 'check:request-success-rate')
+      .map((e) => e.evidence?.query);
+    expect(queries[0]).toContain('ingress="api-gateway"');
+    expect(await figure.locator('tbody tr').first().getAttribute('title')).toBe(queries[0]);
+    const tooltip = figure.locator('.tooltip');
+    expect(await tooltip.isVisible()).toBe(false);
+    await figure.locator('.query-trigger').focus();
+    expect(await tooltip.isVisible()).toBe(true);
+    expect(await tooltip.textContent()).toBe(queries[queries.length - 1]);
+    await page.evaluate('document.activeElement.blur()');
+    await shot(page, 'deployment');
+    if (process.env.GANTRY_UPDATE_SCREENSHOTS === '1') {
+      mkdirSync('docs/images', { recursive: true });
+      await page.screenshot({ path: 'docs/images/dashboard.png', fullPage: true });
+    }
+    await page.context().close();
+  });
+
+  it('is keyboard navigable, readable and calm under reduced motion', async () => {
+    const page = await world.page(ada);
+    await page.goto(world.url());
+    await page.locator('table.deployments tbody tr').first().waitFor();
+    expect(await tabSequence(page, 6)).toEqual([
+      'a "Skip to content"',
+      'a "Gantry"',
+      'a "Deployments"',
+      'select#f-service "Service"',
+      'select#f-status "Status"',
+      `a "2.1.0 ${gateway.slice(-12)}"`,
+    ]);
+    await page.keyboard.press('Enter');
+    await eventually(() => focused(page)).toMatch(/^h1#page-title "ApiGateway 2\.1\.0"/);
+    expect(await contrastFailures(page)).toEqual([]);
+    await page.goto(world.url(`#/deployments/${gateway}`));
+    await points(page, 'request-success-rate').first().waitFor();
+    expect(await contrastFailures(page)).toEqual([]);
+    await page.focus('.skip-link');
+    await page.keyboard.press('Enter');
+    expect(await focused(page)).toMatch(/^main#main /);
+    expect(await page.evaluate(ANIMATION)).toBe('pulse');
+
+    const calm = await world.page(ada, { reducedMotion: 'reduce' });
+    await calm.goto(world.url());
+    await calm.locator('.live-dot').waitFor();
+    expect(await calm.evaluate(ANIMATION)).toBe('none');
+    await Promise.all([page.context().close(), calm.context().close()]);
+  });
+
+  it('logged no console errors, uncaught exceptions or CSP violations on any page', () => {
+    // Without a DORA endpoint the browser logs its 404 once; the page itself stays quiet.
+    const unexpected = world.problems.filter(
+      (p) => doraAnswers || !(p.text.includes('404') && p.url.includes('/api/metrics/dora')),
+    );
+    expect(unexpected).toEqual([]);
+  });
+});

@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
+import { VirtualClock } from '../../devhost/durable/clock.js';
+import { startTestHost, type TestHost } from '../../devhost/testing.js';
+import { startSandbox, type Sandbox } from '../../sandbox/index.js';
+import { FileConfigSource } from '../../shared/adapters/config-file.js';
+import { appServicePrincipalHeaders } from '../../shared/app/principal.js';
+import { phaseInstanceId, type Phase } from '../../shared/contracts/events.js';
+import type { PipelinePlan } from '../../shared/contracts/plan.js';
+
+export interface User {
+  name: string;
+  groups: string[];
+}
+
+export const ci: User = { name: 'ci-bot', groups: [] };
+export const ada: User = { name: 'ada', groups: ['devops-team'] };
+export const mallory: User = { name: 'mallory', groups: ['marketing'] };
+
+export const ARTEFACTS = path.resolve('test-results/dashboard');
+const TOKENS = { kubernetes: 'k8s-dash-token', argocd: 'argocd-dash-token', github: 'github-dash-token' };
+
+/** A console error, an uncaught exception or a failed request, with the page URL it happened on. */
+export interface Problem {
+  kind: 'console' | 'pageerror';
+  text: string;
+  url: string;
+}
+
+/**
+ * The compiled app in the dev host with its production adapters against the sandbox (Kubernetes, Argo
+ * CD, Prometheus, GitHub), records in Azurite, one virtual clock, and headless Debian Chromium.
+ */
+export class DashboardWorld {
+  readonly problems: Problem[] = [];
+
+  private constructor(
+    readonly azurite: AzuriteHandle,
+    readonly sandbox: Sandbox,
+    readonly host: TestHost,
+    readonly browser: Browser,
+  ) {}
+
+  static async start(startTime: number): Promise<DashboardWorld> {
+    const azurite = await startAzurite({ location: undefined });
+    const clock = new VirtualClock(startTime);
+    const config = FileConfigSource.load('config/gantry.example.yaml');
+    const plans = config
+      .services()
+      .map((s) => config.plan(s))
+      .filter((p): p is PipelinePlan => p !== undefined);
+    let hostUrl = '';
+    const sandbox = await startSandbox({
+      clock,
+      plans,
+      tokens: TOKENS,
+      deliverTestResult: async (deploymentId, result) => {
+        const instance = encodeURIComponent(`deploy:${deploymentId}:tests`);
+        await fetch(`${hostUrl}/runtime/webhooks/durabletask/instances/${instance}/raiseEvent/testResult`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(result),
+        });
+      },
+    });
+    Object.assign(process.env, {
+      GANTRY_STORAGE: azurite.connectionString,
+      GANTRY_TABLE_PREFIX: `D${randomBytes(4).toString('hex')}`,
+      GANTRY_CONFIG_PATH: 'config/gantry.example.yaml',
+      // Callers identify with App Service headers, as in Azure; a request without them is anonymous.
+      GANTRY_DEV_PRINCIPAL: '',
+      GANTRY_KUBE_SERVER: sandbox.urls.kubernetes,
+      GANTRY_KUBE_TOKEN: TOKENS.kubernetes,
+      GANTRY_ARGOCD_URL: sandbox.urls.argocd,
+      GANTRY_ARGOCD_TOKEN: TOKENS.argocd,
+      GANTRY_PROMETHEUS_URL: sandbox.urls.prometheus,
+      GANTRY_PROMETHEUS_AUTH: 'none',
+      GANTRY_GITHUB_API_URL: sandbox.urls.github,
+      GANTRY_GITHUB_TOKEN: TOKENS.github,
+      GANTRY_SMOKE_HOST_MAP: JSON.stringify({ 'staging.hearloveen.example': sandbox.urls.web }),
+      GANTRY_SCAN_TARGET: '00000000-0000-0000-0000-000000000000/sandbox-rg/sandbox-aks/gantry-scans',
+    });
+    const host = await startTestHost({ appDir: '.', store: 'memory', clock });
+    hostUrl = host.url;
+    // Never a downloaded browser: Debian's chromium; launch() gives every run a fresh user-data-dir.
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    mkdirSync(ARTEFACTS, { recursive: true });
+    return new DashboardWorld(azurite, sandbox, host, browser);
+  }
+
+  async close(): Promise<void> {
+    await this.browser?.close();
+    await this.host?.close();
+    await this.sandbox?.close();
+    await this.azurite?.stop();
+  }
+
+  /** Submits an image as the CI bot and returns the deployment id; without a commit the CI gate fails. */
+  async push(service: string, repository: string, tag: string, withCommit = true): Promise<string> {
+    const digest = `sha256:${randomBytes(32).toString('hex')}`;
+    const image = `hearloveen.azurecr.io/${repository}:${tag}@${digest}`;
+    const commitSha = withCommit ? randomBytes(20).toString('hex') : undefined;
+    const res = await this.host.request('/api/deployments', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...appServicePrincipalHeaders(ci) },
+      body: JSON.stringify({ service, image, commitSha }),
+    });
+    if (res.status !== 201) throw new Error(`push: HTTP ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { deployment: { id: string } }).deployment.id;
+  }
+
+  /** Runs virtual time until the phase's custom status matches. */
+  async until(id: string, phase: Phase, match: (status: Record<string, unknown>) => boolean): Promise<void> {
+    await this.host.waitFor(phaseInstanceId(id, phase), (s) => {
+      const status = s.customStatus ? (JSON.parse(s.customStatus) as Record<string, unknown>) : {};
+      return s.runtimeStatus === 'Running' && match(status);
+    });
+    await this.host.idle();
+  }
+
+  /** A page in a fresh context, as `user` (App Service headers) or anonymous; problems are collected. */
+  async page(user?: User, options: BrowserContextOptions = {}): Promise<Page> {
+    const context = await this.browser.newContext({
+      viewport: { width: 1280, height: 860 },
+      extraHTTPHeaders: user ? appServicePrincipalHeaders(user) : {},
+      ...options,
+    });
+    // Fail a missing DOM condition well inside the test's own timeout.
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error')
+        this.problems.push({ kind: 'console', text: m.text(), url: m.location().url });
+    });
+    page.on('pageerror', (e) => this.problems.push({ kind: 'pageerror', text: e.message, url: page.url() }));
+    return page;
+  }
+
+  url(hash = ''): string {
+    return `${this.host.url}/api/dashboard${hash}`;
+  }
+}
