@@ -1,5 +1,5 @@
 /**
- * Approve / Reject / Abort for one deployment. Each button is shown only when `GET /api/me` says the
+ * Approve / Resume / Reject / Abort for one deployment. Each button is shown only when `GET /api/me` says the
  * caller's request would be accepted; the endpoint still decides.
  */
 import { act, ApiError } from './api.js';
@@ -14,6 +14,7 @@ const BUTTONS: ReadonlyArray<{
   needsComment: boolean;
 }> = [
   { action: 'approve', label: 'Approve', done: 'Approval sent', cls: 'primary', needsComment: false },
+  { action: 'resume', label: 'Resume analysis', done: 'Resume sent', cls: 'primary', needsComment: false },
   { action: 'reject', label: 'Reject', done: 'Rejection sent', cls: 'danger', needsComment: true },
   { action: 'abort', label: 'Abort', done: 'Abort sent', cls: 'danger', needsComment: true },
 ];

@@ -52,11 +52,15 @@ function pointOf(entry: TimelineEntry): CheckPoint {
   };
 }
 
-/** Check entries (`check:<metric>` by default) grouped by metric, in order of first appearance. */
+/**
+ * Check entries (`check:<metric>` by default) grouped by metric, in order of first appearance. The
+ * alerts check is a count of firing alerts, not a metric over time: its verdicts show in the timeline.
+ */
 export function metricSeries(timeline: readonly TimelineEntry[], prefix = 'check:'): MetricSeries[] {
   const byMetric = new Map<string, CheckPoint[]>();
   for (const entry of [...timeline].sort((a, b) => a.seq - b.seq)) {
     if (entry.kind !== 'check' || !entry.title.startsWith(prefix)) continue;
+    if (entry.evidence?.kind === 'alerts') continue;
     const metric = entry.title.slice(prefix.length);
     const points = byMetric.get(metric) ?? [];
     points.push(pointOf(entry));

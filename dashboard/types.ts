@@ -84,7 +84,7 @@ export interface DeploymentPage {
   continuationToken: string | null;
 }
 
-export type ActionName = 'approve' | 'reject' | 'cancel' | 'abort' | 'skip-analysis';
+export type ActionName = 'approve' | 'reject' | 'cancel' | 'abort' | 'skip-analysis' | 'resume';
 
 export interface Permission {
   allowed: boolean;

@@ -1,23 +1,29 @@
-import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
 import { callerFrom, describeCaller } from '../../shared/app/caller.js';
 import { getPorts } from '../../shared/composition.js';
 import { readSettings } from '../../shared/config.js';
+import { controlFor } from '../durable/control.js';
 import { handle } from './respond.js';
 
 /** GET /api/me: who the caller is and, with `?deployment=<id>`, what they may do to that deployment. */
-app.http('me', {
+df.app.client.http('me', {
   route: 'me',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: (request: HttpRequest, context: InvocationContext) =>
+  handler: (request: HttpRequest, client: df.DurableClient, context: InvocationContext) =>
     handle(context, async () => {
       const principal = callerFrom(request.headers, readSettings().GANTRY_DEV_PRINCIPAL);
       const ports = await getPorts();
-      const view = await describeCaller(ports, {
-        principal,
-        deploymentId: request.query.get('deployment'),
-        at: new Date(ports.clock.now()).toISOString(),
-      });
+      const view = await describeCaller(
+        ports,
+        {
+          principal,
+          deploymentId: request.query.get('deployment'),
+          at: new Date(ports.clock.now()).toISOString(),
+        },
+        controlFor(client),
+      );
       // Per caller and per moment: a shared cache must never hand one user's permissions to another.
       return { headers: { 'cache-control': 'no-store', vary: 'x-ms-client-principal' }, jsonBody: view };
     }),

@@ -5,7 +5,9 @@ import {
   type DeploymentAction,
   type Permission,
 } from '../domain/permissions.js';
+import { phaseInstanceId } from '../contracts/events.js';
 import type { Ports } from '../ports/index.js';
+import type { OrchestrationControl } from '../ports/orchestration-control.js';
 import { assessDecision } from './approvals.js';
 import { findDeployment } from './deployments.js';
 import { AppError } from './errors.js';
@@ -63,6 +65,7 @@ async function approvalVerdicts(
 export async function describeCaller(
   ports: Ports,
   input: { principal: Principal | null; deploymentId?: string | null; at: string },
+  control?: Pick<OrchestrationControl, 'status'>,
 ): Promise<CallerView> {
   const { principal, at } = input;
   const view: CallerView = {
@@ -86,10 +89,15 @@ export async function describeCaller(
     principal && deployment.state === 'AwaitingApproval'
       ? await approvalVerdicts(ports, { id, principal, at })
       : undefined;
+  const canary =
+    control && deployment.state === 'Canary'
+      ? await control.status(phaseInstanceId(id, 'canary'))
+      : undefined;
   const actions = deploymentPermissions({
     authenticated: principal !== null,
     state: deployment.state,
     approval,
+    paused: (canary?.customStatus as { paused?: unknown } | undefined)?.paused === true,
   });
   return { ...view, deployment: { id, state: deployment.state, actions } };
 }

@@ -1,7 +1,14 @@
 import { TERMINAL_STATES, type DeploymentState } from './deployment.js';
 
 /** The actions `POST /api/deployments/{id}/{action}` accepts, by their URL names. */
-export const DEPLOYMENT_ACTIONS = ['approve', 'reject', 'cancel', 'abort', 'skip-analysis'] as const;
+export const DEPLOYMENT_ACTIONS = [
+  'approve',
+  'reject',
+  'cancel',
+  'abort',
+  'skip-analysis',
+  'resume',
+] as const;
 export type DeploymentAction = (typeof DEPLOYMENT_ACTIONS)[number];
 
 export interface Permission {
@@ -20,6 +27,8 @@ export interface PermissionQuestion {
   authenticated: boolean;
   state: DeploymentState;
   approval?: ApprovalVerdicts;
+  /** The canary's analysis is paused for an operator (an exhausted limit). */
+  paused?: boolean;
 }
 
 const deny = (reason: string): Permission => ({ allowed: false, reason });
@@ -49,5 +58,6 @@ export function deploymentPermissions(q: PermissionQuestion): Record<DeploymentA
     abort: ALLOW,
     'skip-analysis':
       q.state === 'Canary' ? ALLOW : deny(`skip-analysis applies during the canary, not ${q.state}`),
+    resume: q.paused ? ALLOW : deny('the canary analysis is not paused'),
   };
 }

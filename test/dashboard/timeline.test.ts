@@ -53,6 +53,7 @@ describe('metricSeries', () => {
       check(1, 'latency', null, 'inconclusive', { min: undefined, max: 500, reason: 'no data' }),
       entry(1, 5, 'fast-check', { kind: 'check', verdict: 'pass' }),
       entry(1, 7, 'verify:success', { kind: 'check', verdict: 'pass', evidence: { value: 1 } }),
+      entry(1, 8, 'check:alerts', { kind: 'check', verdict: 'pass', evidence: { kind: 'alerts', value: 0 } }),
     ]);
     expect(series.map((s) => [s.metric, s.points.map((p) => [p.value, p.verdict])])).toEqual([
       [

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
 import { phaseInstanceId } from '../../shared/contracts/events.js';
-import { ada, ci, digest, PipelineHarness, titles } from './pipeline-harness.js';
+import { ada, ci, digest, PipelineHarness, principalHeaders, titles } from './pipeline-harness.js';
 
 const IMAGE = (d: string) => `hearloveen.azurecr.io/api-gateway:1.4.0@${d}`;
 /** Monday 10:00 UTC: business hours, so production needs an approval. */
@@ -299,6 +299,10 @@ describe('pipeline with traffic', () => {
       'analysis:paused',
     ]);
     h.world.metricsOutage = undefined;
+    // The dashboard's Resume button follows /api/me, which reads the canary's paused status.
+    const me = await h.host.request(`/api/me?deployment=${d.id}`, { headers: principalHeaders(ada) });
+    const caller = (await me.json()) as { deployment: { actions: Record<string, unknown> } };
+    expect(caller.deployment.actions.resume).toEqual({ allowed: true });
     expect(
       (await h.post(`/api/deployments/${d.id}/resume`, { comment: 'Prometheus is back' }, ada)).status,
     ).toBe(202);

@@ -9,7 +9,11 @@ const selfPush: ApprovalVerdicts = {
   reject: yes,
 };
 
-type Row = [string, { authenticated: boolean; state: DeploymentState; approval?: ApprovalVerdicts }, string];
+type Row = [
+  string,
+  { authenticated: boolean; state: DeploymentState; approval?: ApprovalVerdicts; paused?: boolean },
+  string,
+];
 
 /** Each row: the question, then the allowed actions (`+`) and refused ones (`-`) in action order. */
 describe('deploymentPermissions', () => {
@@ -17,37 +21,47 @@ describe('deploymentPermissions', () => {
     [
       'anonymous',
       { authenticated: false, state: 'AwaitingApproval', approval: open },
-      '-approve -reject -cancel -abort -skip-analysis',
+      '-approve -reject -cancel -abort -skip-analysis -resume',
     ],
     [
       'a reviewer while the request is open',
       { authenticated: true, state: 'AwaitingApproval', approval: open },
-      '+approve +reject +cancel +abort -skip-analysis',
+      '+approve +reject +cancel +abort -skip-analysis -resume',
     ],
     [
       'the pusher (may stop, may not approve)',
       { authenticated: true, state: 'AwaitingApproval', approval: selfPush },
-      '-approve +reject +cancel +abort -skip-analysis',
+      '-approve +reject +cancel +abort -skip-analysis -resume',
     ],
     [
       'before the request is recorded',
       { authenticated: true, state: 'AwaitingApproval' },
-      '-approve -reject +cancel +abort -skip-analysis',
+      '-approve -reject +cancel +abort -skip-analysis -resume',
     ],
     [
       'anyone during the canary',
       { authenticated: true, state: 'Canary' },
-      '-approve -reject +cancel +abort +skip-analysis',
+      '-approve -reject +cancel +abort +skip-analysis -resume',
+    ],
+    [
+      'anyone during a paused canary',
+      { authenticated: true, state: 'Canary', paused: true },
+      '-approve -reject +cancel +abort +skip-analysis +resume',
+    ],
+    [
+      'anonymous during a paused canary',
+      { authenticated: false, state: 'Canary', paused: true },
+      '-approve -reject -cancel -abort -skip-analysis -resume',
     ],
     [
       'anyone while queued',
       { authenticated: true, state: 'Queued' },
-      '-approve -reject +cancel +abort -skip-analysis',
+      '-approve -reject +cancel +abort -skip-analysis -resume',
     ],
     [
       'after the end',
       { authenticated: true, state: 'RolledBack', approval: open },
-      '-approve -reject -cancel -abort -skip-analysis',
+      '-approve -reject -cancel -abort -skip-analysis -resume',
     ],
   ])('%s', (_who, question, expected) => {
     const actions = deploymentPermissions(question);
