@@ -25,13 +25,15 @@ export async function readJson(
   const raw = await request.text();
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES)
     throw new AppError(413, 'body-too-large', `The body exceeds ${MAX_BODY_BYTES} bytes.`);
+  // Required even for an empty body: a browser cannot send it cross-site without a CORS preflight, so
+  // a page elsewhere cannot make a signed-in user's browser approve or cancel (App Service auth cookies).
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/json\b/i.test(type))
+    throw new AppError(415, 'unsupported-media-type', 'Send application/json (also with an empty body).');
   if (raw.trim() === '') {
     if (options.optional) return {};
     throw new AppError(400, 'body-required', 'A JSON body is required.');
   }
-  const type = request.headers.get('content-type') ?? '';
-  if (type && !/^application\/json\b/i.test(type))
-    throw new AppError(415, 'unsupported-media-type', 'Send application/json.');
   let value: unknown;
   try {
     value = JSON.parse(raw);

@@ -424,4 +424,26 @@ describe('HTTP surface of the pipeline', () => {
     expect((await h.post(`/api/deployments/not-an-id/approve`, {}, ada)).status).toBe(400);
     expect((await h.host.request('/api/deployments/apigateway-0123456789ab')).status).toBe(404);
   });
+
+  it('refuses a body-less action without a JSON content type (what a cross-site form or beacon sends)', async () => {
+    const d = await h.submit('ApiGateway', IMAGE(digest()));
+    await h.waitForPhase(d.id, 'tests', 'test workflows');
+    for (const headers of [
+      {},
+      { 'content-type': 'text/plain' },
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    ]) {
+      const res = await h.host.request(`/api/deployments/${d.id}/cancel`, {
+        method: 'POST',
+        headers: { ...headers, ...principalHeaders(ada) },
+      });
+      expect(res.status).toBe(415);
+    }
+    expect((await h.view(d.id)).deployment.state).toBe('Testing');
+    const ok = await h.host.request(`/api/deployments/${d.id}/cancel`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...principalHeaders(ada) },
+    });
+    expect(ok.status).toBe(202);
+  });
 });
