@@ -31,6 +31,21 @@ export interface SandboxOptions {
   deliverTestResult: GitHubSandboxOptions['deliver'];
 }
 
+/**
+ * Delivers a finished test workflow to the waiting tests phase through the host's Durable HTTP API, as
+ * Gantry's GitHub webhook would; `hostUrl` is read at delivery time (the host starts after the sandbox).
+ */
+export function deliverToHost(hostUrl: () => string): SandboxOptions['deliverTestResult'] {
+  return async (deploymentId, result) => {
+    const instance = encodeURIComponent(`deploy:${deploymentId}:tests`);
+    await fetch(`${hostUrl()}/runtime/webhooks/durabletask/instances/${instance}/raiseEvent/testResult`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(result),
+    });
+  };
+}
+
 export interface Sandbox {
   world: SandboxWorld;
   urls: {

@@ -6,7 +6,7 @@ import { readHostSettings } from '../devhost/functions/settings.js';
 import { startDevHost } from '../devhost/host.js';
 import { FileConfigSource } from '../shared/adapters/config-file.js';
 import type { PipelinePlan } from '../shared/contracts/plan.js';
-import { startSandbox, type Sandbox, type SandboxPorts } from './index.js';
+import { deliverToHost, startSandbox, type Sandbox, type SandboxPorts } from './index.js';
 
 /** Port of a loopback URL setting, so the sandbox listens where the app's settings point. */
 function portOf(url: string | undefined): number | undefined {
@@ -58,14 +58,7 @@ export async function main(argv: string[]): Promise<void> {
         argocd: env.GANTRY_ARGOCD_TOKEN ?? '',
         github: env.GANTRY_GITHUB_TOKEN ?? '',
       },
-      deliverTestResult: async (deploymentId, result) => {
-        const instance = encodeURIComponent(`deploy:${deploymentId}:tests`);
-        await fetch(`${hostUrl}/runtime/webhooks/durabletask/instances/${instance}/raiseEvent/testResult`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(result),
-        });
-      },
+      deliverTestResult: deliverToHost(() => hostUrl),
     });
   }
   const host = await startDevHost({

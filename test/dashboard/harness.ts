@@ -3,13 +3,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
-import { VirtualClock } from '../../devhost/durable/clock.js';
-import { startTestHost, type TestHost } from '../../devhost/testing.js';
-import { startSandbox, type Sandbox } from '../../sandbox/index.js';
-import { FileConfigSource } from '../../shared/adapters/config-file.js';
+import type { TestHost } from '../../devhost/testing.js';
+import type { Sandbox } from '../../sandbox/index.js';
 import { appServicePrincipalHeaders } from '../../shared/app/principal.js';
 import { phaseInstanceId, type Phase } from '../../shared/contracts/events.js';
-import type { PipelinePlan } from '../../shared/contracts/plan.js';
+import { EXAMPLE_CONFIG, startSandboxRig, type SandboxRig } from '../e2e/sandbox-rig.js';
 
 export interface User {
   name: string;
@@ -21,7 +19,6 @@ export const ada: User = { name: 'ada', groups: ['devops-team'] };
 export const mallory: User = { name: 'mallory', groups: ['marketing'] };
 
 export const ARTEFACTS = path.resolve('test-results/dashboard');
-const TOKENS = { kubernetes: 'k8s-dash-token', argocd: 'argocd-dash-token', github: 'github-dash-token' };
 
 /** A console error, an uncaught exception or a failed request, with the page URL it happened on. */
 export interface Problem {
@@ -37,54 +34,26 @@ export interface Problem {
 export class DashboardWorld {
   readonly problems: Problem[] = [];
 
+  readonly sandbox: Sandbox;
+  readonly host: TestHost;
+
   private constructor(
     readonly azurite: AzuriteHandle,
-    readonly sandbox: Sandbox,
-    readonly host: TestHost,
+    private readonly rig: SandboxRig,
     readonly browser: Browser,
-  ) {}
+  ) {
+    this.sandbox = rig.sandbox;
+    this.host = rig.host;
+  }
 
   static async start(startTime: number): Promise<DashboardWorld> {
     const azurite = await startAzurite({ location: undefined });
-    const clock = new VirtualClock(startTime);
-    const config = FileConfigSource.load('config/gantry.example.yaml');
-    const plans = config
-      .services()
-      .map((s) => config.plan(s))
-      .filter((p): p is PipelinePlan => p !== undefined);
-    let hostUrl = '';
-    const sandbox = await startSandbox({
-      clock,
-      plans,
-      tokens: TOKENS,
-      deliverTestResult: async (deploymentId, result) => {
-        const instance = encodeURIComponent(`deploy:${deploymentId}:tests`);
-        await fetch(`${hostUrl}/runtime/webhooks/durabletask/instances/${instance}/raiseEvent/testResult`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(result),
-        });
-      },
+    // Callers identify with App Service headers, as in Azure; a request without them is anonymous.
+    const rig = await startSandboxRig({
+      configPath: EXAMPLE_CONFIG,
+      storage: azurite.connectionString,
+      startTime,
     });
-    Object.assign(process.env, {
-      GANTRY_STORAGE: azurite.connectionString,
-      GANTRY_TABLE_PREFIX: `D${randomBytes(4).toString('hex')}`,
-      GANTRY_CONFIG_PATH: 'config/gantry.example.yaml',
-      // Callers identify with App Service headers, as in Azure; a request without them is anonymous.
-      GANTRY_DEV_PRINCIPAL: '',
-      GANTRY_KUBE_SERVER: sandbox.urls.kubernetes,
-      GANTRY_KUBE_TOKEN: TOKENS.kubernetes,
-      GANTRY_ARGOCD_URL: sandbox.urls.argocd,
-      GANTRY_ARGOCD_TOKEN: TOKENS.argocd,
-      GANTRY_PROMETHEUS_URL: sandbox.urls.prometheus,
-      GANTRY_PROMETHEUS_AUTH: 'none',
-      GANTRY_GITHUB_API_URL: sandbox.urls.github,
-      GANTRY_GITHUB_TOKEN: TOKENS.github,
-      GANTRY_SMOKE_HOST_MAP: JSON.stringify({ 'staging.hearloveen.example': sandbox.urls.web }),
-      GANTRY_SCAN_TARGET: '00000000-0000-0000-0000-000000000000/sandbox-rg/sandbox-aks/gantry-scans',
-    });
-    const host = await startTestHost({ appDir: '.', store: 'memory', clock });
-    hostUrl = host.url;
     // Never a downloaded browser: Debian's chromium; launch() gives every run a fresh user-data-dir.
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
@@ -99,13 +68,12 @@ export class DashboardWorld {
       ],
     });
     mkdirSync(ARTEFACTS, { recursive: true });
-    return new DashboardWorld(azurite, sandbox, host, browser);
+    return new DashboardWorld(azurite, rig, browser);
   }
 
   async close(): Promise<void> {
     await this.browser?.close();
-    await this.host?.close();
-    await this.sandbox?.close();
+    await this.rig?.close();
     await this.azurite?.stop();
   }
 

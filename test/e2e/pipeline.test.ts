@@ -428,11 +428,12 @@ describe('HTTP surface of the pipeline', () => {
   it('refuses a body-less action without a JSON content type (what a cross-site form or beacon sends)', async () => {
     const d = await h.submit('ApiGateway', IMAGE(digest()));
     await h.waitForPhase(d.id, 'tests', 'test workflows');
-    for (const headers of [
+    const refused: Array<Record<string, string>> = [
       {},
       { 'content-type': 'text/plain' },
       { 'content-type': 'application/x-www-form-urlencoded' },
-    ]) {
+    ];
+    for (const headers of refused) {
       const res = await h.host.request(`/api/deployments/${d.id}/cancel`, {
         method: 'POST',
         headers: { ...headers, ...principalHeaders(ada) },

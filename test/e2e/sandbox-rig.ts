@@ -6,7 +6,7 @@ import { appServicePrincipalHeaders } from '../../shared/app/principal.js';
 import { pipelineInstanceId } from '../../shared/contracts/events.js';
 import type { PipelinePlan } from '../../shared/contracts/plan.js';
 import type { DeploymentRecord, TimelineEntry } from '../../shared/domain/deployment.js';
-import { startSandbox, type Sandbox } from '../../sandbox/index.js';
+import { deliverToHost, startSandbox, type Sandbox } from '../../sandbox/index.js';
 import type { FaultProfile } from '../../sandbox/world.js';
 
 /**
@@ -141,14 +141,7 @@ export async function startSandboxRig(options: SandboxRigOptions): Promise<Sandb
     clock,
     plans,
     tokens: TOKENS,
-    deliverTestResult: async (deploymentId, result) => {
-      const instance = encodeURIComponent(`deploy:${deploymentId}:tests`);
-      await fetch(`${hostUrl}/runtime/webhooks/durabletask/instances/${instance}/raiseEvent/testResult`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(result),
-      });
-    },
+    deliverTestResult: deliverToHost(() => hostUrl),
   });
   const restoreEnv = applyEnv(settings(options, sandbox));
   let host: TestHost;
