@@ -6,6 +6,8 @@ import type { PipelineResult } from './pipeline.js';
 
 /** How often an idle lane re-reads its queue, so a lost wake-up costs only latency. */
 export const LANE_RECHECK_MS = 5 * 60_000;
+/** How often a lane held by a syncing rollback looks again. */
+export const ROLLBACK_POLL_MS = 10_000;
 
 export interface LaneInput {
   service: string;
@@ -17,6 +19,19 @@ export interface LaneInput {
  */
 export function* lane(ctx: OrchestrationContext): Flow<PipelineResult | undefined> {
   const { service } = ctx.df.getInput() as LaneInput;
+  // A manual rollback owns the production application while it syncs: queued images wait (still
+  // cancellable, since nothing is taken off the queue yet).
+  const rollback = yield* call(ctx, Activities.rollbackInProgress, { service });
+  if (rollback.pending) {
+    ctx.df.setCustomStatus({
+      lane: service,
+      waitingFor: `rollback to ${rollback.deploymentId ?? '?'} to finish`,
+      since: rollback.since ?? nowIso(ctx),
+    });
+    yield ctx.df.createTimer(after(ctx, ROLLBACK_POLL_MS));
+    ctx.df.continueAsNew({ service });
+    return undefined;
+  }
   const next = yield* call(ctx, Activities.takeNext, { service, at: nowIso(ctx) });
   if (!next.run) {
     ctx.df.setCustomStatus({ lane: service, waitingFor: 'queued images', since: nowIso(ctx) });

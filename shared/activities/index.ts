@@ -5,7 +5,7 @@ import { analyse } from './analysis.js';
 import { checkApproval, decideApproval } from './approval.js';
 import { finishRun, takeNext } from './queue.js';
 import { record } from './record.js';
-import { lastKnownGood, recordRelease } from './releases.js';
+import { lastKnownGood, recordRelease, rollbackInProgress } from './releases.js';
 
 type Contracts = typeof Activities;
 type Handler<C> =
@@ -36,4 +36,5 @@ export const activityHandlers: { [K in keyof Contracts]: Handler<Contracts[K]> }
   analyse,
   lastKnownGood,
   recordRelease,
+  rollbackInProgress,
 };

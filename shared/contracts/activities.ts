@@ -122,4 +122,9 @@ export const Activities = {
     'lastKnownGood',
   ),
   recordRelease: activity<ReleaseRecord, void>('recordRelease'),
+  /** Lane: whether a manual rollback of the service is still syncing (a pipeline must wait for it). */
+  rollbackInProgress: activity<
+    { service: string },
+    { pending: boolean; deploymentId?: string; since?: string }
+  >('rollbackInProgress'),
 } as const;

@@ -62,6 +62,23 @@ describe('POST /api/services/{name}/rollback', () => {
     expect(api.h.world.dispatched).toEqual([]); // no tests, no pipeline
   });
 
+  it('holds a new push in the queue while the rollback syncs, then runs it', async () => {
+    const [, r2] = await seedReleases();
+    api.h.world.syncPolls = 12; // two minutes of Argo CD sync at the 10 s poll
+    const { body } = await rollback('ApiGateway', { comment: 'incident 4711' });
+    const pushed = await api.h.submit('ApiGateway', `hearloveen.azurecr.io/api-gateway:1.1.0@${digest()}`);
+    const lane = await api.h.host.waitFor('lane:ApiGateway', (s) =>
+      (s.customStatus ?? '').includes(`rollback to ${r2?.deploymentId} to finish`),
+    );
+    expect(lane.runtimeStatus).toBe('Running');
+    // Nothing of the new image has touched Argo CD: only the rollback's production sync.
+    expect(api.h.world.deploys).toEqual([{ app: 'api-gateway-prod', digest: r2?.image.digest }]);
+    expect((await api.h.view(pushed.id)).deployment.state).toBe('Queued');
+    await api.h.host.waitForCompletion(body.rollback.instanceId);
+    await api.h.waitForPhase(pushed.id, 'tests', 'test workflows');
+    expect(api.h.world.deploys.map((d) => d.app)).toEqual(['api-gateway-prod', 'api-gateway-staging']);
+  });
+
   it('goes back to a given release', async () => {
     const [r1] = await seedReleases();
     const { status, body } = await rollback('ApiGateway', {
