@@ -9,10 +9,13 @@ import {
   type CheckEvidence,
 } from '../analysis/judge.js';
 import type { Ports } from '../ports/index.js';
+import { processRedactor } from '../telemetry/registry.js';
 
 type Input = InputOf<typeof Activities.analyse>;
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** Provider errors end up in reasons, custom status and Table rows: never with a secret in them. */
+const message = (error: unknown): string =>
+  processRedactor().text(error instanceof Error ? error.message : String(error));
 
 /** A provider error is evidence of nothing: inconclusive, flagged so the error limit can count it. */
 const providerError = (error: unknown) => ({

@@ -1,12 +1,16 @@
 import type { RecordInput } from '../contracts/activities.js';
 import { TERMINAL_STATES, type DeploymentRecord } from '../domain/deployment.js';
 import type { Ports } from '../ports/index.js';
+import { redactJson } from '../telemetry/redact.js';
+import { processRedactor } from '../telemetry/registry.js';
 
 /**
  * Appends a timeline entry (idempotent on its seq) and, when asked, moves the deployment record and
  * publishes the change. A transition that is already applied (a retried activity) is not applied twice.
  */
-export async function record(ports: Ports, input: RecordInput): Promise<DeploymentRecord | undefined> {
+export async function record(ports: Ports, raw: RecordInput): Promise<DeploymentRecord | undefined> {
+  // Reasons and evidence can quote provider errors; a secret in one must not reach a Table row.
+  const input = redactJson(raw, processRedactor().secrets);
   const { deploymentId, service, entry, transition, weight } = input;
   for (const e of [entry, ...(input.more ?? [])]) await ports.store.appendEvent({ ...e, deploymentId });
   let updated: DeploymentRecord | undefined;

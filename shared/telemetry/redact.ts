@@ -95,6 +95,21 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
   return out;
 }
 
+/** Pure: a JSON value with every string in it redacted (keys kept), for records that outlive the process. */
+export function redactJson<T>(value: T, secrets: readonly string[] = []): T {
+  if (typeof value === 'string') return redactText(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => redactJson(v, secrets)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        isSensitiveKey(k) && typeof v === 'string' ? REDACTED : redactJson(v, secrets),
+      ]),
+    ) as T;
+  }
+  return value;
+}
+
 function redactValue(key: string, value: unknown, secrets: readonly string[]): TelemetryValue | undefined {
   if (value === undefined || value === null) return undefined;
   if (isSensitiveKey(key)) return REDACTED;
