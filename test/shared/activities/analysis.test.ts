@@ -3,6 +3,7 @@ import { analyse } from '../../../shared/activities/analysis.js';
 import type { CheckEvidence } from '../../../shared/analysis/judge.js';
 import type { Ports } from '../../../shared/ports/index.js';
 import type { MetricsQuery } from '../../../shared/ports/metrics.js';
+import { processRedactor } from '../../../shared/telemetry/registry.js';
 import { FakeWorld } from '../../fakes/world.js';
 import {
   AT,
@@ -156,6 +157,13 @@ describe('analyse: fast mode', () => {
 });
 
 describe('analyse: provider errors are inconclusive, flagged, never thrown', () => {
+  it('a provider error quoting a secret is redacted before it becomes a reason', async () => {
+    processRedactor().remember('prom-bearer-5c1f0e9d');
+    world.metricsOutage = new Error('401 from proxy echoing prom-bearer-5c1f0e9d');
+    const [check] = await analyse(ports, input({ metrics: [P95] }));
+    expect(check?.reason).toBe('provider error: 401 from proxy echoing [redacted]');
+  });
+
   it('a Prometheus outage makes every check inconclusive with error: true', async () => {
     world.metricsOutage = new Error('connect ECONNREFUSED 10.0.0.9:9090');
     const checks = await analyse(
