@@ -6,7 +6,7 @@ import { appServicePrincipalHeaders } from '../../shared/app/principal.js';
 import { pipelineInstanceId } from '../../shared/contracts/events.js';
 import { checkedAgainstOpenApi } from '../e2e/openapi-check.js';
 import { contrastFailures, focused, tabSequence } from './a11y.js';
-import { ada, ARTEFACTS, DashboardWorld, mallory } from './harness.js';
+import { ada, ARTEFACTS, BROWSER_MISSING, DashboardWorld, mallory } from './harness.js';
 
 /** Monday 10:00 UTC: outside the 02:00-06:00 auto-approve window, so production waits for a reviewer. */
 const MONDAY_10 = Date.UTC(2026, 0, 5, 10, 0, 0);
@@ -116,7 +116,7 @@ describe('the dashboard routes', () => {
   });
 });
 
-describe('the dashboard in Chromium', () => {
+describe.skipIf(BROWSER_MISSING)('the dashboard in Chromium', () => {
   it('lists deployments and filters them by service and status', async () => {
     const page = await world.page(ada);
     await page.goto(world.url());
