@@ -38,7 +38,7 @@ export function unconfigured<T extends object>(system: string, settings: string)
 
 type OutsidePorts = Pick<
   Ports,
-  'gitops' | 'cluster' | 'router' | 'metrics' | 'scans' | 'smoke' | 'tests' | 'notifier'
+  'gitops' | 'cluster' | 'router' | 'metrics' | 'scans' | 'smoke' | 'tests' | 'notifier' | 'source'
 >;
 
 function smokeRunner(settings: AppSettings): SmokeRunner {
@@ -119,6 +119,7 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
       : unconfigured('the scan runner', 'GANTRY_SCAN_TARGET'),
     smoke: smokeRunner(settings),
     tests: github ?? unconfigured('GitHub', 'GANTRY_GITHUB_TOKEN'),
+    ...(github && { source: github }),
     notifier: settings.GANTRY_SERVICEBUS_NAMESPACE
       ? ServiceBusNotifier.create(settings.GANTRY_SERVICEBUS_NAMESPACE, credential(), systemClock)
       : new NoopNotifier(),

@@ -63,8 +63,11 @@ function read(
   if (event === 'registry_package' || event === 'package') {
     const push = readPackagePublished(event, body);
     if (push.kind !== 'ok') return push;
-    const { commitSha, ...pushed } = push.value;
-    return { kind: 'ok', value: (p, c) => acceptPush(p, c, pushed, 'github', { commitSha }) };
+    const { commitSha, sourceRepository, ...pushed } = push.value;
+    return {
+      kind: 'ok',
+      value: (p, c) => acceptPush(p, c, pushed, 'github', { commitSha, sourceRepository }),
+    };
   }
   return { kind: 'ignored', note: `event ${event} is not handled` };
 }

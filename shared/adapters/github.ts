@@ -143,6 +143,29 @@ export class GitHubClient implements TestRunner {
     }
   }
 
+  /** The committer date of a commit (`GET /repos/{o}/{r}/commits/{sha}`); undefined when GitHub has no such commit. */
+  async commitTime(repository: string, sha: string): Promise<string | undefined> {
+    const repo = repoPath(repository);
+    if (!COMMIT_SHA.test(sha)) invalid('commit SHA', sha);
+    try {
+      const res = await this.request<{ commit?: { committer?: { date?: unknown } } }>(
+        'GET',
+        `${repo}/commits/${sha}`,
+      );
+      const date = res.body?.commit?.committer?.date;
+      return typeof date === 'string' && Number.isFinite(Date.parse(date))
+        ? new Date(date).toISOString()
+        : undefined;
+    } catch (error) {
+      if (
+        error instanceof GitHubError &&
+        (error.code === 'github-not-found' || error.code === 'github-unprocessable')
+      )
+        return undefined;
+      throw error;
+    }
+  }
+
   /** The required checks of a commit: check runs (all pages) and legacy commit statuses. */
   async ciStatus(repository: string, sha: string, requiredChecks: string[]): Promise<CiVerdict> {
     const repo = repoPath(repository);

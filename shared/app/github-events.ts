@@ -113,12 +113,22 @@ const packageEvent = z.looseObject({
   }),
 });
 
-export type PackagePush = Extract<RegistryAction, { kind: 'pushed' }> & { commitSha?: string };
+export type PackagePush = Extract<RegistryAction, { kind: 'pushed' }> & {
+  commitSha?: string;
+  /** The repository the package is linked to (`owner/name`), where the commit can be looked up. */
+  sourceRepository?: string;
+};
 
 /** `registry_package` / `package` `published` of a container version → a tagged push to ghcr.io. */
 export function readPackagePublished(event: string, body: unknown): GitHubReading<PackagePush> {
   const key = event === 'package' ? 'package' : 'registry_package';
-  const outer = z.looseObject({ action: short, [key]: z.unknown() }).safeParse(body);
+  const outer = z
+    .looseObject({
+      action: short,
+      [key]: z.unknown(),
+      repository: z.looseObject({ full_name: short }).optional(),
+    })
+    .safeParse(body);
   if (!outer.success) return { kind: 'invalid', error: issues(outer.error) };
   const parsed = packageEvent.safeParse({ action: outer.data.action, ...(outer.data[key] as object) });
   if (!parsed.success) return { kind: 'invalid', error: issues(parsed.error) };
@@ -137,5 +147,10 @@ export function readPackagePublished(event: string, body: unknown): GitHubReadin
     return { kind: 'invalid', error: 'the container version has no valid repository, tag and digest' };
   const revision = meta?.labels?.revision ?? '';
   const commitSha = /^[0-9a-f]{40}$/.test(revision) ? revision : undefined;
-  return { kind: 'ok', value: { kind: 'pushed', registry: 'ghcr.io', repository, tag, digest, commitSha } };
+  const linked = (outer.data.repository as { full_name?: string } | undefined)?.full_name ?? '';
+  const sourceRepository = /^[\w.-]{1,100}\/[\w.-]{1,100}$/.test(linked) ? linked : undefined;
+  return {
+    kind: 'ok',
+    value: { kind: 'pushed', registry: 'ghcr.io', repository, tag, digest, commitSha, sourceRepository },
+  };
 }

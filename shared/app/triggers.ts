@@ -23,19 +23,39 @@ export async function acceptPush(
   control: OrchestrationControl,
   push: Pushed,
   source: TriggerSource,
-  extra: { commitSha?: string } = {},
+  extra: { commitSha?: string; sourceRepository?: string } = {},
 ): Promise<TriggerOutcome> {
   const service = ports.config.serviceForImage({ ...push });
   if (!service) return { outcome: 'ignored', note: `no service deploys ${push.registry}/${push.repository}` };
+  const at = new Date(ports.clock.now()).toISOString();
   const { deployment, created } = await submitImage(ports, control, {
     service,
     image: imageOf(push),
     source,
     pushedBy: push.pushedBy,
     commitSha: extra.commitSha,
-    at: new Date(ports.clock.now()).toISOString(),
+    committedAt: await commitTime(ports, extra, at),
+    at,
   });
   return { outcome: 'submitted', deployment, created };
+}
+
+/**
+ * When the pushed image's commit was made, for DORA lead times. Best effort: a lookup that fails or a
+ * time after the push (a skewed clock) leaves it unknown, and the lead time starts at the push instead.
+ */
+async function commitTime(
+  ports: Ports,
+  extra: { commitSha?: string; sourceRepository?: string },
+  pushedAt: string,
+): Promise<string | undefined> {
+  if (!ports.source || !extra.commitSha || !extra.sourceRepository) return undefined;
+  try {
+    const time = await ports.source.commitTime(extra.sourceRepository, extra.commitSha);
+    return time !== undefined && Date.parse(time) <= Date.parse(pushedAt) ? time : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A deleted digest that is still waiting in its lane's queue is taken off it (it can no longer be pulled). */

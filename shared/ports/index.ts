@@ -5,7 +5,7 @@ import type { GitOps } from './gitops.js';
 import type { Metrics } from './metrics.js';
 import type { Notifier } from './notifier.js';
 import type { RunStore } from './run-store.js';
-import type { ScanRunner, SmokeRunner, TestRunner } from './runners.js';
+import type { ScanRunner, SmokeRunner, SourceControl, TestRunner } from './runners.js';
 
 /** Everything an activity may touch, built once by the composition root. */
 export interface Ports {
@@ -20,4 +20,6 @@ export interface Ports {
   tests: TestRunner;
   notifier: Notifier;
   clock: AppClock;
+  /** Commit metadata for triggers (lead time from the commit); absent when GitHub is not configured. */
+  source?: SourceControl;
 }

@@ -51,6 +51,12 @@ export interface SmokeRunner {
 }
 
 /** Test workflows (GitHub Actions). Results arrive later as events, correlated by deployment id. */
+/** Where the code lives (GitHub): what a trigger may ask about a commit. */
+export interface SourceControl {
+  /** When `sha` was committed (ISO 8601), or undefined when the repository does not know it. */
+  commitTime(repository: string, sha: string): Promise<string | undefined>;
+}
+
 export interface TestRunner {
   dispatch(workflow: TestWorkflow, deploymentId: string, image: ImageRef): Promise<{ runId?: number }>;
 }

@@ -51,6 +51,9 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
   readonly dispatched: Array<{ workflow: string; deploymentId: string }> = [];
   readonly notifications: Notification[] = [];
   readonly queries: MetricsQuery[] = [];
+  /** `owner/name@sha` → committer date, for the trigger's commit-time lookup. */
+  readonly commitTimes = new Map<string, string>();
+  readonly commitLookups: string[] = [];
   /** Alerts currently firing (label sets); every one matches. */
   firing: Array<Record<string, string>> = [];
   /** Thrown by every metrics call while set (a Prometheus outage). */
@@ -139,6 +142,13 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
     this.weight = weight;
     this.weights.push(weight);
     return weight;
+  }
+
+  async commitTime(repository: string, sha: string): Promise<string | undefined> {
+    this.commitLookups.push(`${repository}@${sha}`);
+    const time = this.commitTimes.get(`${repository}@${sha}`);
+    if (time === 'error') throw new Error('GitHub unavailable');
+    return time;
   }
 
   async queryRange(q: Omit<MetricsQuery, 'at'>, range: RangeQuery): Promise<RangeSamples> {

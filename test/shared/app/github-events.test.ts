@@ -102,7 +102,13 @@ describe('readPackagePublished', () => {
         tag: '1.4.1',
         digest: 'sha256:5ba0bb67d5b22b1fa8e0b6b1b8a2b5c95bc5d4d6fb5cbd2de19d2fc6e0a35a6e',
         commitSha: 'acb5820ced9479c074f688cc328bf03f341a511d',
+        sourceRepository: 'hearloveen/platform',
       },
+    });
+    const hostile = { ...base, repository: { full_name: 'hearloveen/platform/../../x' } };
+    expect(readPackagePublished('registry_package', hostile)).toMatchObject({
+      kind: 'ok',
+      value: { sourceRepository: undefined },
     });
   });
   it('reads the legacy package event', () => {
