@@ -23,6 +23,11 @@ export class Recorder {
     return ms * 1000 + this.slot * 100 + (this.counter++ % 100);
   }
 
+  /** A seq and time for an entry that an activity writes itself (see `Activities.analyse`'s `record`). */
+  reserve(): { seq: number; at: string } {
+    return { seq: this.seq(), at: this.ctx.df.currentUtcDateTime.toISOString() };
+  }
+
   *note(
     kind: TimelineEntry['kind'],
     title: string,

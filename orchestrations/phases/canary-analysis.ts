@@ -39,22 +39,11 @@ function* checks(p: PhaseScope, mode: 'interval' | 'fast', weight: number): Flow
     minRequests: limitsOf(canary).minRequests,
     ...(canary.alerts && { alerts: canary.alerts }),
     ...(canary.baseline && mode === 'interval' && { baseline: canary.baseline }),
+    ...(mode === 'fast' && {
+      record: { deploymentId: deployment.id, service: deployment.service, weight, ...p.rec.reserve() },
+    }),
   });
-  if (mode === 'fast') {
-    // One entry per fast round: it is re-judged like any other, without flooding the timeline.
-    const worst = classifyInterval(found);
-    yield* p.rec.note('check', 'fast-check', {
-      verdict:
-        worst.outcome === 'abort'
-          ? 'fail'
-          : found.some((c) => c.verdict === 'inconclusive')
-            ? 'inconclusive'
-            : 'pass',
-      ...(worst.outcome !== 'pass' && { comment: worst.reason }),
-      evidence: { mode, weight, checks: found },
-    });
-    return found;
-  }
+  if (mode === 'fast') return found;
   yield* p.rec.notes(
     found.map((c) => ({
       kind: 'check' as const,

@@ -8,7 +8,9 @@ import {
   judgeMetric,
   type CheckEvidence,
 } from '../analysis/judge.js';
+import { fastCheckEntry } from '../analysis/fast-check.js';
 import type { Ports } from '../ports/index.js';
+import { record } from './record.js';
 import { processRedactor } from '../telemetry/registry.js';
 
 type Input = InputOf<typeof Activities.analyse>;
@@ -194,5 +196,10 @@ export async function analyse(ports: Ports, input: Input): Promise<CheckEvidence
     ),
     alertsCheck(ports, input),
   ]);
-  return [...checks.flat(), ...compared, ...alerts];
+  const found = [...checks.flat(), ...compared, ...alerts];
+  if (input.record) {
+    const { deploymentId, service, seq, at, weight } = input.record;
+    await record(ports, { deploymentId, service, entry: { seq, at, ...fastCheckEntry(found, weight) } });
+  }
+  return found;
 }

@@ -115,6 +115,11 @@ export const Activities = {
       minRequests?: number;
       alerts?: AlertsSpec;
       baseline?: BaselineSpec;
+      /**
+       * Fast rounds: also write the round's `fast-check` timeline entry at this seq, in the same
+       * activity (one Durable round trip fewer per fast round; the write is idempotent on its seq).
+       */
+      record?: { deploymentId: string; service: string; seq: number; at: string; weight: number };
     },
     CheckVerdict[]
   >('analyse'),

@@ -41,6 +41,14 @@ async function measurementsFor(
     const { service } = input as { service: string };
     return supersededMeasurements(service, (output as { superseded?: string[] }).superseded ?? []);
   }
+  if (name === 'analyse') {
+    // A fast round writes its own `fast-check` entry: count its verdicts as `record` would.
+    const written = (input as { record?: { deploymentId: string; service: string; seq: number; at: string } })
+      .record;
+    if (!written || !Array.isArray(output)) return [];
+    const entry = { seq: written.seq, at: written.at, kind: 'check' as const, title: 'fast-check' };
+    return recordMeasurements({ ...written, entry: { ...entry, evidence: { checks: output } } });
+  }
   if (name !== 'record') return [];
   const record = input as RecordInput;
   const timeline = record.transition ? await ports.store.listEvents(record.deploymentId) : [];

@@ -5,6 +5,7 @@ import type { Ports } from '../../../shared/ports/index.js';
 import type { MetricsQuery } from '../../../shared/ports/metrics.js';
 import { processRedactor } from '../../../shared/telemetry/registry.js';
 import { FakeWorld } from '../../fakes/world.js';
+import { MemoryRunStore } from '../../fakes/memory-run-store.js';
 import {
   AT,
   ERRORS,
@@ -153,6 +154,35 @@ describe('analyse: fast mode', () => {
       verdict: 'fail',
       reason: 'hard bound breached: 40 < min 95',
     });
+  });
+
+  it("writes the round's fast-check entry itself when asked, once per seq", async () => {
+    const store = new MemoryRunStore();
+    const withStore = { metrics: world, store } as unknown as Ports;
+    script({ 'request-rate': 5, 'request-success-rate': 40 });
+    const record = {
+      deploymentId: 'apigateway-0123456789ab',
+      service: 'ApiGateway',
+      seq: 7,
+      at: AT,
+      weight: 10,
+    };
+    const checks = await analyse(withStore, input({ mode: 'fast', record }));
+    // A retried activity writes the same seq: still one entry.
+    await analyse(withStore, input({ mode: 'fast', record }));
+    const entries = await store.listEvents(record.deploymentId);
+    expect(entries).toEqual([
+      {
+        deploymentId: record.deploymentId,
+        seq: 7,
+        at: AT,
+        kind: 'check',
+        title: 'fast-check',
+        verdict: 'fail',
+        comment: 'success: hard bound breached: 40 < min 95',
+        evidence: { mode: 'fast', weight: 10, checks },
+      },
+    ]);
   });
 });
 
