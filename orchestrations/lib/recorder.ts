@@ -23,9 +23,12 @@ export class Recorder {
     return ms * 1000 + this.slot * 100 + (this.counter++ % 100);
   }
 
-  /** A seq and time for an entry that an activity writes itself (see `Activities.analyse`'s `record`). */
-  reserve(): { seq: number; at: string } {
-    return { seq: this.seq(), at: this.ctx.df.currentUtcDateTime.toISOString() };
+  /** Seqs and the time for `count` entries that an activity writes itself (`Activities.analyse`'s `record`). */
+  reserve(count: number): { seqs: number[]; at: string } {
+    return {
+      seqs: Array.from({ length: count }, () => this.seq()),
+      at: this.ctx.df.currentUtcDateTime.toISOString(),
+    };
   }
 
   *note(

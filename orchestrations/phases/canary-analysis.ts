@@ -1,5 +1,6 @@
 import { Activities } from '../../shared/contracts/activities.js';
 import { Events } from '../../shared/contracts/events.js';
+import { entryCount } from '../../shared/analysis/entries.js';
 import type { CheckEvidence } from '../../shared/analysis/judge.js';
 import {
   afterResume,
@@ -14,10 +15,6 @@ import type { ClusterTarget } from '../../shared/ports/cluster.js';
 import { call, nowIso, type Flow, type Interrupt } from '../lib/flow.js';
 import { interrupted, type PhaseResult, type PhaseScope } from '../lib/phase.js';
 import { rollbackCanary } from './traffic.js';
-
-/** `check:<metric>` for interval checks, `fail-fast:<metric>`, `check:baseline:<metric>`, `check:alerts`. */
-export const checkTitle = (c: CheckEvidence): string =>
-  c.kind === 'fail-fast' ? `fail-fast:${c.name}` : `check:${c.name}`;
 
 /** What a wait inside the analysis ended with, when it did not simply run out. */
 type Stop = { kind: 'interrupt'; interrupt: Interrupt } | { kind: 'fail-fast'; reason: string };
@@ -39,19 +36,13 @@ function* checks(p: PhaseScope, mode: 'interval' | 'fast', weight: number): Flow
     minRequests: limitsOf(canary).minRequests,
     ...(canary.alerts && { alerts: canary.alerts }),
     ...(canary.baseline && mode === 'interval' && { baseline: canary.baseline }),
-    ...(mode === 'fast' && {
-      record: { deploymentId: deployment.id, service: deployment.service, weight, ...p.rec.reserve() },
-    }),
+    record: {
+      deploymentId: deployment.id,
+      service: deployment.service,
+      weight,
+      ...p.rec.reserve(entryCount(canary, mode)),
+    },
   });
-  if (mode === 'fast') return found;
-  yield* p.rec.notes(
-    found.map((c) => ({
-      kind: 'check' as const,
-      title: checkTitle(c),
-      verdict: c.verdict,
-      evidence: { ...c, weight, mode },
-    })),
-  );
   return found;
 }
 

@@ -8,7 +8,7 @@ import {
   judgeMetric,
   type CheckEvidence,
 } from '../analysis/judge.js';
-import { fastCheckEntry } from '../analysis/fast-check.js';
+import { analysisEntries } from '../analysis/entries.js';
 import type { Ports } from '../ports/index.js';
 import { record } from './record.js';
 import { processRedactor } from '../telemetry/registry.js';
@@ -167,6 +167,21 @@ async function alertsCheck(ports: Ports, input: Input): Promise<CheckEvidence[]>
   }
 }
 
+async function recordRound(
+  ports: Ports,
+  r: NonNullable<Input['record']>,
+  entries: ReturnType<typeof analysisEntries>,
+): Promise<void> {
+  // The orchestration reserved one seq per entry from the spec (`entryCount`); a mismatch is a bug.
+  if (entries.length !== r.seqs.length)
+    throw new Error(
+      `analysis wrote ${entries.length} entries for ${r.seqs.length} reserved sequence numbers`,
+    );
+  const [first, ...rest] = entries.map((e, i) => ({ ...e, seq: r.seqs[i] as number, at: r.at }));
+  if (!first) return;
+  await record(ports, { deploymentId: r.deploymentId, service: r.service, entry: first, more: rest });
+}
+
 /**
  * One round of checks at the orchestration's time. `interval` mode judges every metric against its
  * threshold range (and hard bounds), the baseline comparisons and the alerts; `fast` mode only the hard
@@ -197,9 +212,11 @@ export async function analyse(ports: Ports, input: Input): Promise<CheckEvidence
     alertsCheck(ports, input),
   ]);
   const found = [...checks.flat(), ...compared, ...alerts];
-  if (input.record) {
-    const { deploymentId, service, seq, at, weight } = input.record;
-    await record(ports, { deploymentId, service, entry: { seq, at, ...fastCheckEntry(found, weight) } });
-  }
+  if (input.record)
+    await recordRound(
+      ports,
+      input.record,
+      analysisEntries(found, input.mode ?? 'interval', input.record.weight),
+    );
   return found;
 }

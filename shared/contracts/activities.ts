@@ -116,10 +116,10 @@ export const Activities = {
       alerts?: AlertsSpec;
       baseline?: BaselineSpec;
       /**
-       * Fast rounds: also write the round's `fast-check` timeline entry at this seq, in the same
-       * activity (one Durable round trip fewer per fast round; the write is idempotent on its seq).
+       * Also write the round's timeline entries (`analysisEntries`) at these reserved seqs, in the same
+       * activity: one Durable round trip fewer per round; the writes are idempotent on their seqs.
        */
-      record?: { deploymentId: string; service: string; seq: number; at: string; weight: number };
+      record?: { deploymentId: string; service: string; seqs: number[]; at: string; weight: number };
     },
     CheckVerdict[]
   >('analyse'),

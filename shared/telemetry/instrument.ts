@@ -3,6 +3,10 @@ import type { DeploymentRecord } from '../domain/deployment.js';
 import type { Ports } from '../ports/index.js';
 import type { Measurement, Telemetry, TelemetryAttributes } from '../ports/telemetry.js';
 import type { Redactor } from './redact.js';
+import { analysisEntries } from '../analysis/entries.js';
+import type { CheckEvidence } from '../analysis/judge.js';
+import type { Activities } from '../contracts/activities.js';
+import type { InputOf } from '../contracts/contract.js';
 import { activityAttributes, ATTR, recordMeasurements, supersededMeasurements } from './signals.js';
 
 /** The part of the Functions `InvocationContext` an activity wrapper uses (tests pass a real one). */
@@ -42,12 +46,17 @@ async function measurementsFor(
     return supersededMeasurements(service, (output as { superseded?: string[] }).superseded ?? []);
   }
   if (name === 'analyse') {
-    // A fast round writes its own `fast-check` entry: count its verdicts as `record` would.
-    const written = (input as { record?: { deploymentId: string; service: string; seq: number; at: string } })
-      .record;
-    if (!written || !Array.isArray(output)) return [];
-    const entry = { seq: written.seq, at: written.at, kind: 'check' as const, title: 'fast-check' };
-    return recordMeasurements({ ...written, entry: { ...entry, evidence: { checks: output } } });
+    // A round writes its own timeline entries: count their verdicts as `record` would.
+    const a = input as InputOf<typeof Activities.analyse>;
+    if (!a.record || !Array.isArray(output)) return [];
+    const [entry, ...more] = analysisEntries(
+      output as CheckEvidence[],
+      a.mode ?? 'interval',
+      a.record.weight,
+    ).map((e) => ({ ...e, seq: 0, at: a.record?.at ?? '' }));
+    return entry
+      ? recordMeasurements({ deploymentId: a.record.deploymentId, service: a.record.service, entry, more })
+      : [];
   }
   if (name !== 'record') return [];
   const record = input as RecordInput;

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { analyse } from '../../../shared/activities/analysis.js';
+import { entryCount } from '../../../shared/analysis/entries.js';
 import type { CheckEvidence } from '../../../shared/analysis/judge.js';
 import type { Ports } from '../../../shared/ports/index.js';
 import type { MetricsQuery } from '../../../shared/ports/metrics.js';
@@ -163,7 +164,7 @@ describe('analyse: fast mode', () => {
     const record = {
       deploymentId: 'apigateway-0123456789ab',
       service: 'ApiGateway',
-      seq: 7,
+      seqs: [7],
       at: AT,
       weight: 10,
     };
@@ -183,6 +184,49 @@ describe('analyse: fast mode', () => {
         evidence: { mode: 'fast', weight: 10, checks },
       },
     ]);
+  });
+
+  it('writes one entry per interval check at the seqs the orchestration reserved from the spec', async () => {
+    const store = new MemoryRunStore();
+    const withStore = { metrics: world, store } as unknown as Ports;
+    const spec = {
+      metrics: [SUCCESS, P95, ERRORS],
+      alerts: { matchers: { severity: 'critical' } },
+      baseline: {
+        step: 10_000,
+        metrics: [
+          { metric: 'errors', direction: 'increase-is-bad' as const, tolerance: 0.25, alpha: 0.05 },
+          { metric: 'gone', direction: 'increase-is-bad' as const, tolerance: 0.25, alpha: 0.05 },
+        ],
+      },
+    };
+    const count = entryCount({ steps: [], interval: 60_000, threshold: 1, ...spec }, 'interval');
+    const seqs = Array.from({ length: count }, (_, i) => 100 + i);
+    const record = {
+      deploymentId: 'apigateway-0123456789ab',
+      service: 'ApiGateway',
+      seqs,
+      at: AT,
+      weight: 25,
+    };
+    const checks = await analyse(withStore, input({ ...spec, record }));
+    expect(checks).toHaveLength(count);
+    const entries = await store.listEvents(record.deploymentId);
+    expect(entries.map((e) => [e.seq, e.title])).toEqual([
+      [100, 'check:success'],
+      [101, 'fail-fast:success'],
+      [102, 'check:p95'],
+      [103, 'check:errors'],
+      [104, 'check:baseline:errors'],
+      [105, 'check:alerts'],
+    ]);
+    expect(entries[0]?.evidence).toMatchObject({ weight: 25, mode: 'interval', name: 'success' });
+    // Fewer reserved seqs than checks is a bug: nothing is written and the activity throws.
+    const other = { ...record, deploymentId: 'apigateway-ba9876543210', seqs: [1, 2] };
+    await expect(analyse(withStore, input({ ...spec, record: other }))).rejects.toThrow(
+      'analysis wrote 6 entries for 2 reserved sequence numbers',
+    );
+    expect(await store.listEvents(other.deploymentId)).toEqual([]);
   });
 });
 
