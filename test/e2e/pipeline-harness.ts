@@ -5,7 +5,7 @@ import { phaseInstanceId, pipelineInstanceId, type Phase } from '../../shared/co
 import type { DeploymentRecord, TimelineEntry } from '../../shared/domain/deployment.js';
 import type { InstanceState } from '../../devhost/durable/types.js';
 import { startTestHost, type TestHost } from '../../devhost/testing.js';
-import { FakeWorld } from '../fakes/world.js';
+import { FakeWorld, worldPorts } from '../fakes/world.js';
 import { checkedAgainstOpenApi } from './openapi-check.js';
 
 export interface User {
@@ -50,14 +50,7 @@ export class PipelineHarness {
     process.env.GANTRY_DEV_PRINCIPAL = '';
     const world = new FakeWorld();
     (globalThis as Record<symbol, unknown>)[PORTS_OVERRIDE] = {
-      gitops: world,
-      cluster: world,
-      router: world,
-      metrics: world,
-      scans: world.scans,
-      smoke: world.smoke,
-      tests: world,
-      notifier: world,
+      ...worldPorts(world),
     };
     const host = await startTestHost({ appDir: '.', store: 'memory', startTime: options.startTime });
     // Every Gantry response any e2e test sees must match the OpenAPI document (post/view go through here).

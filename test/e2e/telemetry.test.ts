@@ -9,7 +9,7 @@ import type { TimelineEntry } from '../../shared/domain/deployment.js';
 import type { Ports } from '../../shared/ports/index.js';
 import { processRedactor, TELEMETRY_OVERRIDE } from '../../shared/telemetry/registry.js';
 import { canaryVerdicts } from '../../shared/telemetry/signals.js';
-import { FakeWorld } from '../fakes/world.js';
+import { FakeWorld, worldPorts } from '../fakes/world.js';
 import { MemoryOtel, type Point } from '../shared/telemetry/memory-otel.js';
 import { ada, digest, PipelineHarness, principalHeaders } from './pipeline-harness.js';
 
@@ -47,14 +47,7 @@ beforeEach(async () => {
   (globalThis as Globals)[TELEMETRY_OVERRIDE] = otel.telemetry(processRedactor());
   const world = new FakeWorld();
   (globalThis as Globals)[PORTS_OVERRIDE] = {
-    gitops: world,
-    cluster: world,
-    router: world,
-    metrics: world,
-    scans: world.scans,
-    smoke: world.smoke,
-    tests: world,
-    notifier: world,
+    ...worldPorts(world),
   } satisfies Partial<Ports>;
   logs = [];
   const host = await startTestHost({

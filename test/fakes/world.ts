@@ -16,6 +16,7 @@ import type {
   RangeQuery,
   RangeSamples,
 } from '../../shared/ports/metrics.js';
+import type { Ports } from '../../shared/ports/index.js';
 import type { Notification, Notifier } from '../../shared/ports/notifier.js';
 import type {
   GateProgress,
@@ -238,4 +239,24 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
   async publish(notification: Notification): Promise<void> {
     this.notifications.push(notification);
   }
+}
+
+/** The outside-system ports a FakeWorld stands in for (all but config, store and clock). */
+export function worldPorts(
+  world: FakeWorld,
+): Pick<
+  Ports,
+  'gitops' | 'cluster' | 'router' | 'metrics' | 'scans' | 'smoke' | 'tests' | 'notifier' | 'source'
+> {
+  return {
+    gitops: world,
+    cluster: world,
+    router: world,
+    metrics: world,
+    scans: world.scans,
+    smoke: world.smoke,
+    tests: world,
+    notifier: world,
+    source: world,
+  };
 }

@@ -24,7 +24,7 @@ import { verificationPhase } from '../../orchestrations/phases/verification.js';
 import type { InstanceState } from '../../devhost/durable/types.js';
 import { TERMINAL_STATUSES } from '../../devhost/durable/types.js';
 import { harness, type Harness, type OrchestratorFn } from '../devhost/durable/engine-harness.js';
-import { FakeWorld } from '../fakes/world.js';
+import { FakeWorld, worldPorts } from '../fakes/world.js';
 import { MemoryRunStore } from '../fakes/memory-run-store.js';
 
 const ORCHESTRATORS: Array<[string, OrchestratorFn]> = [
@@ -64,14 +64,7 @@ export class Orchestrations {
     const ports: Ports = {
       config: options.config ?? FileConfigSource.load('config/gantry.example.yaml'),
       store,
-      gitops: world,
-      cluster: world,
-      router: world,
-      metrics: world,
-      scans: world.scans,
-      smoke: world.smoke,
-      tests: world,
-      notifier: world,
+      ...worldPorts(world),
       clock: { now: () => now() },
       ...options.ports,
     };
