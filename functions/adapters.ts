@@ -107,7 +107,12 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
       : unconfigured('Prometheus', 'GANTRY_PROMETHEUS_URL'),
     scans: scanTarget
       ? new JobScanRunner({
-          jobs: new KubernetesJobs({ kubeconfigs }),
+          jobs: new KubernetesJobs({
+            kubeconfigs,
+            ...(settings.GANTRY_SCAN_SERVICE_ACCOUNT && {
+              serviceAccountName: settings.GANTRY_SCAN_SERVICE_ACCOUNT,
+            }),
+          }),
           target: {
             subscriptionId: scanTarget[0] as string,
             resourceGroup: scanTarget[1] as string,

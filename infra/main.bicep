@@ -49,6 +49,8 @@ param taskHubName string = 'Gantry'
 
 @description('Where scan Jobs run: subscription/resourceGroup/cluster/namespace (GANTRY_SCAN_TARGET); empty = not set.')
 param scanTarget string = ''
+@description('Kubernetes ServiceAccount the scan Jobs run as; empty: no service account token.')
+param scanServiceAccount string = ''
 
 @description('Azure Monitor managed Prometheus query endpoint (GANTRY_PROMETHEUS_URL); empty = not set.')
 param prometheusQueryEndpoint string = ''
@@ -168,6 +170,7 @@ module functionApp 'app/functionapp.bicep' = {
     argoCdProject: argoCdProject
     gitHubApiUrl: gitHubApiUrl
     scanTarget: scanTarget
+    scanServiceAccount: scanServiceAccount
     prometheusQueryEndpoint: prometheusQueryEndpoint
   }
 }

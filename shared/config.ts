@@ -43,6 +43,14 @@ const schema = z.object({
     .string()
     .regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+\/[a-z0-9-]+$/, 'subscription/resourceGroup/cluster/namespace')
     .optional(),
+  /**
+   * The Kubernetes ServiceAccount scan Jobs run as (workload identity for the registry, `cosign` keys in
+   * Kubernetes secrets); without it the Jobs run with no service account token at all.
+   */
+  GANTRY_SCAN_SERVICE_ACCOUNT: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'a Kubernetes ServiceAccount name')
+    .optional(),
   /** Shared secret ACR native webhooks send in the `x-acr-key` header (a Key Vault reference in Azure). */
   GANTRY_ACR_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   /** Outgoing events: the Service Bus namespace (`<ns>.servicebus.windows.net`), reached with the identity. */

@@ -23,6 +23,8 @@ param argoCdUrl string
 param argoCdProject string
 param gitHubApiUrl string
 param scanTarget string
+@description('Kubernetes ServiceAccount the scan Jobs run as (workload identity, cosign keys); empty: none.')
+param scanServiceAccount string = ''
 param prometheusQueryEndpoint string
 
 @description('Instances kept warm for the Durable group (orchestrations, activities, entities).')
@@ -69,6 +71,7 @@ var appSettings = union(
   // Optional settings: omitted when empty (the schema rejects an empty URL or pattern).
   empty(argoCdProject) ? {} : { GANTRY_ARGOCD_PROJECT: argoCdProject },
   empty(scanTarget) ? {} : { GANTRY_SCAN_TARGET: scanTarget },
+  empty(scanServiceAccount) ? {} : { GANTRY_SCAN_SERVICE_ACCOUNT: scanServiceAccount },
   empty(prometheusQueryEndpoint) ? {} : {
     GANTRY_PROMETHEUS_URL: prometheusQueryEndpoint
     GANTRY_PROMETHEUS_AUTH: 'entra'

@@ -68,6 +68,7 @@ function settings(options: SandboxRigOptions, sandbox: Sandbox): Record<string, 
     GANTRY_GITHUB_TOKEN: TOKENS.github,
     GANTRY_SMOKE_HOST_MAP: JSON.stringify({ 'staging.hearloveen.example': sandbox.urls.web }),
     GANTRY_SCAN_TARGET: '00000000-0000-0000-0000-000000000000/sandbox-rg/sandbox-aks/gantry-scans',
+    GANTRY_SCAN_SERVICE_ACCOUNT: 'gantry-scanner',
   };
 }
 

@@ -46,6 +46,14 @@ describe('a full pipeline against the sandbox cluster', () => {
     ]);
     expect(rig.prodImage()).toContain(d);
     expect(rig.canaryWeight()).toBe('0');
+    // The scan Jobs ran as the configured ServiceAccount, with its token mounted.
+    const jobs = rig.sandbox.world.list('Job', 'gantry-scans');
+    expect(jobs.length).toBeGreaterThanOrEqual(2);
+    for (const job of jobs)
+      expect((job.spec as { template: { spec: object } }).template.spec).toMatchObject({
+        serviceAccountName: 'gantry-scanner',
+        automountServiceAccountToken: true,
+      });
   });
 
   it('rolls the canary back when the new image answers with errors', async () => {

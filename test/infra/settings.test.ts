@@ -46,6 +46,7 @@ const AZURE_USE: Record<(typeof SETTING_NAMES)[number], 'required' | 'optional' 
   GANTRY_GITHUB_API_URL: 'required',
   GANTRY_GITHUB_TOKEN: 'required',
   GANTRY_SCAN_TARGET: 'optional',
+  GANTRY_SCAN_SERVICE_ACCOUNT: 'optional',
   GANTRY_ACR_WEBHOOK_SECRET: 'required',
   GANTRY_GITHUB_WEBHOOK_SECRET: 'required',
   GANTRY_SMOKE_HOST_MAP: 'never', // local only
