@@ -22,7 +22,8 @@ type Stop = { kind: 'interrupt'; interrupt: Interrupt } | { kind: 'fail-fast'; r
 function* checks(p: PhaseScope, mode: 'interval' | 'fast', weight: number): Flow<CheckEvidence[]> {
   const { deployment, plan } = p.run;
   const { canary, production: prod } = plan;
-  const found = yield* call(p.ctx, Activities.analyse, {
+  // The activity also writes the round's timeline entries, at seqs reserved here (deterministic).
+  return yield* call(p.ctx, Activities.analyse, {
     metrics: canary.metrics,
     variables: {
       namespace: prod.namespace,
@@ -43,7 +44,6 @@ function* checks(p: PhaseScope, mode: 'interval' | 'fast', weight: number): Flow
       ...p.rec.reserve(entryCount(canary, mode)),
     },
   });
-  return found;
 }
 
 /**
