@@ -59,7 +59,6 @@ var appSettings = union(
     GANTRY_STORAGE_ACCOUNT: storageAccountName
     GANTRY_TABLE_PREFIX: tablePrefix
     GANTRY_ARGOCD_URL: argoCdUrl
-    GANTRY_ARGOCD_TOKEN: kvRef(keyVaultUri, secretNames.argoCdToken)
     GANTRY_KEYVAULT_URI: keyVaultUri
     GANTRY_ARGOCD_TOKEN_SECRET: secretNames.argoCdToken
     GANTRY_SERVICEBUS_NAMESPACE: serviceBusNamespace
