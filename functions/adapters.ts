@@ -90,6 +90,8 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
             baseUrl: settings.GANTRY_ARGOCD_URL,
             token: argoToken,
             project: settings.GANTRY_ARGOCD_PROJECT,
+            // A rotated token: drop the cached one so the activity's retry reads the new version.
+            ...(!fixedArgoToken && secrets && { onTokenRejected: () => secrets.invalidate(argoSecret) }),
           })
         : unconfigured('Argo CD', 'GANTRY_ARGOCD_URL and GANTRY_ARGOCD_TOKEN or GANTRY_KEYVAULT_URI'),
     cluster: new KubernetesCluster({ kubeconfigs }),

@@ -28,6 +28,11 @@ export interface ArgoCdOptions {
   baseUrl: string;
   /** API token (read per call so a rotated Key Vault secret is picked up). */
   token: () => Promise<string> | string;
+  /**
+   * Told when Argo CD refuses the token (401), so a cached token can be dropped: the retried call then
+   * reads the rotated one instead of failing until the cache expires.
+   */
+  onTokenRejected?: () => void;
   /** Argo CD project of the applications: makes a missing app a 404 instead of a 403. */
   project?: string;
   /** Per-request timeout (default 15 s). */
@@ -158,12 +163,14 @@ export class ArgoCdGitOps implements GitOps {
       });
       return response.body;
     } catch (error) {
-      throw toArgoCdError(error, {
+      const coded = toArgoCdError(error, {
         what,
         app: ref.name,
         projectGiven: this.options.project !== undefined,
         token,
       });
+      if (coded instanceof ArgoCdError && coded.code === 'token-expired') this.options.onTokenRejected?.();
+      throw coded;
     }
   }
 

@@ -99,6 +99,15 @@ export class KeyVaultSecrets implements Secrets {
     return new KeyVaultSecrets(secretClientFetch(new SecretClient(vaultUrl, credential)), options);
   }
 
+  /**
+   * The cached value is no longer trusted (e.g. the service it is for rejected it): the next `get` asks
+   * the vault, and still falls back to this value if the vault cannot answer.
+   */
+  invalidate(name: string): void {
+    const entry = this.entries.get(name);
+    if (entry) entry.refreshAt = Number.NEGATIVE_INFINITY;
+  }
+
   get(name: string): Promise<string> {
     const now = this.options.clock.now();
     const entry = this.entries.get(name);

@@ -207,9 +207,18 @@ describe('ArgoCdGitOps against the sandbox', () => {
   });
 
   it('maps a rejected token to token-expired without ever showing a token', async () => {
-    const wrong = new ArgoCdGitOps({ baseUrl: sandbox.url, token: () => 'stale-token-xyz' });
+    let rejected = 0;
+    const wrong = new ArgoCdGitOps({
+      baseUrl: sandbox.url,
+      token: () => 'stale-token-xyz',
+      onTokenRejected: () => rejected++,
+    });
     const error = await caught(wrong.deployImage('web', HELM, ref('v2', d('a'))));
     expect(error).toMatchObject({ code: 'token-expired', status: 401, retryable: false });
+    // The provider is told, so a cached (rotated) token is dropped before the retry.
+    expect(rejected).toBe(1);
+    await caught(argo.status('nope'));
+    expect(rejected).toBe(1);
     for (const text of [error.message, JSON.stringify(error), String(error.stack)]) {
       expect(text).not.toContain('stale-token-xyz');
       expect(text).not.toContain(TOKEN);

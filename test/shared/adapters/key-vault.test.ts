@@ -57,6 +57,25 @@ describe('KeyVaultSecrets cache', () => {
     expect(await refreshed).toBe('v2');
   });
 
+  it('asks the vault again after invalidate, inside the TTL, and keeps the old value if it cannot answer', async () => {
+    const { vault, secrets } = setup();
+    const first = secrets.get('argocd-token');
+    vault.next().resolve('old');
+    expect(await first).toBe('old');
+    secrets.invalidate('argocd-token');
+    secrets.invalidate('never-read'); // nothing cached: nothing to do
+    const rotated = secrets.get('argocd-token');
+    expect(vault.calls).toEqual(['argocd-token', 'argocd-token']);
+    vault.next().resolve('new');
+    expect(await rotated).toBe('new');
+    expect(await secrets.get('argocd-token')).toBe('new');
+    expect(vault.calls).toHaveLength(2);
+    secrets.invalidate('argocd-token');
+    const again = secrets.get('argocd-token');
+    vault.next().reject(new Error('vault unreachable'));
+    expect(await again).toBe('new');
+  });
+
   it('shares one fetch between concurrent gets, first load and refresh alike', async () => {
     const { vault, clock, secrets } = setup();
     const a = secrets.get('k');
