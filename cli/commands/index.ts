@@ -6,6 +6,7 @@ import { rejudge } from './rejudge.js';
 import { releases, rollback, services, trigger } from './services.js';
 import type { Command } from './types.js';
 import { watch } from './watch.js';
+import { whoami } from './whoami.js';
 
 /** In the order `gantry --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   releases,
   rollback,
   rejudge,
+  whoami,
   config,
 ];
 

@@ -35,6 +35,25 @@ describe('gantry against the dev host: trigger, status, list', { timeout: 60_000
     const direct = await api.h.view(id);
     expect(asJson).toEqual(JSON.parse(JSON.stringify(direct)));
 
+    // Who may do what now: the pusher may not approve their own image, a reviewer may.
+    const pusher = await gantry(['whoami', id], { url: url(), as: ci });
+    expect(pusher.code).toBe(0);
+    expect(pusher.stdout).toMatch(/^caller +ci-bot \[\] \(app-service\)$/m);
+    expect(pusher.stdout).toMatch(/^approve +no: /m);
+    expect(pusher.stdout).toMatch(/^cancel +allowed$/m);
+    const reviewer = JSON.parse((await gantry(['whoami', id, '--json'], { url: url(), as: ada })).stdout);
+    expect(reviewer).toMatchObject({
+      authenticated: true,
+      principal: { name: 'ada' },
+      deployment: {
+        id,
+        state: 'AwaitingApproval',
+        actions: { approve: { allowed: true }, resume: { allowed: false } },
+      },
+    });
+    const nobody = await gantry(['whoami'], { url: url() });
+    expect(nobody.stdout).toBe('caller  anonymous (no identity reached Gantry)\n');
+
     const list = await gantry(['list', '--service', 'apigateway'], { url: url() });
     expect(list.stdout.split('\n')[1]).toMatch(
       new RegExp(`^${id} +ApiGateway +AwaitingApproval +0% +2026-01-05 12:00:00Z +api-gateway:1.5.0@`),
