@@ -1,6 +1,13 @@
 import type { CanarySpec, MetricCheck } from '../contracts/plan.js';
 import type { TimelineEntry } from '../domain/deployment.js';
-import { judgeBaseline, judgeValue, type CheckEvidence, type Judgement, type Verdict } from './judge.js';
+import {
+  judgeBaseline,
+  judgeFailFast,
+  judgeMetric,
+  type CheckEvidence,
+  type Judgement,
+  type Verdict,
+} from './judge.js';
 import { afterResume, classifyInterval, decide, EMPTY_TALLY, limitsOf, type Tally } from './limits.js';
 
 /**
@@ -85,13 +92,12 @@ function rejudgeOne(
   switch (check.kind) {
     case 'metric': {
       const m = metrics.get(check.name);
-      return m && judgeValue({ min: m.min, max: m.max }, check.value, traffic);
+      return m && judgeMetric(m, check.value, traffic);
     }
     case 'fail-fast': {
-      const bounds = metrics.get(check.name)?.failFast;
-      if (!bounds) return undefined;
-      const j = judgeValue(bounds, check.value, traffic);
-      return j.verdict === 'fail' ? { verdict: 'fail', reason: `hard bound breached: ${j.reason}` } : j;
+      // Undefined when the new spec has no hard bounds for the metric: the check is dropped.
+      const m = metrics.get(check.name);
+      return m && judgeFailFast(m, check.value, traffic);
     }
     case 'alerts':
       return spec.alerts ? { verdict: check.verdict, reason: check.reason } : undefined;
@@ -146,7 +152,7 @@ function replayRound(
 function replay(
   rounds: Round[],
   spec: CanarySpec,
-  judge: (check: CheckEvidence, round: CheckEvidence[]) => CheckEvidence | undefined,
+  judge: (check: CheckEvidence) => CheckEvidence | undefined,
   completed: boolean,
 ): { verdicts: Verdicts; judged: Map<CheckEvidence, CheckEvidence> } {
   const judged = new Map<CheckEvidence, CheckEvidence>();
@@ -158,7 +164,7 @@ function replay(
       continue;
     }
     const out = round.checks.flatMap((c) => {
-      const j = judge(c, round.checks);
+      const j = judge(c);
       if (j) judged.set(c, j);
       return j ? [j] : [];
     });
@@ -197,7 +203,7 @@ export function rejudge(timeline: readonly TimelineEntry[], next: CanarySpec): R
   const completed = timeline.some((e) => e.title === 'Canary->Promoting' || e.title === 'skip-analysis');
   const metrics = new Map(next.metrics.map((m) => [m.name, m]));
   const minRequests = limitsOf(next).minRequests;
-  const before = { verdicts: recordedOutcome(timeline, completed) };
+  const original = recordedOutcome(timeline, completed);
   const after = replay(
     rounds.map((r) =>
       r.kind === 'interval' ? { ...r, checks: [...r.checks, ...derivedFailFast(r.checks, metrics)] } : r,
@@ -231,9 +237,9 @@ export function rejudge(timeline: readonly TimelineEntry[], next: CanarySpec): R
   }
   const measured = new Set(rounds.flatMap((r) => (r.kind === 'resume' ? [] : r.checks.map((c) => c.name))));
   return {
-    original: before.verdicts,
+    original,
     rejudged: after.verdicts,
-    outcomeChanged: before.verdicts.outcome !== after.verdicts.outcome,
+    outcomeChanged: original.outcome !== after.verdicts.outcome,
     changedChecks: checks.filter((c) => c.changed).length,
     checks,
     unevaluated: next.metrics.map((m) => m.name).filter((name) => !measured.has(name)),
