@@ -52,6 +52,28 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * Whether a test file can use a real Prometheus: outside CI a machine without the Debian package skips it
+ * (with a warning); in CI the file runs and `binaries()` fails loudly instead.
+ */
+export function realPrometheusAvailability(file: string): {
+  skip: boolean;
+  binaries(): { prometheus: string; promtool: string };
+} {
+  const prometheus = onPath('prometheus');
+  const promtool = onPath('promtool');
+  const skip = (!prometheus || !promtool) && process.env.CI !== 'true';
+  if (skip) console.warn(`${file}: SKIPPED, prometheus/promtool not installed (apt-get install prometheus)`);
+  return {
+    skip,
+    binaries() {
+      if (!prometheus || !promtool)
+        throw new Error('CI needs prometheus and promtool on PATH (.ci/run installs the Debian package)');
+      return { prometheus, promtool };
+    },
+  };
+}
+
 export interface RealPrometheus {
   url: string;
   stop(): Promise<void>;

@@ -17,7 +17,11 @@ import {
   PRIMARY,
   type Side,
 } from './prometheus-data.js';
-import { onPath, startRealPrometheus, type RealPrometheus } from './prometheus-process.js';
+import {
+  realPrometheusAvailability,
+  startRealPrometheus,
+  type RealPrometheus,
+} from './prometheus-process.js';
 
 /**
  * The built-in templates and the adapter against a real Prometheus (Debian's 2.42 in CI), fed by
@@ -25,13 +29,7 @@ import { onPath, startRealPrometheus, type RealPrometheus } from './prometheus-p
  * must give the same numbers. Outside CI a machine without Prometheus skips this file; in CI it fails.
  */
 
-const PROMETHEUS = onPath('prometheus');
-const PROMTOOL = onPath('promtool');
-const IN_CI = process.env.CI === 'true';
-const MISSING = !PROMETHEUS || !PROMTOOL;
-const SKIP = MISSING && !IN_CI;
-if (SKIP)
-  console.warn('prometheus-real: SKIPPED, prometheus/promtool not installed (apt-get install prometheus)');
+const REAL = realPrometheusAvailability('prometheus-real');
 
 const NGINX: RouterSpec = { kind: 'nginx', ingress: 'web', canaryIngress: 'web-canary' };
 const MESH: RouterSpec = {
@@ -79,15 +77,10 @@ function same(a: number | null, b: number | null): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
 }
 
-describe.skipIf(SKIP)('Prometheus adapter and built-in templates against a real Prometheus', () => {
+describe.skipIf(REAL.skip)('Prometheus adapter and built-in templates against a real Prometheus', () => {
   beforeAll(async () => {
-    if (MISSING)
-      throw new Error('CI needs prometheus and promtool on PATH (.ci/run installs the Debian package)');
     const text = openMetrics(T0);
-    prometheus = await startRealPrometheus(
-      { prometheus: PROMETHEUS as string, promtool: PROMTOOL as string },
-      text,
-    );
+    prometheus = await startRealPrometheus(REAL.binaries(), text);
     const url = prometheus.url;
     real = new PrometheusMetrics({ baseUrl: url, attempts: 1 });
     realGet = new PrometheusMetrics({ baseUrl: url, method: 'GET', attempts: 1 });

@@ -6,7 +6,11 @@ import { loadConfig } from '../../../shared/config/load.js';
 import type { TimelineEntry } from '../../../shared/domain/deployment.js';
 import type { Metrics } from '../../../shared/ports/metrics.js';
 import { Orchestrations } from '../../orchestrations/harness.js';
-import { onPath, startRealPrometheus, type RealPrometheus } from '../adapters/prometheus-process.js';
+import {
+  realPrometheusAvailability,
+  startRealPrometheus,
+  type RealPrometheus,
+} from '../adapters/prometheus-process.js';
 
 /**
  * Acceptance (issue 6): a canary that degrades at minute 7 after its traffic starts gets its first
@@ -31,13 +35,7 @@ import { onPath, startRealPrometheus, type RealPrometheus } from '../adapters/pr
  * and rolls back at S + 7m30s, 30 s after the fault.
  */
 
-const PROMETHEUS = onPath('prometheus');
-const PROMTOOL = onPath('promtool');
-const IN_CI = process.env.CI === 'true';
-const MISSING = !PROMETHEUS || !PROMTOOL;
-const SKIP = MISSING && !IN_CI;
-if (SKIP)
-  console.warn('degrade-real: SKIPPED, prometheus/promtool not installed (apt-get install prometheus)');
+const REAL = realPrometheusAvailability('degrade-real');
 
 const MIN = 60_000;
 const SCRAPE = 15_000;
@@ -128,8 +126,6 @@ const DIGEST = `sha256:${'7'.repeat(64)}`;
 
 /** Runs a release of ApiGateway against the backfilled history; returns S and the timeline. */
 async function run(canary: string) {
-  if (MISSING)
-    throw new Error('CI needs prometheus and promtool on PATH (.ci/run installs the Debian package)');
   // Four hours back: the whole history is older than promtool's 2 h blocks and inside the retention.
   const t0 = Math.floor((Date.now() - 4 * 3_600_000) / MIN) * MIN;
   const metrics = new LateMetrics();
@@ -140,8 +136,7 @@ async function run(canary: string) {
   const first = (await o.ports.store.listEvents(d.id)).find((e) => e.title.startsWith('weight:'));
   const s = Date.parse(first?.at ?? '');
   expect(first?.title).toBe('weight:5');
-  const bins = { prometheus: PROMETHEUS as string, promtool: PROMTOOL as string };
-  prometheus = await startRealPrometheus(bins, openMetrics(s));
+  prometheus = await startRealPrometheus(REAL.binaries(), openMetrics(s));
   metrics.set(new PrometheusMetrics({ baseUrl: prometheus.url, attempts: 1 }));
   const done = await o.finish(d.id);
   const timeline = await o.ports.store.listEvents(d.id);
@@ -151,7 +146,7 @@ async function run(canary: string) {
 const after = (s: number, e: TimelineEntry | undefined) => Date.parse(e?.at ?? '') - s;
 const minutes = (...m: number[]) => m.map((x) => x * MIN);
 
-describe.skipIf(SKIP)('a canary degrading at minute 7, judged by a real Prometheus', () => {
+describe.skipIf(REAL.skip)('a canary degrading at minute 7, judged by a real Prometheus', () => {
   it('Flagger semantics (threshold 2): first failing check at minute 8, rollback at minute 9', async () => {
     const { s, done, timeline, weights } = await run(FLAGGER);
     const checks = timeline.filter((e) => e.title === 'check:request-success-rate');

@@ -3,20 +3,8 @@ import { stringify } from 'yaml';
 import { ConfigError, loadConfig, type ConfigIssue } from '../../../shared/config/load.js';
 import type { GantryConfig } from '../../../shared/config/schema.js';
 
-/** A small valid configuration; tests replace single lines to make it wrong at a known line. */
-export const BASE = `version: 1
-defaults:
-  approval:
-    reviewers: [devops-team]
-  canary:
-    interval: 1m
-    threshold: 5
-    stepWeights: [10, 50]
-    metrics:
-      - name: success
-        templateRef: request-success-rate
-        thresholdRange: { min: 99 }
-services:
+/** The one service of the test configurations (`services:` to the end of the file). */
+export const SERVICES = `services:
   Api:
     image: { registry: r.example.io, repository: api }
     staging:
@@ -31,6 +19,21 @@ services:
       application: api-prod
       image: { kustomizeImage: api }
 `;
+
+/** A small valid configuration; tests replace single lines to make it wrong at a known line. */
+export const BASE = `version: 1
+defaults:
+  approval:
+    reviewers: [devops-team]
+  canary:
+    interval: 1m
+    threshold: 5
+    stepWeights: [10, 50]
+    metrics:
+      - name: success
+        templateRef: request-success-rate
+        thresholdRange: { min: 99 }
+${SERVICES}`;
 
 /** BASE with 1-based line `n` replaced (or several lines, in order). */
 export function withLines(changes: Record<number, string>, text = BASE): string {
@@ -88,6 +91,17 @@ export function issues(change: Change): ConfigIssue[] {
     throw error;
   }
   return [];
+}
+
+/** The issues of a configuration text that must not load. */
+export function issuesOf(text: string): ConfigIssue[] {
+  try {
+    loadConfig(text, 'g.yaml');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
 }
 
 export const at = (path: string, message: RegExp | string) =>

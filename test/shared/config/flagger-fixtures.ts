@@ -1,7 +1,10 @@
 import { expect } from 'vitest';
-import { ConfigError, loadConfig, type ConfigIssue } from '../../../shared/config/load.js';
+import { loadConfig } from '../../../shared/config/load.js';
 import { planFor } from '../../../shared/config/plan.js';
 import type { CanarySpec } from '../../../shared/contracts/plan.js';
+import { SERVICES } from './fixtures.js';
+
+export { issuesOf } from './fixtures.js';
 
 /**
  * `spec.analysis` of Flagger's Istio tutorial (docs/gitbook/tutorials/istio-progressive-delivery.md),
@@ -94,34 +97,10 @@ defaults:
   approval:
     reviewers: [devops-team]
 ${block}
-services:
-  Api:
-    image: { registry: r.example.io, repository: api }
-    staging:
-      application: api-staging
-      image: { helmParameter: image.tag }
-    production:
-      subscriptionId: 00000000-0000-0000-0000-000000000000
-      resourceGroup: rg
-      cluster: aks
-      namespace: prod
-      deployment: api
-      application: api-prod
-      image: { kustomizeImage: api }
-`;
+${SERVICES}`;
 }
 
 export const canaryOf = (text: string): CanarySpec => planFor(loadConfig(text, 'g.yaml'), 'Api').canary;
-
-export function issuesOf(text: string): ConfigIssue[] {
-  try {
-    loadConfig(text, 'g.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 /** 1-based line of the only line containing `needle`. */
 export function lineOf(text: string, needle: string): number {
