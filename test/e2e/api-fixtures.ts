@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
+import { beforeEach } from 'vitest';
 import { TableRunStore } from '../../shared/adapters/table-store.js';
 import type { DeploymentRecord, DeploymentState, ReleaseRecord } from '../../shared/domain/deployment.js';
 import { deploymentIdFor } from '../../shared/domain/image-ref.js';
-import { digest, PipelineHarness } from './pipeline-harness.js';
+import { digest, type PipelineHarness } from './pipeline-harness.js';
+import { e2e, usePipelineHost } from './pipeline-setup.js';
 
 /** Shared by the API end-to-end tests: the app in the dev host, and the same tables opened directly to seed. */
 const BASE = Date.UTC(2026, 0, 5, 8, 0, 0);
@@ -13,28 +13,16 @@ const STATES: DeploymentState[] = ['Succeeded', 'Failed', 'Cancelled'];
 
 export const api = {} as { h: PipelineHarness; store: TableRunStore };
 
-/** Registers the hooks: one Azurite per file, a fresh host and table prefix per test. */
+/** The pipeline hosts' hooks (`usePipelineHost`), at 12:00 UTC, plus the host's tables opened to seed. */
 export function useApiHost(): void {
-  let azurite: AzuriteHandle;
-  beforeAll(async () => {
-    azurite = await startAzurite({ location: undefined });
-  });
-  afterAll(async () => {
-    await azurite?.stop();
-  });
+  usePipelineHost(Date.UTC(2026, 0, 5, 12));
   beforeEach(async () => {
-    api.h = await PipelineHarness.start({
-      storage: azurite.connectionString,
-      startTime: Date.UTC(2026, 0, 5, 12),
-    });
+    api.h = e2e.h;
     // Seeding through the store is much faster than running 120 pipelines, and pages are what is tested.
     api.store = await TableRunStore.create({
-      connectionString: azurite.connectionString,
+      connectionString: e2e.storage,
       tablePrefix: process.env.GANTRY_TABLE_PREFIX ?? '',
     });
-  });
-  afterEach(async () => {
-    await api.h?.close();
   });
 }
 

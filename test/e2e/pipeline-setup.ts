@@ -10,18 +10,21 @@ export const IMAGE = (d: string) => `hearloveen.azurecr.io/api-gateway:1.4.0@${d
 export const MONDAY_10 = Date.UTC(2026, 0, 5, 10, 0, 0);
 export const WORKFLOWS = ['integration', 'e2e', 'performance', 'security'];
 
-export const e2e = {} as { h: PipelineHarness };
+/** The running host, and the Azurite connection string it stores in (to open its tables directly). */
+export const e2e = {} as { h: PipelineHarness; storage: string };
 
-export function usePipelineHost(): void {
+/** Registers the hooks: one Azurite per file, a fresh host (and table prefix) per test. */
+export function usePipelineHost(startTime = MONDAY_10): void {
   let azurite: AzuriteHandle;
   beforeAll(async () => {
     azurite = await startAzurite({ location: undefined });
+    e2e.storage = azurite.connectionString;
   });
   afterAll(async () => {
     await azurite?.stop();
   });
   beforeEach(async () => {
-    e2e.h = await PipelineHarness.start({ storage: azurite.connectionString, startTime: MONDAY_10 });
+    e2e.h = await PipelineHarness.start({ storage: azurite.connectionString, startTime });
   });
   afterEach(async () => {
     await e2e.h?.close();
