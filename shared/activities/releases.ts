@@ -18,16 +18,17 @@ export const ROLLBACK_STALE_MS = 30 * 60_000;
 
 /**
  * Whether a manual rollback (`POST /api/services/{name}/rollback`) is still syncing: the newest
- * production release was restored by a rollback (`rollback:to` in its timeline) and no
- * `rollback:synced:` / `rollback:sync-failed:` entry has followed yet. Read from the store, so the lane
- * needs no handle on the rollback's orchestration.
+ * production release was put back by a rollback (`via: 'rollback'`) and its timeline has no
+ * `rollback:synced:` / `rollback:sync-failed:` entry after the last `rollback:to` yet. Read from the
+ * store, so the lane needs no handle on the rollback's orchestration; the timeline is only read in that
+ * rare case, not on every lane iteration.
  */
 export async function rollbackInProgress(
   ports: Ports,
   input: { service: string },
 ): Promise<{ pending: boolean; deploymentId?: string; since?: string }> {
   const [latest] = await ports.store.listReleases(input.service, 'production', 1);
-  if (!latest) return { pending: false };
+  if (latest?.via !== 'rollback') return { pending: false };
   const events = [...(await ports.store.listEvents(latest.deploymentId))].sort((a, b) => a.seq - b.seq);
   const started = events.filter((e) => e.title === 'rollback:to').at(-1);
   if (!started) return { pending: false };

@@ -109,6 +109,7 @@ const ReleaseRecord = obj(
     deploymentId: str(),
     image: ref('ImageRef'),
     releasedAt: str(),
+    via: { type: 'string', enum: ['rollback'], description: 'Put back by a manual service rollback.' },
   },
   ['service', 'environment', 'deploymentId', 'image', 'releasedAt'],
 );

@@ -77,7 +77,7 @@ export async function rollbackService(
   if ((await control.start(ROLLBACK_ORCHESTRATION, instanceId, input)) === 'running')
     throw new AppError(409, 'rollback-running', `A rollback of ${service} is already in progress.`);
   // Recorded once the rollback is under way: from now on this is what production is meant to run.
-  const release: ReleaseRecord = { ...target, releasedAt: r.at };
+  const release: ReleaseRecord = { ...target, releasedAt: r.at, via: 'rollback' };
   await ports.store.recordRelease(release);
   await audit(ports, r, input.app, current, target);
   const result = { service, app: input.app, from: current, to: release, requestedBy: r.principal.name };

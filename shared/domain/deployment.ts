@@ -79,6 +79,8 @@ export interface ReleaseRecord {
   deploymentId: string;
   image: ImageRef;
   releasedAt: string;
+  /** `rollback` when a manual service rollback put it back (absent: promoted by its pipeline). */
+  via?: 'rollback';
 }
 
 export interface ApprovalRecord {

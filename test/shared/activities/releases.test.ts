@@ -7,7 +7,11 @@ import { MemoryRunStore } from '../../fakes/memory-run-store.js';
 const T0 = Date.UTC(2026, 0, 5, 12);
 const IMAGE = { registry: 'r.example.io', repository: 'api', digest: `sha256:${'a'.repeat(64)}` };
 
-async function world(entries: Array<[string, number]>, nowOffsetMs = 60_000) {
+async function world(
+  entries: Array<[string, number]>,
+  nowOffsetMs = 60_000,
+  via: 'rollback' | null = 'rollback',
+) {
   const store = new MemoryRunStore();
   const ports = { store, clock: { now: () => T0 + nowOffsetMs } } as unknown as Ports;
   await store.recordRelease({
@@ -16,6 +20,7 @@ async function world(entries: Array<[string, number]>, nowOffsetMs = 60_000) {
     deploymentId: 'api-aaaaaaaaaaaa',
     image: IMAGE,
     releasedAt: new Date(T0).toISOString(),
+    ...(via && { via }),
   });
   for (const [title, ms] of entries) {
     const entry: TimelineEntry = {
@@ -32,7 +37,6 @@ async function world(entries: Array<[string, number]>, nowOffsetMs = 60_000) {
 
 describe('rollbackInProgress', () => {
   it.each<[string, Array<[string, number]>, number, boolean]>([
-    ['a release by a pipeline (no rollback:to)', [['release:last-known-good', 0]], 60_000, false],
     ['a rollback still syncing', [['rollback:to', 0]], 60_000, true],
     [
       'a rollback that synced',
@@ -72,6 +76,18 @@ describe('rollbackInProgress', () => {
     const result = await rollbackInProgress(await world(entries, now), { service: 'Api' });
     expect(result.pending).toBe(pending);
     if (pending) expect(result).toMatchObject({ deploymentId: 'api-aaaaaaaaaaaa' });
+  });
+
+  it('a release promoted by its pipeline: nothing to wait for, and its timeline is not read', async () => {
+    const ports = await world([['rollback:to', 0]], 60_000, null);
+    let reads = 0;
+    const listEvents = ports.store.listEvents.bind(ports.store);
+    ports.store.listEvents = (id) => {
+      reads++;
+      return listEvents(id);
+    };
+    expect(await rollbackInProgress(ports, { service: 'Api' })).toEqual({ pending: false });
+    expect(reads).toBe(0);
   });
 
   it('no production release at all: nothing to wait for', async () => {
