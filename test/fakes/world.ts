@@ -6,6 +6,7 @@ import type {
   SmokeCheck,
   TestWorkflow,
 } from '../../shared/contracts/plan.js';
+import { alertsQuery } from '../../shared/analysis/templates.js';
 import type { Cluster, ClusterTarget, RolloutState, TrafficRouter } from '../../shared/ports/cluster.js';
 import type { GitOps, SyncState } from '../../shared/ports/gitops.js';
 import type {
@@ -163,9 +164,18 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
     return { query: `range:${q.template}`, samples };
   }
 
-  async firingAlerts(matchers: Record<string, string>): Promise<FiringAlerts> {
+  /** As Prometheus answers `ALERTS{alertstate="firing", <matchers>}`: only the alerts every matcher selects. */
+  async firingAlerts(
+    matchers: Record<string, string>,
+    variables: Record<string, string>,
+  ): Promise<FiringAlerts> {
     if (this.metricsOutage) throw this.metricsOutage;
-    return { query: `ALERTS{${Object.keys(matchers).join(',')}}`, alerts: this.firing };
+    const query = alertsQuery(matchers, variables);
+    const wanted = Object.entries(matchers).map(
+      ([label, value]) =>
+        [label, value.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => variables[key] ?? '')] as const,
+    );
+    return { query, alerts: this.firing.filter((a) => wanted.every(([label, value]) => a[label] === value)) };
   }
 
   async query(q: MetricsQuery): Promise<MetricSample> {

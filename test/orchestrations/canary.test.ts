@@ -41,8 +41,11 @@ async function run(x: Orchestrations) {
 describe('canary analysis (source, in-process engine)', () => {
   it('a firing alert that matches the canary aborts at the next fast check', async () => {
     o = await Orchestrations.start();
+    const alert = { namespace: 'hearloveen-prod', deployment: 'api-gateway-canary', severity: 'critical' };
     o.world.firing = [
-      { alertname: 'KubePodCrashLooping', namespace: 'hearloveen-prod', severity: 'critical' },
+      { alertname: 'KubePodCrashLooping', ...alert },
+      // The primary's own alert does not match the canary's matchers.
+      { alertname: 'PrimaryLatencyHigh', ...alert, deployment: 'api-gateway' },
     ];
     const { done, events } = await run(o);
     expect(done.state).toBe('RolledBack');

@@ -82,10 +82,17 @@ describe('analyse: alerts', () => {
   const alerts = { matchers: { namespace: '{{ namespace }}', severity: 'critical' } };
 
   it('fails on firing alerts, names them, and keeps their labels as evidence', async () => {
+    const firing = (labels: Record<string, string>) => ({
+      namespace: 'prod',
+      severity: 'critical',
+      ...labels,
+    });
     world.firing = [
-      { alertname: 'PodCrashLooping', pod: 'b' },
-      { alertname: 'HighErrorRate' },
-      { alertname: 'PodCrashLooping', pod: 'a' },
+      firing({ alertname: 'PodCrashLooping', pod: 'b' }),
+      firing({ alertname: 'HighErrorRate' }),
+      firing({ alertname: 'DiskFilling', severity: 'warning' }),
+      firing({ alertname: 'OtherTeam', namespace: 'billing' }),
+      firing({ alertname: 'PodCrashLooping', pod: 'a' }),
     ];
     const checks = await analyse(ports, input({ alerts }));
     expect(only(checks, 'alerts', 'alerts')).toEqual([
@@ -94,9 +101,9 @@ describe('analyse: alerts', () => {
         kind: 'alerts',
         evaluatedAt: AT,
         window: 0,
-        query: 'ALERTS{namespace,severity}',
+        query: 'ALERTS{alertstate="firing",namespace="prod",severity="critical"}',
         value: 3,
-        alerts: world.firing,
+        alerts: [world.firing[0], world.firing[1], world.firing[4]],
         verdict: 'fail',
         reason: 'firing alert(s): HighErrorRate, PodCrashLooping',
       },

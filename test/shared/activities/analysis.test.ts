@@ -122,7 +122,7 @@ describe('analyse: interval mode', () => {
 
 describe('analyse: fast mode', () => {
   it('checks only the hard bounds (and alerts), counting requests for those windows only', async () => {
-    world.firing = [{ alertname: 'HighErrorRate' }];
+    world.firing = [{ alertname: 'HighErrorRate', severity: 'critical' }];
     const checks = await analyse(
       ports,
       input({
