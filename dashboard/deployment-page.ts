@@ -18,7 +18,7 @@ import {
 } from './timeline.js';
 import { TERMINAL, type CallerView, type DeploymentView, type TimelineEntry } from './types.js';
 
-const ID = /^[a-z0-9][a-z0-9-]{0,62}-[a-f0-9]{12}$/;
+const ID = /^[a-z0-9][a-z0-9-]{0,62}-[a-f0-9]{12}(?:-r[1-9][0-9]{0,3})?$/;
 const STATUS_TEXT: Record<string, string> = {
   done: 'done',
   current: 'in progress',

@@ -23,8 +23,9 @@ export async function verifyGitHubSignature(
   return verify(secret, rawBody.toString('utf8'), header);
 }
 
-/** Deployment ids as Gantry makes them (`<service>-<12 hex>`), found inside a run name. */
-const DEPLOYMENT_ID = /(?:^|[^a-z0-9-])([a-z0-9][a-z0-9-]{0,62}-[a-f0-9]{12})(?![a-z0-9-])/;
+/** Deployment ids as Gantry makes them (`<service>-<12 hex>[-r<n>]`), found inside a run name. */
+const DEPLOYMENT_ID =
+  /(?:^|[^a-z0-9-])([a-z0-9][a-z0-9-]{0,62}-[a-f0-9]{12}(?:-r[1-9][0-9]{0,3})?)(?![a-z0-9-])/;
 
 const CONCLUSIONS = [
   'success',
