@@ -28,6 +28,10 @@ const STATUS_TEXT: Record<string, string> = {
   skipped: 'not reached',
 };
 
+/** A link to another run of the same image (a retry, or the run it retried). */
+const runLink = (id: string | undefined): Node | undefined =>
+  id === undefined ? undefined : h('a', { href: `#/deployments/${encodeURIComponent(id)}` }, id);
+
 function summary(view: DeploymentView): Node[] {
   const { deployment: d, live } = view;
   const rows: Array<[string, Node | string | undefined]> = [
@@ -39,6 +43,8 @@ function summary(view: DeploymentView): Node[] {
     ['Canary traffic', d.state === 'Canary' || live.weight ? `${live.weight ?? d.weight}%` : undefined],
     ['Reason', d.reason],
     ['Pushed by', d.pushedBy ? `${d.pushedBy} (${d.source})` : d.source],
+    ['Retry of', runLink(d.retryOf)],
+    ['Retried by', runLink(d.retriedBy)],
     ['Created', time(d.createdAt, formatDateTime(d.createdAt))],
     ['Updated', time(d.updatedAt, formatDateTime(d.updatedAt))],
   ];
