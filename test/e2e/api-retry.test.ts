@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TableRunStore } from '../../shared/adapters/table-store.js';
 import type { DeploymentRecord } from '../../shared/domain/deployment.js';
 import { ada, digest, linus, principalHeaders, titles, type User } from './pipeline-harness.js';
 import { completeTests, e2e, IMAGE, usePipelineHost } from './pipeline-setup.js';
@@ -128,6 +129,19 @@ describe('POST /api/deployments/{id}/retry (dev host, virtual clock)', () => {
     const next = await retry(run);
     expect(next.status).toBe(201);
     expect(((await next.json()) as Retried).deployment).toMatchObject({ id: `${first.id}-r2`, retryOf: run });
+    // The lane closed each run's own queue row, so the second retry runs in its turn.
+    await e2e.h.waitForPhase(`${first.id}-r2`, 'tests', 'test workflows');
+    const store = await TableRunStore.create({
+      connectionString: e2e.storage,
+      tablePrefix: process.env.GANTRY_TABLE_PREFIX ?? '',
+    });
+    const rows = (await store.listQueue('ApiGateway')).filter((q) => q.deploymentId.startsWith(first.id));
+    const d = first.image.digest;
+    expect(rows.map((q) => [q.digest, q.state])).toEqual([
+      [d, 'done'],
+      [`${d}-r1`, 'done'],
+      [`${d}-r2`, 'running'],
+    ]);
   });
 
   it.each([
