@@ -11,8 +11,8 @@ export interface CanarySpec {
   from: string;
 }
 
-/** The service a deployment id belongs to: ids are `<service lower-cased>-<12 hex>`. */
-const serviceOfId = (id: string): string | undefined => /^(.+)-[a-f0-9]{12}$/.exec(id)?.[1];
+/** The service a deployment id belongs to: ids are `<service lower-cased>-<12 hex>[-r<n>]`. */
+const serviceOfId = (id: string): string | undefined => /^(.+)-[a-f0-9]{12}(?:-r[0-9]+)?$/.exec(id)?.[1];
 
 function fromWholeConfig(doc: Plain, file: string, service: string | undefined, id: string): CanarySpec {
   const services = doc.services;

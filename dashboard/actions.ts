@@ -1,23 +1,11 @@
 /**
- * Approve / Resume / Reject / Abort for one deployment. Each button is shown only when `GET /api/me` says the
- * caller's request would be accepted; the endpoint still decides.
+ * Approve / Resume / Retry / Reject / Abort for one deployment. Each button is shown only when `GET /api/me`
+ * says the caller's request would be accepted; the endpoint still decides.
  */
 import { act, ApiError } from './api.js';
 import { announce, h } from './dom.js';
-import type { ActionName, CallerView } from './types.js';
-
-const BUTTONS: ReadonlyArray<{
-  action: ActionName;
-  label: string;
-  done: string;
-  cls: string;
-  needsComment: boolean;
-}> = [
-  { action: 'approve', label: 'Approve', done: 'Approval sent', cls: 'primary', needsComment: false },
-  { action: 'resume', label: 'Resume analysis', done: 'Resume sent', cls: 'primary', needsComment: false },
-  { action: 'reject', label: 'Reject', done: 'Rejection sent', cls: 'danger', needsComment: true },
-  { action: 'abort', label: 'Abort', done: 'Abort sent', cls: 'danger', needsComment: true },
-];
+import { BUTTONS, offeredActions, retryRoute } from './action-buttons.js';
+import type { CallerView } from './types.js';
 
 export interface ActionsPanel {
   element: HTMLElement;
@@ -68,11 +56,16 @@ export function actionsPanel(
     }
     buttons.forEach((x) => (x.disabled = true));
     try {
-      await act(id, b.action, comment.value);
+      const body = await act(id, b.action, comment.value);
       comment.value = '';
       announce(`${b.done}.`);
-      focusAfter()?.focus();
-      onDone();
+      const next = b.action === 'retry' ? retryRoute(body) : undefined;
+      // A retry is a new run: follow it on its own page (the old run's page would show nothing new).
+      if (next) location.hash = next;
+      else {
+        focusAfter()?.focus();
+        onDone();
+      }
     } catch (e) {
       error.textContent =
         e instanceof ApiError
@@ -85,13 +78,11 @@ export function actionsPanel(
 
   function update(caller: CallerView): void {
     const actions = caller.deployment?.actions ?? {};
-    let any = false;
+    const offered = offeredActions(caller);
     buttons.forEach((button, i) => {
-      const allowed = actions[BUTTONS[i]?.action ?? 'approve']?.allowed === true;
-      button.hidden = !allowed;
-      any ||= allowed;
+      button.hidden = !offered.includes(BUTTONS[i]?.action ?? 'approve');
     });
-    element.hidden = !any;
+    element.hidden = offered.length === 0;
     const approve = actions.approve;
     // Say why approving is not offered while a request is open, so a missing button is not a mystery.
     note.textContent =

@@ -71,11 +71,12 @@ export async function dora(service: string): Promise<Dora | null> {
   }
 }
 
-export async function act(id: string, action: ActionName, comment: string): Promise<void> {
+/** Sends an action; answers the response body (a retry's names the new run). */
+export async function act(id: string, action: ActionName, comment: string): Promise<unknown> {
   const res = await fetch(`/api/deployments/${encodeURIComponent(id)}/${action}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(comment.trim() ? { comment: comment.trim() } : {}),
   });
-  await parse<unknown>(res);
+  return parse<unknown>(res);
 }

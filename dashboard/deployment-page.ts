@@ -18,7 +18,7 @@ import {
 } from './timeline.js';
 import { TERMINAL, type CallerView, type DeploymentView, type TimelineEntry } from './types.js';
 
-const ID = /^[a-z0-9][a-z0-9-]{0,62}-[a-f0-9]{12}$/;
+const ID = /^[a-z0-9][a-z0-9-]{0,62}-[a-f0-9]{12}(?:-r[1-9][0-9]{0,3})?$/;
 const STATUS_TEXT: Record<string, string> = {
   done: 'done',
   current: 'in progress',
@@ -27,6 +27,10 @@ const STATUS_TEXT: Record<string, string> = {
   pending: 'not reached yet',
   skipped: 'not reached',
 };
+
+/** A link to another run of the same image (a retry, or the run it retried). */
+const runLink = (id: string | undefined): Node | undefined =>
+  id === undefined ? undefined : h('a', { href: `#/deployments/${encodeURIComponent(id)}` }, id);
 
 function summary(view: DeploymentView): Node[] {
   const { deployment: d, live } = view;
@@ -39,6 +43,8 @@ function summary(view: DeploymentView): Node[] {
     ['Canary traffic', d.state === 'Canary' || live.weight ? `${live.weight ?? d.weight}%` : undefined],
     ['Reason', d.reason],
     ['Pushed by', d.pushedBy ? `${d.pushedBy} (${d.source})` : d.source],
+    ['Retry of', runLink(d.retryOf)],
+    ['Retried by', runLink(d.retriedBy)],
     ['Created', time(d.createdAt, formatDateTime(d.createdAt))],
     ['Updated', time(d.updatedAt, formatDateTime(d.updatedAt))],
   ];

@@ -48,6 +48,10 @@ export interface Deployment {
   createdAt: string;
   updatedAt: string;
   weight: number;
+  /** A retry: the finished run of the same image it runs again. */
+  retryOf?: string;
+  /** The run that retried this one. */
+  retriedBy?: string;
 }
 
 export type Verdict = 'pass' | 'fail' | 'warn' | 'inconclusive';
@@ -84,7 +88,7 @@ export interface DeploymentPage {
   continuationToken: string | null;
 }
 
-export type ActionName = 'approve' | 'reject' | 'cancel' | 'abort' | 'skip-analysis' | 'resume';
+export type ActionName = 'approve' | 'reject' | 'cancel' | 'abort' | 'skip-analysis' | 'resume' | 'retry';
 
 export interface Permission {
   allowed: boolean;

@@ -1,6 +1,7 @@
 import type { OrchestrationContext } from 'durable-functions';
 import { Activities } from '../shared/contracts/activities.js';
 import { Events, pipelineInstanceId } from '../shared/contracts/events.js';
+import { queueKeyOf } from '../shared/domain/retry.js';
 import { after, call, nowIso, type Flow } from './lib/flow.js';
 import type { PipelineResult } from './pipeline.js';
 
@@ -49,7 +50,8 @@ export function* lane(ctx: OrchestrationContext): Flow<PipelineResult | undefine
     next.run,
     pipelineInstanceId(deployment.id),
   )) as PipelineResult;
-  yield* call(ctx, Activities.finishRun, { service, digest: deployment.image.digest, state: 'done' });
+  // The queue row's key: the digest, or `<digest>-r<n>` for a retry of the same image.
+  yield* call(ctx, Activities.finishRun, { service, digest: queueKeyOf(deployment), state: 'done' });
   ctx.df.continueAsNew({ service });
   return result;
 }

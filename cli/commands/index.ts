@@ -3,6 +3,7 @@ import { actions } from './actions.js';
 import { config } from './config.js';
 import { list, status } from './deployments.js';
 import { rejudge } from './rejudge.js';
+import { retry } from './retry.js';
 import { releases, rollback, services, trigger } from './services.js';
 import type { Command } from './types.js';
 import { watch } from './watch.js';
@@ -14,6 +15,7 @@ export const COMMANDS: readonly Command[] = [
   list,
   watch,
   ...actions,
+  retry,
   trigger,
   services,
   releases,

@@ -25,7 +25,7 @@ export const whoami: Command = {
   description: [
     'Asks Gantry who the caller is (the App Service identity, or the development principal locally).',
     'With a deployment id it also lists each action (approve, reject, cancel, abort, skip-analysis,',
-    'resume) and whether the API would accept it from you right now, with the reason when not.',
+    'resume, retry) and whether the API would accept it from you right now, with the reason when not.',
   ],
   flags: [],
   examples: ['gantry whoami', 'gantry whoami apigateway-1111aaaa2222 --principal ada:devops-team'],

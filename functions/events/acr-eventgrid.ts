@@ -14,7 +14,9 @@ import { controlFor } from '../durable/control.js';
  * ACR events through an Event Grid subscription (Event Grid schema or CloudEvents 1.0; the extension
  * answers the validation handshakes and invokes this once per event). Events Gantry does not act on
  * return normally, so Event Grid does not retry them; only storage or Durable failures throw (and are
- * retried, which is safe: pushes are idempotent per service and digest).
+ * retried, which is safe: pushes are idempotent per service and digest). An event over Event Grid's own
+ * 1 MiB limit, or whose `data`/`target` exceed their bounds, is refused here the same way: logged and not
+ * acted on, whatever the host in front of this function let through.
  */
 df.app.client.eventGrid('acrEventGrid', {
   handler: async (event: unknown, client: df.DurableClient, context: InvocationContext) => {

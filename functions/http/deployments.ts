@@ -5,19 +5,23 @@ import { interrupt, resumeAnalysis, submitImage } from '../../shared/app/deploym
 import { AppError } from '../../shared/app/errors.js';
 import { principalFrom } from '../../shared/app/principal.js';
 import { rejudgeDeployment } from '../../shared/app/rejudge.js';
+import { retryDeployment } from '../../shared/app/retry.js';
 import { describeDeployment } from '../../shared/app/status.js';
 import { parseInstant } from '../../shared/domain/instant.js';
+import { DEPLOYMENT_ID } from '../../shared/domain/retry.js';
 import { getPorts } from '../../shared/composition.js';
 import { readSettings } from '../../shared/config.js';
 import { controlFor } from '../durable/control.js';
 import { handle, readJson, stringFields } from './respond.js';
 
-const ID = /^[a-z0-9][a-z0-9-]{0,62}-[a-f0-9]{12}$/;
-
 function deploymentId(request: HttpRequest): string {
   const id = request.params.id ?? '';
-  if (!ID.test(id))
-    throw new AppError(400, 'invalid-deployment-id', 'Not a deployment id (<service>-<12 hex>).');
+  if (!DEPLOYMENT_ID.test(id))
+    throw new AppError(
+      400,
+      'invalid-deployment-id',
+      'Not a deployment id (<service>-<12 hex>, or <service>-<12 hex>-r<n> for a retry).',
+    );
   return id;
 }
 
@@ -35,7 +39,16 @@ function commitTime(text: string | undefined, pushedAt: string): string | undefi
   return new Date(ms).toISOString();
 }
 
-const ACTIONS = ['approve', 'reject', 'cancel', 'abort', 'skip-analysis', 'resume', 'rejudge'] as const;
+const ACTIONS = [
+  'approve',
+  'reject',
+  'cancel',
+  'abort',
+  'skip-analysis',
+  'resume',
+  'retry',
+  'rejudge',
+] as const;
 type Action = (typeof ACTIONS)[number];
 
 df.app.client.http('createDeployment', {
@@ -118,6 +131,19 @@ df.app.client.http('deploymentAction', {
           at: new Date(ports.clock.now()).toISOString(),
         });
         return { status: 202, jsonBody: result };
+      }
+      if (action === 'retry') {
+        const result = await retryDeployment(ports, control, {
+          id,
+          actor: principal.name,
+          comment: body.comment,
+          at: new Date(ports.clock.now()).toISOString(),
+        });
+        return {
+          status: 201,
+          headers: { location: `/api/deployments/${result.deployment.id}` },
+          jsonBody: result,
+        };
       }
       if (action === 'resume') {
         const deployment = await resumeAnalysis(

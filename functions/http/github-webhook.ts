@@ -64,6 +64,7 @@ function read(
     const push = readPackagePublished(event, body);
     if (push.kind !== 'ok') return push;
     const { commitSha, sourceRepository, ...pushed } = push.value;
+    // The commit the event carries reaches the record (ci-status gate, DORA lead time) as for a manual POST.
     return {
       kind: 'ok',
       value: (p, c) => acceptPush(p, c, pushed, 'github', { commitSha, sourceRepository }),
@@ -74,8 +75,10 @@ function read(
 
 /**
  * `POST /api/webhooks/github`: signature over the raw body first (401), then content type, JSON and the
- * event's schema (415/400), then the delivery id is claimed once (insert-only row): a replayed delivery is
- * acknowledged without acting again. Only the claim's winner acts, so 50 replays racing act once.
+ * event's schema (415/400). A delivery id already recorded is a replay, acknowledged without acting again.
+ * The id is recorded only AFTER Gantry acted: when acting fails (500), GitHub's redelivery of the same id
+ * acts, instead of being taken for a duplicate. Replays racing a first attempt may all act; every action is
+ * idempotent (a push is one deployment per digest; a test result already reported is ignored by its run).
  */
 export async function handleGitHub(
   request: HttpRequest,
@@ -97,7 +100,7 @@ export async function handleGitHub(
   if (reading.kind === 'invalid')
     throw new AppError(400, 'invalid-payload', `Not a valid ${event} payload: ${reading.error}`);
   const ports = await getPorts();
-  if (!(await ports.store.recordDelivery('github', delivery))) {
+  if (await ports.store.deliveryRecorded('github', delivery)) {
     context.log(`github delivery ${delivery}: replay acknowledged`);
     return {
       status: 200,
@@ -106,6 +109,7 @@ export async function handleGitHub(
   }
   const outcome: TriggerOutcome =
     reading.kind === 'ok' ? await reading.value(ports, control) : { outcome: 'ignored', note: reading.note };
+  await ports.store.recordDelivery('github', delivery);
   context.log(`github ${event} delivery ${delivery}: ${describeOutcome(outcome)}`);
   return {
     status: outcome.outcome === 'submitted' && outcome.created ? 202 : 200,

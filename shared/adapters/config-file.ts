@@ -3,7 +3,13 @@ import path from 'node:path';
 import type { ApprovalDecision } from '../contracts/activities.js';
 import type { ApprovalPolicy, ImageRef } from '../contracts/plan.js';
 import { loadConfig } from '../config/load.js';
-import { planFor, serviceForImage, serviceNames, UnknownServiceError } from '../config/plan.js';
+import {
+  planFor,
+  serviceForImage,
+  serviceNames,
+  servesRepository,
+  UnknownServiceError,
+} from '../config/plan.js';
 import type { GantryConfig } from '../config/schema.js';
 import { decideApproval, validateApprover } from '../domain/approval-policy.js';
 import type { ApprovalCheck, ConfigSource } from '../ports/config-source.js';
@@ -45,6 +51,10 @@ export class FileConfigSource implements ConfigSource {
 
   serviceForImage(image: ImageRef): string | undefined {
     return serviceForImage(this.config, image.registry, image.repository, image.tag);
+  }
+
+  servesRepository(service: string, image: Pick<ImageRef, 'registry' | 'repository'>): boolean {
+    return servesRepository(this.config, service, image.registry, image.repository);
   }
 
   decideApproval(service: string, environment: 'staging' | 'production', at: string): ApprovalDecision {

@@ -291,6 +291,12 @@ export class TableRunStore implements RunStore {
       .ok;
   }
 
+  async deliveryRecorded(source: string, id: string): Promise<boolean> {
+    assertValidKey(source, 'delivery source');
+    assertValidKey(id, 'delivery id');
+    return (await this.tables.read('deliveries', 'read delivery', source, id)) !== undefined;
+  }
+
   private async claimId(id: string, service: string): Promise<void> {
     const entity = { partitionKey: ID_INDEX_PARTITION, rowKey: id, Service: service };
     const claimed = await this.tables.attempt(

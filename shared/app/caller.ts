@@ -6,6 +6,7 @@ import {
   type Permission,
 } from '../domain/permissions.js';
 import { phaseInstanceId } from '../contracts/events.js';
+import { DEPLOYMENT_ID } from '../domain/retry.js';
 import type { Ports } from '../ports/index.js';
 import type { OrchestrationControl } from '../ports/orchestration-control.js';
 import { assessDecision } from './approvals.js';
@@ -20,8 +21,6 @@ export interface CallerView {
   serverTime: string;
   deployment?: { id: string; state: DeploymentState; actions: Record<DeploymentAction, Permission> };
 }
-
-const DEPLOYMENT_ID = /^[a-z0-9][a-z0-9-]{0,62}-[a-f0-9]{12}$/;
 
 /**
  * The caller, or null when the request carries no identity at all. A malformed identity is still a 401:
@@ -79,7 +78,7 @@ export async function describeCaller(
     throw new AppError(
       400,
       'invalid-parameter',
-      "'deployment' is not a deployment id (<service>-<12 hex>).",
+      "'deployment' is not a deployment id (<service>-<12 hex>[-r<n>]).",
       {
         parameter: 'deployment',
       },
@@ -93,11 +92,18 @@ export async function describeCaller(
     control && deployment.state === 'Canary'
       ? await control.status(phaseInstanceId(id, 'canary'))
       : undefined;
+  const retry =
+    principal && deployment.retriedBy !== undefined
+      ? await ports.store.findDeployment(deployment.retriedBy)
+      : undefined;
   const actions = deploymentPermissions({
     authenticated: principal !== null,
+    id,
     state: deployment.state,
     approval,
     paused: (canary?.customStatus as { paused?: unknown } | undefined)?.paused === true,
+    retriedBy: deployment.retriedBy,
+    retryState: retry?.state,
   });
   return { ...view, deployment: { id, state: deployment.state, actions } };
 }

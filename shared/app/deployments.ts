@@ -63,6 +63,13 @@ export async function submitImage(
   if (!plan) throw new AppError(404, 'unknown-service', `Service '${requested}' is not configured.`);
   // Names match in any casing; the record always carries the configured one (table keys, lanes).
   const service = plan.service;
+  if (!ports.config.servesRepository(service, image))
+    throw new AppError(
+      400,
+      'repository-mismatch',
+      `Service '${service}' does not deploy ${image.registry}/${image.repository}.`,
+      { service, registry: image.registry, repository: image.repository },
+    );
   const id = deploymentIdFor(service, image.digest);
   const record: DeploymentRecord = {
     id,

@@ -30,7 +30,7 @@ const ImageRef = obj(
 
 const DeploymentRecord = obj(
   {
-    id: str('<service>-<first 12 hex of the digest>'),
+    id: str('<service>-<first 12 hex of the digest>; a retry adds -r<n>'),
     service: str(),
     image: ref('ImageRef'),
     state: ref('DeploymentState'),
@@ -43,6 +43,8 @@ const DeploymentRecord = obj(
     createdAt: str('ISO 8601'),
     updatedAt: str('ISO 8601'),
     weight: { type: 'number', description: 'Last canary traffic weight (0-100).' },
+    retryOf: str('A retry: the id of the finished run of the same image it runs again.'),
+    retriedBy: str('The id of the run that retried this one.'),
   },
   ['id', 'service', 'image', 'state', 'source', 'createdAt', 'updatedAt', 'weight'],
 );

@@ -1,6 +1,7 @@
 import { DEPLOYMENT_STATES } from '../domain/state-machine.js';
 import { ref, schemas } from './openapi-schemas.js';
 import { dashboardPaths, dashboardSchemas } from './openapi-dashboard.js';
+import { retryPaths, retrySchemas } from './openapi-retry.js';
 
 type Json = Record<string, unknown>;
 
@@ -42,7 +43,7 @@ const body = (properties: Json, required: string[]): Json => ({
   },
 });
 
-const deploymentId = path('id', 'Deployment id: <service>-<12 hex>.');
+const deploymentId = path('id', 'Deployment id: <service>-<12 hex> (a retry adds -r<n>).');
 const serviceName = path('name', 'Configured service name (any casing).');
 
 const deployments: Json = {
@@ -80,6 +81,10 @@ const deployments: Json = {
       '200': json(ref('DeploymentEnvelope'), 'Already known (same service and digest).'),
       ...bodyErrors,
       ...principal,
+      '400': error(
+        'Malformed JSON, unknown or missing fields, invalid values; repository-mismatch: the image is not ' +
+          "the service's configured registry and repository.",
+      ),
       '404': error('Unknown service.'),
       '422': error('No configured service deploys the image repository.'),
       ...common,
@@ -149,6 +154,7 @@ export const openApiDocument: Json = {
       },
     },
     // Listed before the `{action}` template: a concrete path wins.
+    ...retryPaths,
     '/api/deployments/{id}/rejudge': {
       post: {
         operationId: 'rejudgeDeployment',
@@ -306,6 +312,7 @@ export const openApiDocument: Json = {
     schemas: {
       ...schemas,
       ...dashboardSchemas,
+      ...retrySchemas,
       ActionResult: {
         type: 'object',
         properties: { deployment: ref('DeploymentRecord'), approval: ref('ApprovalRecord') },

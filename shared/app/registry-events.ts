@@ -15,6 +15,27 @@ import { isValidDigest, isValidRegistry, isValidRepository, isValidTag } from '.
 
 const text = z.string().max(1024);
 
+/**
+ * Event Grid's own limit: an event is at most 1 MiB (so is a delivery, a batch of events; the Event Grid
+ * trigger hands Gantry one event at a time, so the event is what Gantry can check).
+ */
+export const MAX_EVENT_BYTES = 1024 * 1024;
+/**
+ * An ACR event's `data` is about 1 KB (its `target`, a few hundred bytes). Unknown fields are ignored, but
+ * bounded: a larger `data` or `target` is not a registry notification, whatever fields it also carries.
+ */
+export const MAX_DATA_BYTES = 64 * 1024;
+export const MAX_TARGET_BYTES = 8 * 1024;
+
+/** UTF-8 size of a value's JSON (what was delivered, give or take whitespace); Infinity if unserialisable. */
+export function jsonBytes(value: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+  } catch {
+    return Infinity;
+  }
+}
+
 const target = z.looseObject({
   mediaType: text.optional(),
   digest: text.optional(),
@@ -107,6 +128,12 @@ export function registryFromSource(source: string | undefined): string | undefin
  * accepted, since ACR marks every field optional and the tag already says a person released it.
  */
 export function actionFromData(action: string, raw: unknown, registryHint?: string): RegistryAction {
+  const size = jsonBytes(raw);
+  if (size > MAX_DATA_BYTES)
+    return { kind: 'ignored', reason: `event data of ${size} bytes exceeds ${MAX_DATA_BYTES}` };
+  const targetSize = jsonBytes((raw as { target?: unknown } | null)?.target ?? null);
+  if (targetSize > MAX_TARGET_BYTES)
+    return { kind: 'ignored', reason: `event target of ${targetSize} bytes exceeds ${MAX_TARGET_BYTES}` };
   const parsed = acrEventData.safeParse(raw);
   if (!parsed.success) return { kind: 'ignored', reason: `malformed event data: ${issues(parsed.error)}` };
   const data = parsed.data;
@@ -134,6 +161,10 @@ export function actionFromData(action: string, raw: unknown, registryHint?: stri
  * SDK's `ContainerRegistryImagePushedEventData` / `ContainerRegistryImageDeletedEventData` before our own checks of its fields.
  */
 export function registryActionFromEvent(event: unknown): RegistryAction {
+  // Event Grid never delivers a larger event; one that arrives anyway is refused before it is read.
+  const size = jsonBytes(event);
+  if (size > MAX_EVENT_BYTES)
+    return { kind: 'ignored', reason: `event of ${size} bytes exceeds Event Grid's ${MAX_EVENT_BYTES}` };
   const envelope = parseEnvelope(event);
   if (!envelope.ok) return { kind: 'ignored', reason: envelope.error };
   const registryHint = registryFromSource(envelope.value.source);

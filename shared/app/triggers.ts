@@ -64,13 +64,15 @@ export async function withdrawImage(ports: Ports, deleted: Deleted): Promise<Tri
   if (!service)
     return { outcome: 'ignored', note: `no service deploys ${deleted.registry}/${deleted.repository}` };
   const id = deploymentIdFor(service, deleted.digest);
+  // A queued retry of the image (`<digest>-r<n>`) can no longer be pulled either.
   const queued = (await ports.store.listQueue(service)).find(
-    (q) => q.digest === deleted.digest && q.state === 'queued',
+    (q) =>
+      (q.digest === deleted.digest || q.digest.startsWith(`${deleted.digest}-r`)) && q.state === 'queued',
   );
   if (!queued) return { outcome: 'ignored', note: `${id} is not queued` };
   // Same order as a manual cancel of a queued deployment (`interrupt`): the queue row first, so the
   // lane's next `takeNext` no longer sees it.
-  await ports.store.setQueueState(service, deleted.digest, 'removed');
+  await ports.store.setQueueState(service, queued.digest, 'removed');
   const at = new Date(ports.clock.now()).toISOString();
   const record = await ports.store.updateDeployment(service, queued.deploymentId, (d) =>
     d.state === 'Queued' ? { ...d, state: 'Cancelled', reason: 'image deleted', updatedAt: at } : d,

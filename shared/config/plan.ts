@@ -157,6 +157,25 @@ export function serviceForImage(
   return undefined;
 }
 
+/**
+ * Whether the service is configured with this registry and repository, tags aside: the match a manual
+ * submission must pass (it names its service, and may deploy a tag the push filter would skip).
+ */
+export function servesRepository(
+  config: GantryConfig,
+  service: string,
+  registry: string,
+  repository: string,
+): boolean {
+  const entry = Object.entries(config.services).find(
+    ([name]) => name.toLowerCase() === service.toLowerCase(),
+  );
+  const image = entry?.[1].image;
+  return (
+    !!image && image.registry.toLowerCase() === registry.toLowerCase() && image.repository === repository
+  );
+}
+
 /** Service names in file order. */
 export function serviceNames(config: GantryConfig): string[] {
   return Object.keys(config.services);

@@ -28,7 +28,7 @@ export type TriggerSource = 'event-grid' | 'acr-webhook' | 'github' | 'manual';
 
 /** One deployment: one image digest of one service. */
 export interface DeploymentRecord {
-  /** `<service>-<digest hex prefix 12>`; stable for a (service, digest) pair. */
+  /** `<service>-<digest hex prefix 12>`, stable for a (service, digest) pair; a retry adds `-r<n>`. */
   id: string;
   service: string;
   image: ImageRef;
@@ -46,6 +46,10 @@ export interface DeploymentRecord {
   updatedAt: string;
   /** Last traffic weight sent to the canary (0-100). */
   weight: number;
+  /** A retry: the id of the finished run of the same image it runs again. */
+  retryOf?: string;
+  /** The run that retried this one (each run is retried at most once). */
+  retriedBy?: string;
 }
 
 export type TimelineKind = 'transition' | 'gate' | 'check' | 'decision' | 'action' | 'note';

@@ -1,4 +1,5 @@
 import { TERMINAL_STATES, type DeploymentState } from './deployment.js';
+import { retryRefusal } from './retry.js';
 
 /** The actions `POST /api/deployments/{id}/{action}` accepts, by their URL names. */
 export const DEPLOYMENT_ACTIONS = [
@@ -8,6 +9,7 @@ export const DEPLOYMENT_ACTIONS = [
   'abort',
   'skip-analysis',
   'resume',
+  'retry',
 ] as const;
 export type DeploymentAction = (typeof DEPLOYMENT_ACTIONS)[number];
 
@@ -25,10 +27,15 @@ export interface ApprovalVerdicts {
 
 export interface PermissionQuestion {
   authenticated: boolean;
+  /** The deployment's id (a retry's number decides whether another retry is allowed). */
+  id?: string;
   state: DeploymentState;
   approval?: ApprovalVerdicts;
   /** The canary's analysis is paused for an operator (an exhausted limit). */
   paused?: boolean;
+  /** The run that already retried this one, and its state (when it could be read). */
+  retriedBy?: string;
+  retryState?: DeploymentState;
 }
 
 const deny = (reason: string): Permission => ({ allowed: false, reason });
@@ -50,7 +57,16 @@ export function deploymentPermissions(q: PermissionQuestion): Record<DeploymentA
   const all = (p: Permission) =>
     Object.fromEntries(DEPLOYMENT_ACTIONS.map((a) => [a, p])) as Record<DeploymentAction, Permission>;
   if (!q.authenticated) return all(deny('sign in to act on deployments'));
-  if (TERMINAL_STATES.has(q.state)) return all(deny(`the deployment already ended (${q.state})`));
+  const refusal = retryRefusal(
+    { id: q.id ?? '', state: q.state, retriedBy: q.retriedBy },
+    q.retriedBy !== undefined && q.retryState !== undefined
+      ? { id: q.retriedBy, state: q.retryState }
+      : undefined,
+    'the deployment',
+  );
+  const retry = refusal ? deny(refusal.message) : ALLOW;
+  if (TERMINAL_STATES.has(q.state))
+    return { ...all(deny(`the deployment already ended (${q.state})`)), retry };
   return {
     approve: decision(q, 'approve'),
     reject: decision(q, 'reject'),
@@ -59,5 +75,6 @@ export function deploymentPermissions(q: PermissionQuestion): Record<DeploymentA
     'skip-analysis':
       q.state === 'Canary' ? ALLOW : deny(`skip-analysis applies during the canary, not ${q.state}`),
     resume: q.paused ? ALLOW : deny('the canary analysis is not paused'),
+    retry,
   };
 }

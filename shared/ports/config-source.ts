@@ -17,6 +17,8 @@ export interface ConfigSource {
   plan(service: string): PipelinePlan | undefined;
   /** The configured service whose image match covers this image, if any. */
   serviceForImage(image: ImageRef): string | undefined;
+  /** Whether the service is configured with the image's registry and repository (tags aside). */
+  servesRepository(service: string, image: Pick<ImageRef, 'registry' | 'repository'>): boolean;
   decideApproval(service: string, environment: 'staging' | 'production', at: string): ApprovalDecision;
   checkApproval(check: ApprovalCheck): { accepted: boolean; refusal?: string };
 }

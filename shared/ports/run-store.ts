@@ -116,4 +116,6 @@ export interface RunStore {
    * false for a replay. Insert-only, so concurrent replays agree on a single `true`.
    */
   recordDelivery(source: string, id: string): Promise<boolean>;
+  /** Whether `recordDelivery` has recorded this delivery (a replay of a delivery already acted on). */
+  deliveryRecorded(source: string, id: string): Promise<boolean>;
 }

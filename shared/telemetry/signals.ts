@@ -36,11 +36,11 @@ export function fromInstanceId(instanceId: string | undefined): { deploymentId?:
 }
 
 /**
- * A deployment id is `<service lower-cased>-<12 hex>`; service names are unique ignoring case, so the
+ * A deployment id is `<service lower-cased>-<12 hex>` (`-r<n>` for a retry); service names are unique ignoring case, so the
  * configured name is recoverable from the id.
  */
 export function serviceOfDeployment(deploymentId: string, services: readonly string[]): string | undefined {
-  const m = /^(.+)-[0-9a-f]{12}$/.exec(deploymentId);
+  const m = /^(.+)-[0-9a-f]{12}(?:-r[0-9]+)?$/.exec(deploymentId);
   return m ? services.find((s) => s.toLowerCase() === m[1]) : undefined;
 }
 

@@ -14,6 +14,8 @@ const MONDAY_10 = Date.UTC(2026, 0, 5, 10, 0, 0);
 let world: DashboardWorld;
 let gateway: string;
 let audio: string;
+/** UserService pushed without a commit: Failed at the ci-status gate. */
+let failed: string;
 let doraAnswers = false;
 
 const shot = async (page: Page, name: string): Promise<void> => {
@@ -29,7 +31,7 @@ beforeAll(async () => {
   world = await DashboardWorld.start(MONDAY_10);
   gateway = await world.push('ApiGateway', 'api-gateway', '2.1.0');
   audio = await world.push('AudioService', 'audio-service', '1.4.0');
-  const failed = await world.push('UserService', 'user-service', '0.9.1', false);
+  failed = await world.push('UserService', 'user-service', '0.9.1', false);
   for (const id of [gateway, audio])
     await world.until(id, 'approval', (s) => String(s.waitingFor ?? '').startsWith('approval by'));
   await world.host.waitForCompletion(pipelineInstanceId(failed));
@@ -279,6 +281,35 @@ describe.skipIf(BROWSER_MISSING)('the dashboard in Chromium', () => {
     await calm.locator('.live-dot').waitFor();
     expect(await calm.evaluate(ANIMATION)).toBe('none');
     await Promise.all([page.context().close(), calm.context().close()]);
+  });
+
+  it('retries a failed run with its button, opens the new run, and links the two', async () => {
+    const anonymous = await world.page();
+    await anonymous.goto(world.url(`#/deployments/${failed}`));
+    await anonymous.locator('.stage').first().waitFor();
+    expect(await anonymous.locator('section.actions').isHidden()).toBe(true);
+
+    const page = await world.page(ada);
+    await page.goto(world.url(`#/deployments/${failed}`));
+    const retry = page.locator('button[data-action="retry"]');
+    await retry.waitFor();
+    expect(await page.locator('button[data-action="abort"]').isHidden()).toBe(true);
+    await page.fill('#action-comment', 'second try');
+    await retry.click();
+    const run = `${failed}-r1`;
+    await eventually(() => page.evaluate('location.hash')).toBe(`#/deployments/${run}`);
+    const retryOf = page.locator('.summary a', { hasText: failed });
+    await retryOf.waitFor();
+    expect(await retryOf.getAttribute('href')).toBe(`#/deployments/${failed}`);
+    expect(await page.locator('.stage li', { hasText: 'by ada' }).first().textContent()).toContain(
+      'second try',
+    );
+    await retryOf.click();
+    await eventually(() => page.locator('.summary a', { hasText: run }).count()).toBe(1);
+    // Retried once: the old run no longer offers it.
+    await eventually(() => page.locator('button[data-action="retry"]').isHidden()).toBe(true);
+    await shot(page, 'retried');
+    await Promise.all([page.context().close(), anonymous.context().close()]);
   });
 
   it('logged no console errors, uncaught exceptions or CSP violations on any page', () => {

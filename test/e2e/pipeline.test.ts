@@ -226,6 +226,20 @@ describe('HTTP surface of the pipeline', () => {
       404,
       'unknown-service',
     ],
+    [
+      "another service's image",
+      JSON.stringify({ service: 'IoTService', image: IMAGE(digest()) }),
+      'application/json',
+      400,
+      'repository-mismatch',
+    ],
+    [
+      'the right repository in another registry',
+      JSON.stringify({ service: 'ApiGateway', image: `evil.example.io/api-gateway:1.4.0@${digest()}` }),
+      'application/json',
+      400,
+      'repository-mismatch',
+    ],
     ['a text body', 'service=ApiGateway', 'text/plain', 415, 'unsupported-media-type'],
     [
       'a huge body',

@@ -170,6 +170,23 @@ describe('ACR through Event Grid (dev host /runtime/webhooks/EventGrid)', () => 
     expect((await store.listQueue('ApiGateway')).map((q) => q.digest)).toEqual([d]);
   });
 
+  it("refuses an event over Event Grid's 1 MiB limit and a padded target, starting nothing", async () => {
+    const [big, padded, ok] = [digest(), digest(), digest()];
+    const mib2 = 'x'.repeat(2 * 1024 * 1024);
+    // One 2 MiB event, padding inside `target`, in each schema.
+    expect((await deliver([eventGrid('ImagePushed', pushData(big, { padding: mib2 }))])).status).toBe(202);
+    const single = cloudEvent('ImagePushed', pushData(big, { padding: mib2 }));
+    expect((await deliver(single, 'application/cloudevents+json; charset=utf-8')).status).toBe(202);
+    // A batch: a target padded past its bound is refused; its neighbour, with ACR's other fields, deploys.
+    const res = await deliver([
+      eventGrid('ImagePushed', pushData(padded, { padding: 'x'.repeat(10_000) })),
+      eventGrid('ImagePushed', pushData(ok, { size: 3023, length: 3023 })),
+    ]);
+    expect(res.status).toBe(202);
+    expect((await deployments()).map((d) => d.id)).toEqual([idOf(ok)]);
+    expect((await store.listQueue('ApiGateway')).map((q) => q.digest)).toEqual([ok]);
+  });
+
   it('cancels a queued deployment whose image is deleted', async () => {
     const [running, queued] = [digest(), digest()];
     expect((await deliver([eventGrid('ImagePushed', pushData(running))])).status).toBe(202);
@@ -206,6 +223,12 @@ describe('ACR native webhook', () => {
     expect((await post(JSON.stringify({ target: 'x' }), key)).status).toBe(400);
     expect((await post(body, { ...key, 'content-type': 'text/plain' })).status).toBe(415);
     expect((await post(`{"pad":"${'x'.repeat(70_000)}"}`, key)).status).toBe(413);
+    const padded = await post(JSON.stringify(pushData(digest(), { padding: 'x'.repeat(10_000) })), key);
+    expect(padded.status).toBe(200);
+    expect(await padded.json()).toMatchObject({
+      outcome: 'ignored',
+      note: expect.stringContaining('target'),
+    });
     expect(await deployments()).toEqual([]);
     const ok = await post(body, key);
     expect(ok.status).toBe(202);

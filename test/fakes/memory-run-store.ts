@@ -179,6 +179,12 @@ export class MemoryRunStore implements RunStore {
     return true;
   }
 
+  async deliveryRecorded(source: string, id: string): Promise<boolean> {
+    assertValidKey(source, 'delivery source');
+    assertValidKey(id, 'delivery id');
+    return this.deliveries.get(source)?.has(id) === true;
+  }
+
   async setQueueState(service: string, digest: string, state: QueueItem['state']): Promise<void> {
     assertServiceKey(service);
     assertValidKey(digest, 'digest');

@@ -56,6 +56,8 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
   /** `owner/name@sha` → committer date, for the trigger's commit-time lookup. */
   readonly commitTimes = new Map<string, string>();
   readonly commitLookups: string[] = [];
+  /** The commit each gate was started with (`<gate>@<digest>` -> sha), as the ci-status gate sees it. */
+  readonly gateCommits = new Map<string, string | undefined>();
   /** Alerts currently firing (label sets); every one matches. */
   firing: Array<Record<string, string>> = [];
   /** Thrown by every metrics call while set (a Prometheus outage). */
@@ -193,9 +195,10 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
    * so the durable poll loop runs; `Infinity` never finishes) before its verdict.
    */
   readonly scans: ScanRunner = {
-    start: async (gate: GateSpec, image: ImageRef): Promise<GateProgress> => {
+    start: async (gate: GateSpec, image: ImageRef, commitSha?: string): Promise<GateProgress> => {
       const key = `${gate.name}@${image.digest}`;
       this.scanStarts.push(key);
+      this.gateCommits.set(key, commitSha);
       // Idempotent like the real runner: a retried start finds the scan it already started.
       if (!this.pendingScans.has(key)) this.pendingScans.set(key, this.gatePolls.get(gate.name) ?? 1);
       return this.scanProgress(gate, key);

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  jsonBytes,
+  MAX_DATA_BYTES,
+  MAX_EVENT_BYTES,
+  MAX_TARGET_BYTES,
   registryActionFromEvent,
   registryActionFromWebhook,
   registryFromSource,
@@ -129,6 +133,70 @@ describe('registryActionFromEvent', () => {
       tag: '1.4.0',
       pushedBy: 'ci-bot',
     });
+  });
+});
+
+describe('size limits: unknown fields are ignored, but bounded', () => {
+  const pad = (bytes: number) => 'x'.repeat(bytes);
+  const tagged = (target: Record<string, unknown>) => data({ tag: '1.4.0', mediaType: INDEX, ...target });
+  it.each<[string, unknown, Record<string, unknown>]>([
+    [
+      'unknown target fields of ordinary size (size, length, url, a future field)',
+      eg('ImagePushed', tagged({ size: 3023, length: 3023, url: 'https://x', annotations: { a: 'b' } })),
+      { ...pushed, tag: '1.4.0' },
+    ],
+    [
+      'a 2 MiB event padded inside target (Event Grid schema)',
+      eg('ImagePushed', tagged({ padding: pad(2 * 1024 * 1024) })),
+      { kind: 'ignored', reason: expect.stringMatching(/^event of \d+ bytes exceeds Event Grid's 1048576$/) },
+    ],
+    [
+      'a 2 MiB CloudEvent padded inside target',
+      ce('ImagePushed', tagged({ padding: pad(2 * 1024 * 1024) })),
+      { kind: 'ignored', reason: expect.stringContaining("exceeds Event Grid's") },
+    ],
+    [
+      'an event just under 1 MiB, padded inside target',
+      eg('ImagePushed', tagged({ padding: pad(MAX_EVENT_BYTES - 2048) })),
+      { kind: 'ignored', reason: expect.stringContaining('event data of') },
+    ],
+    [
+      'a target over its bound in a small event',
+      eg('ImagePushed', tagged({ padding: pad(MAX_TARGET_BYTES) })),
+      { kind: 'ignored', reason: expect.stringContaining(`event target of`) },
+    ],
+    [
+      'a target just under its bound',
+      eg('ImagePushed', tagged({ padding: pad(MAX_TARGET_BYTES - 400) })),
+      { ...pushed, tag: '1.4.0' },
+    ],
+    [
+      'data padded outside target',
+      eg('ImagePushed', { ...tagged({}), extra: pad(MAX_DATA_BYTES) }),
+      { kind: 'ignored', reason: expect.stringContaining('event data of') },
+    ],
+    [
+      'padding outside data, under 1 MiB (envelope fields are not read)',
+      { ...eg('ImagePushed', tagged({})), subject: pad(100_000) },
+      { ...pushed, tag: '1.4.0' },
+    ],
+  ])('%s', (_name, event, expected) => {
+    expect(registryActionFromEvent(event)).toMatchObject(expected);
+  });
+
+  it('bounds the ACR native webhook body the same way', () => {
+    expect(registryActionFromWebhook(data({ tag: 'v1', padding: pad(MAX_TARGET_BYTES) }))).toMatchObject({
+      kind: 'ignored',
+      reason: expect.stringContaining('event target of'),
+    });
+  });
+
+  it('measures UTF-8 bytes of the JSON, and gives up on what cannot be serialised', () => {
+    expect(jsonBytes({ a: 'é' })).toBe(10);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(jsonBytes(cyclic)).toBe(Infinity);
+    expect(registryActionFromEvent(cyclic)).toMatchObject({ kind: 'ignored' });
   });
 });
 

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config/load.js';
-import { planFor, serviceForImage, serviceNames, UnknownServiceError } from '../../../shared/config/plan.js';
+import {
+  planFor,
+  serviceForImage,
+  serviceNames,
+  servesRepository,
+  UnknownServiceError,
+} from '../../../shared/config/plan.js';
 import { BASE, withLines } from './fixtures.js';
 
 describe('planFor', () => {
@@ -111,6 +117,19 @@ describe('serviceForImage', () => {
     ['other.example.io', 'api', 'v1', undefined],
   ])('%s/%s:%s → %s', (registry, repository, tag, expected) => {
     expect(serviceForImage(config, registry, repository, tag)).toBe(expected);
+  });
+
+  // A manual submission names its service: the repository must be the service's, whatever the tag.
+  it.each<[string, string, string, boolean]>([
+    ['Api', 'r.example.io', 'api', true],
+    ['api', 'R.EXAMPLE.IO', 'api', true],
+    ['Canary', 'r.example.io', 'api', true],
+    ['Api', 'r.example.io', 'other', false],
+    ['Api', 'other.example.io', 'api', false],
+    ['Api', 'r.example.io', 'API', false],
+    ['Nope', 'r.example.io', 'api', false],
+  ])('servesRepository(%s, %s/%s) → %s', (service, registry, repository, expected) => {
+    expect(servesRepository(config, service, registry, repository)).toBe(expected);
   });
 
   it('matches digest-only pushes when no include filter is set', () => {

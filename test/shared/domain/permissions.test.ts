@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { DeploymentState } from '../../../shared/domain/deployment.js';
-import { deploymentPermissions, type ApprovalVerdicts } from '../../../shared/domain/permissions.js';
+import {
+  deploymentPermissions,
+  type ApprovalVerdicts,
+  type PermissionQuestion,
+} from '../../../shared/domain/permissions.js';
 
 const yes = { accepted: true };
 const open: ApprovalVerdicts = { approve: yes, reject: yes };
@@ -9,11 +12,7 @@ const selfPush: ApprovalVerdicts = {
   reject: yes,
 };
 
-type Row = [
-  string,
-  { authenticated: boolean; state: DeploymentState; approval?: ApprovalVerdicts; paused?: boolean },
-  string,
-];
+type Row = [string, PermissionQuestion, string];
 
 /** Each row: the question, then the allowed actions (`+`) and refused ones (`-`) in action order. */
 describe('deploymentPermissions', () => {
@@ -21,47 +20,82 @@ describe('deploymentPermissions', () => {
     [
       'anonymous',
       { authenticated: false, state: 'AwaitingApproval', approval: open },
-      '-approve -reject -cancel -abort -skip-analysis -resume',
+      '-approve -reject -cancel -abort -skip-analysis -resume -retry',
     ],
     [
       'a reviewer while the request is open',
       { authenticated: true, state: 'AwaitingApproval', approval: open },
-      '+approve +reject +cancel +abort -skip-analysis -resume',
+      '+approve +reject +cancel +abort -skip-analysis -resume -retry',
     ],
     [
       'the pusher (may stop, may not approve)',
       { authenticated: true, state: 'AwaitingApproval', approval: selfPush },
-      '-approve +reject +cancel +abort -skip-analysis -resume',
+      '-approve +reject +cancel +abort -skip-analysis -resume -retry',
     ],
     [
       'before the request is recorded',
       { authenticated: true, state: 'AwaitingApproval' },
-      '-approve -reject +cancel +abort -skip-analysis -resume',
+      '-approve -reject +cancel +abort -skip-analysis -resume -retry',
     ],
     [
       'anyone during the canary',
       { authenticated: true, state: 'Canary' },
-      '-approve -reject +cancel +abort +skip-analysis -resume',
+      '-approve -reject +cancel +abort +skip-analysis -resume -retry',
     ],
     [
       'anyone during a paused canary',
       { authenticated: true, state: 'Canary', paused: true },
-      '-approve -reject +cancel +abort +skip-analysis +resume',
+      '-approve -reject +cancel +abort +skip-analysis +resume -retry',
     ],
     [
       'anonymous during a paused canary',
       { authenticated: false, state: 'Canary', paused: true },
-      '-approve -reject -cancel -abort -skip-analysis -resume',
+      '-approve -reject -cancel -abort -skip-analysis -resume -retry',
     ],
     [
       'anyone while queued',
       { authenticated: true, state: 'Queued' },
-      '-approve -reject +cancel +abort -skip-analysis -resume',
+      '-approve -reject +cancel +abort -skip-analysis -resume -retry',
     ],
     [
-      'after the end',
+      'after the end: only a retry',
       { authenticated: true, state: 'RolledBack', approval: open },
-      '-approve -reject -cancel -abort -skip-analysis -resume',
+      '-approve -reject -cancel -abort -skip-analysis -resume +retry',
+    ],
+    [
+      'a failed run',
+      { authenticated: true, state: 'Failed' },
+      '-approve -reject -cancel -abort -skip-analysis -resume +retry',
+    ],
+    [
+      'a cancelled run',
+      { authenticated: true, state: 'Cancelled' },
+      '-approve -reject -cancel -abort -skip-analysis -resume +retry',
+    ],
+    [
+      'anonymous, a failed run',
+      { authenticated: false, state: 'Failed' },
+      '-approve -reject -cancel -abort -skip-analysis -resume -retry',
+    ],
+    [
+      'a succeeded run',
+      { authenticated: true, state: 'Succeeded' },
+      '-approve -reject -cancel -abort -skip-analysis -resume -retry',
+    ],
+    [
+      'a superseded run',
+      { authenticated: true, state: 'Superseded' },
+      '-approve -reject -cancel -abort -skip-analysis -resume -retry',
+    ],
+    [
+      'a failed run already retried, the retry running',
+      { authenticated: true, state: 'Failed', retriedBy: 'apigateway-0123456789ab-r1', retryState: 'Canary' },
+      '-approve -reject -cancel -abort -skip-analysis -resume -retry',
+    ],
+    [
+      'a failed run already retried, the retry failed too',
+      { authenticated: true, state: 'Failed', retriedBy: 'apigateway-0123456789ab-r1', retryState: 'Failed' },
+      '-approve -reject -cancel -abort -skip-analysis -resume -retry',
     ],
   ])('%s', (_who, question, expected) => {
     const actions = deploymentPermissions(question);
@@ -87,6 +121,18 @@ describe('deploymentPermissions', () => {
     expect(pusher.approve.reason).toBe('self-approval: ada pushed this image');
     expect(deploymentPermissions({ authenticated: true, state: 'Canary' }).approve.reason).toBe(
       'the deployment is Canary, not waiting for an approval',
+    );
+    expect(deploymentPermissions({ authenticated: true, state: 'Canary' }).retry.reason).toBe(
+      'the deployment is Canary; only a failed, cancelled or rolled back run can be retried.',
+    );
+    const retried = deploymentPermissions({
+      authenticated: true,
+      state: 'Failed',
+      retriedBy: 'apigateway-0123456789ab-r1',
+      retryState: 'Staging',
+    });
+    expect(retried.retry.reason).toBe(
+      'the deployment is already being retried by apigateway-0123456789ab-r1 (Staging).',
     );
   });
 });

@@ -79,6 +79,8 @@ export function runStoreRecordsContract(name: string, makeStore: () => Promise<R
         ),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.deliveryRecorded('github', '72d3162e-cc78-11e3-81ab-4c9367dc0958')).toBe(true);
+      expect(await store.deliveryRecorded('acr', '72d3162e-cc78-11e3-81ab-4c9367dc0958')).toBe(false);
       expect(await store.recordDelivery('github', '72d3162e-cc78-11e3-81ab-4c9367dc0958')).toBe(false);
       expect(await store.recordDelivery('acr', '72d3162e-cc78-11e3-81ab-4c9367dc0958')).toBe(true);
       expect(await store.recordDelivery('github', 'another')).toBe(true);

@@ -101,5 +101,6 @@ export function hostileCalls(store: RunStore, bad: string): Array<() => Promise<
     () => store.listApprovals(bad),
     () => store.recordDelivery(bad, 'delivery-1'),
     () => store.recordDelivery('github', bad),
+    () => store.deliveryRecorded('github', bad),
   ];
 }

@@ -28,6 +28,7 @@ describe('serviceOfDeployment', () => {
   it.each([
     [ID, 'ApiGateway'],
     ['api-0123456789ab', 'Api'],
+    ['api-0123456789ab-r2', 'Api'],
     ['audio-service-0123456789ab', 'audio-service'],
     ['unknown-0123456789ab', undefined],
     ['apigateway', undefined],
