@@ -61,8 +61,27 @@ param prometheusWorkspaceId string = ''
 @description('Comma-separated resource ids of the target AKS clusters (Cluster User + RBAC Writer roles).')
 param clusterResourceIds string = ''
 
-@description('Resource id of the existing ACR (used by the stage-2 Event Grid deployment; output only here).')
+@description('Resource id of the existing ACR: AcrPull for the Gantry identity here, Event Grid in stage 2.')
 param acrResourceId string = ''
+
+@description('Object id of who runs azd (azd sets AZURE_PRINCIPAL_ID): Key Vault Secrets Officer, Gantry.Reader and Gantry.Operator.')
+param principalId string = ''
+
+@description('Type of that principal (azd sets AZURE_PRINCIPAL_TYPE).')
+@allowed(['User', 'ServicePrincipal'])
+param principalType string = 'User'
+
+@description('Comma-separated Entra object ids (users or groups) given Gantry.Reader.')
+param gantryReaders string = ''
+
+@description('Comma-separated Entra object ids (users or groups) given Gantry.Operator.')
+param gantryOperators string = ''
+
+@description('Comma-separated Entra object ids (users or groups) given Gantry.Approver.')
+param gantryApprovers string = ''
+
+@description('Pre-authorize the Azure CLI for the Gantry API scope (after the first deployment; see docs/deploy.md).')
+param preAuthorizeAzureCli bool = false
 
 var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -82,6 +101,12 @@ var planName = '${abbrs.webServerFarms}gantry-${resourceToken}'
 var functionAppName = '${abbrs.webSitesFunctions}gantry-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
 var deadLetterContainerName = 'eventgrid-deadletter'
+var appUniqueName = 'gantry-${environmentName}-${resourceToken}'
+var acrIdParts = split(empty(acrResourceId) ? '/subscriptions/none/resourceGroups/none/providers/Microsoft.ContainerRegistry/registries/none' : acrResourceId, '/')
+var deployerIds = empty(principalId) ? [] : [principalId]
+
+// Comma-separated object ids (azd env values) as an array; spaces ignored.
+func idList(csv string) array => empty(csv) ? [] : split(replace(csv, ' ', ''), ',')
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: resourceGroupName
@@ -133,6 +158,8 @@ module keyVault 'app/keyvault.bicep' = {
     location: location
     tags: tags
     principalId: identity.outputs.principalId
+    operatorPrincipalId: principalId
+    operatorPrincipalType: principalType
   }
 }
 
@@ -175,6 +202,42 @@ module functionApp 'app/functionapp.bicep' = {
   }
 }
 
+// The Entra application (Graph extension) once the host name is known, then App Service authentication.
+module entra 'app/entra.bicep' = {
+  name: 'entra'
+  scope: rg
+  params: {
+    uniqueName: appUniqueName
+    displayName: 'Gantry (${environmentName})'
+    hostName: functionApp.outputs.hostName
+    identifierUri: 'api://${tenant().tenantId}/${appUniqueName}'
+    readers: union(deployerIds, idList(gantryReaders))
+    operators: union(deployerIds, idList(gantryOperators))
+    approvers: idList(gantryApprovers)
+    preAuthorizeAzureCli: preAuthorizeAzureCli
+  }
+}
+
+module auth 'app/auth.bicep' = {
+  name: 'auth'
+  scope: rg
+  params: {
+    functionAppName: functionApp.outputs.name
+    clientId: entra.outputs.clientId
+    identifierUri: entra.outputs.identifierUri
+  }
+}
+
+// Image provenance: the Gantry identity reads manifests and signatures from the registry.
+module acrPull 'app/acr-pull.bicep' = if (!empty(acrResourceId)) {
+  name: 'acr-pull'
+  scope: resourceGroup(acrIdParts[2], acrIdParts[4])
+  params: {
+    registryName: last(acrIdParts)
+    principalId: identity.outputs.principalId
+  }
+}
+
 // Managed Prometheus: the Azure Monitor workspace may live anywhere, so the module is scoped to its group.
 module prometheusReader 'app/prometheus-role.bicep' = if (!empty(prometheusWorkspaceId)) {
   name: 'prometheus-reader'
@@ -212,3 +275,8 @@ output AZURE_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString
 output GANTRY_DEADLETTER_CONTAINER string = deadLetterContainerName
 output GANTRY_ACR_ID string = acrResourceId
+// For `gantry login` and the dashboard (docs/deploy.md, docs/cli.md).
+output GANTRY_URL string = functionApp.outputs.uri
+output GANTRY_AUTH_CLIENT_ID string = entra.outputs.clientId
+output GANTRY_AUTH_SCOPE string = entra.outputs.scope
+output GANTRY_DASHBOARD_SIGNIN_URL string = '${functionApp.outputs.uri}/.auth/login/aad?post_login_redirect_uri=/api/dashboard'

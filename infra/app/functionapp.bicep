@@ -139,3 +139,4 @@ resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
 output name string = functionApp.name
 output id string = functionApp.id
 output uri string = 'https://${functionApp.properties.defaultHostName}'
+output hostName string = functionApp.properties.defaultHostName

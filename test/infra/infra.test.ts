@@ -36,6 +36,7 @@ const DOCUMENTED_ROLES: Record<string, string> = {
   '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39': 'Azure Service Bus Data Sender',
   '4abbcc35-e782-43d8-92c5-2d3f1bd2253f': 'Azure Kubernetes Service Cluster User Role',
   'a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb': 'Azure Kubernetes Service RBAC Writer',
+  '7f951dda-4ed3-4680-a7ca-43fe172d538d': 'AcrPull',
 };
 /**
  * Not in the reference table: Monitoring Data Reader (Azure built-in roles list, "Monitor" section).
@@ -43,6 +44,8 @@ const DOCUMENTED_ROLES: Record<string, string> = {
  */
 const OTHER_ROLES: Record<string, string> = {
   'b0d8363b-8ddd-447d-831f-62ca05bff136': 'Monitoring Data Reader',
+  // Key Vault Secrets Officer (Azure built-in roles, "Security"): the operator running the postprovision hook.
+  'b86a8fe4-44ce-4948-aee5-eccb2c155cd7': 'Key Vault Secrets Officer',
 };
 
 describe('(b) role definition ids', () => {
@@ -82,7 +85,10 @@ describe('(b) role definition ids', () => {
         const looped = new RegExp(`for \\w+ in (\\w+)`).exec(r.body)?.[1];
         const list = looped ? stringArrayOfVars(text, looped) : [];
         expect(direct || list.length > 0, `${f}:${r.symbol}`).toBe(true);
-        expect(r.body).toMatch(/principalType: 'ServicePrincipal'/);
+        // The Gantry identity is a service principal; only the operator's Secrets Officer grant varies.
+        if (roleVar === 'keyVaultSecretsOfficer')
+          expect(r.body).toMatch(/principalType: operatorPrincipalType/);
+        else expect(r.body).toMatch(/principalType: 'ServicePrincipal'/);
         expect(r.body).toMatch(/name: guid\(/);
       }
     }
@@ -100,6 +106,8 @@ const ROLE_VARIABLES: Record<string, string> = {
   aksClusterUser: '4abbcc35-e782-43d8-92c5-2d3f1bd2253f',
   aksRbacWriter: 'a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb',
   monitoringDataReader: 'b0d8363b-8ddd-447d-831f-62ca05bff136',
+  acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
+  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
 };
 
 describe('(b) role assignments are named and scoped after their role', () => {
@@ -123,7 +131,7 @@ describe('(b) role assignments are named and scoped after their role', () => {
       const scope = /^\s*scope: (\w+)\s*$/m.exec(r.body)?.[1];
       expect(scope, `${r.file}:${r.symbol}`).toBeDefined();
       expect(r.body, `${r.file}:${r.symbol}`).toMatch(
-        new RegExp(`name: guid\\(${scope}\\.id, principalId, \\w+\\)`),
+        new RegExp(`name: guid\\(${scope}\\.id, (?:principalId|operatorPrincipalId), \\w+\\)`),
       );
     }
   });
@@ -258,6 +266,10 @@ const API_VERSIONS: Record<string, string[]> = {
   'Microsoft.ManagedIdentity/userAssignedIdentities': ['2024-11-30', '2023-01-31'],
   'Microsoft.Authorization/roleAssignments': ['2022-04-01'],
   'Microsoft.Resources/resourceGroups': ['2025-04-01', '2025-03-01'],
+  // Microsoft Graph Bicep extension v1.0 (extension version 1.0.0, infra/bicepconfig.json).
+  'Microsoft.Graph/applications': ['v1.0'],
+  'Microsoft.Graph/servicePrincipals': ['v1.0'],
+  'Microsoft.Graph/appRoleAssignedTo': ['v1.0'],
 };
 /** Not in the reference: looked up only (`existing`), never deployed. Verify before relying on it. */
 const EXISTING_ONLY: Record<string, string[]> = {
