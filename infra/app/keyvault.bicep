@@ -1,6 +1,6 @@
 // Key Vault in RBAC mode. Secrets are NOT created here (no placeholder values): the vault only
-// declares their names; operators set them after provisioning (docs/deploy.md). App settings refer
-// to them with versionless Key Vault references.
+// declares their names; the azd postprovision hook (infra/hooks/postprovision.mjs) asks the operator for
+// them and stores them (docs/deploy.md). App settings refer to them with versionless Key Vault references.
 param name string
 param location string
 param tags object
@@ -14,7 +14,7 @@ param operatorPrincipalType string = 'User'
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 var keyVaultSecretsOfficer = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 
-// Secret names; `githubAppKey` is reserved for GitHub App auth (no Gantry setting reads it yet).
+// Secret names (the postprovision hook asks for exactly these); `githubAppKey` is the GitHub App private key.
 var secretNames = {
   argoCdToken: 'argocd-token'
   gitHubToken: 'github-token'
