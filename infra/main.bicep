@@ -80,6 +80,27 @@ param gantryOperators string = ''
 @description('Comma-separated Entra object ids (users or groups) given Gantry.Approver.')
 param gantryApprovers string = ''
 
+@description('Private networking: VNet integration for the app, private endpoints for Storage, Key Vault and Service Bus (Premium).')
+param vnetEnabled bool = false
+
+@description('Address space of the Gantry VNet (must not overlap the peered AKS VNets).')
+param vnetAddressPrefix string = '10.250.0.0/16'
+
+@description('Subnet of the Function App (delegated to Microsoft.App/environments).')
+param appSubnetPrefix string = '10.250.0.0/24'
+
+@description('Subnet of the private endpoints.')
+param privateEndpointSubnetPrefix string = '10.250.1.0/24'
+
+@description('Comma-separated resource ids of VNets to peer with (the AKS VNets); only with vnetEnabled.')
+param peerVnetIds string = ''
+
+@description('Comma-separated resource ids of existing private DNS zones to link (AKS private API server, Argo CD); only with vnetEnabled.')
+param privateDnsZoneIds string = ''
+
+@description('Comma-separated CIDR ranges still allowed to reach Key Vault with vnetEnabled (who runs the postprovision hook).')
+param operatorIpRanges string = ''
+
 @description('Pre-authorize the Azure CLI for the Gantry API scope (after the first deployment; see docs/deploy.md).')
 param preAuthorizeAzureCli bool = false
 
@@ -101,6 +122,7 @@ var planName = '${abbrs.webServerFarms}gantry-${resourceToken}'
 var functionAppName = '${abbrs.webSitesFunctions}gantry-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
 var deadLetterContainerName = 'eventgrid-deadletter'
+var vnetName = '${abbrs.networkVirtualNetworks}gantry-${resourceToken}'
 var appUniqueName = 'gantry-${environmentName}-${resourceToken}'
 var acrIdParts = split(empty(acrResourceId) ? '/subscriptions/none/resourceGroups/none/providers/Microsoft.ContainerRegistry/registries/none' : acrResourceId, '/')
 var deployerIds = empty(principalId) ? [] : [principalId]
@@ -147,6 +169,7 @@ module storage 'app/storage.bicep' = {
     deadLetterContainerName: deadLetterContainerName
     tablePrefix: tablePrefix
     principalId: identity.outputs.principalId
+    restrictPublicNetwork: vnetEnabled
   }
 }
 
@@ -160,6 +183,8 @@ module keyVault 'app/keyvault.bicep' = {
     principalId: identity.outputs.principalId
     operatorPrincipalId: principalId
     operatorPrincipalType: principalType
+    restrictPublicNetwork: vnetEnabled
+    allowedIpRanges: idList(operatorIpRanges)
   }
 }
 
@@ -171,6 +196,7 @@ module serviceBus 'app/servicebus.bicep' = {
     location: location
     tags: tags
     principalId: identity.outputs.principalId
+    privateNetwork: vnetEnabled
   }
 }
 
@@ -199,6 +225,27 @@ module functionApp 'app/functionapp.bicep' = {
     scanTarget: scanTarget
     scanServiceAccount: scanServiceAccount
     prometheusQueryEndpoint: prometheusQueryEndpoint
+    subnetId: vnetEnabled ? privateNetwork.outputs.appSubnetId : ''
+  }
+}
+
+// Private networking (docs/deploy.md, "Private networking"): only with vnetEnabled.
+module privateNetwork 'app/private-network.bicep' = if (vnetEnabled) {
+  name: 'private-network'
+  scope: rg
+  params: {
+    vnetName: vnetName
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+    addressPrefix: vnetAddressPrefix
+    appSubnetPrefix: appSubnetPrefix
+    privateEndpointSubnetPrefix: privateEndpointSubnetPrefix
+    storageAccountId: storage.outputs.id
+    keyVaultId: keyVault.outputs.id
+    serviceBusNamespaceId: serviceBus.outputs.id
+    peerVnetIds: idList(peerVnetIds)
+    privateDnsZoneIds: idList(privateDnsZoneIds)
   }
 }
 

@@ -10,6 +10,10 @@ param principalId string
 param operatorPrincipalId string = ''
 @allowed(['User', 'ServicePrincipal', 'Group'])
 param operatorPrincipalType string = 'User'
+@description('Private networking: refuse public traffic except these address ranges (the operator running the hook).')
+param restrictPublicNetwork bool = false
+@description('CIDR ranges still allowed when restricted, e.g. the operator\'s public IP.')
+param allowedIpRanges array = []
 
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 var keyVaultSecretsOfficer = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
@@ -35,6 +39,11 @@ resource vault 'Microsoft.KeyVault/vaults@2026-02-01' = {
     softDeleteRetentionInDays: 90
     enablePurgeProtection: true
     publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: restrictPublicNetwork ? 'Deny' : 'Allow'
+      bypass: 'AzureServices'
+      ipRules: [for range in allowedIpRanges: { value: range }]
+    }
   }
 }
 
@@ -58,6 +67,7 @@ resource secretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = i
   }
 }
 
+output id string = vault.id
 output name string = vault.name
 output uri string = vault.properties.vaultUri
 output secretNames object = secretNames

@@ -271,6 +271,17 @@ const API_VERSIONS: Record<string, string[]> = {
   'Microsoft.Graph/servicePrincipals': ['v1.0'],
   'Microsoft.Graph/appRoleAssignedTo': ['v1.0'],
 };
+/**
+ * Not in the reference either (no Microsoft.Network types in ../shared/reference/azure-types): private
+ * networking only. Verify with `az provider show -n Microsoft.Network --query
+ * "resourceTypes[?resourceType=='virtualNetworks'].apiVersions"` before the first private deployment.
+ */
+const NETWORK_API_VERSIONS: Record<string, string[]> = {
+  'Microsoft.Network/virtualNetworks': ['2024-05-01'],
+  'Microsoft.Network/privateEndpoints': ['2024-05-01'],
+  'Microsoft.Network/privateDnsZones': ['2024-06-01'],
+};
+Object.assign(API_VERSIONS, NETWORK_API_VERSIONS);
 /** Not in the reference: looked up only (`existing`), never deployed. Verify before relying on it. */
 const EXISTING_ONLY: Record<string, string[]> = {
   'Microsoft.Monitor/accounts': ['2023-04-03'],

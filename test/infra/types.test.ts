@@ -21,7 +21,15 @@ const format = (p: Finding): string => `${p.file}:${p.line} ${p.path}: ${p.messa
  * Resource types with no definitions in the shared folder (its README lists what was copied): reported as
  * unchecked, listed here one by one so a new unchecked type fails until it is acknowledged.
  */
-const UNCHECKED: string[] = [];
+const UNCHECKED: string[] = [
+  // Microsoft.Network (private networking, infra/app/network.bicep and friends): not in the shared folder.
+  'Microsoft.Network/virtualNetworks@2024-05-01',
+  'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@2024-05-01',
+  'Microsoft.Network/privateEndpoints@2024-05-01',
+  'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01',
+  'Microsoft.Network/privateDnsZones@2024-06-01',
+  'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01',
+];
 
 describe('infra against the Azure type definitions', () => {
   const all: ResourceInfo[] = reports.flatMap((r) => r.resources);
@@ -127,7 +135,7 @@ const MUTATIONS: [string, string, (t: string) => string, string, string][] = [
     'app/servicebus.bicep',
     (t) =>
       t
-        .replace("sku: { name: 'Standard', tier: 'Standard' }", 'sku: sbSku')
+        .replace("{ name: 'Standard', tier: 'Standard' }", 'sbSku')
         .replace('var serviceBusDataSender', "var sbSku = { name: 'Standrd' }\nvar serviceBusDataSender"),
     'namespace.sku.name',
     "'Standrd' is not one of 'Basic' | 'Standard' | 'Premium'",

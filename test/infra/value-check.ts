@@ -127,9 +127,10 @@ function knownValues(typed: Typed, elements: TypeRef[]): TypeRef[] {
   const open = nodes.some(
     (n) => n.$type === 'StringType' && n.pattern === undefined && n.minLength === undefined,
   );
-  return literals.length > 0 && open
-    ? [...literals, ...elements.filter((_, i) => nodes[i]?.$type !== 'StringType')]
-    : elements;
+  const others = elements.filter(
+    (_, i) => !['StringType', 'StringLiteralType'].includes(nodes[i]?.$type ?? ''),
+  );
+  return literals.length > 0 && open ? [...literals, ...others] : elements;
 }
 
 function checkUnion(expr: Expr, typed: Typed, path: string, ctx: ValueContext, all: TypeRef[]): Problem[] {
