@@ -56,6 +56,9 @@ resource app 'Microsoft.Graph/applications@v1.0' = {
   displayName: displayName
   signInAudience: 'AzureADMyOrg'
   identifierUris: [identifierUri]
+  // `groups` claim = object ids of the groups assigned to this app only: the pipeline's approval
+  // reviewers name those ids, and few groups means no overage (a token lists at most a handful).
+  groupMembershipClaims: 'ApplicationGroup'
   appRoles: [
     for r in roles: {
       id: guid(uniqueName, r.value)

@@ -165,6 +165,8 @@ describe('the Entra application (Microsoft Graph Bicep extension)', () => {
     expect(literal(at(sp, 'appRoleAssignmentRequired'))).toBe(true);
     expect(render(at(sp, 'appId'))).toBe('app.appId');
     expect(literal(at(app, 'signInAudience'))).toBe('AzureADMyOrg');
+    // Reviewer groups reach the app as the object ids of groups assigned to it, and only those.
+    expect(literal(at(app, 'groupMembershipClaims'))).toBe('ApplicationGroup');
   });
 
   it('signs the dashboard in through App Service authentication and the CLI as a public client', () => {
