@@ -24,8 +24,9 @@ const abbreviations = JSON.parse(readFileSync(path.join(INFRA, 'abbreviations.js
 >;
 
 /**
- * Built-in role definition ids. Source: /work/shared/reference/azure-functions-conventions.md §4.6
- * (Azure built-in roles; ids are the same in every tenant).
+ * Built-in role definition ids, the same in every tenant. Source: Azure built-in roles,
+ * https://learn.microsoft.com/azure/role-based-access-control/built-in-roles (as collected in the
+ * project's shared research notes on Azure Functions conventions, role table).
  */
 const DOCUMENTED_ROLES: Record<string, string> = {
   'ba92f5b4-2d11-453d-a403-e96b0029c9fe': 'Storage Blob Data Contributor',
@@ -251,7 +252,10 @@ describe('(d) ACR Event Grid subscription', () => {
   });
 });
 
-/** Source: reference §4.1 (Azure/bicep-types-az, Aug 2026): latest GA and previous GA per provider type. */
+/**
+ * Latest GA and previous GA per provider type, from Azure/bicep-types-az (snapshot of August 2026; the
+ * latest ones are those of ../shared/reference/azure-types, which types.test.ts checks against).
+ */
 const API_VERSIONS: Record<string, string[]> = {
   'Microsoft.Web/serverfarms': ['2025-03-01', '2024-11-01'],
   'Microsoft.Web/sites': ['2025-03-01', '2024-11-01'],
