@@ -14,7 +14,7 @@ export const SECRETS = [
   { name: 'argocd-token', prompt: 'Argo CD API token', kind: 'value' },
   {
     name: 'github-token',
-    prompt: 'GitHub token (fine-grained PAT or App installation token)',
+    prompt: 'GitHub fine-grained token (GANTRY_GITHUB_TOKEN)',
     kind: 'value',
   },
   { name: 'github-app-key', prompt: 'Path of the GitHub App private key (.pem); empty: skip', kind: 'file' },
