@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -171,6 +171,42 @@ describe('postprovision hook: secrets into Key Vault', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('az keyvault secret set failed: Forbidden');
     expect(r.stderr + r.stdout).not.toContain(ARGO);
+  });
+});
+
+/** util-linux `script` gives the hook a real terminal, as azd's interactive hooks do. */
+const HAS_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+
+describe('postprovision hook on a terminal', () => {
+  it.runIf(HAS_SCRIPT)('does not echo what is typed', async () => {
+    const SECRET = 'typed-Secret-0123456789';
+    const child = spawn(
+      'script',
+      ['-qec', `"${process.execPath}" "${SCRIPT}" --only argocd-token`, '/dev/null'],
+      {
+        env: {
+          PATH: `${dir}:${process.env.PATH ?? ''}`,
+          STUB_DIR: dir,
+          AZURE_KEY_VAULT_NAME: 'kv-gantrytest',
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    let typed = false;
+    const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+      // Type only once the prompt is shown, as a person would: the terminal is in raw mode by then.
+      if (!typed && output.includes('Argo CD API token: ')) {
+        typed = true;
+        child.stdin.write(`${SECRET}\r`);
+      }
+    });
+    expect(await done).toBe(0);
+    expect(stored('argocd-token')).toBe(SECRET);
+    expect(output).toContain('argocd-token: stored');
+    expect(output).not.toContain(SECRET);
   });
 });
 
