@@ -168,6 +168,48 @@ const MUTATIONS: [string, string, (t: string) => string, string, string][] = [
     'unknown resource type or API version Microsoft.ManagedIdentity/userAssignedIdentities@2099-01-01',
   ],
   [
+    'unknown variant of a nested discriminated object (Event Grid destination)',
+    'app/acr-subscription.bicep',
+    (t) => t.replace("endpointType: 'AzureFunction'", "endpointType: 'AzureFunctions'"),
+    'subscriptionToFunction.properties.destination.endpointType',
+    "'AzureFunctions' is not one of",
+  ],
+  [
+    'unknown property of the chosen variant',
+    'app/acr-subscription.bicep',
+    (t) => t.replace('maxEventsPerBatch: 1', 'maxEventsPerBtch: 1'),
+    'subscriptionToFunction.properties.destination.properties.maxEventsPerBtch',
+    "unknown property 'maxEventsPerBtch'",
+  ],
+  [
+    'wrong enum inside authsettingsV2',
+    'app/auth.bicep',
+    (t) => t.replace("unauthenticatedClientAction: 'Return401'", "unauthenticatedClientAction: 'Return402'"),
+    'auth.properties.globalValidation.unauthenticatedClientAction',
+    "'Return402' is not one of 'RedirectToLoginPage' | 'AllowAnonymous' | 'Return401' | 'Return403'",
+  ],
+  [
+    'misspelled property of a Microsoft Graph application',
+    'app/entra.bicep',
+    (t) => t.replace("signInAudience: 'AzureADMyOrg'", "signinAudience: 'AzureADMyOrg'"),
+    'app.signinAudience',
+    "unknown property 'signinAudience' in Microsoft.Graph/applications (did you mean 'signInAudience'?)",
+  ],
+  [
+    'missing required property of a Microsoft Graph resource',
+    'app/entra.bicep',
+    (t) => t.replace('    principalId: g.principalId\n', ''),
+    'roleGrants',
+    "missing required property 'principalId' (Microsoft.Graph/appRoleAssignedTo)",
+  ],
+  [
+    'read-only property of a Microsoft Graph resource',
+    'app/entra.bicep',
+    (t) => t.replace('  uniqueName: uniqueName\n', "  uniqueName: uniqueName\n  appId: 'x'\n"),
+    'app.appId',
+    "read-only property 'appId' must not be set",
+  ],
+  [
     'unknown module parameter',
     'main.bicep',
     (t) =>
