@@ -123,7 +123,8 @@ var functionAppName = '${abbrs.webSitesFunctions}gantry-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
 var deadLetterContainerName = 'eventgrid-deadletter'
 var vnetName = '${abbrs.networkVirtualNetworks}gantry-${resourceToken}'
-var appUniqueName = 'gantry-${environmentName}-${resourceToken}'
+// Keeps the application ID URI (api://<tenant id>/<this>) well under Entra's 120-character limit.
+var appUniqueName = 'gantry-${take(environmentName, 40)}-${resourceToken}'
 var acrIdParts = split(empty(acrResourceId) ? '/subscriptions/none/resourceGroups/none/providers/Microsoft.ContainerRegistry/registries/none' : acrResourceId, '/')
 var deployerIds = empty(principalId) ? [] : [principalId]
 

@@ -173,6 +173,9 @@ describe('(c) resource names follow Azure naming rules', () => {
     // Blob containers: 3-63, lower-case letters, digits and single hyphens.
     deploymentContainerName: /^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/,
     deadLetterContainerName: /^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/,
+    vnetName: /^(?=.{2,64}$)[a-zA-Z0-9][a-zA-Z0-9_.-]*[a-zA-Z0-9_]$/,
+    // Graph uniqueName, also the tail of the application ID URI api://<tenant id>/<name> (≤ 120 characters).
+    appUniqueName: /^(?=.{1,77}$)[a-z0-9-]+$/,
   };
 
   for (const env of ['dev', 'gantry-prod-westeurope']) {
@@ -181,10 +184,11 @@ describe('(c) resource names follow Azure naming rules', () => {
     });
   }
 
-  it('keeps the storage account and Key Vault names independent of the environment name length', () => {
+  it('keeps the storage account, Key Vault and Entra app names within limits for any environment name length', () => {
     const long = 'x'.repeat(64);
     expect(name('storageAccountName', long)).toMatch(RULES.storageAccountName ?? /$^/);
     expect(name('keyVaultName', long)).toMatch(RULES.keyVaultName ?? /$^/);
+    expect(name('appUniqueName', long)).toMatch(RULES.appUniqueName ?? /$^/);
   });
 
   it('creates the Gantry tables the app uses, with valid names', () => {
