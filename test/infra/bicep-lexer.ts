@@ -150,7 +150,13 @@ class Lexer {
         if (chunk !== '' || parts.length === 0) parts.push(chunk);
         return { kind: 'string', parts, line, multiline: false };
       }
-      if (c === '\\') {
+      if (c === '\\' && this.text[this.pos + 1] === 'u') {
+        // \u{hex}: a code point
+        const m = /^\\u\{([0-9A-Fa-f]{1,6})\}/.exec(this.text.slice(this.pos));
+        if (!m?.[1]) throw new BicepSyntaxError('bad \\u{...} escape', this.line);
+        chunk += String.fromCodePoint(parseInt(m[1], 16));
+        this.pos += m[0].length;
+      } else if (c === '\\') {
         const e = this.text[this.pos + 1] ?? '';
         const escaped = ESCAPES[e];
         if (escaped === undefined) throw new BicepSyntaxError(`unknown escape \\${e}`, this.line);

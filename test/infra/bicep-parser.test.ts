@@ -44,6 +44,7 @@ describe('Bicep parser', () => {
       ],
     });
     expect(varValue("var s = 'x\\\\y\\$z'")).toEqual({ kind: 'string', value: 'x\\y$z', line: 1 });
+    expect(varValue("var s = '\\u{1F680}\\t'")).toEqual({ kind: 'string', value: '\u{1F680}\t', line: 1 });
   });
 
   it('reads multi-line strings verbatim and counts their lines', () => {
