@@ -56,8 +56,10 @@ export function parseArgs(argv, env) {
     } else if (arg === '--help' || arg === '-h') options.help = true;
     else throw new UsageError(`unknown argument ${arg}`);
   }
-  if (!options.help && !/^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/.test(options.vault))
+  if (!options.help && !options.vault)
     throw new UsageError('no Key Vault name: run from azd (AZURE_KEY_VAULT_NAME) or pass --vault <name>');
+  if (!options.help && !/^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/.test(options.vault))
+    throw new UsageError(`not a Key Vault name: ${options.vault}`);
   return options;
 }
 
@@ -94,6 +96,25 @@ function existingSecrets(vault) {
       .map((x) => x.trim())
       .filter(Boolean),
   );
+}
+
+/**
+ * The vault's secret names, waiting while the Secrets Officer role granted by the same `azd provision` is
+ * still propagating (Azure RBAC takes minutes; until then Key Vault answers 403 Forbidden).
+ * GANTRY_RBAC_RETRY = "<attempts>,<seconds between>", default 21 attempts 15 s apart (5 minutes).
+ */
+async function existingSecretsOnceAllowed(vault, env, log) {
+  const [attempts, seconds] = (env.GANTRY_RBAC_RETRY || '21,15').split(',').map(Number);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return existingSecrets(vault);
+    } catch (error) {
+      if (!/Forbidden/i.test(error.message) || attempt >= attempts) throw error;
+      if (attempt === 1)
+        log(`Waiting for the Key Vault role assignment on ${vault} to apply (403 so far)...`);
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    }
+  }
 }
 
 /** Stores a value through a file only this user can read, removed whatever happens. */
@@ -195,7 +216,7 @@ export async function main(argv, env, io) {
   }
   if (options.help) return (log(USAGE), 0);
   try {
-    const have = existingSecrets(options.vault);
+    const have = await existingSecretsOnceAllowed(options.vault, env, log);
     const wanted = SECRETS.filter((s) => options.only.length === 0 || options.only.includes(s.name));
     const todo = wanted.filter((s) => !have.has(s.name) || options.rotate.includes(s.name));
     for (const s of wanted.filter((x) => !todo.includes(x)))

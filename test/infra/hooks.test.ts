@@ -154,12 +154,36 @@ describe('postprovision hook: secrets into Key Vault', () => {
     [['--vault'], {}, '--vault needs a value'],
     [['--rotate', 'argocd'], {}, 'unknown secret name(s): argocd'],
     [[], { AZURE_KEY_VAULT_NAME: '' }, 'no Key Vault name'],
-    [['--vault', 'bad name;rm'], {}, 'no Key Vault name'],
+    [['--vault', 'bad name;rm'], {}, 'not a Key Vault name: bad name;rm'],
   ])('refuses %j before calling az', async (args, env, message) => {
     const r = await run(args, '', env);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.calls).toEqual([]);
+  });
+
+  it('waits while the Secrets Officer role is still propagating (403), then asks', async () => {
+    // Forbidden twice, as Key Vault answers until the new role assignment applies, then the normal stub.
+    const normal = readFileSync(path.join(dir, 'az'), 'utf8');
+    writeFileSync(path.join(dir, 'az.normal'), normal);
+    chmodSync(path.join(dir, 'az.normal'), 0o755);
+    writeFileSync(
+      path.join(dir, 'az'),
+      '#!/bin/sh\nn=$(cat "$STUB_DIR/count" 2>/dev/null || echo 0); echo $((n+1)) > "$STUB_DIR/count"\n' +
+        'if [ "$n" -lt 2 ]; then echo "(Forbidden) Caller is not authorized (ForbiddenByRbac)" >&2; exit 1; fi\n' +
+        'exec "$STUB_DIR/az.normal" "$@"\n',
+    );
+    const r = await run(['--only', 'argocd-token'], `${ARGO}\n`, { GANTRY_RBAC_RETRY: '3,0' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Waiting for the Key Vault role assignment on kv-gantrytest to apply');
+    expect(stored('argocd-token')).toBe(ARGO);
+  });
+
+  it('gives up after the last attempt, naming the refusal', async () => {
+    writeFileSync(path.join(dir, 'az'), '#!/bin/sh\necho "(Forbidden) ForbiddenByRbac" >&2\nexit 1\n');
+    const r = await run([], '', { GANTRY_RBAC_RETRY: '2,0' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('az keyvault secret list failed: (Forbidden) ForbiddenByRbac');
   });
 
   it('reports a failing az without the value it was storing', async () => {
