@@ -164,7 +164,7 @@ function checkModuleCalls(file: string, parsed: BicepFile, infraDir: string): Fi
           message: `${s.path} has no parameter '${p.key}'`,
         });
       else {
-        const wrong = literalMismatch(p.value, decl.type);
+        const wrong = literalMismatch(p.value, decl.type) ?? notAllowed(p.value, decl);
         if (wrong) problems.push({ file, line: p.line, path: at(decl.name), message: wrong });
       }
     }
@@ -179,6 +179,16 @@ function checkModuleCalls(file: string, parsed: BicepFile, infraDir: string): Fi
     }
   }
   return problems;
+}
+
+/** A literal argument outside the parameter's `@allowed([...])` list. */
+function notAllowed(value: Expr, decl: Extract<Statement, { kind: 'param' }>): string | undefined {
+  const allowed = decl.decorators.find((d) => d.name === 'allowed')?.args[0];
+  if (allowed?.kind !== 'array' || !['string', 'int', 'bool'].includes(value.kind)) return undefined;
+  const values = allowed.items.map((i) => ('value' in i ? i.value : undefined));
+  const given = 'value' in value ? value.value : undefined;
+  if (values.includes(given)) return undefined;
+  return `${JSON.stringify(given)} is not allowed (${values.map((v) => JSON.stringify(v)).join(', ')})`;
 }
 
 function literalMismatch(value: Expr, type: string): string | undefined {

@@ -210,6 +210,13 @@ const MUTATIONS: [string, string, (t: string) => string, string, string][] = [
     "read-only property 'appId' must not be set",
   ],
   [
+    "module argument outside the parameter's @allowed list",
+    'main.bicep',
+    (t) => t.replace('operatorPrincipalType: principalType', "operatorPrincipalType: 'Users'"),
+    'keyVault.params.operatorPrincipalType',
+    '"Users" is not allowed ("User", "ServicePrincipal", "Group")',
+  ],
+  [
     'unknown module parameter',
     'main.bicep',
     (t) =>
