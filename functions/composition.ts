@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
 import { DefaultAzureCredential } from '@azure/identity';
 import { buildOutsidePorts } from './adapters.js';
+import { appFile } from '../shared/adapters/app-files.js';
 import { FileConfigSource } from '../shared/adapters/config-file.js';
 import { systemClock } from '../shared/adapters/clock.js';
 import { TableRunStore } from '../shared/adapters/table-store.js';
@@ -12,7 +13,7 @@ import type { Ports } from '../shared/ports/index.js';
 
 /** The composition root: the one place that builds adapters from settings. */
 async function build(settings: AppSettings, provided: Partial<Ports>): Promise<Ports> {
-  const config = provided.config ?? FileConfigSource.load(settings.GANTRY_CONFIG_PATH);
+  const config = provided.config ?? FileConfigSource.load(appFile(settings.GANTRY_CONFIG_PATH));
   const store =
     provided.store ??
     (settings.storage.kind === 'connection-string'

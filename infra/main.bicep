@@ -61,8 +61,48 @@ param prometheusWorkspaceId string = ''
 @description('Comma-separated resource ids of the target AKS clusters (Cluster User + RBAC Writer roles).')
 param clusterResourceIds string = ''
 
-@description('Resource id of the existing ACR (used by the stage-2 Event Grid deployment; output only here).')
+@description('Resource id of the existing ACR: AcrPull for the Gantry identity here, Event Grid in stage 2.')
 param acrResourceId string = ''
+
+@description('Object id of who runs azd (azd sets AZURE_PRINCIPAL_ID): Key Vault Secrets Officer, Gantry.Reader and Gantry.Operator.')
+param principalId string = ''
+
+@description('Type of that principal (azd sets AZURE_PRINCIPAL_TYPE).')
+@allowed(['User', 'ServicePrincipal'])
+param principalType string = 'User'
+
+@description('Comma-separated Entra object ids (users or groups) given Gantry.Reader.')
+param gantryReaders string = ''
+
+@description('Comma-separated Entra object ids (users or groups) given Gantry.Operator.')
+param gantryOperators string = ''
+
+@description('Comma-separated Entra object ids (users or groups) given Gantry.Approver.')
+param gantryApprovers string = ''
+
+@description('Private networking: VNet integration for the app, private endpoints for Storage, Key Vault and Service Bus (Premium).')
+param vnetEnabled bool = false
+
+@description('Address space of the Gantry VNet (must not overlap the peered AKS VNets).')
+param vnetAddressPrefix string = '10.250.0.0/16'
+
+@description('Subnet of the Function App (delegated to Microsoft.App/environments).')
+param appSubnetPrefix string = '10.250.0.0/24'
+
+@description('Subnet of the private endpoints.')
+param privateEndpointSubnetPrefix string = '10.250.1.0/24'
+
+@description('Comma-separated resource ids of VNets to peer with (the AKS VNets); only with vnetEnabled.')
+param peerVnetIds string = ''
+
+@description('Comma-separated resource ids of existing private DNS zones to link (AKS private API server, Argo CD); only with vnetEnabled.')
+param privateDnsZoneIds string = ''
+
+@description('Comma-separated CIDR ranges still allowed to reach Key Vault with vnetEnabled (who runs the postprovision hook).')
+param operatorIpRanges string = ''
+
+@description('Pre-authorize the Azure CLI for the Gantry API scope (after the first deployment; see docs/deploy.md).')
+param preAuthorizeAzureCli bool = false
 
 var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -82,6 +122,14 @@ var planName = '${abbrs.webServerFarms}gantry-${resourceToken}'
 var functionAppName = '${abbrs.webSitesFunctions}gantry-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
 var deadLetterContainerName = 'eventgrid-deadletter'
+var vnetName = '${abbrs.networkVirtualNetworks}gantry-${resourceToken}'
+// Keeps the application ID URI (api://<tenant id>/<this>) well under Entra's 120-character limit.
+var appUniqueName = 'gantry-${take(environmentName, 40)}-${resourceToken}'
+var acrIdParts = split(empty(acrResourceId) ? '/subscriptions/none/resourceGroups/none/providers/Microsoft.ContainerRegistry/registries/none' : acrResourceId, '/')
+var deployerIds = empty(principalId) ? [] : [principalId]
+
+// Comma-separated object ids (azd env values) as an array; spaces ignored.
+func idList(csv string) array => empty(csv) ? [] : split(replace(csv, ' ', ''), ',')
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: resourceGroupName
@@ -122,6 +170,7 @@ module storage 'app/storage.bicep' = {
     deadLetterContainerName: deadLetterContainerName
     tablePrefix: tablePrefix
     principalId: identity.outputs.principalId
+    restrictPublicNetwork: vnetEnabled
   }
 }
 
@@ -133,6 +182,10 @@ module keyVault 'app/keyvault.bicep' = {
     location: location
     tags: tags
     principalId: identity.outputs.principalId
+    operatorPrincipalId: principalId
+    operatorPrincipalType: principalType
+    restrictPublicNetwork: vnetEnabled
+    allowedIpRanges: idList(operatorIpRanges)
   }
 }
 
@@ -144,6 +197,7 @@ module serviceBus 'app/servicebus.bicep' = {
     location: location
     tags: tags
     principalId: identity.outputs.principalId
+    privateNetwork: vnetEnabled
   }
 }
 
@@ -172,6 +226,63 @@ module functionApp 'app/functionapp.bicep' = {
     scanTarget: scanTarget
     scanServiceAccount: scanServiceAccount
     prometheusQueryEndpoint: prometheusQueryEndpoint
+    subnetId: vnetEnabled ? privateNetwork.outputs.appSubnetId : ''
+  }
+}
+
+// Private networking (docs/deploy.md, "Private networking"): only with vnetEnabled.
+module privateNetwork 'app/private-network.bicep' = if (vnetEnabled) {
+  name: 'private-network'
+  scope: rg
+  params: {
+    vnetName: vnetName
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+    addressPrefix: vnetAddressPrefix
+    appSubnetPrefix: appSubnetPrefix
+    privateEndpointSubnetPrefix: privateEndpointSubnetPrefix
+    storageAccountId: storage.outputs.id
+    keyVaultId: keyVault.outputs.id
+    serviceBusNamespaceId: serviceBus.outputs.id
+    peerVnetIds: idList(peerVnetIds)
+    privateDnsZoneIds: idList(privateDnsZoneIds)
+  }
+}
+
+// The Entra application (Graph extension) once the host name is known, then App Service authentication.
+module entra 'app/entra.bicep' = {
+  name: 'entra'
+  scope: rg
+  params: {
+    uniqueName: appUniqueName
+    displayName: 'Gantry (${environmentName})'
+    hostName: functionApp.outputs.hostName
+    identifierUri: 'api://${tenant().tenantId}/${appUniqueName}'
+    readers: union(deployerIds, idList(gantryReaders))
+    operators: union(deployerIds, idList(gantryOperators))
+    approvers: idList(gantryApprovers)
+    preAuthorizeAzureCli: preAuthorizeAzureCli
+  }
+}
+
+module auth 'app/auth.bicep' = {
+  name: 'auth'
+  scope: rg
+  params: {
+    functionAppName: functionApp.outputs.name
+    clientId: entra.outputs.clientId
+    identifierUri: entra.outputs.identifierUri
+  }
+}
+
+// Image provenance: the Gantry identity reads manifests and signatures from the registry.
+module acrPull 'app/acr-pull.bicep' = if (!empty(acrResourceId)) {
+  name: 'acr-pull'
+  scope: resourceGroup(acrIdParts[2], acrIdParts[4])
+  params: {
+    registryName: last(acrIdParts)
+    principalId: identity.outputs.principalId
   }
 }
 
@@ -212,3 +323,8 @@ output AZURE_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString
 output GANTRY_DEADLETTER_CONTAINER string = deadLetterContainerName
 output GANTRY_ACR_ID string = acrResourceId
+// For `gantry login` and the dashboard (docs/deploy.md, docs/cli.md).
+output GANTRY_URL string = functionApp.outputs.uri
+output GANTRY_AUTH_CLIENT_ID string = entra.outputs.clientId
+output GANTRY_AUTH_SCOPE string = entra.outputs.scope
+output GANTRY_DASHBOARD_SIGNIN_URL string = '${functionApp.outputs.uri}/.auth/login/aad?post_login_redirect_uri=/api/dashboard'

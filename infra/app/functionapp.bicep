@@ -35,6 +35,9 @@ param durableAlwaysReady int = 1
 @description('Flex scale-out ceiling.')
 param maximumInstanceCount int = 40
 
+@description('Subnet for outbound VNet integration (delegated to Microsoft.App/environments); empty: none.')
+param subnetId string = ''
+
 resource storage 'Microsoft.Storage/storageAccounts@2026-04-01' existing = {
   name: storageAccountName
 }
@@ -99,6 +102,7 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     keyVaultReferenceIdentity: identityId
+    virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
     functionAppConfig: {
       deployment: {
         storage: {
@@ -139,3 +143,4 @@ resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
 output name string = functionApp.name
 output id string = functionApp.id
 output uri string = 'https://${functionApp.properties.defaultHostName}'
+output hostName string = functionApp.properties.defaultHostName

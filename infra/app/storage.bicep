@@ -9,6 +9,8 @@ param deadLetterContainerName string
 param tablePrefix string
 @description('Principal of the Gantry identity.')
 param principalId string
+@description('Private networking: refuse public traffic except trusted Azure services (Event Grid dead letters).')
+param restrictPublicNetwork bool = false
 
 // Table suffixes of shared/adapters/table-client.ts (TABLE_SUFFIXES); test/infra checks they agree.
 var gantryTableSuffixes = [
@@ -42,6 +44,11 @@ resource storage 'Microsoft.Storage/storageAccounts@2026-04-01' = {
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: restrictPublicNetwork ? 'Deny' : 'Allow'
+      bypass: 'AzureServices'
+    }
   }
 }
 

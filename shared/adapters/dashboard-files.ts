@@ -6,7 +6,7 @@ import type { DashboardFile } from '../app/dashboard-page.js';
 /**
  * The dashboard's files as they are deployed: the browser modules `tsc -p dashboard/tsconfig.json`
  * compiles into `dist/dashboard/`, and the hand-written stylesheet and icon in `dashboard/`. Both folders
- * ship with the function app (`.funcignore` drops only TypeScript sources).
+ * ship with the function app (the remote build compiles the former from the uploaded sources).
  */
 
 /** The nearest folder above `from` holding package.json: the app root, whether running from dist/ or source. */

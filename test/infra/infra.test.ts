@@ -24,8 +24,9 @@ const abbreviations = JSON.parse(readFileSync(path.join(INFRA, 'abbreviations.js
 >;
 
 /**
- * Built-in role definition ids. Source: /work/shared/reference/azure-functions-conventions.md §4.6
- * (Azure built-in roles; ids are the same in every tenant).
+ * Built-in role definition ids, the same in every tenant. Source: Azure built-in roles,
+ * https://learn.microsoft.com/azure/role-based-access-control/built-in-roles (as collected in the
+ * project's shared research notes on Azure Functions conventions, role table).
  */
 const DOCUMENTED_ROLES: Record<string, string> = {
   'ba92f5b4-2d11-453d-a403-e96b0029c9fe': 'Storage Blob Data Contributor',
@@ -36,6 +37,7 @@ const DOCUMENTED_ROLES: Record<string, string> = {
   '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39': 'Azure Service Bus Data Sender',
   '4abbcc35-e782-43d8-92c5-2d3f1bd2253f': 'Azure Kubernetes Service Cluster User Role',
   'a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb': 'Azure Kubernetes Service RBAC Writer',
+  '7f951dda-4ed3-4680-a7ca-43fe172d538d': 'AcrPull',
 };
 /**
  * Not in the reference table: Monitoring Data Reader (Azure built-in roles list, "Monitor" section).
@@ -43,6 +45,8 @@ const DOCUMENTED_ROLES: Record<string, string> = {
  */
 const OTHER_ROLES: Record<string, string> = {
   'b0d8363b-8ddd-447d-831f-62ca05bff136': 'Monitoring Data Reader',
+  // Key Vault Secrets Officer (Azure built-in roles, "Security"): the operator running the postprovision hook.
+  'b86a8fe4-44ce-4948-aee5-eccb2c155cd7': 'Key Vault Secrets Officer',
 };
 
 describe('(b) role definition ids', () => {
@@ -82,7 +86,10 @@ describe('(b) role definition ids', () => {
         const looped = new RegExp(`for \\w+ in (\\w+)`).exec(r.body)?.[1];
         const list = looped ? stringArrayOfVars(text, looped) : [];
         expect(direct || list.length > 0, `${f}:${r.symbol}`).toBe(true);
-        expect(r.body).toMatch(/principalType: 'ServicePrincipal'/);
+        // The Gantry identity is a service principal; only the operator's Secrets Officer grant varies.
+        if (roleVar === 'keyVaultSecretsOfficer')
+          expect(r.body).toMatch(/principalType: operatorPrincipalType/);
+        else expect(r.body).toMatch(/principalType: 'ServicePrincipal'/);
         expect(r.body).toMatch(/name: guid\(/);
       }
     }
@@ -100,6 +107,8 @@ const ROLE_VARIABLES: Record<string, string> = {
   aksClusterUser: '4abbcc35-e782-43d8-92c5-2d3f1bd2253f',
   aksRbacWriter: 'a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb',
   monitoringDataReader: 'b0d8363b-8ddd-447d-831f-62ca05bff136',
+  acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
+  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
 };
 
 describe('(b) role assignments are named and scoped after their role', () => {
@@ -123,7 +132,7 @@ describe('(b) role assignments are named and scoped after their role', () => {
       const scope = /^\s*scope: (\w+)\s*$/m.exec(r.body)?.[1];
       expect(scope, `${r.file}:${r.symbol}`).toBeDefined();
       expect(r.body, `${r.file}:${r.symbol}`).toMatch(
-        new RegExp(`name: guid\\(${scope}\\.id, principalId, \\w+\\)`),
+        new RegExp(`name: guid\\(${scope}\\.id, (?:principalId|operatorPrincipalId), \\w+\\)`),
       );
     }
   });
@@ -164,6 +173,9 @@ describe('(c) resource names follow Azure naming rules', () => {
     // Blob containers: 3-63, lower-case letters, digits and single hyphens.
     deploymentContainerName: /^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/,
     deadLetterContainerName: /^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/,
+    vnetName: /^(?=.{2,64}$)[a-zA-Z0-9][a-zA-Z0-9_.-]*[a-zA-Z0-9_]$/,
+    // Graph uniqueName, also the tail of the application ID URI api://<tenant id>/<name> (≤ 120 characters).
+    appUniqueName: /^(?=.{1,77}$)[a-z0-9-]+$/,
   };
 
   for (const env of ['dev', 'gantry-prod-westeurope']) {
@@ -172,10 +184,11 @@ describe('(c) resource names follow Azure naming rules', () => {
     });
   }
 
-  it('keeps the storage account and Key Vault names independent of the environment name length', () => {
+  it('keeps the storage account, Key Vault and Entra app names within limits for any environment name length', () => {
     const long = 'x'.repeat(64);
     expect(name('storageAccountName', long)).toMatch(RULES.storageAccountName ?? /$^/);
     expect(name('keyVaultName', long)).toMatch(RULES.keyVaultName ?? /$^/);
+    expect(name('appUniqueName', long)).toMatch(RULES.appUniqueName ?? /$^/);
   });
 
   it('creates the Gantry tables the app uses, with valid names', () => {
@@ -243,7 +256,10 @@ describe('(d) ACR Event Grid subscription', () => {
   });
 });
 
-/** Source: reference §4.1 (Azure/bicep-types-az, Aug 2026): latest GA and previous GA per provider type. */
+/**
+ * Latest GA and previous GA per provider type, from Azure/bicep-types-az (snapshot of August 2026; the
+ * latest ones are those of ../shared/reference/azure-types, which types.test.ts checks against).
+ */
 const API_VERSIONS: Record<string, string[]> = {
   'Microsoft.Web/serverfarms': ['2025-03-01', '2024-11-01'],
   'Microsoft.Web/sites': ['2025-03-01', '2024-11-01'],
@@ -258,7 +274,22 @@ const API_VERSIONS: Record<string, string[]> = {
   'Microsoft.ManagedIdentity/userAssignedIdentities': ['2024-11-30', '2023-01-31'],
   'Microsoft.Authorization/roleAssignments': ['2022-04-01'],
   'Microsoft.Resources/resourceGroups': ['2025-04-01', '2025-03-01'],
+  // Microsoft Graph Bicep extension v1.0 (extension version 1.0.0, infra/bicepconfig.json).
+  'Microsoft.Graph/applications': ['v1.0'],
+  'Microsoft.Graph/servicePrincipals': ['v1.0'],
+  'Microsoft.Graph/appRoleAssignedTo': ['v1.0'],
 };
+/**
+ * Not in the reference either (no Microsoft.Network types in ../shared/reference/azure-types): private
+ * networking only. Verify with `az provider show -n Microsoft.Network --query
+ * "resourceTypes[?resourceType=='virtualNetworks'].apiVersions"` before the first private deployment.
+ */
+const NETWORK_API_VERSIONS: Record<string, string[]> = {
+  'Microsoft.Network/virtualNetworks': ['2024-05-01'],
+  'Microsoft.Network/privateEndpoints': ['2024-05-01'],
+  'Microsoft.Network/privateDnsZones': ['2024-06-01'],
+};
+Object.assign(API_VERSIONS, NETWORK_API_VERSIONS);
 /** Not in the reference: looked up only (`existing`), never deployed. Verify before relying on it. */
 const EXISTING_ONLY: Record<string, string[]> = {
   'Microsoft.Monitor/accounts': ['2023-04-03'],
