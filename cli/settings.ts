@@ -7,6 +7,8 @@ export type Source = 'flag' | 'env' | 'file' | 'default';
 export interface CliPrincipal {
   name: string;
   groups: string[];
+  /** Gantry app roles, e.g. `Gantry.Operator` (short `Operator` accepted on input). */
+  roles: string[];
 }
 
 /** Where and as whom the CLI talks to Gantry. Secrets are kept here and only ever sent as headers. */
@@ -58,7 +60,14 @@ function readConfigFile(
   return { file: value as FileSettings, path };
 }
 
-/** `name`, `name:group1,group2`, or JSON `{"name": ..., "groups": [...]}` (the dev host's own format). */
+/** `Operator` is short for `Gantry.Operator`; anything else is taken as written (the API ignores it). */
+const roleName = (r: string): string =>
+  /^(reader|operator|approver)$/i.test(r) ? `Gantry.${r[0]?.toUpperCase()}${r.slice(1).toLowerCase()}` : r;
+
+/**
+ * `name`, `name:group1,group2`, `name:groups:role1,role2`, or JSON `{"name", "groups", "roles"}` (the
+ * dev host's own format).
+ */
 export function parsePrincipal(raw: unknown, where: string): CliPrincipal {
   let value = raw;
   if (typeof raw === 'string' && raw.trim().startsWith('{')) {
@@ -69,16 +78,28 @@ export function parsePrincipal(raw: unknown, where: string): CliPrincipal {
     }
   }
   if (typeof value === 'string') {
-    const [name = '', groups = ''] = value.split(':', 2);
-    value = { name, groups: groups === '' ? [] : groups.split(',') };
+    const [name = '', groups = '', roles = ''] = value.split(':', 3);
+    const list = (s: string) => (s === '' ? [] : s.split(','));
+    value = { name, groups: list(groups), roles: list(roles) };
   }
-  const p = value as { name?: unknown; groups?: unknown };
+  const p = value as { name?: unknown; groups?: unknown; roles?: unknown };
   const clean = (s: unknown): s is string => typeof s === 'string' && /^[^\p{Cc},:]{1,128}$/u.test(s.trim());
-  if (!clean(p.name) || !Array.isArray(p.groups) || !p.groups.every(clean))
+  const roles = p.roles ?? [];
+  if (
+    !clean(p.name) ||
+    !Array.isArray(p.groups) ||
+    !p.groups.every(clean) ||
+    !Array.isArray(roles) ||
+    !roles.every(clean)
+  )
     throw usageError(
-      `${where} must be 'name' or 'name:group1,group2' (printable, at most 128 characters each).`,
+      `${where} must be 'name', 'name:group1,group2' or 'name:groups:role1,role2' (printable, at most 128 characters each).`,
     );
-  return { name: p.name.trim(), groups: p.groups.map((g: string) => g.trim()) };
+  return {
+    name: p.name.trim(),
+    groups: p.groups.map((g: string) => g.trim()),
+    roles: roles.map((r: string) => roleName(r.trim())),
+  };
 }
 
 function parseUrl(raw: string, source: Source): URL {

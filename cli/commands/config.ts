@@ -42,7 +42,7 @@ export const config: Command = {
         [
           'principal',
           s.principal
-            ? `${s.principal.name} [${s.principal.groups.join(', ')}]${from(s.sources.principal)}`
+            ? `${s.principal.name} [${s.principal.groups.join(', ')}]${s.principal.roles.length > 0 ? ` roles ${s.principal.roles.join(', ')}` : ''}${from(s.sources.principal)}`
             : 'not set',
         ],
         ['function key', `${view.functionKey}${from(s.sources.functionKey)}`],

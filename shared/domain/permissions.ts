@@ -1,4 +1,5 @@
 import { TERMINAL_STATES, type DeploymentState } from './deployment.js';
+import { roleForAction, type Role } from './roles.js';
 
 /** The actions `POST /api/deployments/{id}/{action}` accepts, by their URL names. */
 export const DEPLOYMENT_ACTIONS = [
@@ -25,6 +26,8 @@ export interface ApprovalVerdicts {
 
 export interface PermissionQuestion {
   authenticated: boolean;
+  /** The caller's Gantry roles, implied ones included. */
+  roles: readonly Role[];
   state: DeploymentState;
   approval?: ApprovalVerdicts;
   /** The canary's analysis is paused for an operator (an exhausted limit). */
@@ -51,6 +54,17 @@ export function deploymentPermissions(q: PermissionQuestion): Record<DeploymentA
     Object.fromEntries(DEPLOYMENT_ACTIONS.map((a) => [a, p])) as Record<DeploymentAction, Permission>;
   if (!q.authenticated) return all(deny('sign in to act on deployments'));
   if (TERMINAL_STATES.has(q.state)) return all(deny(`the deployment already ended (${q.state})`));
+  const byState = permissionsByState(q);
+  // A missing role is the reason given before any state rule: that action is never this caller's.
+  return Object.fromEntries(
+    DEPLOYMENT_ACTIONS.map((a) => {
+      const role = roleForAction(a);
+      return [a, q.roles.includes(role) ? byState[a] : deny(`${a} needs the ${role} role`)];
+    }),
+  ) as Record<DeploymentAction, Permission>;
+}
+
+function permissionsByState(q: PermissionQuestion): Record<DeploymentAction, Permission> {
   return {
     approve: decision(q, 'approve'),
     reject: decision(q, 'reject'),

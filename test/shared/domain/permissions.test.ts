@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { DeploymentState } from '../../../shared/domain/deployment.js';
-import { deploymentPermissions, type ApprovalVerdicts } from '../../../shared/domain/permissions.js';
+import {
+  deploymentPermissions,
+  type ApprovalVerdicts,
+  type PermissionQuestion,
+} from '../../../shared/domain/permissions.js';
+import { ROLES, type Role } from '../../../shared/domain/roles.js';
 
 const yes = { accepted: true };
 const open: ApprovalVerdicts = { approve: yes, reject: yes };
@@ -11,9 +16,22 @@ const selfPush: ApprovalVerdicts = {
 
 type Row = [
   string,
-  { authenticated: boolean; state: DeploymentState; approval?: ApprovalVerdicts; paused?: boolean },
+  {
+    authenticated: boolean;
+    state: DeploymentState;
+    approval?: ApprovalVerdicts;
+    paused?: boolean;
+    /** Every role unless the row says otherwise. */
+    roles?: Role[];
+  },
   string,
 ];
+
+/** The state rows hold every role; the role rows change only the roles. */
+const ask = (q: Omit<PermissionQuestion, 'roles'> & { roles?: Role[] }): PermissionQuestion => ({
+  roles: [...ROLES],
+  ...q,
+});
 
 /** Each row: the question, then the allowed actions (`+`) and refused ones (`-`) in action order. */
 describe('deploymentPermissions', () => {
@@ -63,8 +81,28 @@ describe('deploymentPermissions', () => {
       { authenticated: true, state: 'RolledBack', approval: open },
       '-approve -reject -cancel -abort -skip-analysis -resume',
     ],
+    [
+      'a reader only, request open',
+      { authenticated: true, state: 'AwaitingApproval', approval: open, roles: ['Gantry.Reader'] },
+      '-approve -reject -cancel -abort -skip-analysis -resume',
+    ],
+    [
+      'an approver, not an operator, during a paused canary',
+      { authenticated: true, state: 'Canary', paused: true, roles: ['Gantry.Reader', 'Gantry.Approver'] },
+      '-approve -reject -cancel -abort -skip-analysis -resume',
+    ],
+    [
+      'an approver, not an operator, request open',
+      { authenticated: true, state: 'AwaitingApproval', approval: open, roles: ['Gantry.Approver'] },
+      '+approve +reject -cancel -abort -skip-analysis -resume',
+    ],
+    [
+      'an operator, not an approver, request open',
+      { authenticated: true, state: 'AwaitingApproval', approval: open, roles: ['Gantry.Operator'] },
+      '-approve -reject +cancel +abort -skip-analysis -resume',
+    ],
   ])('%s', (_who, question, expected) => {
-    const actions = deploymentPermissions(question);
+    const actions = deploymentPermissions(ask(question));
     const summary = Object.entries(actions)
       .map(([action, p]) => `${p.allowed ? '+' : '-'}${action}`)
       .join(' ');
@@ -73,20 +111,21 @@ describe('deploymentPermissions', () => {
   });
 
   it('gives the reason the endpoint would give', () => {
-    expect(deploymentPermissions({ authenticated: false, state: 'Canary' }).abort.reason).toBe(
+    expect(deploymentPermissions(ask({ authenticated: false, state: 'Canary' })).abort.reason).toBe(
       'sign in to act on deployments',
     );
-    expect(deploymentPermissions({ authenticated: true, state: 'Succeeded' }).abort.reason).toBe(
+    expect(deploymentPermissions(ask({ authenticated: true, state: 'Succeeded' })).abort.reason).toBe(
       'the deployment already ended (Succeeded)',
     );
-    const pusher = deploymentPermissions({
-      authenticated: true,
-      state: 'AwaitingApproval',
-      approval: selfPush,
-    });
+    const pusher = deploymentPermissions(
+      ask({ authenticated: true, state: 'AwaitingApproval', approval: selfPush }),
+    );
     expect(pusher.approve.reason).toBe('self-approval: ada pushed this image');
-    expect(deploymentPermissions({ authenticated: true, state: 'Canary' }).approve.reason).toBe(
+    expect(deploymentPermissions(ask({ authenticated: true, state: 'Canary' })).approve.reason).toBe(
       'the deployment is Canary, not waiting for an approval',
     );
+    const reader = deploymentPermissions(ask({ authenticated: true, state: 'Canary', roles: [] }));
+    expect(reader.cancel.reason).toBe('cancel needs the Gantry.Operator role');
+    expect(reader.approve.reason).toBe('approve needs the Gantry.Approver role');
   });
 });
