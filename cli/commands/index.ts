@@ -2,6 +2,7 @@ import type { FlagSpec } from '../args.js';
 import { actions } from './actions.js';
 import { config } from './config.js';
 import { list, status } from './deployments.js';
+import { login, logout } from './login.js';
 import { rejudge } from './rejudge.js';
 import { releases, rollback, services, trigger } from './services.js';
 import type { Command } from './types.js';
@@ -20,6 +21,8 @@ export const COMMANDS: readonly Command[] = [
   rollback,
   rejudge,
   whoami,
+  login,
+  logout,
   config,
 ];
 
