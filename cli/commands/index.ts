@@ -39,13 +39,14 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
     name: 'token',
     kind: 'string',
     value: '<token>',
-    description: 'bearer token for App Service authentication (env GANTRY_TOKEN)',
+    description: 'bearer token for App Service authentication (env GANTRY_TOKEN; default: gantry login)',
   },
   {
     name: 'principal',
     kind: 'string',
-    value: '<name[:groups]>',
-    description: 'act as this user on a local dev host, e.g. ada:devops-team (env GANTRY_PRINCIPAL)',
+    value: '<name[:groups[:roles]]>',
+    description:
+      'act as this user on a local dev host, e.g. ada:devops-team:Operator,Approver (env GANTRY_PRINCIPAL)',
   },
   {
     name: 'function-key',
