@@ -118,8 +118,8 @@ export function principalFrom(
 
 /**
  * The App Service authentication headers for a user, as the platform injects them (all four: the
- * `@azure/functions` library refuses a principal without the companion headers). For clients that act
- * on behalf of a user behind a trusted proxy, and for tests.
+ * `@azure/functions` library refuses a principal without the companion headers). Only a development host
+ * believes them from a client (`gantry --principal`, tests); in Azure the platform replaces them.
  */
 export function appServicePrincipalHeaders(user: {
   name: string;
