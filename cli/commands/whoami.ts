@@ -46,7 +46,7 @@ export const whoami: Command = {
     if (body.principal)
       rows.push([
         'roles',
-        (body.principal.roles ?? []).map(plain).join(', ') || 'none (Gantry refuses every call)',
+        (body.principal.roles ?? []).map(plain).join(', ') || 'none (every other call is refused)',
       ]);
     if (body.deployment) {
       rows.push(['deployment', `${plain(body.deployment.id)} (${plain(body.deployment.state)})`]);
