@@ -185,6 +185,7 @@ describe.skipIf(BROWSER_MISSING)('the dashboard in Chromium', () => {
     await anonymous.goto(world.url(`#/deployments/${gateway}`));
     await eventually(() => anonymous.locator('#who').textContent()).toBe('Not signed in');
     await eventually(() => anonymous.locator('.page-error').textContent()).toContain('(unauthenticated)');
+    expect(await anonymous.locator('.live').textContent()).toMatch(/^Refused by Gantry; retrying in \d+ s$/);
     await Promise.all([outsider.context().close(), reader.context().close(), anonymous.context().close()]);
     // The browser logs each refused read as a failed resource; those 401s are this check's point.
     const refusals = world.problems.slice(before).filter((p) => !p.text.includes('401'));
