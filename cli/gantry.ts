@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writePrivateFile } from './files.js';
 import { run } from './main.js';
 
 const readFile = (path: string): string | undefined => {
@@ -24,6 +25,7 @@ void run({
   stdout: process.stdout,
   stderr: process.stderr,
   readFile,
+  writeFile: writePrivateFile,
   version: version(),
 }).then((code) => {
   process.exitCode = code;

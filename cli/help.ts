@@ -43,6 +43,7 @@ export function globalHelp(
     style.bold('Configuration:'),
     '  flags > environment (GANTRY_URL, GANTRY_TOKEN, GANTRY_PRINCIPAL, GANTRY_FUNCTION_KEY) > config file',
     '  ($GANTRY_CONFIG, else ~/.config/gantry/config.json: {"url": ..., "token": ..., "principal": ...})',
+    '  > the token gantry login cached for the URL (~/.config/gantry/tokens.json)',
     '',
     style.bold('Exit codes:'),
     ...exitCodeLines(),

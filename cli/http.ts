@@ -59,7 +59,7 @@ function foreignError(status: number, text: string, url: string): ApiError {
     .slice(0, 160);
   const hint =
     status === 401 || (status >= 300 && status < 400)
-      ? ' It wants a signed-in caller: pass a token with --token or GANTRY_TOKEN (docs/cli.md, Authentication).'
+      ? ' It wants a signed-in caller: run gantry login (or pass a token with --token or GANTRY_TOKEN; docs/cli.md).'
       : '';
   return new ApiError(
     status,
@@ -80,6 +80,16 @@ export class ApiClient {
     private readonly fetchImpl: typeof fetch = fetch,
     private readonly timeoutMs = 30_000,
   ) {}
+
+  /** The same client sending `token` (just obtained by `gantry login`). */
+  withToken(token: string): ApiClient {
+    const settings = {
+      ...this.settings,
+      token,
+      sources: { ...this.settings.sources, token: 'login' as const },
+    };
+    return new ApiClient(settings, this.fetchImpl, this.timeoutMs);
+  }
 
   url(path: string, query: Query = {}): URL {
     const url = new URL(this.settings.url.href);

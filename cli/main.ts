@@ -7,6 +7,7 @@ import { plain } from './format.js';
 import { commandHelp, globalHelp } from './help.js';
 import { ApiClient } from './http.js';
 import { Output, type Stream } from './output.js';
+import { renewLogin } from './login.js';
 import { resolveSettings } from './settings.js';
 import { colourWanted, makeStyle } from './style.js';
 
@@ -17,6 +18,8 @@ export interface Io {
   stdout: Stream;
   stderr: Stream;
   readFile(path: string): string | undefined;
+  /** Writes a file only the user can read (mode 600); absent, commands that store tokens fail. */
+  writeFile?(path: string, text: string): void;
   fetch?: typeof fetch;
   now?(): number;
   sleep?(ms: number): Promise<void>;
@@ -104,7 +107,15 @@ export async function run(io: Io): Promise<number> {
       else out.lines(text);
       return mistaken ? EXIT.usage : EXIT.ok;
     }
-    const settings = resolveSettings(cli.flags, io.env, io.readFile);
+    const now = io.now ?? Date.now;
+    const settings = resolveSettings(cli.flags, io.env, io.readFile, now());
+    const writeFile =
+      io.writeFile ??
+      (() => {
+        throw new CliError('no-file-access', 'This CLI cannot write files here.', EXIT.usage);
+      });
+    if (command.name !== 'login' && command.name !== 'logout')
+      await renewLogin(settings, { readFile: io.readFile, writeFile }, (line) => out.error(line));
     const ctx: CommandContext = {
       command: command.name,
       args: cli.positionals,
@@ -112,8 +123,10 @@ export async function run(io: Io): Promise<number> {
       api: new ApiClient(settings, io.fetch),
       settings,
       out,
-      now: io.now ?? Date.now,
+      now,
       readFile: io.readFile,
+      writeFile,
+      env: io.env,
       sleep: io.sleep ?? ((ms) => delay(ms)),
     };
     return await command.run(ctx);

@@ -1,12 +1,15 @@
 import { join } from 'node:path';
 import { stringFlag, type FlagValues } from './args.js';
 import { usageError } from './errors.js';
+import { parseTokenCache, stillValid, tokenCachePath, type CachedToken } from './token-cache.js';
 
-export type Source = 'flag' | 'env' | 'file' | 'default';
+export type Source = 'flag' | 'env' | 'file' | 'default' | 'login';
 
 export interface CliPrincipal {
   name: string;
   groups: string[];
+  /** Gantry app roles, e.g. `Gantry.Operator` (short `Operator` accepted on input). */
+  roles: string[];
 }
 
 /** Where and as whom the CLI talks to Gantry. Secrets are kept here and only ever sent as headers. */
@@ -15,13 +18,26 @@ export interface Settings {
   token?: string;
   principal?: CliPrincipal;
   functionKey?: string;
-  sources: { url: Source; token?: Source; principal?: Source; functionKey?: Source };
+  /** Gantry's API for `gantry login`: `api://<client id>` or its application ID URI. */
+  audience?: string;
+  /** The Microsoft Entra tenant to sign in to (id or domain). */
+  tenant?: string;
+  /** The token cache entry for this URL (from `gantry login`), even when expired: it says how to renew. */
+  login?: { entry: CachedToken; path: string; valid: boolean };
+  sources: {
+    url: Source;
+    token?: Source;
+    principal?: Source;
+    functionKey?: Source;
+    audience?: Source;
+    tenant?: Source;
+  };
   /** The config file that was read, if any. */
   configFile?: string;
 }
 
 export const DEFAULT_URL = 'http://localhost:7071';
-const FILE_KEYS = ['url', 'token', 'principal', 'functionKey'] as const;
+const FILE_KEYS = ['url', 'token', 'principal', 'functionKey', 'audience', 'tenant'] as const;
 type FileSettings = Partial<Record<(typeof FILE_KEYS)[number], unknown>>;
 
 /** `$GANTRY_CONFIG`, else `$XDG_CONFIG_HOME/gantry/config.json`, else `~/.config/gantry/config.json`. */
@@ -58,7 +74,14 @@ function readConfigFile(
   return { file: value as FileSettings, path };
 }
 
-/** `name`, `name:group1,group2`, or JSON `{"name": ..., "groups": [...]}` (the dev host's own format). */
+/** `Operator` is short for `Gantry.Operator`; anything else is taken as written (the API ignores it). */
+const roleName = (r: string): string =>
+  /^(reader|operator|approver)$/i.test(r) ? `Gantry.${r[0]?.toUpperCase()}${r.slice(1).toLowerCase()}` : r;
+
+/**
+ * `name`, `name:group1,group2`, `name:groups:role1,role2`, or JSON `{"name", "groups", "roles"}` (the
+ * dev host's own format).
+ */
 export function parsePrincipal(raw: unknown, where: string): CliPrincipal {
   let value = raw;
   if (typeof raw === 'string' && raw.trim().startsWith('{')) {
@@ -69,16 +92,28 @@ export function parsePrincipal(raw: unknown, where: string): CliPrincipal {
     }
   }
   if (typeof value === 'string') {
-    const [name = '', groups = ''] = value.split(':', 2);
-    value = { name, groups: groups === '' ? [] : groups.split(',') };
+    const [name = '', groups = '', roles = ''] = value.split(':', 3);
+    const list = (s: string) => (s === '' ? [] : s.split(','));
+    value = { name, groups: list(groups), roles: list(roles) };
   }
-  const p = value as { name?: unknown; groups?: unknown };
+  const p = value as { name?: unknown; groups?: unknown; roles?: unknown };
   const clean = (s: unknown): s is string => typeof s === 'string' && /^[^\p{Cc},:]{1,128}$/u.test(s.trim());
-  if (!clean(p.name) || !Array.isArray(p.groups) || !p.groups.every(clean))
+  const roles = p.roles ?? [];
+  if (
+    !clean(p.name) ||
+    !Array.isArray(p.groups) ||
+    !p.groups.every(clean) ||
+    !Array.isArray(roles) ||
+    !roles.every(clean)
+  )
     throw usageError(
-      `${where} must be 'name' or 'name:group1,group2' (printable, at most 128 characters each).`,
+      `${where} must be 'name', 'name:group1,group2' or 'name:groups:role1,role2' (printable, at most 128 characters each).`,
     );
-  return { name: p.name.trim(), groups: p.groups.map((g: string) => g.trim()) };
+  return {
+    name: p.name.trim(),
+    groups: p.groups.map((g: string) => g.trim()),
+    roles: roles.map((r: string) => roleName(r.trim())),
+  };
 }
 
 function parseUrl(raw: string, source: Source): URL {
@@ -100,11 +135,25 @@ function parseUrl(raw: string, source: Source): URL {
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
-/** Flags win over the environment, which wins over the config file. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A client id means `api://<client id>`; otherwise an application ID URI (`api://...` or `https://...`). */
+export function parseAudience(raw: unknown, where: string): string {
+  const text = typeof raw === 'string' ? raw.trim().replace(/\/+$/, '') : '';
+  if (GUID.test(text)) return `api://${text.toLowerCase()}`;
+  if (/^(api|https):\/\/[^\s\p{Cc}/?#]+(\/[^\s\p{Cc}?#]*)?$/u.test(text) && !text.endsWith('/.default'))
+    return text;
+  throw usageError(
+    `${where} must be Gantry's client id (a GUID) or its application ID URI (api://... or https://...).`,
+  );
+}
+
+/** Flags win over the environment, which wins over the config file, which wins over `gantry login`. */
 export function resolveSettings(
   flags: FlagValues,
   env: Record<string, string | undefined>,
   readFile: (path: string) => string | undefined,
+  now: number = Date.now(),
 ): Settings {
   const { file, path } = readConfigFile(env, readFile);
   const pick = (flag: string, envName: string, key: keyof FileSettings): [unknown, Source] | undefined => {
@@ -131,6 +180,19 @@ export function resolveSettings(
     if (settings.url.protocol === 'http:' && !LOOPBACK.test(settings.url.hostname))
       throw usageError(`Refusing to send a token over plain http to ${settings.url.host}; use https.`);
   }
+  const audience = pick('audience', 'GANTRY_AUDIENCE', 'audience');
+  if (audience) {
+    settings.audience = parseAudience(audience[0], `The audience from ${audience[1]}`);
+    settings.sources.audience = audience[1];
+  }
+  const tenant = pick('tenant', 'GANTRY_TENANT', 'tenant');
+  if (tenant) {
+    if (typeof tenant[0] !== 'string' || !/^[A-Za-z0-9.-]{1,256}$/.test(tenant[0]))
+      throw usageError(`The tenant from ${tenant[1]} must be a tenant id or domain.`);
+    settings.tenant = tenant[0];
+    settings.sources.tenant = tenant[1];
+  }
+  useLogin(settings, env, readFile, now);
   const principal = pick('principal', 'GANTRY_PRINCIPAL', 'principal');
   if (principal) {
     settings.principal = parsePrincipal(principal[0], `The principal from ${principal[1]}`);
@@ -144,6 +206,24 @@ export function resolveSettings(
     settings.sources.functionKey = key[1];
   }
   return settings;
+}
+
+/** The token `gantry login` cached for this URL, when no token was given any other way. */
+function useLogin(
+  settings: Settings,
+  env: Record<string, string | undefined>,
+  readFile: (path: string) => string | undefined,
+  now: number,
+): void {
+  const path = tokenCachePath(env);
+  const entry = path ? parseTokenCache(readFile(path))[displayUrl(settings.url)] : undefined;
+  if (!path || !entry) return;
+  settings.login = { entry, path, valid: stillValid(entry, now) };
+  if (settings.token !== undefined || !settings.login.valid) return;
+  // Cached for this exact URL, but the URL's scheme still decides whether a token may travel.
+  if (settings.url.protocol === 'http:' && !LOOPBACK.test(settings.url.hostname)) return;
+  settings.token = entry.accessToken;
+  settings.sources.token = 'login';
 }
 
 /** The URL as printed: origin and base path, never a query string or user info. */

@@ -46,7 +46,19 @@ export const onCaller = (listener: (view: CallerView) => void): void => {
 };
 
 export async function me(deploymentId?: string): Promise<CallerView> {
-  const view = await getJson<CallerView>(`/api/me${q({ deployment: deploymentId })}`);
+  let view: CallerView;
+  try {
+    view = await getJson<CallerView>(`/api/me${q({ deployment: deploymentId })}`);
+  } catch (error) {
+    // Not allowed to read the deployment (401/403): still say who is signed in, then report the refusal.
+    if (
+      deploymentId !== undefined &&
+      error instanceof ApiError &&
+      (error.status === 401 || error.status === 403)
+    )
+      await me();
+    throw error;
+  }
   const server = Date.parse(view.serverTime);
   if (Number.isFinite(server)) skewMs = server - Date.now();
   callerListener(view);

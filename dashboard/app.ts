@@ -27,7 +27,10 @@ function go(navigated: boolean): void {
 onCaller((view) => {
   if (!who) return;
   const p = view.principal;
-  who.textContent = view.authenticated && p ? `Signed in as ${p.name}` : 'Not signed in · read-only';
+  // The roles decide what the page can show and offer; say them, since a missing one explains a refusal.
+  const roles = (p?.roles ?? []).map((r) => r.replace(/^Gantry\./, '')).join(', ');
+  who.textContent =
+    view.authenticated && p ? `Signed in as ${p.name} · ${roles || 'no Gantry role'}` : 'Not signed in';
   who.title = p && p.groups.length > 0 ? `Groups: ${p.groups.join(', ')}` : '';
 });
 

@@ -33,7 +33,10 @@ export function pageStatus(clock: () => string): PageStatus {
         error.textContent = '';
         return;
       }
-      text.textContent = `Cannot reach Gantry; retrying in ${Math.round(status.retryInMs / 1000)} s`;
+      const retry = `retrying in ${Math.round(status.retryInMs / 1000)} s`;
+      // Gantry answered, but not for this caller (sign-in, role, authentication setup): not a network issue.
+      const refused = status.error instanceof ApiError && [401, 403, 503].includes(status.error.status);
+      text.textContent = refused ? `Refused by Gantry; ${retry}` : `Cannot reach Gantry; ${retry}`;
       if (status.error instanceof ApiError)
         error.textContent = `${status.error.message} (${status.error.code})`;
       else console.error(status.error);

@@ -97,7 +97,8 @@ export interface Permission {
 
 export interface CallerView {
   authenticated: boolean;
-  principal: { name: string; groups: string[]; source: string } | null;
+  /** `roles`: Gantry app roles, implied ones included (Operator and Approver include Reader). */
+  principal: { name: string; groups: string[]; roles: string[]; source: string } | null;
   serverTime: string;
   deployment?: { id: string; state: DeploymentState; actions: Partial<Record<ActionName, Permission>> };
 }

@@ -78,6 +78,10 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   const clock =
     options.clock && 'now' in options.clock ? options.clock : createClock(options.clock ?? { mode: 'real' });
   const appDir = path.resolve(options.appDir);
+  // As Core Tools does, and before local settings are copied in (they cannot turn it off): apps tell a
+  // local host from Azure by it (Gantry honours its development principal only here).
+  env.AZURE_FUNCTIONS_ENVIRONMENT ??= 'Development';
+  if (env !== process.env) process.env.AZURE_FUNCTIONS_ENVIRONMENT ??= env.AZURE_FUNCTIONS_ENVIRONMENT;
   const loaded = await loadFunctionHost({
     appDir,
     port: options.port,

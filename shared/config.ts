@@ -19,8 +19,9 @@ const schema = z.object({
     .regex(/^[A-Za-z][A-Za-z0-9]{0,29}$/, 'letters and digits, starting with a letter, at most 30')
     .default('Gantry'),
   /**
-   * Local development only: a JSON principal `{"name":"ada","groups":["devops-team"]}` used when a request
-   * carries no App Service authentication headers. Never set in Azure.
+   * Local development only: a JSON principal
+   * `{"name":"ada","groups":["devops-team"],"roles":["Gantry.Reader","Gantry.Operator","Gantry.Approver"]}`
+   * used when a request carries no principal headers. Honoured only by a development host, never in Azure.
    */
   GANTRY_DEV_PRINCIPAL: z.string().optional(),
 
@@ -102,6 +103,46 @@ const telemetrySchema = z.object({
     )
     .optional(),
 });
+
+/**
+ * What the platform says about where the app runs (set by App Service / Functions, not by Gantry's
+ * infrastructure): any of the site variables means Azure; `WEBSITE_AUTH_ENABLED=True` means App Service
+ * authentication is on (the platform then strips client copies of the principal headers);
+ * `AZURE_FUNCTIONS_ENVIRONMENT=Development` is what a local host (Core Tools, the dev host) sets.
+ */
+const hostingSchema = z.object({
+  WEBSITE_SITE_NAME: z.string().optional(),
+  WEBSITE_INSTANCE_ID: z.string().optional(),
+  WEBSITE_OWNER_NAME: z.string().optional(),
+  WEBSITE_AUTH_ENABLED: z.string().optional(),
+  AZURE_FUNCTIONS_ENVIRONMENT: z.string().optional(),
+});
+
+/** The platform variables that mark a process running in Azure App Service / Functions. */
+export const AZURE_SITE_SETTINGS = [
+  'WEBSITE_SITE_NAME',
+  'WEBSITE_INSTANCE_ID',
+  'WEBSITE_OWNER_NAME',
+] as const;
+
+export interface HostingSettings {
+  /** Which of AZURE_SITE_SETTINGS are present (empty outside Azure). */
+  azureMarkers: string[];
+  /** `WEBSITE_AUTH_ENABLED` is `True`. */
+  appServiceAuth: boolean;
+  /** `AZURE_FUNCTIONS_ENVIRONMENT` is `Development` (set by the dev host and Core Tools). */
+  development: boolean;
+}
+
+/** Where the app runs, as the platform's own variables tell; read apart from the app settings schema. */
+export function readHostingSettings(env: Record<string, string | undefined> = process.env): HostingSettings {
+  const h = hostingSchema.parse(env);
+  return {
+    azureMarkers: AZURE_SITE_SETTINGS.filter((n) => (h[n] ?? '').trim() !== ''),
+    appServiceAuth: (h.WEBSITE_AUTH_ENABLED ?? '').trim().toLowerCase() === 'true',
+    development: (h.AZURE_FUNCTIONS_ENVIRONMENT ?? '').trim().toLowerCase() === 'development',
+  };
+}
 
 export interface TelemetrySettings {
   connectionString?: string;

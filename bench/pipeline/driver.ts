@@ -46,9 +46,10 @@ export interface PipelineSample {
 interface User {
   name: string;
   groups: string[];
+  roles: string[];
 }
-const ci: User = { name: 'ci-bot', groups: [] };
-const ada: User = { name: 'ada', groups: ['devops-team'] };
+const ci: User = { name: 'ci-bot', groups: [], roles: ['Gantry.Operator'] };
+const ada: User = { name: 'ada', groups: ['devops-team'], roles: ['Gantry.Approver'] };
 
 const principalHeaders = appServicePrincipalHeaders;
 

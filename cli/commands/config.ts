@@ -4,10 +4,14 @@ import { displayUrl, type Source } from '../settings.js';
 import { formatPairs } from '../table.js';
 import type { Command } from './types.js';
 
-const from = (s: Source | undefined): string =>
-  s === undefined
-    ? ''
-    : ` (from ${s === 'flag' ? 'a flag' : s === 'env' ? 'the environment' : s === 'file' ? 'the config file' : 'the default'})`;
+const WHERE: Record<Source, string> = {
+  flag: 'a flag',
+  env: 'the environment',
+  file: 'the config file',
+  default: 'the default',
+  login: 'gantry login',
+};
+const from = (s: Source | undefined): string => (s === undefined ? '' : ` (from ${WHERE[s]})`);
 
 /** Shows where the CLI would connect and as whom, never the secrets themselves. */
 export const config: Command = {
@@ -29,6 +33,11 @@ export const config: Command = {
       token: s.token ? 'set' : 'not set',
       principal: s.principal ?? null,
       functionKey: s.functionKey ? 'set' : 'not set',
+      audience: s.audience ?? null,
+      tenant: s.tenant ?? null,
+      login: s.login
+        ? { method: s.login.entry.method, expiresOn: s.login.entry.expiresOn, valid: s.login.valid }
+        : null,
       sources: s.sources,
     };
     if (ctx.out.json) {
@@ -42,10 +51,17 @@ export const config: Command = {
         [
           'principal',
           s.principal
-            ? `${s.principal.name} [${s.principal.groups.join(', ')}]${from(s.sources.principal)}`
+            ? `${s.principal.name} [${s.principal.groups.join(', ')}]${s.principal.roles.length > 0 ? ` roles ${s.principal.roles.join(', ')}` : ''}${from(s.sources.principal)}`
             : 'not set',
         ],
         ['function key', `${view.functionKey}${from(s.sources.functionKey)}`],
+        ['audience', `${s.audience ?? 'not set'}${from(s.sources.audience)}`],
+        [
+          'login',
+          s.login
+            ? `${s.login.entry.method}, ${s.login.valid ? 'valid' : 'expired'} until ${s.login.entry.expiresOn}`
+            : 'not signed in',
+        ],
         ['config file', s.configFile ?? 'none'],
       ]),
     );

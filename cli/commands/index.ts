@@ -2,6 +2,7 @@ import type { FlagSpec } from '../args.js';
 import { actions } from './actions.js';
 import { config } from './config.js';
 import { list, status } from './deployments.js';
+import { login, logout } from './login.js';
 import { rejudge } from './rejudge.js';
 import { retry } from './retry.js';
 import { releases, rollback, services, trigger } from './services.js';
@@ -22,6 +23,8 @@ export const COMMANDS: readonly Command[] = [
   rollback,
   rejudge,
   whoami,
+  login,
+  logout,
   config,
 ];
 
@@ -38,13 +41,14 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
     name: 'token',
     kind: 'string',
     value: '<token>',
-    description: 'bearer token for App Service authentication (env GANTRY_TOKEN)',
+    description: 'bearer token for App Service authentication (env GANTRY_TOKEN; default: gantry login)',
   },
   {
     name: 'principal',
     kind: 'string',
-    value: '<name[:groups]>',
-    description: 'act as this user on a local dev host, e.g. ada:devops-team (env GANTRY_PRINCIPAL)',
+    value: '<name[:groups[:roles]]>',
+    description:
+      'act as this user on a local dev host, e.g. ada:devops-team:Operator,Approver (env GANTRY_PRINCIPAL)',
   },
   {
     name: 'function-key',

@@ -13,6 +13,10 @@ export interface CommandContext {
   /** Wall-clock time of this machine (relative `--since`, watch timeouts); never the server's clock. */
   now(): number;
   readFile(path: string): string | undefined;
+  /** Writes a file only the user can read (the token cache). */
+  writeFile(path: string, text: string): void;
+  /** The environment the CLI was started with (read-only; settings are already resolved from it). */
+  env: Record<string, string | undefined>;
   /** Waits between polls; tests of the loop can replace it. */
   sleep(ms: number): Promise<void>;
 }

@@ -1,6 +1,8 @@
 import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
 import { listDeployments } from '../../shared/app/queries.js';
 import { getPorts } from '../../shared/composition.js';
+import { READER } from '../../shared/domain/roles.js';
+import { authorize } from './identity.js';
 import { handle } from './respond.js';
 
 /** GET /api/deployments: one page of deployments (ordered by service, then id), with a token for the next. */
@@ -10,6 +12,7 @@ app.http('listDeployments', {
   authLevel: 'anonymous',
   handler: (request: HttpRequest, context: InvocationContext) =>
     handle(context, async () => {
+      authorize(request, context, READER, 'Listing deployments');
       const q = request.query;
       const page = await listDeployments(await getPorts(), {
         service: q.get('service'),

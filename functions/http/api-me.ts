@@ -1,9 +1,9 @@
 import type { HttpRequest, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { callerFrom, describeCaller } from '../../shared/app/caller.js';
+import { describeCaller } from '../../shared/app/caller.js';
 import { getPorts } from '../../shared/composition.js';
-import { readSettings } from '../../shared/config.js';
 import { controlFor } from '../durable/control.js';
+import { optionalCaller } from './identity.js';
 import { handle } from './respond.js';
 
 /** GET /api/me: who the caller is and, with `?deployment=<id>`, what they may do to that deployment. */
@@ -13,7 +13,7 @@ df.app.client.http('me', {
   authLevel: 'anonymous',
   handler: (request: HttpRequest, client: df.DurableClient, context: InvocationContext) =>
     handle(context, async () => {
-      const principal = callerFrom(request.headers, readSettings().GANTRY_DEV_PRINCIPAL);
+      const principal = optionalCaller(request, context);
       const ports = await getPorts();
       const view = await describeCaller(
         ports,

@@ -1,20 +1,23 @@
 import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { principalFrom } from '../../shared/app/principal.js';
 import { listReleases, listServices } from '../../shared/app/queries.js';
 import { rollbackService } from '../../shared/app/rollback.js';
 import { getPorts } from '../../shared/composition.js';
-import { readSettings } from '../../shared/config.js';
 import { AppError } from '../../shared/app/errors.js';
+import { OPERATOR, READER } from '../../shared/domain/roles.js';
 import { controlFor } from '../durable/control.js';
+import { authorize } from './identity.js';
 import { handle, readJson, stringFields } from './respond.js';
 
 app.http('listServices', {
   route: 'services',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: (_request: HttpRequest, context: InvocationContext) =>
-    handle(context, async () => ({ jsonBody: { services: await listServices(await getPorts()) } })),
+  handler: (request: HttpRequest, context: InvocationContext) =>
+    handle(context, async () => {
+      authorize(request, context, READER, 'Listing services');
+      return { jsonBody: { services: await listServices(await getPorts()) } };
+    }),
 });
 
 app.http('listReleases', {
@@ -22,9 +25,12 @@ app.http('listReleases', {
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: (request: HttpRequest, context: InvocationContext) =>
-    handle(context, async () => ({
-      jsonBody: await listReleases(await getPorts(), request.params.name ?? '', request.query.get('limit')),
-    })),
+    handle(context, async () => {
+      authorize(request, context, READER, 'Listing releases');
+      return {
+        jsonBody: await listReleases(await getPorts(), request.params.name ?? '', request.query.get('limit')),
+      };
+    }),
 });
 
 df.app.client.http('serviceRollback', {
@@ -33,7 +39,7 @@ df.app.client.http('serviceRollback', {
   authLevel: 'anonymous',
   handler: (request: HttpRequest, client: df.DurableClient, context: InvocationContext) =>
     handle(context, async () => {
-      const principal = principalFrom(request.headers, readSettings().GANTRY_DEV_PRINCIPAL);
+      const principal = authorize(request, context, OPERATOR, 'Rolling a service back');
       const body = stringFields(await readJson(request), {
         to: { required: false, max: 80 },
         comment: { required: true, max: 2000 },

@@ -3,15 +3,15 @@ import * as df from 'durable-functions';
 import { decide } from '../../shared/app/approvals.js';
 import { interrupt, resumeAnalysis, submitImage } from '../../shared/app/deployments.js';
 import { AppError } from '../../shared/app/errors.js';
-import { principalFrom } from '../../shared/app/principal.js';
 import { rejudgeDeployment } from '../../shared/app/rejudge.js';
 import { retryDeployment } from '../../shared/app/retry.js';
 import { describeDeployment } from '../../shared/app/status.js';
 import { parseInstant } from '../../shared/domain/instant.js';
 import { DEPLOYMENT_ID } from '../../shared/domain/retry.js';
 import { getPorts } from '../../shared/composition.js';
-import { readSettings } from '../../shared/config.js';
+import { OPERATOR, READER, roleForAction } from '../../shared/domain/roles.js';
 import { controlFor } from '../durable/control.js';
+import { authorize } from './identity.js';
 import { handle, readJson, stringFields } from './respond.js';
 
 function deploymentId(request: HttpRequest): string {
@@ -57,7 +57,7 @@ df.app.client.http('createDeployment', {
   authLevel: 'anonymous',
   handler: (request: HttpRequest, client: df.DurableClient, context: InvocationContext) =>
     handle(context, async () => {
-      const principal = principalFrom(request.headers, readSettings().GANTRY_DEV_PRINCIPAL);
+      const principal = authorize(request, context, OPERATOR, 'Triggering a deployment');
       const body = stringFields(await readJson(request), {
         service: { required: true, max: 63 },
         image: { required: true, max: 512 },
@@ -93,9 +93,12 @@ df.app.client.http('getDeployment', {
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: (request: HttpRequest, client: df.DurableClient, context: InvocationContext) =>
-    handle(context, async () => ({
-      jsonBody: await describeDeployment(await getPorts(), controlFor(client), deploymentId(request)),
-    })),
+    handle(context, async () => {
+      authorize(request, context, READER, 'Reading a deployment');
+      return {
+        jsonBody: await describeDeployment(await getPorts(), controlFor(client), deploymentId(request)),
+      };
+    }),
 });
 
 df.app.client.http('deploymentAction', {
@@ -112,11 +115,12 @@ df.app.client.http('deploymentAction', {
           'unknown-action',
           `No action '${String(action).slice(0, 40)}' on deployments.`,
         );
+      // Every action is an operator's or an approver's (shared/domain/roles.ts), checked before the body.
+      const principal = authorize(request, context, roleForAction(action), `'${action}' on a deployment`);
       if (action === 'rejudge') {
-        // Read-only: re-judges recorded evidence, so it needs no identity and touches nothing.
+        // Changes nothing, but replays evidence on demand: an operator's tool, not a reader's.
         return { jsonBody: await rejudgeDeployment(await getPorts(), id, await readJson(request)) };
       }
-      const principal = principalFrom(request.headers, readSettings().GANTRY_DEV_PRINCIPAL);
       const body = stringFields(await readJson(request, { optional: true }), {
         comment: { required: false, max: 2000 },
       });

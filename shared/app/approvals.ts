@@ -6,6 +6,7 @@ import type { OrchestrationControl } from '../ports/orchestration-control.js';
 import { findDeployment } from './deployments.js';
 import { AppError } from './errors.js';
 import type { Principal } from './principal.js';
+import { auditRefusal } from './refusals.js';
 
 /**
  * The approval requirement the orchestration recorded when it started waiting, since when, and the
@@ -83,8 +84,8 @@ export async function assessDecision(
 
 /**
  * Approve or reject: checked here against the policy the orchestration is applying (reviewer group,
- * no self-approval, once per person, not expired), recorded whether accepted or refused, then delivered
- * to the approval phase, which checks again before acting.
+ * no self-approval, once per person, not expired), recorded whether accepted or refused (refusals within
+ * a bound per caller, shared/app/refusals.ts), then delivered to the approval phase, which checks again.
  */
 export async function decide(
   ports: Ports,
@@ -96,7 +97,7 @@ export async function decide(
     throw new AppError(400, 'comment-required', 'A rejection needs a comment.');
   const { deployment, approval, check } = await assessDecision(ports, input);
   if (!check.accepted) {
-    await ports.store.recordApproval({ ...approval, refusal: check.refusal });
+    await auditRefusal(ports, { ...approval, refusal: check.refusal });
     throw new AppError(403, 'approval-refused', check.refusal ?? 'approval refused', {
       approver: principal.name,
     });

@@ -12,11 +12,15 @@ import type { OrchestrationControl } from '../ports/orchestration-control.js';
 import { assessDecision } from './approvals.js';
 import { findDeployment } from './deployments.js';
 import { AppError } from './errors.js';
+import { READER } from '../domain/roles.js';
+import { requireRole } from './authorize.js';
 import { principalFrom, type Principal } from './principal.js';
+import type { Trust } from './trust.js';
 
 export interface CallerView {
   authenticated: boolean;
-  principal: Pick<Principal, 'name' | 'groups' | 'source'> | null;
+  /** `roles` are Gantry's app roles, implied ones included: what a client may offer. */
+  principal: Pick<Principal, 'name' | 'groups' | 'roles' | 'source'> | null;
   /** The app clock's time: lets a client show ages that agree with the server (and a virtual clock). */
   serverTime: string;
   deployment?: { id: string; state: DeploymentState; actions: Record<DeploymentAction, Permission> };
@@ -28,10 +32,11 @@ export interface CallerView {
  */
 export function callerFrom(
   headers: { get(name: string): string | null },
-  devPrincipal?: string,
+  devPrincipal: string | undefined,
+  trust: Trust,
 ): Principal | null {
   try {
-    return principalFrom(headers, devPrincipal);
+    return principalFrom(headers, devPrincipal, trust);
   } catch (error) {
     if (error instanceof AppError && error.code === 'unauthenticated') return null;
     throw error;
@@ -59,7 +64,8 @@ async function approvalVerdicts(
 
 /**
  * Who the caller is and, for one deployment, which actions would be accepted now, so a client can show
- * only the controls that work. Answers for anonymous callers too (everything denied, with the reason).
+ * only the controls that work. Answers anonymous callers and callers without roles too; the deployment
+ * part is a read, so it needs an identity (401) with the Reader role (403).
  */
 export async function describeCaller(
   ports: Ports,
@@ -69,7 +75,12 @@ export async function describeCaller(
   const { principal, at } = input;
   const view: CallerView = {
     authenticated: principal !== null,
-    principal: principal && { name: principal.name, groups: principal.groups, source: principal.source },
+    principal: principal && {
+      name: principal.name,
+      groups: principal.groups,
+      roles: principal.roles,
+      source: principal.source,
+    },
     serverTime: at,
   };
   const id = input.deploymentId ?? undefined;
@@ -83,9 +94,12 @@ export async function describeCaller(
         parameter: 'deployment',
       },
     );
+  if (!principal)
+    throw new AppError(401, 'unauthenticated', 'Sign in to see what you may do to a deployment.');
+  requireRole(principal, READER, 'Reading a deployment');
   const deployment = await findDeployment(ports, id);
   const approval =
-    principal && deployment.state === 'AwaitingApproval'
+    deployment.state === 'AwaitingApproval'
       ? await approvalVerdicts(ports, { id, principal, at })
       : undefined;
   const canary =
@@ -93,12 +107,11 @@ export async function describeCaller(
       ? await control.status(phaseInstanceId(id, 'canary'))
       : undefined;
   const retry =
-    principal && deployment.retriedBy !== undefined
-      ? await ports.store.findDeployment(deployment.retriedBy)
-      : undefined;
+    deployment.retriedBy !== undefined ? await ports.store.findDeployment(deployment.retriedBy) : undefined;
   const actions = deploymentPermissions({
-    authenticated: principal !== null,
+    authenticated: true,
     id,
+    roles: principal.roles,
     state: deployment.state,
     approval,
     paused: (canary?.customStatus as { paused?: unknown } | undefined)?.paused === true,

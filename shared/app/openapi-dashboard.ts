@@ -3,6 +3,8 @@
  * and what they may do). Merged into the document in openapi.ts.
  */
 import { DEPLOYMENT_ACTIONS } from '../domain/permissions.js';
+import { ROLES } from '../domain/roles.js';
+import { meGuard } from './openapi-security.js';
 
 type Json = Record<string, unknown>;
 
@@ -39,9 +41,14 @@ export const dashboardSchemas: Record<string, Json> = {
         properties: {
           name: { type: 'string' },
           groups: { type: 'array', items: { type: 'string' } },
+          roles: {
+            type: 'array',
+            items: { type: 'string', enum: [...ROLES] },
+            description: 'Gantry app roles, implied ones included (Operator and Approver include Reader).',
+          },
           source: { type: 'string', enum: ['app-service', 'development'] },
         },
-        required: ['name', 'groups', 'source'],
+        required: ['name', 'groups', 'roles', 'source'],
         additionalProperties: false,
       },
       serverTime: { type: 'string', description: "The app clock's time (ISO 8601)." },
@@ -64,7 +71,10 @@ export const dashboardPaths: Record<string, Json> = {
   '/api/me': {
     get: {
       operationId: 'me',
-      summary: 'Who the caller is; with `deployment`, which actions on it would be accepted now.',
+      summary:
+        'Who the caller is and which Gantry roles it holds; with `deployment` (needs Gantry.Reader), which ' +
+        'actions on it would be accepted now.',
+      security: meGuard.security,
       parameters: [
         {
           name: 'deployment',
@@ -77,7 +87,7 @@ export const dashboardPaths: Record<string, Json> = {
       responses: {
         '200': json(ref('CallerView'), 'The caller (authenticated false when the request has no identity).'),
         '400': error('`deployment` is not a deployment id (details.parameter).'),
-        '401': error('The App Service principal header is malformed.'),
+        ...meGuard.responses,
         '404': error('No such deployment.'),
         '500': error('Unexpected failure; the error was logged.'),
       },

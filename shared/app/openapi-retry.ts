@@ -2,7 +2,12 @@
  * OpenAPI path and schema of `POST /api/deployments/{id}/retry` (a new run of a finished deployment's
  * image). Merged into the document in openapi.ts, ahead of the `{action}` template (a concrete path wins).
  */
+import { OPERATOR } from '../domain/roles.js';
+import { guarded } from './openapi-security.js';
+
 type Json = Record<string, unknown>;
+
+const operatorGuard = guarded([OPERATOR]);
 
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Json, description: string): Json => ({
@@ -57,7 +62,6 @@ export const retryPaths: Record<string, Json> = {
           headers: { Location: { description: 'The new deployment.', schema: { type: 'string' } } },
         },
         '400': error('Not a deployment id, or a malformed body.'),
-        '401': error('No caller identity.'),
         '404': error('No such deployment.'),
         '409': error(
           'deployment-not-finished (queued or running), deployment-succeeded, not-retryable (superseded), ' +
@@ -66,7 +70,9 @@ export const retryPaths: Record<string, Json> = {
         '413': error('Body larger than 64 KiB.'),
         '415': error('Content type is not application/json.'),
         '500': error('Unexpected failure; the error was logged.'),
+        ...operatorGuard.responses,
       },
+      security: operatorGuard.security,
     },
   },
 };

@@ -2,6 +2,8 @@ import { DEPLOYMENT_STATES } from '../domain/state-machine.js';
 import { ref, schemas } from './openapi-schemas.js';
 import { dashboardPaths, dashboardSchemas } from './openapi-dashboard.js';
 import { retryPaths, retrySchemas } from './openapi-retry.js';
+import { actionGuard, guarded, securitySchemes } from './openapi-security.js';
+import { OPERATOR, READER } from '../domain/roles.js';
 
 type Json = Record<string, unknown>;
 
@@ -13,9 +15,8 @@ const error = (description: string): Json => json(ref('Error'), description);
 
 /** Every handler can fail with these (see functions/http/respond.ts `handle`). */
 const common = { '500': error('Unexpected failure; the error was logged.') };
-const principal = {
-  '401': error('No caller identity (App Service authentication headers, or the development principal).'),
-};
+const reader = guarded([READER]);
+const operator = guarded([OPERATOR]);
 const bodyErrors = {
   '400': error('Malformed JSON, unknown or missing fields, invalid values.'),
   '413': error('Body larger than 64 KiB.'),
@@ -57,9 +58,11 @@ const deployments: Json = {
       query('pageSize', { type: 'integer', minimum: 1, maximum: 200, default: 50 }, 'Items per page.'),
       query('continuationToken', { type: 'string' }, 'From the previous page; same filters.'),
     ],
+    security: reader.security,
     responses: {
       '200': json(ref('DeploymentPage'), 'A page; continuationToken is null on the last page.'),
       '400': error('A parameter is invalid; details.parameter names it.'),
+      ...reader.responses,
       '404': error('The service filter names no configured service.'),
       ...common,
     },
@@ -67,6 +70,7 @@ const deployments: Json = {
   post: {
     operationId: 'createDeployment',
     summary: 'Submits an image (with digest) for a configured service.',
+    security: operator.security,
     requestBody: body(
       {
         service: { type: 'string' },
@@ -80,7 +84,7 @@ const deployments: Json = {
       '201': json(ref('DeploymentEnvelope'), 'Created and queued.'),
       '200': json(ref('DeploymentEnvelope'), 'Already known (same service and digest).'),
       ...bodyErrors,
-      ...principal,
+      ...operator.responses,
       '400': error(
         'Malformed JSON, unknown or missing fields, invalid values; repository-mismatch: the image is not ' +
           "the service's configured registry and repository.",
@@ -98,8 +102,7 @@ const actionResponses: Json = {
     content: { 'application/json': { schema: ref('ActionResult') } },
   },
   ...bodyErrors,
-  ...principal,
-  '403': error('Approval refused by policy (details.approver).'),
+  ...actionGuard.responses,
   '404': error('Unknown deployment or action.'),
   '409': error('Not in a state that allows the action.'),
   ...common,
@@ -129,7 +132,10 @@ export const openApiDocument: Json = {
   info: {
     title: 'Gantry',
     version: '0.1.0',
-    description: 'Progressive delivery for AKS: deployments, approvals, services, releases and rollback.',
+    description:
+      'Progressive delivery for AKS: deployments, approvals, services, releases and rollback. Each ' +
+      'operation lists the Gantry app role it needs under `security` (Gantry.Operator and Gantry.Approver ' +
+      'include Gantry.Reader); webhooks authenticate themselves and need none.',
   },
   servers: [{ url: 'http://localhost:7071', description: 'Local dev host' }],
   paths: {
@@ -145,9 +151,11 @@ export const openApiDocument: Json = {
       get: {
         operationId: 'getDeployment',
         parameters: [deploymentId],
+        security: reader.security,
         responses: {
           '200': json(ref('DeploymentView'), 'Record, ordered timeline, live status.'),
           '400': error('Not a deployment id.'),
+          ...reader.responses,
           '404': error('No such deployment.'),
           ...common,
         },
@@ -162,6 +170,7 @@ export const openApiDocument: Json = {
           "Re-judges the run's recorded canary evidence under another analysis spec (a `canary` block as in " +
           'the configuration); nothing is queried and no cluster is touched.',
         parameters: [deploymentId],
+        security: operator.security,
         requestBody: {
           required: true,
           content: {
@@ -178,6 +187,7 @@ export const openApiDocument: Json = {
         responses: {
           '200': json(ref('Rejudge'), 'Which verdicts and which outcome would change.'),
           '400': error('Not a deployment id, or an invalid spec (details.issues name each problem).'),
+          ...operator.responses,
           '404': error('No such deployment.'),
           '409': error('The deployment has no canary checks recorded yet.'),
           ...common,
@@ -188,8 +198,9 @@ export const openApiDocument: Json = {
       post: {
         operationId: 'deploymentAction',
         summary:
-          'approve | reject | cancel | abort | skip-analysis | resume (reject, abort, skip-analysis need a ' +
-          'comment; resume continues a canary paused by an exhausted analysis limit).',
+          'approve | reject (Gantry.Approver) | cancel | abort | skip-analysis | resume (Gantry.Operator); ' +
+          'reject, abort, skip-analysis need a comment; resume continues a canary paused by an exhausted ' +
+          'analysis limit.',
         parameters: [
           deploymentId,
           {
@@ -212,13 +223,19 @@ export const openApiDocument: Json = {
             },
           },
         },
+        security: actionGuard.security,
         responses: actionResponses,
       },
     },
     '/api/services': {
       get: {
         operationId: 'listServices',
-        responses: { '200': json(ref('ServiceList'), 'Configured services.'), ...common },
+        security: reader.security,
+        responses: {
+          '200': json(ref('ServiceList'), 'Configured services.'),
+          ...reader.responses,
+          ...common,
+        },
       },
     },
     '/api/services/{name}/releases': {
@@ -228,7 +245,9 @@ export const openApiDocument: Json = {
           serviceName,
           query('limit', { type: 'integer', minimum: 1, maximum: 200, default: 20 }, 'How many.'),
         ],
+        security: reader.security,
         responses: {
+          ...reader.responses,
           '200': json(ref('ReleaseList'), 'Production releases, newest first (rollbacks included).'),
           '400': error('Invalid limit.'),
           '404': error('Unknown service.'),
@@ -241,6 +260,7 @@ export const openApiDocument: Json = {
         operationId: 'rollbackService',
         summary: 'Points production back at an earlier release without re-running the pipeline.',
         parameters: [serviceName],
+        security: operator.security,
         requestBody: body({ to: { type: 'string' }, comment: { type: 'string' } }, ['comment']),
         responses: {
           '202': json(
@@ -248,7 +268,7 @@ export const openApiDocument: Json = {
             'Started: recorded as a release and audited; the sync outcome follows in the timeline.',
           ),
           ...bodyErrors,
-          ...principal,
+          ...operator.responses,
           '404': error('Unknown service, or `to` was never released to production.'),
           '409': error(
             'A pipeline or another rollback is running, there is no earlier release, or `to` is current.',
@@ -270,7 +290,9 @@ export const openApiDocument: Json = {
           ),
           query('until', { type: 'string', format: 'date-time' }, 'End (excluded); default now.'),
         ],
+        security: reader.security,
         responses: {
+          ...reader.responses,
           '200': json(ref('DoraMetrics'), 'The metrics; null where there is no sample.'),
           '400': error(
             'Unknown service, a time that is not ISO 8601 with a zone, since not before until, or a period over 90 days; details.parameter names it.',
@@ -309,6 +331,7 @@ export const openApiDocument: Json = {
     },
   },
   components: {
+    securitySchemes,
     schemas: {
       ...schemas,
       ...dashboardSchemas,

@@ -1,18 +1,19 @@
+import { effectiveRoles, isRole, ROLES, type Role } from '../domain/roles.js';
 import { AppError } from './errors.js';
+import type { Trust } from './trust.js';
 
 export interface Principal {
   name: string;
   id?: string;
-  /** Group and role claims: the reviewer groups an approver may belong to. */
+  /** Group claims: the reviewer groups an approver may belong to. */
   groups: string[];
+  /** Gantry app roles from the `roles` claim, implied ones included (shared/domain/roles.ts). */
+  roles: Role[];
   source: 'app-service' | 'development';
 }
 
-const GROUP_CLAIMS = new Set([
-  'groups',
-  'roles',
-  'http://schemas.microsoft.com/ws/2008/06/identity/claims/role',
-]);
+const GROUP_CLAIMS = new Set(['groups', 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups']);
+const ROLE_CLAIMS = new Set(['roles', 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role']);
 const NAME_CLAIMS = new Set([
   'name',
   'preferred_username',
@@ -39,45 +40,75 @@ function decodePrincipal(header: string): EasyAuthPrincipal {
   return value as EasyAuthPrincipal;
 }
 
+function appServicePrincipal(headers: { get(name: string): string | null }, encoded: string): Principal {
+  const p = decodePrincipal(encoded);
+  const claims = (p.claims ?? []).filter(
+    (c): c is { typ: string; val: string } => typeof c.typ === 'string' && typeof c.val === 'string',
+  );
+  const groups = claims.filter((c) => GROUP_CLAIMS.has(c.typ)).map((c) => c.val);
+  const roles = claims.filter((c) => ROLE_CLAIMS.has(c.typ) || c.typ === p.role_typ).map((c) => c.val);
+  const name =
+    headers.get('x-ms-client-principal-name') ??
+    claims.find((c) => NAME_CLAIMS.has(c.typ) || c.typ === p.name_typ)?.val;
+  if (!name) throw new AppError(401, 'invalid-principal', 'The principal carries no name.');
+  return {
+    name,
+    id: headers.get('x-ms-client-principal-id') ?? undefined,
+    groups: [...new Set(groups)],
+    roles: effectiveRoles(roles),
+    source: 'app-service',
+  };
+}
+
+/** `{"name", "groups", "roles"?}`; a role that is not one of Gantry's is a mistake worth naming. */
+export function developmentPrincipal(json: string): Principal {
+  let dev: unknown;
+  try {
+    dev = JSON.parse(json);
+  } catch {
+    throw new AppError(401, 'invalid-principal', 'GANTRY_DEV_PRINCIPAL is not valid JSON.');
+  }
+  const d = (dev ?? {}) as { name?: unknown; groups?: unknown; roles?: unknown };
+  if (typeof d.name !== 'string' || !Array.isArray(d.groups))
+    throw new AppError(401, 'invalid-principal', 'GANTRY_DEV_PRINCIPAL needs name and groups.');
+  const roles = d.roles === undefined ? [] : d.roles;
+  if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string' && isRole(r)))
+    throw new AppError(
+      401,
+      'invalid-principal',
+      `GANTRY_DEV_PRINCIPAL roles must be a list of ${ROLES.join(', ')}.`,
+    );
+  return {
+    name: d.name,
+    groups: d.groups.map(String),
+    roles: effectiveRoles(roles as string[]),
+    source: 'development',
+  };
+}
+
 /**
- * The caller's identity: App Service authentication headers in Azure (the platform strips client copies),
- * or the configured development principal locally. No identity at all is a 401.
+ * The caller's identity, believed only as far as `trust` allows (shared/app/trust.ts): App Service
+ * authentication headers, or the configured development principal on a development host. Where nothing
+ * vouches for a header (Azure without App Service authentication), every request is a 503 naming the
+ * missing setting, whatever it carries. No identity at all is a 401.
  */
 export function principalFrom(
   headers: { get(name: string): string | null },
-  devPrincipal?: string,
+  devPrincipal: string | undefined,
+  trust: Trust,
 ): Principal {
-  const encoded = headers.get('x-ms-client-principal');
-  if (encoded) {
-    const p = decodePrincipal(encoded);
-    const claims = (p.claims ?? []).filter(
-      (c): c is { typ: string; val: string } => typeof c.typ === 'string' && typeof c.val === 'string',
+  if (trust.kind === 'refused')
+    throw new AppError(
+      503,
+      'authentication-not-configured',
+      `Gantry refuses every caller: ${trust.reason}.`,
+      {
+        setting: trust.missingSetting,
+      },
     );
-    const roleTyp = p.role_typ;
-    const groups = claims.filter((c) => GROUP_CLAIMS.has(c.typ) || c.typ === roleTyp).map((c) => c.val);
-    const name =
-      headers.get('x-ms-client-principal-name') ??
-      claims.find((c) => NAME_CLAIMS.has(c.typ) || c.typ === p.name_typ)?.val;
-    if (!name) throw new AppError(401, 'invalid-principal', 'The principal carries no name.');
-    return {
-      name,
-      id: headers.get('x-ms-client-principal-id') ?? undefined,
-      groups: [...new Set(groups)],
-      source: 'app-service',
-    };
-  }
-  if (devPrincipal) {
-    let dev: unknown;
-    try {
-      dev = JSON.parse(devPrincipal);
-    } catch {
-      throw new AppError(401, 'invalid-principal', 'GANTRY_DEV_PRINCIPAL is not valid JSON.');
-    }
-    const d = dev as { name?: unknown; groups?: unknown };
-    if (typeof d.name !== 'string' || !Array.isArray(d.groups))
-      throw new AppError(401, 'invalid-principal', 'GANTRY_DEV_PRINCIPAL needs name and groups.');
-    return { name: d.name, groups: d.groups.map(String), source: 'development' };
-  }
+  const encoded = headers.get('x-ms-client-principal');
+  if (encoded) return appServicePrincipal(headers, encoded);
+  if (devPrincipal && trust.developmentPrincipal) return developmentPrincipal(devPrincipal);
   throw new AppError(
     401,
     'unauthenticated',
@@ -87,16 +118,21 @@ export function principalFrom(
 
 /**
  * The App Service authentication headers for a user, as the platform injects them (all four: the
- * `@azure/functions` library refuses a principal without the companion headers). For clients that act
- * on behalf of a user behind a trusted proxy, and for tests.
+ * `@azure/functions` library refuses a principal without the companion headers). Only a development host
+ * believes them from a client (`gantry --principal`, tests); in Azure the platform replaces them.
  */
 export function appServicePrincipalHeaders(user: {
   name: string;
   groups: readonly string[];
+  roles?: readonly string[];
 }): Record<string, string> {
   const principal = {
     auth_typ: 'aad',
-    claims: [{ typ: 'name', val: user.name }, ...user.groups.map((g) => ({ typ: 'groups', val: g }))],
+    claims: [
+      { typ: 'name', val: user.name },
+      ...user.groups.map((g) => ({ typ: 'groups', val: g })),
+      ...(user.roles ?? []).map((r) => ({ typ: 'roles', val: r })),
+    ],
     name_typ: 'name',
     role_typ: 'roles',
   };

@@ -99,4 +99,10 @@ export interface ApprovalRecord {
   groups: string[];
   /** What the approver was shown when deciding: image, gate, smoke and test verdicts. */
   evidence?: Record<string, unknown>;
+  /**
+   * A refused row standing for several refused attempts (the audit bound, shared/app/refusals.ts): how
+   * many, and when the latest was; `at` stays the first one's, which keeps the row's key.
+   */
+  attempts?: number;
+  lastAt?: string;
 }

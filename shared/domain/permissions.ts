@@ -1,5 +1,6 @@
 import { TERMINAL_STATES, type DeploymentState } from './deployment.js';
 import { retryRefusal } from './retry.js';
+import { roleForAction, type Role } from './roles.js';
 
 /** The actions `POST /api/deployments/{id}/{action}` accepts, by their URL names. */
 export const DEPLOYMENT_ACTIONS = [
@@ -29,6 +30,8 @@ export interface PermissionQuestion {
   authenticated: boolean;
   /** The deployment's id (a retry's number decides whether another retry is allowed). */
   id?: string;
+  /** The caller's Gantry roles, implied ones included. */
+  roles: readonly Role[];
   state: DeploymentState;
   approval?: ApprovalVerdicts;
   /** The canary's analysis is paused for an operator (an exhausted limit). */
@@ -57,6 +60,17 @@ export function deploymentPermissions(q: PermissionQuestion): Record<DeploymentA
   const all = (p: Permission) =>
     Object.fromEntries(DEPLOYMENT_ACTIONS.map((a) => [a, p])) as Record<DeploymentAction, Permission>;
   if (!q.authenticated) return all(deny('sign in to act on deployments'));
+  const byState = permissionsByState(q);
+  // A missing role is the reason given before any state rule: that action is never this caller's.
+  return Object.fromEntries(
+    DEPLOYMENT_ACTIONS.map((a) => {
+      const role = roleForAction(a);
+      return [a, q.roles.includes(role) ? byState[a] : deny(`${a} needs the ${role} role`)];
+    }),
+  ) as Record<DeploymentAction, Permission>;
+}
+
+function permissionsByState(q: PermissionQuestion): Record<DeploymentAction, Permission> {
   const refusal = retryRefusal(
     { id: q.id ?? '', state: q.state, retriedBy: q.retriedBy },
     q.retriedBy !== undefined && q.retryState !== undefined
@@ -65,6 +79,8 @@ export function deploymentPermissions(q: PermissionQuestion): Record<DeploymentA
     'the deployment',
   );
   const retry = refusal ? deny(refusal.message) : ALLOW;
+  const all = (p: Permission) =>
+    Object.fromEntries(DEPLOYMENT_ACTIONS.map((a) => [a, p])) as Record<DeploymentAction, Permission>;
   if (TERMINAL_STATES.has(q.state))
     return { ...all(deny(`the deployment already ended (${q.state})`)), retry };
   return {

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { phaseInstanceId } from '../../shared/contracts/events.js';
-import type { PipelineHarness, User } from '../e2e/pipeline-harness.js';
+import { reader, type PipelineHarness, type User } from '../e2e/pipeline-harness.js';
 
 /** The compiled CLI, as `npx gantry` runs it (package.json "bin"). */
 export const CLI = resolve('dist/cli/gantry.js');
@@ -17,8 +17,11 @@ export interface CliResult {
 
 export interface CliOptions {
   url?: string;
-  /** Sent as --principal (the dev host accepts App Service headers from the caller). */
-  as?: User;
+  /**
+   * Sent as --principal (the dev host accepts App Service headers from the caller); by default a
+   * reader, `null` for no identity at all.
+   */
+  as?: User | null;
   env?: Record<string, string>;
 }
 
@@ -34,10 +37,11 @@ export function cliEnv(extra: Record<string, string> = {}): Record<string, strin
   };
 }
 
-export const principalArg = (u: User): string => `${u.name}:${u.groups.join(',')}`;
+export const principalArg = (u: User): string => `${u.name}:${u.groups.join(',')}:${u.roles.join(',')}`;
 
 function argsFor(args: readonly string[], o: CliOptions): string[] {
-  return [...args, ...(o.url ? ['--url', o.url] : []), ...(o.as ? ['--principal', principalArg(o.as)] : [])];
+  const as = o.as === undefined ? reader : o.as;
+  return [...args, ...(o.url ? ['--url', o.url] : []), ...(as ? ['--principal', principalArg(as)] : [])];
 }
 
 /** A running CLI: its result when it exits, and a way to wait until it has printed something. */

@@ -3,6 +3,7 @@ import { ApiError, CliError, EXIT } from '../../cli/errors.js';
 import { ApiClient, authHeaders } from '../../cli/http.js';
 import { resolveSettings, type Settings } from '../../cli/settings.js';
 import { principalFrom } from '../../shared/app/principal.js';
+import { trustFor } from '../../shared/app/trust.js';
 import { closedPort } from './harness.js';
 import { startLoopback, type Loopback, type Reply } from './loopback.js';
 
@@ -120,7 +121,7 @@ describe('authentication headers', () => {
       { status: 200, body: {} },
       {
         token: 'eyJ.tok.en',
-        principal: 'ada:devops-team,tech-lead',
+        principal: 'ada:devops-team,tech-lead:Operator,Gantry.Approver',
         'function-key': 'fk_123==',
       },
     );
@@ -128,10 +129,16 @@ describe('authentication headers', () => {
     const headers = server?.requests[0]?.headers ?? {};
     expect(headers.authorization).toBe('Bearer eyJ.tok.en');
     expect(headers['x-functions-key']).toBe('fk_123==');
-    const principal = principalFrom({ get: (n) => (headers[n] as string | undefined) ?? null });
+    const devHost = trustFor({ azureMarkers: [], appServiceAuth: false, development: true });
+    const principal = principalFrom(
+      { get: (n) => (headers[n] as string | undefined) ?? null },
+      undefined,
+      devHost,
+    );
     expect(principal).toMatchObject({
       name: 'ada',
       groups: ['devops-team', 'tech-lead'],
+      roles: ['Gantry.Reader', 'Gantry.Operator', 'Gantry.Approver'],
       source: 'app-service',
     });
   });

@@ -81,7 +81,7 @@ describe('resolveSettings precedence: flags > environment > config file > defaul
       /Refusing to send a token over plain http to gantry.example.com/,
     ],
     ['a malformed function key', { 'function-key': 'a b' }, {}, {}, /not a function key/],
-    ['a principal without a name', { principal: ':devops' }, {}, {}, /'name' or 'name:group1,group2'/],
+    ['a principal without a name', { principal: ':devops' }, {}, {}, /'name', 'name:group1,group2'/],
   ])('refuses %s', (_name, flags, env, fileMap, message) => {
     const run = () => resolveSettings(flags, { ...HOME, ...env }, files(fileMap));
     expect(run).toThrow(CliError);
@@ -103,16 +103,20 @@ describe('resolveSettings precedence: flags > environment > config file > defaul
 });
 
 describe('parsePrincipal', () => {
-  it.each<[unknown, { name: string; groups: string[] }]>([
-    ['ada', { name: 'ada', groups: [] }],
-    ['ada:devops-team', { name: 'ada', groups: ['devops-team'] }],
-    ['ada:devops-team,tech-lead', { name: 'ada', groups: ['devops-team', 'tech-lead'] }],
-    ['{"name":"ada","groups":["g"]}', { name: 'ada', groups: ['g'] }],
+  it.each<[unknown, { name: string; groups: string[]; roles: string[] }]>([
+    ['ada', { name: 'ada', groups: [], roles: [] }],
+    ['ada:devops-team', { name: 'ada', groups: ['devops-team'], roles: [] }],
+    ['ada:devops-team,tech-lead', { name: 'ada', groups: ['devops-team', 'tech-lead'], roles: [] }],
+    ['{"name":"ada","groups":["g"]}', { name: 'ada', groups: ['g'], roles: [] }],
     [
-      { name: 'ada', groups: ['g'] },
-      { name: 'ada', groups: ['g'] },
+      { name: 'ada', groups: ['g'], roles: ['Gantry.Reader'] },
+      { name: 'ada', groups: ['g'], roles: ['Gantry.Reader'] },
     ],
-    [' ada : g1 , g2 ', { name: 'ada', groups: ['g1', 'g2'] }],
+    [' ada : g1 , g2 ', { name: 'ada', groups: ['g1', 'g2'], roles: [] }],
+    [
+      'ada::operator,Approver,Gantry.Reader',
+      { name: 'ada', groups: [], roles: ['Gantry.Operator', 'Gantry.Approver', 'Gantry.Reader'] },
+    ],
   ])('%j', (raw, expected) => {
     expect(parsePrincipal(raw, 'x')).toEqual(expected);
   });

@@ -6,7 +6,7 @@ import { appServicePrincipalHeaders } from '../../shared/app/principal.js';
 import { pipelineInstanceId } from '../../shared/contracts/events.js';
 import { checkedAgainstOpenApi } from '../e2e/openapi-check.js';
 import { contrastFailures, focused, tabSequence } from './a11y.js';
-import { ada, ARTEFACTS, BROWSER_MISSING, DashboardWorld, mallory } from './harness.js';
+import { ada, ARTEFACTS, BROWSER_MISSING, DashboardWorld, mallory, rita } from './harness.js';
 
 /** Monday 10:00 UTC: outside the 02:00-06:00 auto-approve window, so production waits for a reviewer. */
 const MONDAY_10 = Date.UTC(2026, 0, 5, 10, 0, 0);
@@ -35,7 +35,9 @@ beforeAll(async () => {
   for (const id of [gateway, audio])
     await world.until(id, 'approval', (s) => String(s.waitingFor ?? '').startsWith('approval by'));
   await world.host.waitForCompletion(pipelineInstanceId(failed));
-  const dora = await world.host.request('/api/metrics/dora?service=ApiGateway');
+  const dora = await world.host.request('/api/metrics/dora?service=ApiGateway', {
+    headers: appServicePrincipalHeaders(rita),
+  });
   doraAnswers = dora.status === 200;
 });
 
@@ -95,16 +97,25 @@ describe('the dashboard routes', () => {
       });
       return { status: res.status, body: (await res.json()) as Caller };
     };
-    const anonymous = await me(undefined, `?deployment=${gateway}`);
+    const anonymous = await me();
     expect(anonymous.body).toMatchObject({ authenticated: false, principal: null });
-    expect(anonymous.body.deployment.actions.abort).toEqual({
-      allowed: false,
-      reason: 'sign in to act on deployments',
-    });
     expect(new Date(anonymous.body.serverTime).getTime()).toBeGreaterThanOrEqual(MONDAY_10);
+    // A deployment is a read: nobody gets its state without signing in as a reader.
+    expect((await me(undefined, `?deployment=${gateway}`)).status).toBe(401);
 
+    const reader = await me(rita, `?deployment=${gateway}`);
+    expect(reader.body.principal).toMatchObject({ name: 'rita', roles: ['Gantry.Reader'] });
+    expect(reader.body.deployment.actions.abort).toEqual({
+      allowed: false,
+      reason: 'abort needs the Gantry.Operator role',
+    });
     const reviewer = await me(ada, `?deployment=${gateway}`);
-    expect(reviewer.body.principal).toEqual({ name: 'ada', groups: ['devops-team'], source: 'app-service' });
+    expect(reviewer.body.principal).toEqual({
+      name: 'ada',
+      groups: ['devops-team'],
+      roles: ['Gantry.Reader', 'Gantry.Operator', 'Gantry.Approver'],
+      source: 'app-service',
+    });
     expect(reviewer.body.deployment).toMatchObject({
       state: 'AwaitingApproval',
       actions: { approve: { allowed: true }, reject: { allowed: true }, abort: { allowed: true } },
@@ -132,7 +143,9 @@ describe.skipIf(BROWSER_MISSING)('the dashboard in Chromium', () => {
       'in progress',
       expect.stringMatching(/ ago$|^just now$/),
     ]);
-    await eventually(() => page.locator('#who').textContent()).toBe('Signed in as ada');
+    await eventually(() => page.locator('#who').textContent()).toBe(
+      'Signed in as ada · Reader, Operator, Approver',
+    );
     const outcome = rows.filter({ hasText: 'UserService' }).locator('.badge');
     expect(await outcome.textContent()).toBe('Failed');
     expect(await outcome.getAttribute('title')).toContain('gate ci-status failed');
@@ -163,12 +176,22 @@ describe.skipIf(BROWSER_MISSING)('the dashboard in Chromium', () => {
       'You cannot approve: not-a-reviewer',
     );
 
+    const reader = await world.page(rita);
+    await reader.goto(world.url(`#/deployments/${gateway}`));
+    await eventually(() => reader.locator('#who').textContent()).toBe('Signed in as rita · Reader');
+    await reader.locator('.stage').first().waitFor();
+    expect(await reader.locator('section.actions').isHidden()).toBe(true);
+
+    const before = world.problems.length;
     const anonymous = await world.page();
     await anonymous.goto(world.url(`#/deployments/${gateway}`));
-    await eventually(() => anonymous.locator('#who').textContent()).toBe('Not signed in · read-only');
-    await anonymous.locator('.stage').first().waitFor();
-    expect(await anonymous.locator('section.actions').isHidden()).toBe(true);
-    await Promise.all([outsider.context().close(), anonymous.context().close()]);
+    await eventually(() => anonymous.locator('#who').textContent()).toBe('Not signed in');
+    await eventually(() => anonymous.locator('.page-error').textContent()).toContain('(unauthenticated)');
+    expect(await anonymous.locator('.live').textContent()).toMatch(/^Refused by Gantry; retrying in \d+ s$/);
+    await Promise.all([outsider.context().close(), reader.context().close(), anonymous.context().close()]);
+    // The browser logs each refused read as a failed resource; those 401s are this check's point.
+    const refusals = world.problems.slice(before).filter((p) => !p.text.includes('401'));
+    world.problems.splice(before, Infinity, ...refusals);
   });
 
   it('approves a waiting deployment with the button and shows the decision', async () => {
@@ -231,7 +254,9 @@ describe.skipIf(BROWSER_MISSING)('the dashboard in Chromium', () => {
     expect(await page.locator('.summary').textContent()).toContain('25%');
 
     // The rendered query as recorded: on each data row's tooltip, and on the Query label on hover or focus.
-    const view = (await (await world.host.request(`/api/deployments/${gateway}`)).json()) as {
+    const view = (await (
+      await world.host.request(`/api/deployments/${gateway}`, { headers: appServicePrincipalHeaders(rita) })
+    ).json()) as {
       timeline: Array<{ title: string; evidence?: { query?: string } }>;
     };
     const queries = view.timeline

@@ -6,17 +6,30 @@ import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.
 import type { TestHost } from '../../devhost/testing.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { appServicePrincipalHeaders } from '../../shared/app/principal.js';
+import type { Role } from '../../shared/domain/roles.js';
 import { phaseInstanceId, type Phase } from '../../shared/contracts/events.js';
 import { EXAMPLE_CONFIG, startSandboxRig, type SandboxRig } from '../e2e/sandbox-rig.js';
 
 export interface User {
   name: string;
   groups: string[];
+  roles: Role[];
 }
 
-export const ci: User = { name: 'ci-bot', groups: [] };
-export const ada: User = { name: 'ada', groups: ['devops-team'] };
-export const mallory: User = { name: 'mallory', groups: ['marketing'] };
+export const ci: User = { name: 'ci-bot', groups: [], roles: ['Gantry.Operator'] };
+export const ada: User = {
+  name: 'ada',
+  groups: ['devops-team'],
+  roles: ['Gantry.Operator', 'Gantry.Approver'],
+};
+/** Holds both roles but is in no reviewer group: the approval policy, not a role, refuses her approval. */
+export const mallory: User = {
+  name: 'mallory',
+  groups: ['marketing'],
+  roles: ['Gantry.Operator', 'Gantry.Approver'],
+};
+/** Reads only. */
+export const rita: User = { name: 'rita', groups: [], roles: ['Gantry.Reader'] };
 
 export const ARTEFACTS = path.resolve('test-results/dashboard');
 export const CHROMIUM = '/usr/bin/chromium';

@@ -2,7 +2,7 @@ import { beforeEach } from 'vitest';
 import { TableRunStore } from '../../shared/adapters/table-store.js';
 import type { DeploymentRecord, DeploymentState, ReleaseRecord } from '../../shared/domain/deployment.js';
 import { deploymentIdFor } from '../../shared/domain/image-ref.js';
-import { digest, type PipelineHarness } from './pipeline-harness.js';
+import { digest, principalHeaders, reader, type PipelineHarness } from './pipeline-harness.js';
 import { e2e, usePipelineHost } from './pipeline-setup.js';
 
 /** Shared by the API end-to-end tests: the app in the dev host, and the same tables opened directly to seed. */
@@ -75,7 +75,7 @@ export async function seedReleases(service = 'ApiGateway', count = 3): Promise<R
 }
 
 export async function getJson<T>(path: string): Promise<{ status: number; body: T }> {
-  const res = await api.h.host.request(path);
+  const res = await api.h.host.request(path, { headers: principalHeaders(reader) });
   return { status: res.status, body: (await res.json()) as T };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TableRunStore } from '../../shared/adapters/table-store.js';
 import type { DeploymentRecord } from '../../shared/domain/deployment.js';
-import { ada, digest, linus, principalHeaders, titles, type User } from './pipeline-harness.js';
+import { ada, ci, digest, linus, principalHeaders, titles, type User } from './pipeline-harness.js';
 import { completeTests, e2e, IMAGE, usePipelineHost } from './pipeline-setup.js';
 
 usePipelineHost();
@@ -85,14 +85,16 @@ describe('POST /api/deployments/{id}/retry (dev host, virtual clock)', () => {
 
   it('makes two racing retries one run and answers the other 409; a running run is refused', async () => {
     const first = await failedAtGate();
-    const answers = await Promise.all([retry(first.id, {}, ada), retry(first.id, {}, linus)]);
+    const answers = await Promise.all([retry(first.id, {}, ada), retry(first.id, {}, ci)]);
     expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
     const loser = answers.find((r) => r.status === 409) as Response;
     expect(((await loser.json()) as Failure).error).toMatchObject({
       code: 'retry-exists',
       details: { deployment: first.id, retriedBy: `${first.id}-r1` },
     });
-    const page = await e2e.h.host.request('/api/deployments?service=ApiGateway');
+    const page = await e2e.h.host.request('/api/deployments?service=ApiGateway', {
+      headers: principalHeaders(ada),
+    });
     const ids = ((await page.json()) as { items: DeploymentRecord[] }).items.map((d) => d.id);
     expect(ids).toEqual([first.id, `${first.id}-r1`]);
     const run = `${first.id}-r1`;

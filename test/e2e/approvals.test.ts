@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
 import { TableRunStore } from '../../shared/adapters/table-store.js';
 import { phaseInstanceId } from '../../shared/contracts/events.js';
-import { ada, ci, digest, linus, mallory, PipelineHarness, type User } from './pipeline-harness.js';
+import { REFUSED_ROWS_PER_CALLER } from '../../shared/app/refusals.js';
+import { ada, ci, digest, linus, mallory, PipelineHarness, reader, type User } from './pipeline-harness.js';
 
 const IMAGE = (d: string) => `hearloveen.azurecr.io/api-gateway:1.5.0@${d}`;
 const MONDAY_10 = Date.UTC(2026, 0, 5, 10, 0, 0);
@@ -89,6 +90,50 @@ describe('approvals over HTTP', () => {
     const again = await decide(id, ada);
     expect(again.status).toBe(403);
     expect(again.body.error?.message).toMatch(/^duplicate-approver/);
+  });
+
+  it('needs the Approver role before the policy is even asked, and records nothing then', async () => {
+    const id = await awaitingApproval();
+    // linus is a reviewer by group; without the role he is refused all the same.
+    const operatorOnly: User = { ...linus, roles: ['Gantry.Operator'] };
+    for (const user of [operatorOnly, reader]) {
+      const r = await decide(id, user);
+      expect([r.status, r.body.error?.code]).toEqual([403, 'role-required']);
+      expect(r.body.error?.message).toContain('needs the Gantry.Approver role');
+    }
+    const cancel = await h.post(`/api/deployments/${id}/cancel`, {}, reader);
+    expect(cancel.status).toBe(403);
+    const store = await TableRunStore.create({
+      connectionString: azurite.connectionString,
+      tablePrefix: process.env.GANTRY_TABLE_PREFIX as string,
+    });
+    expect(await store.listApprovals(id)).toEqual([]);
+    expect((await h.view(id)).deployment.state).toBe('AwaitingApproval');
+  });
+
+  it('audits a caller’s repeated refusals within a bound: the last row counts the rest', async () => {
+    const id = await awaitingApproval();
+    const store = await TableRunStore.create({
+      connectionString: azurite.connectionString,
+      tablePrefix: process.env.GANTRY_TABLE_PREFIX as string,
+    });
+    const tries = REFUSED_ROWS_PER_CALLER + 7;
+    for (let i = 0; i < tries; i++) {
+      expect((await decide(id, mallory)).status).toBe(403);
+      await h.host.advance(60_000); // a minute apart: each attempt has its own time
+    }
+    expect((await decide(id, mallory, 'reject', 'no')).status).toBe(403);
+    const rows = (await store.listApprovals(id)).filter((a) => a.approver === 'mallory');
+    const approvals = rows.filter((a) => a.decision === 'approve');
+    expect(approvals).toHaveLength(REFUSED_ROWS_PER_CALLER);
+    const last = approvals.at(-1);
+    expect(last?.attempts).toBe(tries - REFUSED_ROWS_PER_CALLER + 1);
+    expect(Date.parse(last?.lastAt ?? '') - Date.parse(last?.at ?? '')).toBe(
+      (tries - REFUSED_ROWS_PER_CALLER) * 60_000,
+    );
+    // Another decision is another count; another caller is unaffected by mallory's.
+    expect(rows.filter((a) => a.decision === 'reject')).toHaveLength(1);
+    expect((await decide(id, linus)).status).toBe(202);
   });
 
   it('answers 409 once the request has expired and the run has ended', async () => {

@@ -1,9 +1,11 @@
 import { appServicePrincipalHeaders } from '../../shared/app/principal.js';
+import type { Role } from '../../shared/domain/roles.js';
 import { randomBytes } from 'node:crypto';
 import { PORTS_OVERRIDE } from '../../shared/composition.js';
 import { phaseInstanceId, pipelineInstanceId, type Phase } from '../../shared/contracts/events.js';
 import type { DeploymentRecord, TimelineEntry } from '../../shared/domain/deployment.js';
 import type { InstanceState } from '../../devhost/durable/types.js';
+import type { HostLogger } from '../../devhost/functions/types.js';
 import { startTestHost, type TestHost } from '../../devhost/testing.js';
 import { FakeWorld, worldPorts } from '../fakes/world.js';
 import { checkedAgainstOpenApi } from './openapi-check.js';
@@ -11,14 +13,25 @@ import { checkedAgainstOpenApi } from './openapi-check.js';
 export interface User {
   name: string;
   groups: string[];
+  /** Gantry app roles, sent as `roles` claims. */
+  roles: Role[];
 }
 
 export const principalHeaders = appServicePrincipalHeaders;
 
-export const ci: User = { name: 'ci-bot', groups: [] };
-export const ada: User = { name: 'ada', groups: ['devops-team'] };
-export const linus: User = { name: 'linus', groups: ['tech-lead'] };
-export const mallory: User = { name: 'mallory', groups: ['marketing'] };
+/** The pusher: triggers and stops deployments. */
+export const ci: User = { name: 'ci-bot', groups: [], roles: ['Gantry.Operator'] };
+/** A reviewer who also operates (cancels, resumes) in the pipeline tests. */
+export const ada: User = {
+  name: 'ada',
+  groups: ['devops-team'],
+  roles: ['Gantry.Operator', 'Gantry.Approver'],
+};
+export const linus: User = { name: 'linus', groups: ['tech-lead'], roles: ['Gantry.Approver'] };
+/** An approver by role but in no reviewer group: the approval policy, not the role, refuses her. */
+export const mallory: User = { name: 'mallory', groups: ['marketing'], roles: ['Gantry.Approver'] };
+/** Reads only: what every GET in the tests identifies as. */
+export const reader: User = { name: 'rita', groups: [], roles: ['Gantry.Reader'] };
 
 export const digest = (): string => `sha256:${randomBytes(32).toString('hex')}`;
 
@@ -42,6 +55,8 @@ export class PipelineHarness {
     startTime?: number;
     storage: string;
     configPath?: string;
+    /** The host's log (the app's context.log/warn/error included); silent by default. */
+    logger?: HostLogger;
   }): Promise<PipelineHarness> {
     process.env.GANTRY_STORAGE = options.storage;
     process.env.GANTRY_CONFIG_PATH = options.configPath ?? 'config/gantry.example.yaml';
@@ -52,7 +67,12 @@ export class PipelineHarness {
     (globalThis as Record<symbol, unknown>)[PORTS_OVERRIDE] = {
       ...worldPorts(world),
     };
-    const host = await startTestHost({ appDir: '.', store: 'memory', startTime: options.startTime });
+    const host = await startTestHost({
+      appDir: '.',
+      store: 'memory',
+      startTime: options.startTime,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
     // Every Gantry response any e2e test sees must match the OpenAPI document (post/view go through here).
     host.request = checkedAgainstOpenApi(host.request);
     return new PipelineHarness(host, world);
@@ -79,7 +99,7 @@ export class PipelineHarness {
   }
 
   async view(id: string): Promise<View> {
-    const res = await this.host.request(`/api/deployments/${id}`);
+    const res = await this.host.request(`/api/deployments/${id}`, { headers: principalHeaders(reader) });
     if (res.status !== 200) throw new Error(`view: HTTP ${res.status} ${await res.text()}`);
     return (await res.json()) as View;
   }

@@ -50,6 +50,13 @@ export interface SandboxRig {
   close(): Promise<void>;
 }
 
+/** The CI caller: an operator (which includes reading); every request of the rig identifies as it. */
+export const CI_HEADERS = appServicePrincipalHeaders({
+  name: 'ci-bot',
+  groups: [],
+  roles: ['Gantry.Operator'],
+});
+
 export const randomDigest = (): string => `sha256:${randomBytes(32).toString('hex')}`;
 
 function settings(options: SandboxRigOptions, sandbox: Sandbox): Record<string, string> {
@@ -86,14 +93,16 @@ function applyEnv(values: Record<string, string>): () => void {
 
 function rigApi(host: TestHost, sandbox: Sandbox): Omit<SandboxRig, 'host' | 'sandbox' | 'close'> {
   const view: SandboxRig['view'] = async (id) =>
-    (await (await host.request(`/api/deployments/${id}`)).json()) as Awaited<ReturnType<SandboxRig['view']>>;
+    (await (await host.request(`/api/deployments/${id}`, { headers: CI_HEADERS })).json()) as Awaited<
+      ReturnType<SandboxRig['view']>
+    >;
   return {
     async push(digest) {
       const res = await host.request('/api/deployments', {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          ...appServicePrincipalHeaders({ name: 'ci-bot', groups: [] }),
+          ...CI_HEADERS,
         },
         body: JSON.stringify({
           service: 'ApiGateway',

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
-import { EXAMPLE_CONFIG, randomDigest as digest, startSandboxRig, type SandboxRig } from './sandbox-rig.js';
+import {
+  CI_HEADERS,
+  EXAMPLE_CONFIG,
+  randomDigest as digest,
+  startSandboxRig,
+  type SandboxRig,
+} from './sandbox-rig.js';
 
 let azurite: AzuriteHandle;
 let rig: SandboxRig;
@@ -27,7 +33,9 @@ describe('a full pipeline against the sandbox cluster', () => {
     const done = await rig.finish(id);
     expect(done).toMatchObject({ state: 'Succeeded', reason: 'released' });
     // Judged on real numbers from the traffic model, not waved through as inconclusive.
-    const view = (await (await rig.host.request(`/api/deployments/${id}`)).json()) as {
+    const view = (await (
+      await rig.host.request(`/api/deployments/${id}`, { headers: CI_HEADERS })
+    ).json()) as {
       timeline: Array<{ title: string; verdict?: string; comment?: string }>;
     };
     const checks = view.timeline.filter((e) => e.title.startsWith('check:') || e.title.startsWith('verify:'));
@@ -64,7 +72,9 @@ describe('a full pipeline against the sandbox cluster', () => {
     const done = await rig.finish(id);
     expect(done.state).toBe('RolledBack');
     expect(done.reason).toMatch(/^fail-fast: request-success-rate: hard bound breached: 0 < min 95 at 10%$/);
-    const view = (await (await rig.host.request(`/api/deployments/${id}`)).json()) as {
+    const view = (await (
+      await rig.host.request(`/api/deployments/${id}`, { headers: CI_HEADERS })
+    ).json()) as {
       timeline: Array<{ title: string; at: string }>;
     };
     const at = (title: string) => Date.parse(view.timeline.find((e) => e.title === title)?.at ?? '');
@@ -93,7 +103,7 @@ describe('alerts and re-judging against the sandbox', () => {
     expect((await rig.finish(id)).state).toBe('Succeeded');
     const res = await rig.host.request(`/api/deployments/${id}/rejudge`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...CI_HEADERS },
       body: JSON.stringify({
         canary: {
           interval: '1m',

@@ -172,7 +172,12 @@ export class Orchestrations {
     await this.waitForPhase(id, 'approval', 'approval');
     await decide(this.ports, this.control, {
       id,
-      principal: { name: approver, groups, source: 'development' },
+      principal: {
+        name: approver,
+        groups,
+        roles: ['Gantry.Reader', 'Gantry.Approver'],
+        source: 'development',
+      },
       decision: 'approve',
       comment: 'ok',
       at: this.nowIso(),

@@ -51,8 +51,10 @@ describe('gantry against the dev host: trigger, status, list', { timeout: 60_000
         actions: { approve: { allowed: true }, resume: { allowed: false } },
       },
     });
-    const nobody = await gantry(['whoami'], { url: url() });
+    const nobody = await gantry(['whoami'], { url: url(), as: null });
     expect(nobody.stdout).toBe('caller  anonymous (no identity reached Gantry)\n');
+    const rita = await gantry(['whoami'], { url: url() });
+    expect(rita.stdout).toBe('caller  rita [] (app-service)\nroles   Gantry.Reader\n');
 
     const list = await gantry(['list', '--service', 'apigateway'], { url: url() });
     expect(list.stdout.split('\n')[1]).toMatch(
@@ -164,7 +166,7 @@ describe('gantry errors', { timeout: 60_000 }, () => {
     [
       ['trigger', 'ApiGateway', imageOf('ApiGateway', digest())],
       false,
-      /^gantry: error: HTTP 401 unauthenticated: /,
+      /^gantry: error: HTTP 403 role-required: Triggering a deployment needs the Gantry.Operator role, which rita does not hold/,
     ],
     [
       ['trigger', 'ApiGateway', imageOf('ApiGateway', digest()), '--commit', 'abc'],
@@ -202,9 +204,10 @@ describe('gantry errors', { timeout: 60_000 }, () => {
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const file = join(mkdtempSync(join(tmpdir(), 'gantry-cfg-')), 'config.json');
-    writeFileSync(file, JSON.stringify({ url: url(), principal: 'ci-bot' }));
+    writeFileSync(file, JSON.stringify({ url: url(), principal: 'ci-bot::Operator' }));
     const r = await gantry(['trigger', 'ApiGateway', imageOf('ApiGateway', digest())], {
       env: { GANTRY_CONFIG: file },
+      as: null,
     });
     expect([r.code, r.stderr]).toEqual([0, '']);
     const [d] = (JSON.parse((await gantry(['list', '--json'], { url: url() })).stdout) as Page).items;

@@ -45,14 +45,17 @@ async function releasedRun(): Promise<string> {
 describe('gantry rejudge against the dev host', { timeout: 60_000 }, () => {
   it('shows that a stricter bound would have rolled a released run back, and the same config changes nothing', async () => {
     const id = await releasedRun();
-    const stricter = await gantry(['rejudge', id, '--config', STRICTER], { url: api.h.host.url });
+    const stricter = await gantry(['rejudge', id, '--config', STRICTER], { url: api.h.host.url, as: ci });
     expect([stricter.code, stricter.stderr]).toEqual([0, '']);
     expect(stricter.stdout).toMatch(
       /^outcome {3}passed \(\d+ failed checks?\) -> rolled-back \(\d+ failed checks?\) {2}CHANGED$/m,
     );
     expect(stricter.stdout).toMatch(/^\S+ \S+ {2}request-success-rate +99\.9 {2}pass {2}fail/m);
 
-    const asJson = await gantry(['rejudge', id, '--config', STRICTER, '--json'], { url: api.h.host.url });
+    const asJson = await gantry(['rejudge', id, '--config', STRICTER, '--json'], {
+      url: api.h.host.url,
+      as: ci,
+    });
     const result = JSON.parse(asJson.stdout) as RejudgeResult;
     expect(result).toMatchObject({ deploymentId: id, outcomeChanged: true, original: { outcome: 'passed' } });
     expect(result.changedChecks).toBeGreaterThan(0);
@@ -63,6 +66,7 @@ describe('gantry rejudge against the dev host', { timeout: 60_000 }, () => {
     // The whole pipeline file: the service comes from the id, its block merged over the defaults.
     const same = await gantry(['rejudge', id, '--config', 'config/gantry.example.yaml', '--json'], {
       url: api.h.host.url,
+      as: ci,
     });
     expect(JSON.parse(same.stdout)).toMatchObject({ outcomeChanged: false, changedChecks: 0 });
   });
@@ -73,11 +77,11 @@ describe('gantry rejudge against the dev host', { timeout: 60_000 }, () => {
       'invalid.yaml',
       'canary: { interval: soon, threshold: 0, steps: [], metrics: [] }\n',
     );
-    const bad = await gantry(['rejudge', id, '--config', invalid], { url: api.h.host.url });
+    const bad = await gantry(['rejudge', id, '--config', invalid], { url: api.h.host.url, as: ci });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^gantry: error: HTTP 400 invalid-spec: /);
     expect(bad.stderr.split('\n').filter((l) => l.startsWith('  canary.')).length).toBeGreaterThan(1);
-    const early = await gantry(['rejudge', id, '--config', STRICTER], { url: api.h.host.url });
+    const early = await gantry(['rejudge', id, '--config', STRICTER], { url: api.h.host.url, as: ci });
     expect(early.code).toBe(1);
     expect(early.stderr).toMatch(
       new RegExp(`^gantry: error: HTTP 409 \\S+: Deployment ${id} has no canary checks`),

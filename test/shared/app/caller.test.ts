@@ -2,13 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { FileConfigSource } from '../../../shared/adapters/config-file.js';
 import { callerFrom, describeCaller } from '../../../shared/app/caller.js';
 import type { Principal } from '../../../shared/app/principal.js';
+import { trustFor } from '../../../shared/app/trust.js';
+import type { Role } from '../../../shared/domain/roles.js';
 import type { DeploymentRecord, DeploymentState } from '../../../shared/domain/deployment.js';
 import type { Ports } from '../../../shared/ports/index.js';
 import { MemoryRunStore } from '../../fakes/memory-run-store.js';
 
 const AT = '2026-01-05T10:00:00.000Z';
 const ID = 'apigateway-0123456789ab';
-const user = (name: string, groups: string[]): Principal => ({ name, groups, source: 'app-service' });
+const ALL_ROLES: Role[] = ['Gantry.Reader', 'Gantry.Operator', 'Gantry.Approver'];
+const user = (name: string, groups: string[], roles: Role[] = ALL_ROLES): Principal => ({
+  name,
+  groups,
+  roles,
+  source: 'app-service',
+});
 const ada = user('ada', ['devops-team']);
 
 async function world(state: DeploymentState, requested = true): Promise<Ports> {
@@ -59,8 +67,27 @@ describe('describeCaller', () => {
     const view = await describeCaller(await world('Canary'), { principal: ada, at: AT });
     expect(view).toEqual({
       authenticated: true,
-      principal: { name: 'ada', groups: ['devops-team'], source: 'app-service' },
+      principal: { name: 'ada', groups: ['devops-team'], roles: ALL_ROLES, source: 'app-service' },
       serverTime: AT,
+    });
+  });
+
+  it('answers anyone about themselves, but a deployment only to a signed-in reader', async () => {
+    const ports = await world('Canary');
+    const nobody = user('nobody', ['devops-team'], []);
+    expect(await describeCaller(ports, { principal: nobody, at: AT })).toMatchObject({
+      principal: { roles: [] },
+    });
+    await expect(
+      describeCaller(ports, { principal: nobody, deploymentId: ID, at: AT }),
+    ).rejects.toMatchObject({
+      status: 403,
+      code: 'role-required',
+      details: { role: 'Gantry.Reader' },
+    });
+    await expect(describeCaller(ports, { principal: null, deploymentId: ID, at: AT })).rejects.toMatchObject({
+      status: 401,
+      code: 'unauthenticated',
     });
   });
 
@@ -83,7 +110,14 @@ describe('describeCaller', () => {
     ['a reviewer before the request is recorded', ada, 'AwaitingApproval', false, ['cancel', 'abort']],
     ['a reviewer during the canary', ada, 'Canary', true, ['cancel', 'abort', 'skip-analysis']],
     ['anyone after the end', ada, 'Succeeded', true, []],
-    ['an anonymous caller', null, 'AwaitingApproval', true, []],
+    ['a reader only', user('rita', ['devops-team'], ['Gantry.Reader']), 'AwaitingApproval', true, []],
+    [
+      'a reviewer who is an approver, not an operator',
+      user('ada', ['devops-team'], ['Gantry.Reader', 'Gantry.Approver']),
+      'AwaitingApproval',
+      true,
+      ['approve', 'reject'],
+    ],
   ])('%s may do: %j', async (_who, principal, state, requested, actions) => {
     const view = await describeCaller(await world(state, requested), { principal, deploymentId: ID, at: AT });
     expect(view.deployment).toMatchObject({ id: ID, state });
@@ -116,14 +150,22 @@ describe('describeCaller', () => {
 
 describe('callerFrom', () => {
   const headers = (h: Record<string, string>) => ({ get: (n: string) => h[n.toLowerCase()] ?? null });
+  const devHost = trustFor({ azureMarkers: [], appServiceAuth: false, development: true });
 
   it('is nobody without any identity, and the development principal when configured', () => {
-    expect(callerFrom(headers({}))).toBeNull();
-    expect(callerFrom(headers({}), '{"name":"dev","groups":["devops-team"]}')).toMatchObject({ name: 'dev' });
+    expect(callerFrom(headers({}), undefined, devHost)).toBeNull();
+    expect(callerFrom(headers({}), '{"name":"dev","groups":["devops-team"]}', devHost)).toMatchObject({
+      name: 'dev',
+    });
+  });
+
+  it('is a 503, not nobody, where no identity can be believed', () => {
+    const open = trustFor({ azureMarkers: ['WEBSITE_SITE_NAME'], appServiceAuth: false, development: false });
+    expect(() => callerFrom(headers({}), undefined, open)).toThrow(expect.objectContaining({ status: 503 }));
   });
 
   it('still refuses a malformed App Service principal with 401', () => {
-    expect(() => callerFrom(headers({ 'x-ms-client-principal': '%%%' }))).toThrow(
+    expect(() => callerFrom(headers({ 'x-ms-client-principal': '%%%' }), undefined, devHost)).toThrow(
       expect.objectContaining({ status: 401, code: 'invalid-principal' }),
     );
   });

@@ -4,6 +4,7 @@ import {
   type ApprovalVerdicts,
   type PermissionQuestion,
 } from '../../../shared/domain/permissions.js';
+import { ROLES, type Role } from '../../../shared/domain/roles.js';
 
 const yes = { accepted: true };
 const open: ApprovalVerdicts = { approve: yes, reject: yes };
@@ -12,7 +13,15 @@ const selfPush: ApprovalVerdicts = {
   reject: yes,
 };
 
-type Row = [string, PermissionQuestion, string];
+/** Every role unless the row says otherwise. */
+type Question = Omit<PermissionQuestion, 'roles'> & { roles?: Role[] };
+type Row = [string, Question, string];
+
+/** The state rows hold every role; the role rows change only the roles. */
+const ask = (q: Question): PermissionQuestion => ({
+  roles: [...ROLES],
+  ...q,
+});
 
 /** Each row: the question, then the allowed actions (`+`) and refused ones (`-`) in action order. */
 describe('deploymentPermissions', () => {
@@ -97,8 +106,28 @@ describe('deploymentPermissions', () => {
       { authenticated: true, state: 'Failed', retriedBy: 'apigateway-0123456789ab-r1', retryState: 'Failed' },
       '-approve -reject -cancel -abort -skip-analysis -resume -retry',
     ],
+    [
+      'a reader only, request open',
+      { authenticated: true, state: 'AwaitingApproval', approval: open, roles: ['Gantry.Reader'] },
+      '-approve -reject -cancel -abort -skip-analysis -resume -retry',
+    ],
+    [
+      'an approver, not an operator, during a paused canary',
+      { authenticated: true, state: 'Canary', paused: true, roles: ['Gantry.Reader', 'Gantry.Approver'] },
+      '-approve -reject -cancel -abort -skip-analysis -resume -retry',
+    ],
+    [
+      'an approver, not an operator, request open',
+      { authenticated: true, state: 'AwaitingApproval', approval: open, roles: ['Gantry.Approver'] },
+      '+approve +reject -cancel -abort -skip-analysis -resume -retry',
+    ],
+    [
+      'an operator, not an approver, request open',
+      { authenticated: true, state: 'AwaitingApproval', approval: open, roles: ['Gantry.Operator'] },
+      '-approve -reject +cancel +abort -skip-analysis -resume -retry',
+    ],
   ])('%s', (_who, question, expected) => {
-    const actions = deploymentPermissions(question);
+    const actions = deploymentPermissions(ask(question));
     const summary = Object.entries(actions)
       .map(([action, p]) => `${p.allowed ? '+' : '-'}${action}`)
       .join(' ');
@@ -107,32 +136,39 @@ describe('deploymentPermissions', () => {
   });
 
   it('gives the reason the endpoint would give', () => {
-    expect(deploymentPermissions({ authenticated: false, state: 'Canary' }).abort.reason).toBe(
+    expect(deploymentPermissions(ask({ authenticated: false, state: 'Canary' })).abort.reason).toBe(
       'sign in to act on deployments',
     );
-    expect(deploymentPermissions({ authenticated: true, state: 'Succeeded' }).abort.reason).toBe(
+    expect(deploymentPermissions(ask({ authenticated: true, state: 'Succeeded' })).abort.reason).toBe(
       'the deployment already ended (Succeeded)',
     );
-    const pusher = deploymentPermissions({
-      authenticated: true,
-      state: 'AwaitingApproval',
-      approval: selfPush,
-    });
+    const pusher = deploymentPermissions(
+      ask({ authenticated: true, state: 'AwaitingApproval', approval: selfPush }),
+    );
     expect(pusher.approve.reason).toBe('self-approval: ada pushed this image');
-    expect(deploymentPermissions({ authenticated: true, state: 'Canary' }).approve.reason).toBe(
+    expect(deploymentPermissions(ask({ authenticated: true, state: 'Canary' })).approve.reason).toBe(
       'the deployment is Canary, not waiting for an approval',
     );
-    expect(deploymentPermissions({ authenticated: true, state: 'Canary' }).retry.reason).toBe(
+    expect(deploymentPermissions(ask({ authenticated: true, state: 'Canary' })).retry.reason).toBe(
       'the deployment is Canary; only a failed, cancelled or rolled back run can be retried.',
     );
-    const retried = deploymentPermissions({
-      authenticated: true,
-      state: 'Failed',
-      retriedBy: 'apigateway-0123456789ab-r1',
-      retryState: 'Staging',
-    });
+    const retried = deploymentPermissions(
+      ask({
+        authenticated: true,
+        state: 'Failed',
+        retriedBy: 'apigateway-0123456789ab-r1',
+        retryState: 'Staging',
+      }),
+    );
     expect(retried.retry.reason).toBe(
       'the deployment is already being retried by apigateway-0123456789ab-r1 (Staging).',
     );
+    const reader = deploymentPermissions(ask({ authenticated: true, state: 'Canary', roles: [] }));
+    expect(reader.cancel.reason).toBe('cancel needs the Gantry.Operator role');
+    expect(reader.approve.reason).toBe('approve needs the Gantry.Approver role');
+    const readerAfter = deploymentPermissions(
+      ask({ authenticated: true, state: 'Failed', roles: ['Gantry.Reader'] }),
+    );
+    expect(readerAfter.retry.reason).toBe('retry needs the Gantry.Operator role');
   });
 });
