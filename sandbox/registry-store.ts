@@ -166,6 +166,15 @@ export class RegistryStore {
     };
   }
 
+  /** Stores a manifest as given (an artifact, a signature, a hand-built index); tags it when asked. */
+  putManifest(repository: string, mediaType: string, body: Buffer, tag?: string): string {
+    const repo = this.repo(repository);
+    const digest = sha256(body);
+    repo.manifests.set(digest, { mediaType, body });
+    if (tag) repo.tags.set(tag, digest);
+    return digest;
+  }
+
   private repo(name: string): Repository {
     let repo = this.repositories.get(name);
     if (!repo) {
