@@ -15,6 +15,8 @@ export interface Settings {
   token?: string;
   principal?: CliPrincipal;
   functionKey?: string;
+  /** Local only: which development principal to act as (`--as`, sent as X-Gantry-Dev-Principal). */
+  as?: string;
   sources: { url: Source; token?: Source; principal?: Source; functionKey?: Source };
   /** The config file that was read, if any. */
   configFile?: string;
@@ -135,6 +137,11 @@ export function resolveSettings(
   if (principal) {
     settings.principal = parsePrincipal(principal[0], `The principal from ${principal[1]}`);
     settings.sources.principal = principal[1];
+  }
+  const as = stringFlag(flags, 'as') ?? (env.GANTRY_AS || undefined);
+  if (as !== undefined) {
+    if (!/^[^\s\p{Cc}]{1,200}$/u.test(as)) throw usageError(`--as '${as}' is not a principal name.`);
+    settings.as = as;
   }
   const key = pick('function-key', 'GANTRY_FUNCTION_KEY', 'functionKey');
   if (key) {

@@ -3,6 +3,7 @@ import { actions } from './actions.js';
 import { config } from './config.js';
 import { list, status } from './deployments.js';
 import { rejudge } from './rejudge.js';
+import { sandbox } from './sandbox.js';
 import { releases, rollback, services, trigger } from './services.js';
 import type { Command } from './types.js';
 import { watch } from './watch.js';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   rejudge,
   whoami,
   config,
+  sandbox,
 ];
 
 export const findCommand = (name: string): Command | undefined => COMMANDS.find((c) => c.name === name);
@@ -43,6 +45,12 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
     kind: 'string',
     value: '<name[:groups]>',
     description: 'act as this user on a local dev host, e.g. ada:devops-team (env GANTRY_PRINCIPAL)',
+  },
+  {
+    name: 'as',
+    kind: 'string',
+    value: '<name>',
+    description: 'act as another development principal of a local host (env GANTRY_AS)',
   },
   {
     name: 'function-key',

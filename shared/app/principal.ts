@@ -39,6 +39,39 @@ function decodePrincipal(header: string): EasyAuthPrincipal {
   return value as EasyAuthPrincipal;
 }
 
+/** Local only: which of the development principals a request acts as (`gantry --as <name>`). */
+export const DEV_PRINCIPAL_HEADER = 'x-gantry-dev-principal';
+
+/**
+ * `GANTRY_DEV_PRINCIPAL` is one principal `{name, groups}` or a list of them: the first acts by default,
+ * and a request names another in `X-Gantry-Dev-Principal` (a second reviewer, so an approval is not a
+ * self-approval). Only ever consulted when no App Service principal is present: never in Azure.
+ */
+function developmentPrincipal(setting: string, wanted: string | null): Principal {
+  let dev: unknown;
+  try {
+    dev = JSON.parse(setting);
+  } catch {
+    throw new AppError(401, 'invalid-principal', 'GANTRY_DEV_PRINCIPAL is not valid JSON.');
+  }
+  const list = (Array.isArray(dev) ? dev : [dev]) as Array<{ name?: unknown; groups?: unknown }>;
+  const principals = list.map((d) => {
+    if (typeof d?.name !== 'string' || !Array.isArray(d.groups))
+      throw new AppError(401, 'invalid-principal', 'GANTRY_DEV_PRINCIPAL needs name and groups.');
+    return { name: d.name, groups: d.groups.map(String), source: 'development' as const };
+  });
+  const chosen = wanted ? principals.find((p) => p.name === wanted.trim()) : principals[0];
+  if (!chosen)
+    throw new AppError(
+      401,
+      principals.length === 0 ? 'invalid-principal' : 'unknown-dev-principal',
+      principals.length === 0
+        ? 'GANTRY_DEV_PRINCIPAL lists no principal.'
+        : `No development principal '${(wanted ?? '').slice(0, 100)}' (known: ${principals.map((p) => p.name).join(', ')}).`,
+    );
+  return chosen;
+}
+
 /**
  * The caller's identity: App Service authentication headers in Azure (the platform strips client copies),
  * or the configured development principal locally. No identity at all is a 401.
@@ -66,18 +99,7 @@ export function principalFrom(
       source: 'app-service',
     };
   }
-  if (devPrincipal) {
-    let dev: unknown;
-    try {
-      dev = JSON.parse(devPrincipal);
-    } catch {
-      throw new AppError(401, 'invalid-principal', 'GANTRY_DEV_PRINCIPAL is not valid JSON.');
-    }
-    const d = dev as { name?: unknown; groups?: unknown };
-    if (typeof d.name !== 'string' || !Array.isArray(d.groups))
-      throw new AppError(401, 'invalid-principal', 'GANTRY_DEV_PRINCIPAL needs name and groups.');
-    return { name: d.name, groups: d.groups.map(String), source: 'development' };
-  }
+  if (devPrincipal) return developmentPrincipal(devPrincipal, headers.get(DEV_PRINCIPAL_HEADER));
   throw new AppError(
     401,
     'unauthenticated',
