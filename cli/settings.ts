@@ -17,6 +17,8 @@ export interface Settings {
   functionKey?: string;
   /** Local only: which development principal to act as (`--as`, sent as X-Gantry-Dev-Principal). */
   as?: string;
+  /** Local only: the sandbox control API (`GANTRY_SANDBOX_URL`), for `gantry sandbox`. */
+  sandboxUrl?: string;
   sources: { url: Source; token?: Source; principal?: Source; functionKey?: Source };
   /** The config file that was read, if any. */
   configFile?: string;
@@ -143,6 +145,7 @@ export function resolveSettings(
     if (!/^[^\s\p{Cc}]{1,200}$/u.test(as)) throw usageError(`--as '${as}' is not a principal name.`);
     settings.as = as;
   }
+  if (env.GANTRY_SANDBOX_URL) settings.sandboxUrl = env.GANTRY_SANDBOX_URL;
   const key = pick('function-key', 'GANTRY_FUNCTION_KEY', 'functionKey');
   if (key) {
     if (typeof key[0] !== 'string' || !/^[\w\-=/+.]{1,512}$/.test(key[0]))

@@ -19,7 +19,7 @@ interface PushAnswer {
 }
 
 function sandboxClient(ctx: Parameters<Command['run']>[0]): ApiClient {
-  const raw = stringFlag(ctx.flags, 'sandbox-url') ?? process.env.GANTRY_SANDBOX_URL ?? DEFAULT_SANDBOX_URL;
+  const raw = stringFlag(ctx.flags, 'sandbox-url') ?? ctx.settings.sandboxUrl ?? DEFAULT_SANDBOX_URL;
   let url: URL;
   try {
     url = new URL(raw);
