@@ -95,75 +95,82 @@ export class RegistryStore {
 
   /** Stores an image as a build pushes it (blobs, platform manifests, then the index) and tags it. */
   push(build: ImageBuild): PushedImage {
-    const repo = this.repo(build.repository);
     const labels = Object.fromEntries(
       (Object.keys(LABELS) as Array<keyof typeof LABELS>)
         .filter((k) => build[k] !== undefined)
         .map((k) => [LABELS[k], build[k] as string]),
     );
-    const platforms = build.platforms.map((platform) => {
-      const [os = 'linux', architecture = 'amd64'] = platform.split('/');
-      const layer = this.put(
-        repo,
-        Buffer.from(`gantry-sandbox layer ${build.repository}:${build.tag} ${platform}`),
-      );
-      const config = this.put(
-        repo,
-        Buffer.from(
-          JSON.stringify({
-            architecture,
-            os,
-            config: { Labels: labels },
-            rootfs: { type: 'layers', diff_ids: [layer.digest] },
-          }),
-        ),
-      );
-      const body = Buffer.from(
-        JSON.stringify({
-          schemaVersion: 2,
-          mediaType: MEDIA.manifest,
-          config: { mediaType: MEDIA.config, digest: config.digest, size: config.size },
-          layers: [{ mediaType: MEDIA.layer, digest: layer.digest, size: layer.size }],
-        }),
-      );
-      const digest = sha256(body);
-      repo.manifests.set(digest, { mediaType: MEDIA.manifest, body });
-      return { digest, mediaType: MEDIA.manifest, size: body.length, platform, os, architecture };
-    });
-    let top: { digest: string; mediaType: string; size: number };
-    if (platforms.length === 1) top = platforms[0] as (typeof platforms)[number];
-    else {
-      const body = Buffer.from(
-        JSON.stringify({
-          schemaVersion: 2,
-          mediaType: MEDIA.index,
-          manifests: platforms.map((p) => ({
-            mediaType: p.mediaType,
-            digest: p.digest,
-            size: p.size,
-            platform: { architecture: p.architecture, os: p.os },
-          })),
-          ...(Object.keys(labels).length > 0 && { annotations: labels }),
-        }),
-      );
-      top = { digest: sha256(body), mediaType: MEDIA.index, size: body.length };
-      repo.manifests.set(top.digest, { mediaType: MEDIA.index, body });
-    }
-    repo.tags.set(build.tag, top.digest);
+    const platforms = build.platforms.map((platform) => this.platformManifest(build, platform, labels));
+    const top =
+      platforms.length === 1
+        ? (platforms[0] as (typeof platforms)[number])
+        : this.stored(
+            build.repository,
+            MEDIA.index,
+            JSON.stringify({
+              schemaVersion: 2,
+              mediaType: MEDIA.index,
+              manifests: platforms.map((p) => ({
+                mediaType: p.mediaType,
+                digest: p.digest,
+                size: p.size,
+                platform: { architecture: p.architecture, os: p.os },
+              })),
+              ...(Object.keys(labels).length > 0 && { annotations: labels }),
+            }),
+          );
+    this.repo(build.repository).tags.set(build.tag, top.digest);
     if (build.revision) {
       const seen = this.revisions.get(build.revision) ?? [];
-      this.revisions.set(build.revision, [
-        ...seen,
-        { repository: build.repository, tag: build.tag, digest: top.digest },
-      ]);
+      const image = { repository: build.repository, tag: build.tag, digest: top.digest };
+      this.revisions.set(build.revision, [...seen, image]);
     }
     return {
-      ...top,
+      digest: top.digest,
+      mediaType: top.mediaType,
+      size: top.size,
       platforms:
         platforms.length === 1
           ? []
           : platforms.map(({ digest, mediaType, size, platform }) => ({ digest, mediaType, size, platform })),
     };
+  }
+
+  /** One platform's image: a layer, a config blob carrying the labels, and the manifest over them. */
+  private platformManifest(build: ImageBuild, platform: string, labels: Record<string, string>) {
+    const repo = this.repo(build.repository);
+    const [os = 'linux', architecture = 'amd64'] = platform.split('/');
+    const layer = this.put(
+      repo,
+      Buffer.from(`gantry-sandbox layer ${build.repository}:${build.tag} ${platform}`),
+    );
+    const config = this.put(
+      repo,
+      Buffer.from(
+        JSON.stringify({
+          architecture,
+          os,
+          config: { Labels: labels },
+          rootfs: { type: 'layers', diff_ids: [layer.digest] },
+        }),
+      ),
+    );
+    const manifest = this.stored(
+      build.repository,
+      MEDIA.manifest,
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA.manifest,
+        config: { mediaType: MEDIA.config, digest: config.digest, size: config.size },
+        layers: [{ mediaType: MEDIA.layer, digest: layer.digest, size: layer.size }],
+      }),
+    );
+    return { ...manifest, platform, os, architecture };
+  }
+
+  private stored(repository: string, mediaType: string, json: string) {
+    const body = Buffer.from(json);
+    return { digest: this.putManifest(repository, mediaType, body), mediaType, size: body.length };
   }
 
   /** Stores a manifest as given (an artifact, a signature, a hand-built index); tags it when asked. */

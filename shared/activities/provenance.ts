@@ -5,6 +5,35 @@ import type { Ports } from '../ports/index.js';
 import type { ImageProvenance } from '../ports/registry.js';
 
 /**
+ * A candidate SHA made full (a short one through GitHub) with its commit date when not known yet; a
+ * commit dated after the push is a skewed clock, so the lead time then starts at the push.
+ */
+async function fullCommit(
+  ports: Ports,
+  candidate: string | undefined,
+  gitRepository: string | undefined,
+  notes: string[],
+  times: { knownAt?: string; pushedAt: string },
+): Promise<{ sha?: string; committedAt?: string }> {
+  const committedAt = times.knownAt;
+  if (!candidate) return { committedAt };
+  const full = isFullSha(candidate);
+  if (!ports.source || !gitRepository) {
+    if (full) return { sha: candidate, committedAt };
+    notes.push(`short commit ${candidate} cannot be resolved without a GitHub repository and connection`);
+    return { committedAt };
+  }
+  if (full && committedAt !== undefined) return { sha: candidate, committedAt };
+  const found = await ports.source.resolveCommit(gitRepository, candidate);
+  if (!found) {
+    if (!full) notes.push(`short commit ${candidate} was not found in ${gitRepository}`);
+    return { ...(full && { sha: candidate }), committedAt };
+  }
+  const dated = found.committedAt !== undefined && found.committedAt <= times.pushedAt;
+  return { sha: found.sha, committedAt: committedAt ?? (dated ? found.committedAt : undefined) };
+}
+
+/**
  * Finds the commit a deployment's image was built from, before its gates run: the push's own commit,
  * else the image's revision label as the registry holds it, else a commit-naming tag; a short SHA is
  * resolved through GitHub. The result is stored on the deployment (commit, commit date for the DORA lead
@@ -32,27 +61,10 @@ export async function resolveProvenance(ports: Ports, input: ProvenanceInput): P
   notes.push(...skipped);
   const gitRepository =
     spec?.gitRepository ?? (labels?.source ? repositoryOfSource(labels.source) : undefined);
-  let sha = candidate?.sha;
-  let committedAt = record?.committedAt;
-  if (sha && ports.source && gitRepository && (!isFullSha(sha) || committedAt === undefined)) {
-    const found = await ports.source.resolveCommit(gitRepository, sha);
-    if (found) {
-      sha = found.sha;
-      // A commit dated after the push is a skewed clock: the lead time then starts at the push.
-      if (
-        committedAt === undefined &&
-        found.committedAt &&
-        found.committedAt <= (record?.createdAt ?? input.at)
-      )
-        committedAt = found.committedAt;
-    } else if (!isFullSha(sha)) {
-      notes.push(`short commit ${sha} was not found in ${gitRepository}`);
-      sha = undefined;
-    }
-  } else if (sha && !isFullSha(sha)) {
-    notes.push(`short commit ${sha} cannot be resolved without a GitHub repository and connection`);
-    sha = undefined;
-  }
+  const { sha, committedAt } = await fullCommit(ports, candidate?.sha, gitRepository, notes, {
+    knownAt: record?.committedAt,
+    pushedAt: record?.createdAt ?? input.at,
+  });
   const found = sha !== undefined && candidate !== undefined;
   const detail = found
     ? `commit ${sha?.slice(0, 12)} from ${candidate?.detail}`

@@ -120,6 +120,15 @@ describe('resolveProvenance', () => {
     });
   });
 
+  it('keeps a full SHA GitHub does not know, without a date, and does not ask again when the date is known', async () => {
+    const unknown = await run({ labels: labels(FULL) });
+    expect(unknown.stored).toMatchObject({ commitSha: FULL, provenance: { commitFrom: 'image' } });
+    expect(unknown.stored?.committedAt).toBeUndefined();
+    const known = await run({ labels: labels(FULL), record: { committedAt: '2026-01-05T10:00:00.000Z' } });
+    expect(known.lookups).toEqual([]);
+    expect(known.stored?.committedAt).toBe('2026-01-05T10:00:00.000Z');
+  });
+
   it('ignores a commit date after the push (a skewed clock)', async () => {
     const { stored } = await run({ labels: labels(FULL), commits: { [FULL]: '2026-01-05T12:30:00.000Z' } });
     expect(stored?.committedAt).toBeUndefined();
