@@ -161,8 +161,7 @@ describe('the README quick start', () => {
         expect(run.stdout).toContain('deployment apigateway-22fb0e92c0b2');
       if (step.exit === 0 && step.command.endsWith('watch apigateway-22fb0e92c0b2'))
         expect(run.stdout).toMatch(/apigateway-22fb0e92c0b2 finished Succeeded: released \(exit 0\)/);
-      if (step.exit === 11)
-        expect(run.stdout).toMatch(/finished RolledBack: fail-fast: request-success-rate/);
+      if (step.exit === 11) expect(run.stdout).toMatch(/apigateway-644b99db525d finished RolledBack: /);
     }
   }, 300_000);
 });
