@@ -103,6 +103,8 @@ function firstPlatform(index: Manifest): string | undefined {
 
 export class AcrImageRegistry implements ImageRegistry {
   private readonly endpoints: Map<string, string>;
+  /** One client per repository: each keeps its ACR access token between calls. */
+  private readonly clients = new Map<string, ContainerRegistryContentClient>();
 
   constructor(private readonly o: AcrImageRegistryOptions = {}) {
     this.endpoints = new Map(
@@ -138,6 +140,16 @@ export class AcrImageRegistry implements ImageRegistry {
   }
 
   private client(image: ImageRef): ContainerRegistryContentClient {
+    const key = `${image.registry.toLowerCase()}/${image.repository}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      client = this.createClient(image);
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  private createClient(image: ImageRef): ContainerRegistryContentClient {
     const mapped = this.endpoints.get(image.registry.toLowerCase());
     const timeout = {
       retryOptions: { maxRetries: 2 },
