@@ -13,7 +13,10 @@ const error = (description: string): Json => json(ref('Error'), description);
 /** Every handler can fail with these (see functions/http/respond.ts `handle`). */
 const common = { '500': error('Unexpected failure; the error was logged.') };
 const principal = {
-  '401': error('No caller identity (App Service authentication headers, or the development principal).'),
+  '401': error(
+    'No caller identity (App Service authentication headers, or the development principal; locally ' +
+      'X-Gantry-Dev-Principal picks another listed development principal, unknown-dev-principal if not listed).',
+  ),
 };
 const bodyErrors = {
   '400': error('Malformed JSON, unknown or missing fields, invalid values.'),
