@@ -23,6 +23,8 @@ export function authHeaders(settings: Settings): Record<string, string> {
   // Only meaningful where nothing in front strips them: the dev host, or a trusted proxy in tests.
   if (settings.principal) Object.assign(headers, appServicePrincipalHeaders(settings.principal));
   if (settings.functionKey) headers['x-functions-key'] = settings.functionKey;
+  // Honoured only by a host whose development principal is in force (never in Azure).
+  if (settings.as) headers['x-gantry-dev-principal'] = settings.as;
   return headers;
 }
 
@@ -104,6 +106,10 @@ export class ApiClient {
 
   post<T>(path: string, body: unknown): Promise<ApiResponse<T>> {
     return this.send<T>('POST', this.url(path), body);
+  }
+
+  put<T>(path: string, body: unknown): Promise<ApiResponse<T>> {
+    return this.send<T>('PUT', this.url(path), body);
   }
 
   private async send<T>(method: string, url: URL, body?: unknown): Promise<ApiResponse<T>> {

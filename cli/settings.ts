@@ -24,6 +24,10 @@ export interface Settings {
   tenant?: string;
   /** The token cache entry for this URL (from `gantry login`), even when expired: it says how to renew. */
   login?: { entry: CachedToken; path: string; valid: boolean };
+  /** Local only: which development principal to act as (`--as`, sent as X-Gantry-Dev-Principal). */
+  as?: string;
+  /** Local only: the sandbox control API (`GANTRY_SANDBOX_URL`), for `gantry sandbox`. */
+  sandboxUrl?: string;
   sources: {
     url: Source;
     token?: Source;
@@ -198,6 +202,12 @@ export function resolveSettings(
     settings.principal = parsePrincipal(principal[0], `The principal from ${principal[1]}`);
     settings.sources.principal = principal[1];
   }
+  const as = stringFlag(flags, 'as') ?? (env.GANTRY_AS || undefined);
+  if (as !== undefined) {
+    if (!/^[^\s\p{Cc}]{1,200}$/u.test(as)) throw usageError(`--as '${as}' is not a principal name.`);
+    settings.as = as;
+  }
+  if (env.GANTRY_SANDBOX_URL) settings.sandboxUrl = env.GANTRY_SANDBOX_URL;
   const key = pick('function-key', 'GANTRY_FUNCTION_KEY', 'functionKey');
   if (key) {
     if (typeof key[0] !== 'string' || !/^[\w\-=/+.]{1,512}$/.test(key[0]))

@@ -4,7 +4,7 @@ import { getDeployment, me, serverNow } from './api.js';
 import { metricFigure } from './chart.js';
 import { doraPanel, type DoraPanel } from './dora.js';
 import { h, patch, time, verdictBadge } from './dom.js';
-import { formatClock, formatDateTime, shortDigest, stateLabel } from './format.js';
+import { commitLabel, formatClock, formatDateTime, shortDigest, stateLabel } from './format.js';
 import { pageStatus, type Page, type PageStatus } from './page.js';
 import { Poller } from './poller.js';
 import {
@@ -45,6 +45,8 @@ function summary(view: DeploymentView): Node[] {
     ['Pushed by', d.pushedBy ? `${d.pushedBy} (${d.source})` : d.source],
     ['Retry of', runLink(d.retryOf)],
     ['Retried by', runLink(d.retriedBy)],
+    ['Commit', commitLabel(d)],
+    ['Image source', d.provenance?.source],
     ['Created', time(d.createdAt, formatDateTime(d.createdAt))],
     ['Updated', time(d.updatedAt, formatDateTime(d.updatedAt))],
   ];

@@ -82,3 +82,21 @@ export function boundsLabel(min?: number, max?: number): string {
   if (max !== undefined) return `≤ ${formatValue(max)}`;
   return 'no bounds';
 }
+
+const COMMIT_FROM: Record<string, string> = {
+  push: 'from the push',
+  image: 'from the image label',
+  tag: 'from the tag',
+};
+
+/** `acb5820ced94 (from the image label)`, or why no commit is known; undefined before the run looked. */
+export function commitLabel(d: {
+  commitSha?: string;
+  provenance?: { commitFrom?: string; detail: string };
+}): string | undefined {
+  if (d.commitSha) {
+    const from = COMMIT_FROM[d.provenance?.commitFrom ?? ''];
+    return from ? `${d.commitSha.slice(0, 12)} (${from})` : d.commitSha.slice(0, 12);
+  }
+  return d.provenance?.detail;
+}

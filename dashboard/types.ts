@@ -45,6 +45,9 @@ export interface Deployment {
   source: string;
   pushedBy?: string;
   commitSha?: string;
+  committedAt?: string;
+  /** Where the commit came from and the image's own labels (see the API's DeploymentRecord). */
+  provenance?: { commitFrom?: 'push' | 'image' | 'tag'; detail: string; source?: string; version?: string };
   createdAt: string;
   updatedAt: string;
   weight: number;

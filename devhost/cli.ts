@@ -22,6 +22,7 @@ Options:
   --azurite-in-memory     Keep the embedded Azurite's data in memory only
   --clock <real|virtual>  Clock for durable timers (default real)
   --time-scale <n>        Run timers n times faster than real time (demos)
+  --start-time <iso>      With --time-scale or --clock virtual: the time the clock starts at
   --auto-advance          With --clock virtual: skip to the next timer whenever idle
   --no-batching           Deliver one completion per orchestrator episode
   --master-key <key>      Enforce function keys, with this master key (default: keys not enforced)
@@ -80,6 +81,7 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
       'azurite-in-memory': { type: 'boolean' },
       clock: { type: 'string' },
       'time-scale': { type: 'string' },
+      'start-time': { type: 'string' },
       'auto-advance': { type: 'boolean' },
       'no-batching': { type: 'boolean' },
       'master-key': { type: 'string' },
@@ -97,11 +99,17 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
     throw new UsageError('--time-scale and --clock virtual exclude each other');
   if (values['auto-advance'] && clockMode !== 'virtual')
     throw new UsageError('--auto-advance needs --clock virtual');
+  const startTime = values['start-time'];
+  const start = startTime === undefined ? undefined : Date.parse(startTime);
+  if (start !== undefined && !Number.isFinite(start))
+    throw new UsageError(`--start-time must be an ISO 8601 time, got '${startTime}'`);
+  if (start !== undefined && clockMode !== 'virtual' && scale === undefined)
+    throw new UsageError('--start-time needs --time-scale or --clock virtual');
   const clock: ClockSpec =
     clockMode === 'virtual'
-      ? { mode: 'virtual', start: Date.now() }
+      ? { mode: 'virtual', start: start ?? Date.now() }
       : scale !== undefined
-        ? { mode: 'scaled', scale }
+        ? { mode: 'scaled', scale, ...(start !== undefined && { start }) }
         : { mode: 'real' };
   return {
     appDir: path.resolve(appDir ?? '.'),

@@ -1,4 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
+import { AcrImageRegistry } from '../shared/adapters/acr.js';
 import { AksCredentials } from '../shared/adapters/aks.js';
 import { ArgoCdGitOps } from '../shared/adapters/argocd.js';
 import { systemClock } from '../shared/adapters/clock.js';
@@ -38,8 +39,26 @@ export function unconfigured<T extends object>(system: string, settings: string)
 
 type OutsidePorts = Pick<
   Ports,
-  'gitops' | 'cluster' | 'router' | 'metrics' | 'scans' | 'smoke' | 'tests' | 'notifier' | 'source'
+  | 'gitops'
+  | 'cluster'
+  | 'router'
+  | 'metrics'
+  | 'scans'
+  | 'smoke'
+  | 'tests'
+  | 'notifier'
+  | 'source'
+  | 'registry'
 >;
+
+/** Local registry endpoints (the sandbox's) from `GANTRY_REGISTRY_HOST_MAP`; Azure uses none. */
+function registryEndpoints(settings: AppSettings): Record<string, string> {
+  if (!settings.GANTRY_REGISTRY_HOST_MAP) return {};
+  const map = JSON.parse(settings.GANTRY_REGISTRY_HOST_MAP) as unknown;
+  if (typeof map !== 'object' || map === null || Array.isArray(map))
+    throw new Error('GANTRY_REGISTRY_HOST_MAP must be a JSON object of registry host to URL');
+  return Object.fromEntries(Object.entries(map).map(([host, url]) => [host, String(url)]));
+}
 
 function smokeRunner(settings: AppSettings): SmokeRunner {
   const runner = new HttpSmokeRunner();
@@ -127,6 +146,7 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
     smoke: smokeRunner(settings),
     tests: github ?? unconfigured('GitHub', 'GANTRY_GITHUB_TOKEN'),
     ...(github && { source: github }),
+    registry: new AcrImageRegistry({ credential, endpoints: registryEndpoints(settings) }),
     notifier: settings.GANTRY_SERVICEBUS_NAMESPACE
       ? ServiceBusNotifier.create(settings.GANTRY_SERVICEBUS_NAMESPACE, credential(), systemClock)
       : new NoopNotifier(),

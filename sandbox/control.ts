@@ -5,6 +5,7 @@ import {
   type HostResponse,
   type HostRoute,
 } from '../devhost/http/types.js';
+import { handleRegistryPush, type PushRouteOptions } from './registry-push.js';
 import type { FaultProfile, SandboxWorld } from './world.js';
 
 const FIELDS: Record<keyof FaultProfile, 'number' | 'boolean' | 'string'> = {
@@ -16,6 +17,8 @@ const FIELDS: Record<keyof FaultProfile, 'number' | 'boolean' | 'string'> = {
   vulnerable: 'boolean',
   testFailure: 'boolean',
   smokeFailure: 'boolean',
+  ciFailure: 'boolean',
+  noRevision: 'boolean',
 };
 
 function parseProfile(body: Buffer): FaultProfile | string {
@@ -45,11 +48,13 @@ function parseProfile(body: Buffer): FaultProfile | string {
 /**
  * The sandbox control API: inject faults per image (digest, tag or full reference) so a newcomer can
  * watch a rollback. `GET /sandbox/faults`, `PUT /sandbox/faults/{image}`, `DELETE /sandbox/faults/{image}`,
- * `GET /sandbox/workloads` (images and weights as the cluster sees them).
+ * `GET /sandbox/workloads` (images and weights as the cluster sees them), and
+ * `PUT /sandbox/registry/{repository}:{tag}` (push an image into the sandbox registry, see registry-push.ts).
  */
-export function createControlRoutes(world: SandboxWorld): HostRoute {
-  return (req: HostRequest): HostResponse | undefined => {
+export function createControlRoutes(world: SandboxWorld, push?: PushRouteOptions): HostRoute {
+  return (req: HostRequest): Promise<HostResponse | undefined> | HostResponse | undefined => {
     const path = req.url.pathname;
+    if (push && path.startsWith('/sandbox/registry/')) return handleRegistryPush(world, push, req);
     if (path === '/sandbox/faults' && req.method === 'GET')
       return jsonResponse(200, Object.fromEntries(world.faults));
     if (path === '/sandbox/workloads' && req.method === 'GET') {

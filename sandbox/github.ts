@@ -30,10 +30,30 @@ interface Dispatch {
 const DISPATCH = /^\/repos\/([\w.-]+)\/([\w.-]+)\/actions\/workflows\/([\w.-]+)\/dispatches$/;
 const CHECK_RUNS = /^\/repos\/([\w.-]+)\/([\w.-]+)\/commits\/([0-9a-f]{7,40})\/check-runs$/;
 const COMBINED_STATUS = /^\/repos\/([\w.-]+)\/([\w.-]+)\/commits\/([0-9a-f]{7,40})\/status$/;
+const COMMIT = /^\/repos\/([\w.-]+)\/([\w.-]+)\/commits\/([0-9a-f]{7,40})$/;
+
+/** `GET /repos/{o}/{r}/commits/{ref}` for the commits pushed images carry (a short SHA resolves by prefix). */
+function commitResponse(world: SandboxWorld, owner: string, repo: string, ref: string): HostResponse {
+  const matches = [...world.commits.entries()].filter(([sha]) => sha.startsWith(ref));
+  const [found] = matches;
+  if (!found || matches.length > 1)
+    return jsonResponse(422, {
+      message: `No commit found for SHA: ${ref}`,
+      documentation_url: 'https://docs.github.com/rest/commits/commits#get-a-commit',
+    });
+  const [sha, date] = found;
+  const person = { name: 'Sandbox Build', email: 'build@sandbox.invalid', date };
+  return jsonResponse(200, {
+    sha,
+    html_url: `https://github.com/${owner}/${repo}/commit/${sha}`,
+    commit: { author: person, committer: person, message: 'sandbox commit' },
+  });
+}
 
 /**
  * The slice of GitHub the pipeline uses: `workflow_dispatch` (204, then the run concludes after a few
- * virtual minutes, failing for images with `testFailure`), and check runs of a commit (all green). Paths,
+ * virtual minutes, failing for images with `testFailure`), check runs of a commit (green unless a
+ * `ciFailure` fault applies) and the commits pushed images are labelled with. Paths,
  * statuses and bodies follow the REST API; authentication is a bearer token.
  */
 export function createGitHubRoutes(world: SandboxWorld, options: GitHubSandboxOptions): HostRoute {
@@ -78,11 +98,13 @@ export function createGitHubRoutes(world: SandboxWorld, options: GitHubSandboxOp
     const checks = CHECK_RUNS.exec(path);
     if (checks && req.method === 'GET') {
       const names = ['lint', 'unit-tests', 'build'];
+      // A `ciFailure` fault fails the unit tests of the commit (or of images built from it).
+      const failing = world.ciFails(checks[3] as string) ? 'unit-tests' : undefined;
       const check_runs = names.map((name, i) => ({
         id: i + 1,
         name,
         status: 'completed',
-        conclusion: 'success',
+        conclusion: name === failing ? 'failure' : 'success',
         head_sha: checks[3],
       }));
       return jsonResponse(200, { total_count: check_runs.length, check_runs });
@@ -92,6 +114,9 @@ export function createGitHubRoutes(world: SandboxWorld, options: GitHubSandboxOp
       // No legacy commit statuses: GitHub answers `pending` with an empty list in that case.
       return jsonResponse(200, { state: 'pending', sha: combined[3], total_count: 0, statuses: [] });
     }
+    const commit = COMMIT.exec(path);
+    if (commit && req.method === 'GET')
+      return commitResponse(world, commit[1] as string, commit[2] as string, commit[3] as string);
     return errorResponse(404, 'not-found', `The sandbox GitHub does not serve ${req.method} ${path}`);
   };
 }

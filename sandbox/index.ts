@@ -1,10 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../devhost/durable/types.js';
 import { startHttpServer, type RunningHttpServer } from '../devhost/http/server.js';
 import type { ImageBinding, PipelinePlan } from '../shared/contracts/plan.js';
 import { addApplication, startArgoCdSandbox } from './argocd.js';
 import { createControlRoutes } from './control.js';
 import { createGitHubRoutes, type GitHubSandboxOptions } from './github.js';
+import { gitRepositoryOf, type EventGridDelivery, type RegistryIdentity } from './registry-push.js';
+import { createRegistryRoutes } from './registry.js';
+import { defaultRevision } from './registry-store.js';
 import { addWorkload, startKubernetesSandbox } from './kubernetes.js';
 import { startPrometheusSandbox } from './prometheus.js';
 import { createStagingWebRoutes } from './staging-web.js';
@@ -17,6 +19,7 @@ export interface SandboxPorts {
   github?: number;
   web?: number;
   control?: number;
+  registry?: number;
 }
 
 export interface SandboxOptions {
@@ -29,6 +32,34 @@ export interface SandboxOptions {
   tokens: { kubernetes: string; argocd: string; github: string };
   /** Where finished test workflows are reported (the dev host's Durable API). */
   deliverTestResult: GitHubSandboxOptions['deliver'];
+  /** Where registry pushes deliver ACR's Event Grid events (the dev host's Event Grid route). */
+  deliverRegistryEvents?: EventGridDelivery;
+}
+
+/** The registry host images are pushed to when no service names one, and the build's identity. */
+export const SANDBOX_REGISTRY: RegistryIdentity = { host: 'hearloveen.azurecr.io', actor: 'sandbox-build' };
+
+/**
+ * Delivers registry events to the dev host's Event Grid route as Event Grid does (`aeg-*` headers,
+ * Event Grid schema); `hostUrl` is read at delivery time.
+ */
+export function deliverEventGrid(hostUrl: () => string, functionName = 'acrEventGrid'): EventGridDelivery {
+  return async (events) => {
+    const res = await fetch(`${hostUrl()}/runtime/webhooks/eventgrid?functionName=${functionName}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'aeg-event-type': 'Notification',
+        'aeg-subscription-name': 'GANTRY-ACR',
+        'aeg-delivery-count': '0',
+        'aeg-data-version': '1.0',
+        'aeg-metadata-version': '1',
+      },
+      body: JSON.stringify(events),
+    });
+    await res.body?.cancel();
+    return res.status;
+  };
 }
 
 /**
@@ -55,14 +86,28 @@ export interface Sandbox {
     github: string;
     web: string;
     control: string;
+    registry: string;
   };
   close(): Promise<void>;
 }
 
-/** The release "already running" before the first push: a stable digest per service. */
-export function seedImage(plan: PipelinePlan): string {
-  const digest = createHash('sha256').update(`gantry-sandbox:${plan.service}`).digest('hex');
-  return `hearloveen.azurecr.io/${plan.production.deployment}:0.9.0@sha256:${digest}`;
+/**
+ * The release "already running" before the first push: version 0.9.0 of the service's repository, pushed
+ * into the sandbox registry with a revision the sandbox GitHub reports green.
+ */
+export function seedImage(world: SandboxWorld, plan: PipelinePlan): string {
+  const registry = plan.provenance?.registry ?? SANDBOX_REGISTRY.host;
+  const repository = plan.provenance?.repository ?? plan.production.deployment;
+  const repo = gitRepositoryOf(plan);
+  const pushed = world.pushImage({
+    repository,
+    tag: '0.9.0',
+    revision: defaultRevision(repository, '0.9.0'),
+    source: repo ? `https://github.com/${repo}` : undefined,
+    version: '0.9.0',
+    platforms: ['linux/amd64'],
+  });
+  return `${registry}/${repository}:0.9.0@${pushed.digest}`;
 }
 
 const bindingOptions = (binding: ImageBinding) =>
@@ -71,7 +116,7 @@ const bindingOptions = (binding: ImageBinding) =>
 /** Puts each service's workloads, router objects and Argo CD applications (staging and production) in the world. */
 export function seedWorld(world: SandboxWorld, plans: PipelinePlan[]): void {
   for (const plan of plans) {
-    const image = seedImage(plan);
+    const image = seedImage(world, plan);
     const prod = plan.production;
     addWorkload(world, {
       namespace: prod.namespace,
@@ -100,7 +145,7 @@ export function seedWorld(world: SandboxWorld, plans: PipelinePlan[]): void {
 
 /**
  * Starts the sandbox cluster: Kubernetes API, Argo CD API, Prometheus (traffic model), GitHub, the
- * staging services' health endpoints and the control API, all on loopback and on the given clock.
+ * staging services' health endpoints, the container registry and the control API, all on loopback and on the given clock.
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const world = new SandboxWorld(options.clock);
@@ -130,7 +175,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       createGitHubRoutes(world, { token: options.tokens.github, deliver: options.deliverTestResult }),
     ]);
     const web = await serve(ports.web, [createStagingWebRoutes(world, stagingNamespace)]);
-    const control = await serve(ports.control, [createControlRoutes(world)]);
+    const control = await serve(ports.control, [
+      createControlRoutes(world, {
+        registry: SANDBOX_REGISTRY,
+        plans: options.plans,
+        deliver: options.deliverRegistryEvents,
+      }),
+    ]);
+    const registry = await serve(ports.registry, [createRegistryRoutes(world)]);
     return {
       world,
       urls: {
@@ -140,6 +192,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         github: github.url,
         web: web.url,
         control: control.url,
+        registry: registry.url,
       },
       close: async () => {
         await Promise.all(started.map((s) => s.close()));

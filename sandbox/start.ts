@@ -6,7 +6,7 @@ import { readHostSettings } from '../devhost/functions/settings.js';
 import { startDevHost } from '../devhost/host.js';
 import { FileConfigSource } from '../shared/adapters/config-file.js';
 import type { PipelinePlan } from '../shared/contracts/plan.js';
-import { deliverToHost, startSandbox, type Sandbox, type SandboxPorts } from './index.js';
+import { deliverEventGrid, deliverToHost, startSandbox, type Sandbox, type SandboxPorts } from './index.js';
 
 /** Port of a loopback URL setting, so the sandbox listens where the app's settings point. */
 function portOf(url: string | undefined): number | undefined {
@@ -17,10 +17,12 @@ function portOf(url: string | undefined): number | undefined {
   return Number(u.port);
 }
 
+/** The first URL of a `{host: url}` JSON setting (the sandbox stands in for all of them). */
+const firstUrl = (map: string | undefined): string | undefined =>
+  map ? (Object.values(JSON.parse(map) as Record<string, string>)[0] ?? undefined) : undefined;
+
 function sandboxPorts(env: NodeJS.ProcessEnv): SandboxPorts {
-  const web = env.GANTRY_SMOKE_HOST_MAP
-    ? (Object.values(JSON.parse(env.GANTRY_SMOKE_HOST_MAP) as Record<string, string>)[0] ?? undefined)
-    : undefined;
+  const web = firstUrl(env.GANTRY_SMOKE_HOST_MAP);
   return {
     kubernetes: portOf(env.GANTRY_KUBE_SERVER),
     argocd: portOf(env.GANTRY_ARGOCD_URL),
@@ -28,6 +30,7 @@ function sandboxPorts(env: NodeJS.ProcessEnv): SandboxPorts {
     github: portOf(env.GANTRY_GITHUB_API_URL),
     web: portOf(web),
     control: portOf(env.GANTRY_SANDBOX_CONTROL_URL),
+    registry: portOf(firstUrl(env.GANTRY_REGISTRY_HOST_MAP)),
   };
 }
 
@@ -59,6 +62,7 @@ export async function main(argv: string[]): Promise<void> {
         github: env.GANTRY_GITHUB_TOKEN ?? '',
       },
       deliverTestResult: deliverToHost(() => hostUrl),
+      deliverRegistryEvents: deliverEventGrid(() => hostUrl),
     });
   }
   const host = await startDevHost({
@@ -82,8 +86,9 @@ export async function main(argv: string[]): Promise<void> {
       [
         'Sandbox cluster (loopback stand-ins on the same clock):',
         `  kubernetes ${u.kubernetes}  argocd ${u.argocd}  prometheus ${u.prometheus}`,
-        `  github ${u.github}  staging web ${u.web}  control ${u.control}`,
-        `  inject a fault: curl -X PUT ${u.control}/sandbox/faults/<digest> -d '{"errorRate":1}'`,
+        `  github ${u.github}  staging web ${u.web}  control ${u.control}  registry ${u.registry}`,
+        `  push an image: npx gantry sandbox push api-gateway:1.4.0  (or curl -X PUT ${u.control}/sandbox/registry/api-gateway:1.4.0)`,
+        `  inject a fault: curl -X PUT ${u.control}/sandbox/faults/<tag or digest> -d '{"errorRate":1}'`,
         '',
       ].join('\n'),
     );

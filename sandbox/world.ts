@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../devhost/durable/types.js';
+import { RegistryStore, type ImageBuild, type PushedImage } from './registry-store.js';
 
 /**
  * Shared state of the sandbox cluster: the Kubernetes objects, the Argo CD applications and the fault
@@ -26,6 +27,10 @@ export interface FaultProfile {
   testFailure?: boolean;
   /** The staging health endpoints of this image answer 503. */
   smokeFailure?: boolean;
+  /** The CI checks of the commit this image is built from fail (also settable on the commit SHA itself). */
+  ciFailure?: boolean;
+  /** A push of this image (set on its tag or `registry/repository:tag`) carries no revision label. */
+  noRevision?: boolean;
 }
 
 export interface ObjectMeta {
@@ -78,6 +83,10 @@ export class SandboxWorld {
   readonly faults = new Map<string, FaultProfile>();
   /** Free-form state owned by each stand-in (Argo CD applications, Prometheus series, ...). */
   readonly extensions = new Map<string, unknown>();
+  /** The sandbox registry's images. */
+  readonly registry = new RegistryStore();
+  /** Commits the sandbox GitHub knows: full SHA -> committer date (every revision a pushed image carries). */
+  readonly commits = new Map<string, string>();
 
   constructor(readonly clock: Clock) {}
 
@@ -141,6 +150,28 @@ export class SandboxWorld {
     const tag = /:([\w][\w.-]{0,127})(?:@|$)/.exec(image.replace(/^[^/]*\//, ''))?.[1];
     return (
       (digest && this.faults.get(digest)) || this.faults.get(image) || (tag && this.faults.get(tag)) || {}
+    );
+  }
+
+  /** Pushes an image into the registry; its revision becomes a commit GitHub knows, made 20 minutes earlier. */
+  pushImage(build: ImageBuild): PushedImage {
+    const pushed = this.registry.push(build);
+    if (build.revision?.length === 40 && !this.commits.has(build.revision))
+      this.commits.set(build.revision, new Date(this.now() - 20 * 60_000).toISOString());
+    return pushed;
+  }
+
+  /** Whether the CI checks of a commit fail: a `ciFailure` fault on the SHA or on an image built from it. */
+  ciFails(sha: string): boolean {
+    if (this.faults.get(sha)?.ciFailure) return true;
+    const images = [...this.registry.revisions.entries()]
+      .filter(([revision]) => revision.startsWith(sha) || sha.startsWith(revision))
+      .flatMap(([, list]) => list);
+    return images.some(
+      (i) =>
+        this.faults.get(i.digest)?.ciFailure ||
+        this.faults.get(i.tag)?.ciFailure ||
+        [...this.faults.entries()].some(([k, f]) => f.ciFailure && k.endsWith(`/${i.repository}:${i.tag}`)),
     );
   }
 

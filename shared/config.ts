@@ -65,6 +65,12 @@ const schema = z.object({
   /** Local only: JSON map of host names to base URLs for smoke checks, e.g. to reach the sandbox. */
   GANTRY_SMOKE_HOST_MAP: z.string().optional(),
   /**
+   * Local only: JSON map of registry hosts to loopback base URLs read anonymously (the sandbox registry),
+   * e.g. `{"hearloveen.azurecr.io":"http://127.0.0.1:7086"}`. Unset in Azure: registries are read at
+   * `https://<host>` with the managed identity (AcrPull).
+   */
+  GANTRY_REGISTRY_HOST_MAP: z.string().optional(),
+  /**
    * Application Insights (empty = not set). Checked by `readTelemetrySettings` only: a bad telemetry
    * setting turns telemetry off and is reported, it does not stop deployments.
    */

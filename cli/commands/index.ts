@@ -5,6 +5,7 @@ import { list, status } from './deployments.js';
 import { login, logout } from './login.js';
 import { rejudge } from './rejudge.js';
 import { retry } from './retry.js';
+import { sandbox } from './sandbox.js';
 import { releases, rollback, services, trigger } from './services.js';
 import type { Command } from './types.js';
 import { watch } from './watch.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   login,
   logout,
   config,
+  sandbox,
 ];
 
 export const findCommand = (name: string): Command | undefined => COMMANDS.find((c) => c.name === name);
@@ -49,6 +51,12 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
     value: '<name[:groups[:roles]]>',
     description:
       'act as this user on a local dev host, e.g. ada:devops-team:Operator,Approver (env GANTRY_PRINCIPAL)',
+  },
+  {
+    name: 'as',
+    kind: 'string',
+    value: '<name>',
+    description: 'act as another development principal of a local host (env GANTRY_AS)',
   },
   {
     name: 'function-key',

@@ -1,6 +1,6 @@
 import type { TimelineEntry } from '../../shared/domain/deployment.js';
 import { TERMINAL_STATES } from '../../shared/domain/deployment.js';
-import { durationFlag, positionals } from '../args.js';
+import { durationFlag, positionals, stringFlag } from '../args.js';
 import { ApiError, CliError, EXIT, OUTCOME_EXIT, usageError } from '../errors.js';
 import { duration, plain } from '../format.js';
 import { entryLine } from '../render/timeline.js';
@@ -11,6 +11,21 @@ import { deploymentPath } from '../paths.js';
 import type { Command, CommandContext } from './types.js';
 
 const MAX_RETRIES = 5;
+const STATES = [
+  'Queued',
+  'Gating',
+  'Staging',
+  'Testing',
+  'AwaitingApproval',
+  'Canary',
+  'Promoting',
+  'Verifying',
+  'Succeeded',
+  'Failed',
+  'RolledBack',
+  'Cancelled',
+  'Superseded',
+];
 
 /** Worth another poll: the host restarting or a proxy hiccup, not an answer about the deployment. */
 const transient = (error: unknown): boolean =>
@@ -24,6 +39,8 @@ interface Reporter {
   retry(error: CliError, attempt: number): void;
   done(view: DeploymentView, code: number): void;
   timedOut(view: DeploymentView, afterMs: number): void;
+  /** `--until <state>`: the deployment is there. */
+  reached(view: DeploymentView): void;
   close(): void;
 }
 
@@ -44,6 +61,7 @@ function reporter(ctx: CommandContext): Reporter {
       retry: (e, attempt) => out.event({ type: 'retry', attempt, code: e.code, message: e.message }),
       done: (v, code) => out.event({ type: 'done', deployment: v.deployment, exitCode: code }),
       timedOut: (v) => out.event({ type: 'timeout', deployment: v.deployment, exitCode: EXIT.timeout }),
+      reached: (v) => out.event({ type: 'reached', deployment: v.deployment, exitCode: EXIT.ok }),
       close: () => {},
     };
   const spinner = out.tty ? new Spinner(out) : undefined;
@@ -76,6 +94,12 @@ function reporter(ctx: CommandContext): Reporter {
         `${plain(v.deployment.id)} is still ${plain(v.deployment.state)} after ${duration(ms)} (exit ${EXIT.timeout})`,
       );
     },
+    reached: (v) => {
+      spinner?.stop();
+      out.line(
+        `${style.bold(plain(v.deployment.id))} is ${stateStyle(style, plain(v.deployment.state))} (exit 0)`,
+      );
+    },
     close: () => spinner?.stop(),
   };
 }
@@ -86,6 +110,7 @@ async function follow(
   id: string,
   intervalMs: number,
   timeoutMs?: number,
+  until?: string,
 ): Promise<number> {
   const report = reporter(ctx);
   const started = ctx.now();
@@ -114,6 +139,10 @@ async function follow(
           seen.add(e.seq);
           report.entry(e);
         }
+      if (until !== undefined && state === until) {
+        report.reached(view);
+        return EXIT.ok;
+      }
       if (TERMINAL_STATES.has(state)) {
         const code = OUTCOME_EXIT[state] ?? EXIT.api;
         report.done(view, code);
@@ -133,13 +162,15 @@ async function follow(
 export const watch: Command = {
   name: 'watch',
   summary: 'follow a deployment until it finishes; the exit code tells the outcome',
-  usage: 'gantry watch <id> [--interval <duration>] [--timeout <duration>]',
+  usage: 'gantry watch <id> [--interval <duration>] [--timeout <duration>] [--until <state>]',
   description: [
     'Polls the deployment and prints every new timeline entry (transitions, gates, weight steps, checks)',
     'until it reaches a terminal state. On a terminal the bottom line is redrawn with the live stage,',
     'weight and elapsed time. With --json each entry is one JSON line (NDJSON), ending with a "done" line.',
     'Exit codes: 0 Succeeded, 10 Failed, 11 RolledBack, 12 Cancelled, 13 Superseded, 4 --timeout passed,',
     '1 API error (e.g. unknown deployment), 3 Gantry unreachable (at the start, or after 5 retries).',
+    'With --until <state> (e.g. AwaitingApproval) it stops with 0 once the deployment is in that state; a',
+    'deployment that ends without passing through it exits with its outcome code.',
   ],
   flags: [
     {
@@ -155,6 +186,12 @@ export const watch: Command = {
       value: '<duration>',
       description: 'give up after this long, with exit code 4',
     },
+    {
+      name: 'until',
+      kind: 'string',
+      value: '<state>',
+      description: 'stop with exit 0 once the deployment is in this state (e.g. AwaitingApproval)',
+    },
   ],
   examples: [
     'gantry watch apigateway-1111aaaa2222 && echo released',
@@ -164,6 +201,9 @@ export const watch: Command = {
     const { id } = positionals('watch', ctx.args, ['id']);
     const interval = durationFlag(ctx.flags, 'interval') ?? 5000;
     if (interval < 10) throw usageError('--interval must be at least 10ms.');
-    return follow(ctx, id as string, interval, durationFlag(ctx.flags, 'timeout'));
+    const until = stringFlag(ctx.flags, 'until');
+    if (until !== undefined && !STATES.includes(until))
+      throw usageError(`--until must be a deployment state: ${STATES.join(', ')}.`);
+    return follow(ctx, id as string, interval, durationFlag(ctx.flags, 'timeout'), until);
   },
 };

@@ -36,16 +36,29 @@ export function liveLabel(live: LiveStatus): string {
 export const currentWeight = (view: DeploymentView): number =>
   typeof view.live.weight === 'number' ? view.live.weight : view.deployment.weight;
 
+/** Where the commit came from (`provenance.commitFrom`), as shown after it. */
+const COMMIT_FROM: Record<string, string> = {
+  push: ' (from the push)',
+  image: ' (from the image label)',
+  tag: ' (from the tag)',
+};
+
 function header(view: DeploymentView, style: Style): string[] {
   const d = view.deployment;
   const live = liveLabel(view.live);
   const source = [
     plain(d.source),
     d.pushedBy ? `pushed by ${plain(d.pushedBy)}` : '',
-    d.commitSha ? `commit ${plain(d.commitSha).slice(0, 12)}` : '',
+    d.commitSha
+      ? `commit ${plain(d.commitSha).slice(0, 12)}${COMMIT_FROM[d.provenance?.commitFrom ?? ''] ?? ''}`
+      : '',
   ]
     .filter(Boolean)
     .join(', ');
+  const origin = d.provenance
+    ? [d.provenance.source, d.provenance.version].filter(Boolean).map(plain).join(' ') ||
+      (d.commitSha ? undefined : plain(d.provenance.detail))
+    : undefined;
   return [
     style.bold(plain(d.id)),
     ...formatPairs([
@@ -54,6 +67,7 @@ function header(view: DeploymentView, style: Style): string[] {
       ['weight', `${currentWeight(view)}%`],
       ['image', fullImage(d.image)],
       ['source', source],
+      ['origin', origin],
       ['created', time(d.createdAt)],
       ['updated', time(d.updatedAt)],
       ['reason', d.reason ? plain(d.reason) : undefined],

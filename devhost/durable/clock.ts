@@ -37,16 +37,24 @@ export class RealClock implements Clock {
   }
 }
 
-/** Time that runs `scale` times faster than the wall clock from the moment the clock is created (demos). */
+/**
+ * Time that runs `scale` times faster than the wall clock from the moment the clock is created (demos),
+ * starting at `start` (default: the wall-clock time then).
+ */
 export class ScaledClock implements Clock {
   readonly mode = 'scaled' as const;
   private readonly origin = Date.now();
-  constructor(readonly scale: number) {
+  private readonly start: number;
+  constructor(
+    readonly scale: number,
+    start?: number,
+  ) {
     if (!(scale > 0) || !Number.isFinite(scale))
       throw new Error(`time scale must be a positive number, got ${scale}`);
+    this.start = start ?? this.origin;
   }
   now(): number {
-    return this.origin + (Date.now() - this.origin) * this.scale;
+    return this.start + (Date.now() - this.origin) * this.scale;
   }
   schedule(at: number, callback: () => void): { cancel(): void } {
     return chainedTimeout(() => (at - this.now()) / this.scale, callback);
@@ -183,14 +191,14 @@ export class VirtualClock implements Clock {
 }
 
 export type ClockSpec =
-  { mode: 'real' } | { mode: 'scaled'; scale: number } | { mode: 'virtual'; start?: number };
+  { mode: 'real' } | { mode: 'scaled'; scale: number; start?: number } | { mode: 'virtual'; start?: number };
 
 export function createClock(spec: ClockSpec): Clock {
   switch (spec.mode) {
     case 'real':
       return new RealClock();
     case 'scaled':
-      return new ScaledClock(spec.scale);
+      return new ScaledClock(spec.scale, spec.start);
     case 'virtual':
       return new VirtualClock(spec.start);
   }

@@ -6,15 +6,17 @@ import { after, call, type Flow, type Interrupt } from '../lib/flow.js';
 import { interrupted, PhaseScope, type PhaseResult } from '../lib/phase.js';
 
 type GateOutcome = { kind: 'result'; result: GateResult } | Interrupt;
+/** What the gates know about the image's origin (see `Activities.resolveProvenance`). */
+type Origin = { commitSha?: string; imageSource?: string };
 
 /**
  * Runs one gate durably: start it, then while it is pending sleep (cancellable) and check it again. The
  * deadline is the gate's `timeoutMs` from the start, on the orchestration clock; passing it fails the gate.
  */
-function* runGate(p: PhaseScope, gate: GateSpec): Flow<GateOutcome> {
+function* runGate(p: PhaseScope, gate: GateSpec, origin: Origin): Flow<GateOutcome> {
   const { ctx } = p;
-  const { image, commitSha } = p.run.deployment;
-  let progress: GateProgress = yield* call(ctx, Activities.startGate, { gate, image, commitSha });
+  const { image } = p.run.deployment;
+  let progress: GateProgress = yield* call(ctx, Activities.startGate, { gate, image, ...origin });
   if (progress.done) return { kind: 'result', result: progress.result };
   const { timeoutMs } = progress;
   const deadline = after(ctx, timeoutMs).getTime();
@@ -34,19 +36,44 @@ function* runGate(p: PhaseScope, gate: GateSpec): Flow<GateOutcome> {
     // The last sleep ends at the deadline, so the gate gets one final check before it times out.
     const interrupt = yield* p.interrupts.sleep(Math.min(progress.pollAfterMs, left));
     if (interrupt) return interrupt;
-    progress = yield* call(ctx, Activities.checkGate, { gate, image, handle: progress.handle, commitSha });
+    progress = yield* call(ctx, Activities.checkGate, { gate, image, handle: progress.handle, ...origin });
   }
   return { kind: 'result', result: progress.result };
+}
+
+/**
+ * Where the image's commit comes from (the push, the image's revision label, a `sha-` tag), recorded on
+ * the timeline before any gate judges the image.
+ */
+function* provenance(p: PhaseScope): Flow<Origin> {
+  const { id, image } = p.run.deployment;
+  p.status({ step: 'provenance', waitingFor: 'the image provenance' });
+  const found = yield* call(p.ctx, Activities.resolveProvenance, {
+    deploymentId: id,
+    image,
+    provenance: p.run.plan.provenance,
+    at: p.ctx.df.currentUtcDateTime.toISOString(),
+  });
+  yield* p.rec.note('note', 'provenance', {
+    verdict: found.commitSha ? 'pass' : 'warn',
+    comment: found.detail,
+    evidence: { ...found },
+  });
+  return {
+    ...(found.commitSha !== undefined && { commitSha: found.commitSha }),
+    ...(found.source !== undefined && { imageSource: found.source }),
+  };
 }
 
 /** Runs every configured gate in order; a failing gate stops the run before anything is deployed. */
 export function* gatesPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   const p = new PhaseScope(ctx, 'gates', 1);
+  const origin = yield* provenance(p);
   for (const gate of p.run.plan.gates) {
     const pending = p.interrupts.pending();
     if (pending) return interrupted(pending);
     p.status({ step: gate.name, waitingFor: `gate ${gate.name}` });
-    const outcome = yield* runGate(p, gate);
+    const outcome = yield* runGate(p, gate, origin);
     if (outcome.kind !== 'result') return interrupted(outcome);
     const { result } = outcome;
     yield* p.rec.note('gate', `gate:${gate.name}`, {

@@ -3,6 +3,7 @@ import type { ActivityContract } from '../contracts/contract.js';
 import type { Ports } from '../ports/index.js';
 import { analyse } from './analysis.js';
 import { checkApproval, decideApproval } from './approval.js';
+import { resolveProvenance } from './provenance.js';
 import { finishRun, takeNext } from './queue.js';
 import { record } from './record.js';
 import { lastKnownGood, recordRelease, rollbackInProgress } from './releases.js';
@@ -20,8 +21,9 @@ export const activityHandlers: { [K in keyof Contracts]: Handler<Contracts[K]> }
   takeNext,
   finishRun,
   record,
-  startGate: (p, i) => p.scans.start(i.gate, i.image, i.commitSha),
-  checkGate: (p, i) => p.scans.check(i.gate, i.image, i.handle, i.commitSha),
+  resolveProvenance,
+  startGate: (p, i) => p.scans.start(i.gate, i.image, i.commitSha, i.imageSource),
+  checkGate: (p, i) => p.scans.check(i.gate, i.image, i.handle, i.commitSha, i.imageSource),
   deployImage: (p, i) => p.gitops.deployImage(i.app, i.binding, i.image),
   syncStatus: (p, i) => p.gitops.status(i.app),
   rollbackApp: (p, i) => p.gitops.rollback(i.app, i.historyId),

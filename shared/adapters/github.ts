@@ -72,6 +72,7 @@ interface WireCheckRun {
 
 const DEPLOYMENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const COMMIT_SHA = /^[0-9a-fA-F]{7,64}$/;
+const FULL_SHA = /^[0-9a-f]{40}$/;
 const MAX_PAGES = 10;
 
 function invalid(what: string, value: string): never {
@@ -145,17 +146,29 @@ export class GitHubClient implements TestRunner {
 
   /** The committer date of a commit (`GET /repos/{o}/{r}/commits/{sha}`); undefined when GitHub has no such commit. */
   async commitTime(repository: string, sha: string): Promise<string | undefined> {
+    return (await this.resolveCommit(repository, sha))?.committedAt;
+  }
+
+  /** A commit by full or short SHA (`GET /repos/{o}/{r}/commits/{ref}`): full SHA and committer date. */
+  async resolveCommit(
+    repository: string,
+    sha: string,
+  ): Promise<{ sha: string; committedAt?: string } | undefined> {
     const repo = repoPath(repository);
     if (!COMMIT_SHA.test(sha)) invalid('commit SHA', sha);
     try {
-      const res = await this.request<{ commit?: { committer?: { date?: unknown } } }>(
+      const res = await this.request<{ sha?: unknown; commit?: { committer?: { date?: unknown } } }>(
         'GET',
         `${repo}/commits/${sha}`,
       );
+      const named = res.body?.sha;
+      const full =
+        typeof named === 'string' && FULL_SHA.test(named) ? named : FULL_SHA.test(sha) ? sha : undefined;
+      if (full === undefined) return undefined;
       const date = res.body?.commit?.committer?.date;
       return typeof date === 'string' && Number.isFinite(Date.parse(date))
-        ? new Date(date).toISOString()
-        : undefined;
+        ? { sha: full, committedAt: new Date(date).toISOString() }
+        : { sha: full };
     } catch (error) {
       if (
         error instanceof GitHubError &&

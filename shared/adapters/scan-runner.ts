@@ -1,4 +1,5 @@
 import type { GateSpec, ImageRef } from '../contracts/plan.js';
+import { sourceMismatch } from '../domain/provenance.js';
 import { evaluateVulnerabilities, extractJson, parseTrivyReport } from '../domain/scan-policy.js';
 import type { AppClock } from '../ports/clock.js';
 import type { ClusterTarget } from '../ports/cluster.js';
@@ -72,8 +73,13 @@ export class JobScanRunner implements ScanRunner {
   }
 
   /** Creates the gate's Job (the same Job again on a retry) or reads the CI checks once. */
-  async start(gate: GateSpec, image: ImageRef, commitSha?: string): Promise<GateProgress> {
-    if (gate.kind === 'ci-status') return this.ciStatus(gate, commitSha);
+  async start(
+    gate: GateSpec,
+    image: ImageRef,
+    commitSha?: string,
+    imageSource?: string,
+  ): Promise<GateProgress> {
+    if (gate.kind === 'ci-status') return this.ciStatus(gate, commitSha, imageSource);
     const spec = this.jobSpec(gate, image);
     const { jobName } = await this.o.jobs.run(this.o.target, spec);
     return this.running(jobName, spec);
@@ -85,8 +91,9 @@ export class JobScanRunner implements ScanRunner {
     image: ImageRef,
     handle: ScanHandle,
     commitSha?: string,
+    imageSource?: string,
   ): Promise<GateProgress> {
-    if (gate.kind === 'ci-status') return this.ciStatus(gate, commitSha);
+    if (gate.kind === 'ci-status') return this.ciStatus(gate, commitSha, imageSource);
     const spec = this.jobSpec(gate, image);
     const { jobName } = handle;
     if (!jobName) throw new ScanJobError(`gate ${gate.name} has no job to check`);
@@ -167,19 +174,14 @@ export class JobScanRunner implements ScanRunner {
   }
 
   /** One read of the commit's checks: a verdict once they pass or fail, pending while they run. */
-  private async ciStatus(gate: CiGate, commitSha?: string): Promise<GateProgress> {
+  private async ciStatus(gate: CiGate, commitSha?: string, imageSource?: string): Promise<GateProgress> {
     const github = this.o.github;
     if (!github) throw new ScanJobError('a ci-status gate is configured but no GitHub connection is');
     const base = { repository: gate.repository, required: gate.checks };
-    if (!commitSha) {
-      // Fail closed: a gate that cannot see the commit cannot vouch for it.
-      return done({
-        gate: gate.name,
-        verdict: 'fail',
-        summary: 'the image has no known commit, so CI cannot be checked',
-        evidence: base,
-      });
-    }
+    const foreign = sourceMismatch(imageSource, gate.repository);
+    if (foreign)
+      return done({ gate: gate.name, verdict: 'fail', summary: foreign, evidence: { ...base, imageSource } });
+    if (!commitSha) return done(unknownCommit(gate, base));
     const ci = await github.ciStatus(gate.repository, commitSha, gate.checks);
     const evidence = { ...base, sha: commitSha, checks: ci.checks, missing: ci.missing };
     const named = (state: string) => [
@@ -208,6 +210,24 @@ export class JobScanRunner implements ScanRunner {
       detail: `check(s) pending: ${named('pending').join(', ')}`,
     };
   }
+}
+
+/** Message of a ci-status gate that cannot see the image's commit: what to add to the build. */
+export const UNKNOWN_COMMIT =
+  'the image has no known commit, so CI cannot be checked: label the image with ' +
+  'org.opencontainers.image.revision=<commit SHA> (docker/metadata-action writes it), or tag it sha-<commit>, ' +
+  'or set gates.ciStatus.whenCommitUnknown: skip';
+
+/** Fail closed by default: a gate that cannot see the commit cannot vouch for it. */
+function unknownCommit(gate: CiGate, evidence: Record<string, unknown>): GateResult {
+  if (gate.whenCommitUnknown === 'skip')
+    return {
+      gate: gate.name,
+      verdict: 'warn',
+      summary: 'skipped: the image has no known commit (whenCommitUnknown: skip)',
+      evidence: { ...evidence, skipped: true },
+    };
+  return { gate: gate.name, verdict: 'fail', summary: UNKNOWN_COMMIT, evidence };
 }
 
 function signature(

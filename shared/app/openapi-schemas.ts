@@ -40,6 +40,22 @@ const DeploymentRecord = obj(
     commitSha: str(),
     commitAuthor: str(),
     committedAt: str('ISO 8601 commit time, when the trigger knew it (start of the DORA lead time).'),
+    provenance: obj(
+      {
+        commitFrom: {
+          type: 'string',
+          enum: ['push', 'image', 'tag'],
+          description:
+            'Where commitSha came from: the push event, the image revision label, or a sha-<hex> tag.',
+        },
+        detail: str('Where exactly the commit was found, or why none was.'),
+        source: str('The image org.opencontainers.image.source label.'),
+        version: str('The image org.opencontainers.image.version label.'),
+        created: str('The image org.opencontainers.image.created label.'),
+      },
+      ['detail'],
+      { description: 'The image origin, resolved when the run started (before the gates).' },
+    ),
     createdAt: str('ISO 8601'),
     updatedAt: str('ISO 8601'),
     weight: { type: 'number', description: 'Last canary traffic weight (0-100).' },

@@ -25,7 +25,9 @@ export const securitySchemes: Record<string, Json> = {
 };
 
 const unauthenticated = error(
-  'No caller identity (code unauthenticated), or a malformed principal header (invalid-principal).',
+  'No caller identity (code unauthenticated), or a malformed principal header (invalid-principal); ' +
+    'on a development host X-Gantry-Dev-Principal picks another listed development principal ' +
+    '(unknown-dev-principal if not listed).',
 );
 const misconfigured = error(
   'authentication-not-configured: running in Azure without App Service authentication (WEBSITE_AUTH_ENABLED), ' +

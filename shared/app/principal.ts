@@ -60,16 +60,11 @@ function appServicePrincipal(headers: { get(name: string): string | null }, enco
   };
 }
 
-/** `{"name", "groups", "roles"?}`; a role that is not one of Gantry's is a mistake worth naming. */
-export function developmentPrincipal(json: string): Principal {
-  let dev: unknown;
-  try {
-    dev = JSON.parse(json);
-  } catch {
-    throw new AppError(401, 'invalid-principal', 'GANTRY_DEV_PRINCIPAL is not valid JSON.');
-  }
-  const d = (dev ?? {}) as { name?: unknown; groups?: unknown; roles?: unknown };
-  if (typeof d.name !== 'string' || !Array.isArray(d.groups))
+/** Local only: which of the development principals a request acts as (`gantry --as <name>`). */
+export const DEV_PRINCIPAL_HEADER = 'x-gantry-dev-principal';
+
+function onePrincipal(d: { name?: unknown; groups?: unknown; roles?: unknown } | null): Principal {
+  if (typeof d?.name !== 'string' || !Array.isArray(d.groups))
     throw new AppError(401, 'invalid-principal', 'GANTRY_DEV_PRINCIPAL needs name and groups.');
   const roles = d.roles === undefined ? [] : d.roles;
   if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string' && isRole(r)))
@@ -84,6 +79,33 @@ export function developmentPrincipal(json: string): Principal {
     roles: effectiveRoles(roles as string[]),
     source: 'development',
   };
+}
+
+/**
+ * `GANTRY_DEV_PRINCIPAL` is one principal `{name, groups, roles?}` or a list of them: the first acts by
+ * default, and a request names another in `X-Gantry-Dev-Principal` (a second reviewer, so an approval is
+ * not a self-approval). A role that is not one of Gantry's is a mistake worth naming. Only ever consulted
+ * where the development principal is trusted (a development host): never in Azure.
+ */
+export function developmentPrincipal(setting: string, wanted: string | null = null): Principal {
+  let dev: unknown;
+  try {
+    dev = JSON.parse(setting);
+  } catch {
+    throw new AppError(401, 'invalid-principal', 'GANTRY_DEV_PRINCIPAL is not valid JSON.');
+  }
+  const list = (Array.isArray(dev) ? dev : [dev]) as Array<{ name?: unknown } | null>;
+  const principals = list.map(onePrincipal);
+  const chosen = wanted ? principals.find((p) => p.name === wanted.trim()) : principals[0];
+  if (!chosen)
+    throw new AppError(
+      401,
+      principals.length === 0 ? 'invalid-principal' : 'unknown-dev-principal',
+      principals.length === 0
+        ? 'GANTRY_DEV_PRINCIPAL lists no principal.'
+        : `No development principal '${(wanted ?? '').slice(0, 100)}' (known: ${principals.map((p) => p.name).join(', ')}).`,
+    );
+  return chosen;
 }
 
 /**
@@ -108,7 +130,8 @@ export function principalFrom(
     );
   const encoded = headers.get('x-ms-client-principal');
   if (encoded) return appServicePrincipal(headers, encoded);
-  if (devPrincipal && trust.developmentPrincipal) return developmentPrincipal(devPrincipal);
+  if (devPrincipal && trust.developmentPrincipal)
+    return developmentPrincipal(devPrincipal, headers.get(DEV_PRINCIPAL_HEADER));
   throw new AppError(
     401,
     'unauthenticated',

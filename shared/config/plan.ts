@@ -39,8 +39,8 @@ function gateSpecs(gates: ServiceConfig['gates']): GateSpec[] {
   }
   if (gates.signature) specs.push({ kind: 'signature', name: 'signature', key: gates.signature.key });
   if (gates.ciStatus) {
-    const { repository, checks } = gates.ciStatus;
-    specs.push({ kind: 'ci-status', name: 'ci-status', repository, checks });
+    const { repository, checks, whenCommitUnknown } = gates.ciStatus;
+    specs.push({ kind: 'ci-status', name: 'ci-status', repository, checks, whenCommitUnknown });
   }
   return specs;
 }
@@ -78,6 +78,7 @@ export function planFor(config: GantryConfig, serviceName: string): PipelinePlan
   if (!found) throw new UnknownServiceError(serviceName);
   const [service, s] = found;
   const { canary, verification, production, staging } = s;
+  const gitRepository = s.gates.ciStatus?.repository ?? staging.tests[0]?.repository;
   // A copy: plans travel into orchestration inputs and must never alias the loaded configuration.
   return structuredClone<PipelinePlan>({
     service,
@@ -116,6 +117,12 @@ export function planFor(config: GantryConfig, serviceName: string): PipelinePlan
     },
     approval: s.approval,
     freezes: s.freezes,
+    provenance: {
+      registry: s.image.registry,
+      repository: s.image.repository,
+      commitTag: s.image.commitTag,
+      ...(gitRepository !== undefined && { gitRepository }),
+    },
   });
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ImageBinding, RouterSpec } from '../contracts/plan.js';
 import { parseDuration } from '../domain/duration.js';
 import { isValidRegistry, isValidRepository } from '../domain/image-ref.js';
+import { DEFAULT_COMMIT_TAG } from '../domain/provenance.js';
 import * as names from '../domain/names.js';
 import { canary, verification, VERIFICATION_DEFAULT } from './analysis-schema.js';
 import {
@@ -30,6 +31,8 @@ const imageMatch = z.strictObject({
   registry: grammar(isValidRegistry, 'a registry host[:port], e.g. myregistry.azurecr.io'),
   repository: grammar(isValidRepository, 'an OCI repository path (lowercase, e.g. team/api-gateway)'),
   tagPattern: z.strictObject({ include: regex.optional(), exclude: regex.optional() }).optional(),
+  /** Tags that name the commit (docker/metadata-action `type=sha`); the first capture group is the SHA. */
+  commitTag: regex.default(DEFAULT_COMMIT_TAG),
 });
 
 /** `{ helmParameter: image.tag }` or `{ kustomizeImage: name }`, exactly one. */
@@ -70,7 +73,13 @@ const gates = z.strictObject({
   signature: z
     .strictObject({ key: grammar((v) => /^\S{1,512}$/.test(v), 'a cosign key reference') })
     .optional(),
-  ciStatus: z.strictObject({ repository: githubRepository, checks: z.array(label).min(1) }).optional(),
+  ciStatus: z
+    .strictObject({
+      repository: githubRepository,
+      checks: z.array(label).min(1),
+      whenCommitUnknown: z.enum(['fail', 'skip']).default('fail'),
+    })
+    .optional(),
 });
 
 const staging = z

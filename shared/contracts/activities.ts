@@ -1,5 +1,6 @@
 import type {
   ApprovalRecord,
+  DeploymentProvenance,
   DeploymentRecord,
   DeploymentState,
   ReleaseRecord,
@@ -18,6 +19,7 @@ import type {
   ImageRef,
   MetricCheck,
   PipelinePlan,
+  ProvenanceSpec,
   RouterSpec,
   SmokeCheck,
   TestWorkflow,
@@ -55,6 +57,22 @@ export type ApprovalDecision =
     }
   | { kind: 'blocked'; reason: string; until?: string };
 
+export interface ProvenanceInput {
+  deploymentId: string;
+  image: ImageRef;
+  provenance?: ProvenanceSpec;
+  at: string;
+}
+
+/** Where the image's commit came from (stored on the deployment too), for the timeline and the gates. */
+export interface ProvenanceResult extends DeploymentProvenance {
+  commitSha?: string;
+  /** The GitHub repository the commit was looked up in. */
+  gitRepository?: string;
+  /** Where each image label was read (index/manifest annotations, config labels). */
+  readFrom?: Record<string, string>;
+}
+
 /** One check's evidence and verdict (see `shared/analysis/judge.ts`). */
 export type CheckVerdict = CheckEvidence;
 
@@ -65,11 +83,16 @@ export const Activities = {
   finishRun: activity<{ service: string; digest: string; state: 'done' }, void>('finishRun'),
   /** Timeline entry (and optional state transition) with a deterministic sequence number. */
   record: activity<RecordInput, DeploymentRecord | undefined>('record'),
+  /** Gates: the commit the image was built from (push, image label, tag), stored on the deployment. */
+  resolveProvenance: activity<ProvenanceInput, ProvenanceResult>('resolveProvenance'),
   /** Image gate: starts its work (idempotent per gate and image); a verdict, or pending with a handle. */
-  startGate: activity<{ gate: GateSpec; image: ImageRef; commitSha?: string }, GateProgress>('startGate'),
+  startGate: activity<
+    { gate: GateSpec; image: ImageRef; commitSha?: string; imageSource?: string },
+    GateProgress
+  >('startGate'),
   /** Image gate: reads a pending gate once (the orchestration sleeps between checks and owns the deadline). */
   checkGate: activity<
-    { gate: GateSpec; image: ImageRef; handle: ScanHandle; commitSha?: string },
+    { gate: GateSpec; image: ImageRef; handle: ScanHandle; commitSha?: string; imageSource?: string },
     GateProgress
   >('checkGate'),
   deployImage: activity<{ app: string; binding: ImageBinding; image: ImageRef }, void>('deployImage'),

@@ -28,7 +28,25 @@ export type GateSpec =
       allow: Array<{ id: string; expires: string; reason?: string }>;
     }
   | { kind: 'signature'; name: string; key: string }
-  | { kind: 'ci-status'; name: string; repository: string; checks: string[] };
+  | {
+      kind: 'ci-status';
+      name: string;
+      repository: string;
+      checks: string[];
+      /** No commit known for the image: fail the gate (absent: fail) or skip it with a warning. */
+      whenCommitUnknown?: 'fail' | 'skip';
+    };
+
+/** Where a service's images come from, for finding the commit an image was built from. */
+export interface ProvenanceSpec {
+  /** The configured image: registry host and repository. */
+  registry: string;
+  repository: string;
+  /** Regular expression over the tag whose first capture group is a commit (`^sha-([0-9a-f]{7,40})$`). */
+  commitTag: string;
+  /** The GitHub repository builds come from (the ci-status gate's): short SHAs and commit dates. */
+  gitRepository?: string;
+}
 
 export interface SmokeCheck {
   name: string;
@@ -178,6 +196,8 @@ export interface PipelinePlan {
   approval?: ApprovalPolicy;
   /** Freeze calendar for production (defaults' entries, then the service's). Always set by `planFor`. */
   freezes?: FreezeWindow[];
+  /** How the image's commit is found (push, image labels, tag). Always set by `planFor`. */
+  provenance?: ProvenanceSpec;
 }
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';

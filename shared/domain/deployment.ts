@@ -42,6 +42,8 @@ export interface DeploymentRecord {
   commitAuthor?: string;
   /** When the commit was made (ISO 8601), when the trigger knows it: the start of the lead time. */
   committedAt?: string;
+  /** Where the commit came from and what the image says about itself (set when the run starts). */
+  provenance?: DeploymentProvenance;
   createdAt: string;
   updatedAt: string;
   /** Last traffic weight sent to the canary (0-100). */
@@ -50,6 +52,18 @@ export interface DeploymentRecord {
   retryOf?: string;
   /** The run that retried this one (each run is retried at most once). */
   retriedBy?: string;
+}
+
+/** What the pipeline found out about the image's origin before its gates ran. */
+export interface DeploymentProvenance {
+  /** `push`: the trigger's commit; `image`: the revision label; `tag`: a `sha-<hex>` tag; absent: unknown. */
+  commitFrom?: 'push' | 'image' | 'tag';
+  /** Human-readable: where exactly the commit was found, or why none was. */
+  detail: string;
+  /** The image's OCI labels/annotations, as the registry holds them. */
+  source?: string;
+  version?: string;
+  created?: string;
 }
 
 export type TimelineKind = 'transition' | 'gate' | 'check' | 'decision' | 'action' | 'note';

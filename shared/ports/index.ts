@@ -4,6 +4,7 @@ import type { ConfigSource } from './config-source.js';
 import type { GitOps } from './gitops.js';
 import type { Metrics } from './metrics.js';
 import type { Notifier } from './notifier.js';
+import type { ImageRegistry } from './registry.js';
 import type { RunStore } from './run-store.js';
 import type { ScanRunner, SmokeRunner, SourceControl, TestRunner } from './runners.js';
 
@@ -22,4 +23,6 @@ export interface Ports {
   clock: AppClock;
   /** Commit metadata for triggers (lead time from the commit); absent when GitHub is not configured. */
   source?: SourceControl;
+  /** The container registry: the commit and source an image is labelled with (absent: not read). */
+  registry?: ImageRegistry;
 }

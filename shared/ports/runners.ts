@@ -34,8 +34,15 @@ export type GateProgress =
  * work) and `check` reads where it stands once. Verdicts are data; a throw means "retry this call".
  */
 export interface ScanRunner {
-  start(gate: GateSpec, image: ImageRef, commitSha?: string): Promise<GateProgress>;
-  check(gate: GateSpec, image: ImageRef, handle: ScanHandle, commitSha?: string): Promise<GateProgress>;
+  /** `imageSource`: the image's `org.opencontainers.image.source`, which a ci-status gate checks. */
+  start(gate: GateSpec, image: ImageRef, commitSha?: string, imageSource?: string): Promise<GateProgress>;
+  check(
+    gate: GateSpec,
+    image: ImageRef,
+    handle: ScanHandle,
+    commitSha?: string,
+    imageSource?: string,
+  ): Promise<GateProgress>;
 }
 
 export interface SmokeResult {
@@ -55,6 +62,8 @@ export interface SmokeRunner {
 export interface SourceControl {
   /** When `sha` was committed (ISO 8601), or undefined when the repository does not know it. */
   commitTime(repository: string, sha: string): Promise<string | undefined>;
+  /** A commit by full or short SHA: its full SHA and committer date; undefined when there is no such commit. */
+  resolveCommit(repository: string, ref: string): Promise<{ sha: string; committedAt?: string } | undefined>;
 }
 
 export interface TestRunner {

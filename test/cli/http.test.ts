@@ -144,6 +144,9 @@ describe('authentication headers', () => {
   });
 
   it('sends nothing it was not given', () => {
+    expect(authHeaders({ ...settingsFor('http://localhost:7071'), as: 'reviewer@localhost' })).toEqual({
+      'x-gantry-dev-principal': 'reviewer@localhost',
+    });
     expect(authHeaders(settingsFor('http://localhost:7071'))).toEqual({});
   });
 

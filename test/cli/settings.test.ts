@@ -133,3 +133,22 @@ describe('parsePrincipal', () => {
     expect(() => parsePrincipal(raw, 'where')).toThrow(message);
   });
 });
+
+describe('--as and the sandbox URL', () => {
+  it('reads --as before GANTRY_AS, and GANTRY_SANDBOX_URL', () => {
+    const none = () => undefined;
+    expect(resolveSettings({ as: 'reviewer@localhost' }, { GANTRY_AS: 'x' }, none).as).toBe(
+      'reviewer@localhost',
+    );
+    expect(
+      resolveSettings({}, { GANTRY_AS: 'x', GANTRY_SANDBOX_URL: 'http://127.0.0.1:1' }, none),
+    ).toMatchObject({
+      as: 'x',
+      sandboxUrl: 'http://127.0.0.1:1',
+    });
+    expect(resolveSettings({}, {}, none).as).toBeUndefined();
+    expect(() => resolveSettings({ as: 'two words' }, {}, none)).toThrow(
+      "--as 'two words' is not a principal name.",
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   boundsLabel,
+  commitLabel,
   formatAge,
   formatClock,
   formatDateTime,
@@ -81,4 +82,25 @@ describe('dashboard text', () => {
     [1, 5.5, 'between 1 and 5.5'],
     [undefined, undefined, 'no bounds'],
   ])('boundsLabel(%s, %s) is %s', (min, max, text) => expect(boundsLabel(min, max)).toBe(text));
+});
+
+describe('commitLabel', () => {
+  it.each([
+    [{}, undefined],
+    [{ commitSha: 'acb5820ced9479c074f688cc328bf03f341a511d' }, 'acb5820ced94'],
+    [
+      {
+        commitSha: 'acb5820ced9479c074f688cc328bf03f341a511d',
+        provenance: { commitFrom: 'image', detail: 'x' },
+      },
+      'acb5820ced94 (from the image label)',
+    ],
+    [{ commitSha: 'acb5820', provenance: { commitFrom: 'tag', detail: 'x' } }, 'acb5820 (from the tag)'],
+    [
+      { provenance: { detail: 'no commit known: the image has no label' } },
+      'no commit known: the image has no label',
+    ],
+  ])('%j: %s', (deployment, expected) => {
+    expect(commitLabel(deployment)).toBe(expected);
+  });
 });

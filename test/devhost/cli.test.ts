@@ -36,6 +36,12 @@ describe('gantry-devhost CLI', () => {
       azuriteLocation: null,
     });
     expect(parseCli(['start', '--time-scale', '60'])).toMatchObject({ clock: { mode: 'scaled', scale: 60 } });
+    expect(parseCli(['start', '--time-scale', '60', '--start-time', '2026-01-05T10:00:00Z'])).toMatchObject({
+      clock: { mode: 'scaled', scale: 60, start: Date.UTC(2026, 0, 5, 10) },
+    });
+    expect(parseCli(['start', '--clock', 'virtual', '--start-time', '2026-01-05T10:00:00Z'])).toMatchObject({
+      clock: { mode: 'virtual', start: Date.UTC(2026, 0, 5, 10) },
+    });
     expect(parseCli(['--help'])).toBe('help');
   });
 
@@ -47,6 +53,8 @@ describe('gantry-devhost CLI', () => {
     [['start', '--store', 'disk'], '--store must be one of memory, table'],
     [['start', '--clock', 'virtual', '--time-scale', '2'], 'exclude each other'],
     [['start', '--auto-advance'], '--auto-advance needs --clock virtual'],
+    [['start', '--start-time', '2026-01-05T10:00:00Z'], '--start-time needs --time-scale or --clock virtual'],
+    [['start', '--time-scale', '2', '--start-time', 'monday'], '--start-time must be an ISO 8601 time'],
   ])('rejects %j with a usage error', (args, message) => {
     expect(() => parseCli(args)).toThrow(UsageError);
     expect(() => parseCli(args)).toThrow(message);

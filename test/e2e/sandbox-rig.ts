@@ -6,7 +6,7 @@ import { appServicePrincipalHeaders } from '../../shared/app/principal.js';
 import { pipelineInstanceId } from '../../shared/contracts/events.js';
 import type { PipelinePlan } from '../../shared/contracts/plan.js';
 import type { DeploymentRecord, TimelineEntry } from '../../shared/domain/deployment.js';
-import { deliverToHost, startSandbox, type Sandbox } from '../../sandbox/index.js';
+import { deliverEventGrid, deliverToHost, startSandbox, type Sandbox } from '../../sandbox/index.js';
 import type { FaultProfile } from '../../sandbox/world.js';
 
 /**
@@ -40,6 +40,11 @@ export interface SandboxRig {
   sandbox: Sandbox;
   /** `POST /api/deployments` of ApiGateway at `digest` as ci-bot; the new deployment's id. */
   push(digest: string): Promise<string>;
+  /**
+   * `PUT /sandbox/registry/<repository>:<tag>` on the control API: the image is pushed into the sandbox
+   * registry and its ACR events delivered to Gantry's Event Grid route; the control API's answer.
+   */
+  registryPush(ref: string, body?: Record<string, unknown>): Promise<RegistryPushAnswer>;
   /** Waits for the pipeline to end (skipping virtual time) and the engine to go idle. */
   finish(id: string): Promise<DeploymentRecord>;
   view(id: string): Promise<{ deployment: DeploymentRecord; timeline: TimelineEntry[] }>;
@@ -56,6 +61,16 @@ export const CI_HEADERS = appServicePrincipalHeaders({
   groups: [],
   roles: ['Gantry.Operator'],
 });
+
+export interface RegistryPushAnswer {
+  digest: string;
+  mediaType: string;
+  image: string;
+  revision?: string;
+  service?: string;
+  deploymentId?: string;
+  delivered: boolean;
+}
 
 export const randomDigest = (): string => `sha256:${randomBytes(32).toString('hex')}`;
 
@@ -74,6 +89,7 @@ function settings(options: SandboxRigOptions, sandbox: Sandbox): Record<string, 
     GANTRY_GITHUB_API_URL: sandbox.urls.github,
     GANTRY_GITHUB_TOKEN: TOKENS.github,
     GANTRY_SMOKE_HOST_MAP: JSON.stringify({ 'staging.hearloveen.example': sandbox.urls.web }),
+    GANTRY_REGISTRY_HOST_MAP: JSON.stringify({ 'hearloveen.azurecr.io': sandbox.urls.registry }),
     GANTRY_SCAN_TARGET: '00000000-0000-0000-0000-000000000000/sandbox-rg/sandbox-aks/gantry-scans',
     GANTRY_SCAN_SERVICE_ACCOUNT: 'gantry-scanner',
   };
@@ -112,6 +128,14 @@ function rigApi(host: TestHost, sandbox: Sandbox): Omit<SandboxRig, 'host' | 'sa
       });
       if (res.status !== 201) throw new Error(`push: HTTP ${res.status} ${await res.text()}`);
       return ((await res.json()) as { deployment: { id: string } }).deployment.id;
+    },
+    async registryPush(ref, body) {
+      const res = await fetch(`${sandbox.urls.control}/sandbox/registry/${ref}`, {
+        method: 'PUT',
+        ...(body && { body: JSON.stringify(body) }),
+      });
+      if (res.status !== 201) throw new Error(`registry push: HTTP ${res.status} ${await res.text()}`);
+      return (await res.json()) as RegistryPushAnswer;
     },
     async finish(id) {
       await host.waitForCompletion(pipelineInstanceId(id));
@@ -152,6 +176,7 @@ export async function startSandboxRig(options: SandboxRigOptions): Promise<Sandb
     plans,
     tokens: TOKENS,
     deliverTestResult: deliverToHost(() => hostUrl),
+    deliverRegistryEvents: deliverEventGrid(() => hostUrl),
   });
   const restoreEnv = applyEnv(settings(options, sandbox));
   let host: TestHost;

@@ -1,21 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
-import {
-  CI_HEADERS,
-  EXAMPLE_CONFIG,
-  randomDigest as digest,
-  startSandboxRig,
-  type SandboxRig,
-} from './sandbox-rig.js';
+import { CI_HEADERS, EXAMPLE_CONFIG, startSandboxRig, type SandboxRig } from './sandbox-rig.js';
 
 let azurite: AzuriteHandle;
 let rig: SandboxRig;
 
 /**
  * The whole thing with no fakes in the app: the compiled Gantry app in the dev host, its production
- * adapters talking to the sandbox's Kubernetes, Argo CD, Prometheus and GitHub stand-ins over HTTP, the
- * RunStore on Azurite, everything on one virtual clock (`sandbox-rig.ts`).
+ * adapters talking to the sandbox's Kubernetes, Argo CD, Prometheus, GitHub and registry stand-ins over
+ * HTTP, the RunStore on Azurite, everything on one virtual clock (`sandbox-rig.ts`). Every image is pushed
+ * into the sandbox registry, which delivers ACR's events through Gantry's Event Grid route: nothing is
+ * hand-fed (no commit, no pusher), the commit comes from the image's revision label.
  */
+
+/** Pushes `api-gateway:<tag>` through the sandbox registry; the deployment its events started. */
+async function push(tag: string): Promise<{ id: string; digest: string; revision?: string }> {
+  const pushed = await rig.registryPush(`api-gateway:${tag}`);
+  expect(pushed).toMatchObject({ delivered: true, service: 'ApiGateway' });
+  return { id: pushed.deploymentId as string, digest: pushed.digest, revision: pushed.revision };
+}
 beforeAll(async () => {
   azurite = await startAzurite({ location: undefined });
   rig = await startSandboxRig({ configPath: EXAMPLE_CONFIG, storage: azurite.connectionString });
@@ -28,16 +31,28 @@ afterAll(async () => {
 
 describe('a full pipeline against the sandbox cluster', () => {
   it('releases a healthy image through staging, tests, canary, promotion and verification', async () => {
-    const d = digest();
-    const id = await rig.push(d);
+    const { id, digest: d, revision } = await push('2.1.0');
     const done = await rig.finish(id);
-    expect(done).toMatchObject({ state: 'Succeeded', reason: 'released' });
+    expect(done).toMatchObject({
+      state: 'Succeeded',
+      reason: 'released',
+      source: 'event-grid',
+      pushedBy: 'sandbox-build',
+      commitSha: revision,
+      provenance: { commitFrom: 'image', source: 'https://github.com/hearloveen/platform', version: '2.1.0' },
+    });
+    // The commit date from GitHub starts the DORA lead time.
+    expect(Date.parse(done.committedAt ?? '')).toBeLessThan(Date.parse(done.createdAt));
     // Judged on real numbers from the traffic model, not waved through as inconclusive.
     const view = (await (
       await rig.host.request(`/api/deployments/${id}`, { headers: CI_HEADERS })
     ).json()) as {
       timeline: Array<{ title: string; verdict?: string; comment?: string }>;
     };
+    expect(view.timeline.find((e) => e.title === 'provenance')).toMatchObject({
+      verdict: 'pass',
+      comment: `commit ${revision?.slice(0, 12)} from org.opencontainers.image.revision (config labels)`,
+    });
     const checks = view.timeline.filter((e) => e.title.startsWith('check:') || e.title.startsWith('verify:'));
     expect(checks.length).toBeGreaterThanOrEqual(40);
     expect(new Set(checks.map((c) => c.verdict))).toEqual(new Set(['pass']));
@@ -66,9 +81,8 @@ describe('a full pipeline against the sandbox cluster', () => {
 
   it('rolls the canary back when the new image answers with errors', async () => {
     const before = rig.prodImage();
-    const d = digest();
-    expect(await rig.fault(d, { errorRate: 1 })).toBe(200);
-    const id = await rig.push(d);
+    expect(await rig.fault('2.1.1', { errorRate: 1 })).toBe(200);
+    const { id } = await push('2.1.1');
     const done = await rig.finish(id);
     expect(done.state).toBe('RolledBack');
     expect(done.reason).toMatch(/^fail-fast: request-success-rate: hard bound breached: 0 < min 95 at 10%$/);
@@ -88,9 +102,8 @@ describe('a full pipeline against the sandbox cluster', () => {
 describe('alerts and re-judging against the sandbox', () => {
   it('aborts the canary when a critical alert fires for its Deployment', async () => {
     const before = rig.prodImage();
-    const d = digest();
-    expect(await rig.fault(d, { alert: 'HighMemoryPressure' })).toBe(200);
-    const id = await rig.push(d);
+    expect(await rig.fault('2.1.2', { alert: 'HighMemoryPressure' })).toBe(200);
+    const { id } = await push('2.1.2');
     const done = await rig.finish(id);
     expect(done.state).toBe('RolledBack');
     expect(done.reason).toBe('fail-fast: alerts: firing alert(s): HighMemoryPressure at 10%');
@@ -99,7 +112,7 @@ describe('alerts and re-judging against the sandbox', () => {
   });
 
   it('re-judges a released run: a stricter latency bound would have rolled it back', async () => {
-    const id = await rig.push(digest());
+    const { id } = await push('2.1.3');
     expect((await rig.finish(id)).state).toBe('Succeeded');
     const res = await rig.host.request(`/api/deployments/${id}/rejudge`, {
       method: 'POST',

@@ -19,6 +19,7 @@ import type {
 } from '../../shared/ports/metrics.js';
 import type { Ports } from '../../shared/ports/index.js';
 import type { Notification, Notifier } from '../../shared/ports/notifier.js';
+import type { ImageProvenance, ImageRegistry } from '../../shared/ports/registry.js';
 import type {
   GateProgress,
   GateResult,
@@ -155,6 +156,22 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
     return time;
   }
 
+  async resolveCommit(
+    repository: string,
+    ref: string,
+  ): Promise<{ sha: string; committedAt?: string } | undefined> {
+    this.commitLookups.push(`${repository}@${ref}`);
+    const found = [...this.commitTimes.entries()].find(([k]) => k.startsWith(`${repository}@${ref}`));
+    if (found?.[1] === 'error') throw new Error('GitHub unavailable');
+    return found ? { sha: found[0].slice(repository.length + 1), committedAt: found[1] } : undefined;
+  }
+
+  /** The registry: provenance per digest (`imageLabels`); an unknown digest is not in the registry. */
+  readonly imageLabels = new Map<string, ImageProvenance>();
+  readonly registry: ImageRegistry = {
+    provenance: async (image: ImageRef) => this.imageLabels.get(image.digest),
+  };
+
   async queryRange(q: Omit<MetricsQuery, 'at'>, range: RangeQuery): Promise<RangeSamples> {
     if (this.metricsOutage) throw this.metricsOutage;
     const samples: RangeSamples['samples'] = [];
@@ -259,7 +276,16 @@ export function worldPorts(
   world: FakeWorld,
 ): Pick<
   Ports,
-  'gitops' | 'cluster' | 'router' | 'metrics' | 'scans' | 'smoke' | 'tests' | 'notifier' | 'source'
+  | 'gitops'
+  | 'cluster'
+  | 'router'
+  | 'metrics'
+  | 'scans'
+  | 'smoke'
+  | 'tests'
+  | 'notifier'
+  | 'source'
+  | 'registry'
 > {
   return {
     gitops: world,
@@ -271,5 +297,6 @@ export function worldPorts(
     tests: world,
     notifier: world,
     source: world,
+    registry: world.registry,
   };
 }

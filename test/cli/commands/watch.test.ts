@@ -187,3 +187,22 @@ describe('watch', () => {
     expect(r.stdout).toMatch(/\r\x1b\[2K\x1b\[\?25h.*finished RolledBack: failed checks \(exit 11\)\n$/);
   });
 });
+
+describe('watch --until', () => {
+  it('stops with 0 once the deployment is in the state, or exits with its outcome when it ends first', async () => {
+    const url = await serve([view('Queued', 1), view('Canary', 3)]);
+    const r = await watch(url, ['--until', 'Canary']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${ID} is Canary (exit 0)`);
+    await server?.close();
+    const ended = await serve([view('Canary', 3), view('RolledBack', 5)]);
+    expect((await watch(ended, ['--until', 'AwaitingApproval'])).code).toBe(11);
+  });
+
+  it('refuses a state that does not exist', async () => {
+    const url = await serve([view('Queued', 1)]);
+    const r = await watch(url, ['--until', 'Approving']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--until must be a deployment state');
+  });
+});

@@ -100,6 +100,35 @@ describe('renderStatus', () => {
     ]);
   });
 
+  it('says where the commit came from and what the image says about itself', () => {
+    const lines = (provenance: NonNullable<DeploymentView['deployment']['provenance']>, commitSha?: string) =>
+      renderStatus(
+        { ...VIEW, deployment: { ...VIEW.deployment, commitSha, provenance } },
+        makeStyle(false),
+        120,
+      ).slice(5, 7);
+    expect(
+      lines(
+        {
+          commitFrom: 'image',
+          detail: 'x',
+          source: 'https://github.com/hearloveen/platform',
+          version: '1.4.0',
+        },
+        VIEW.deployment.commitSha,
+      ),
+    ).toEqual([
+      'source   github, pushed by ci-bot, commit abcdef012345 (from the image label)',
+      'origin   https://github.com/hearloveen/platform 1.4.0',
+    ]);
+    expect(
+      lines({ detail: 'no commit known: the image has no org.opencontainers.image.revision label' }),
+    ).toEqual([
+      'source   github, pushed by ci-bot',
+      'origin   no commit known: the image has no org.opencontainers.image.revision label',
+    ]);
+  });
+
   it('lists the whole timeline with --timeline, and colours only on request', () => {
     const lines = renderStatus(
       { ...VIEW, deployment: { ...VIEW.deployment, state: 'RolledBack', reason: 'checks failed' } },

@@ -60,3 +60,23 @@ describe('commitTime', () => {
     await expect(api.commitTime('hearloveen/platform', SHA)).rejects.toBeInstanceOf(GitHubError);
   });
 });
+
+describe('resolveCommit', () => {
+  it('resolves a short SHA to the full one GitHub answers, with its committer date', async () => {
+    const api = await client(() => ({
+      status: 200,
+      body: { sha: SHA, commit: { committer: { date: '2026-01-05T11:40:00Z' } } },
+    }));
+    expect(await api.resolveCommit('hearloveen/platform', 'acb5820')).toEqual({
+      sha: SHA,
+      committedAt: '2026-01-05T11:40:00.000Z',
+    });
+    expect(gh?.seen.map((r) => r.path)).toEqual(['/repos/hearloveen/platform/commits/acb5820']);
+  });
+
+  it('keeps a full SHA without a date, and knows no short SHA whose answer names no commit', async () => {
+    const api = await client(() => ({ status: 200, body: { commit: {} } }));
+    expect(await api.resolveCommit('hearloveen/platform', SHA)).toEqual({ sha: SHA });
+    expect(await api.resolveCommit('hearloveen/platform', 'acb5820')).toBeUndefined();
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GitHubClient } from '../../../shared/adapters/github.js';
-import { JobScanRunner } from '../../../shared/adapters/scan-runner.js';
+import { JobScanRunner, UNKNOWN_COMMIT } from '../../../shared/adapters/scan-runner.js';
 import type { GateSpec, ImageRef } from '../../../shared/contracts/plan.js';
 import type { CiVerdict } from '../../../shared/domain/scan-policy.js';
 import type { JobRunner } from '../../../shared/ports/jobs.js';
@@ -114,5 +114,44 @@ describe('ci-status gate', () => {
     const { runner: bare } = setup();
     await expect(bare.start(gate, IMAGE, SHA)).rejects.toThrow(/no GitHub connection/);
     await expect(bare.check(gate, IMAGE, {}, SHA)).rejects.toThrow(/no GitHub connection/);
+  });
+
+  it.each([
+    [undefined, 'fail', UNKNOWN_COMMIT],
+    ['fail', 'fail', UNKNOWN_COMMIT],
+    ['skip', 'warn', 'skipped: the image has no known commit (whenCommitUnknown: skip)'],
+  ] as const)('without a commit, whenCommitUnknown %s gives %s', async (policy, expected, summary) => {
+    const { client, calls } = github([verdict('pass')]);
+    const { runner } = setup({ github: client });
+    const spec: GateSpec = { ...gate, ...(policy && { whenCommitUnknown: policy }) };
+    expect(await runner.start(spec, IMAGE)).toMatchObject({
+      done: true,
+      result: { verdict: expected, summary },
+    });
+    expect(calls).toEqual([]);
+  });
+
+  it.each([
+    ['https://github.com/hearloveen/platform', 'pass'],
+    ['https://github.com/HearLoveen/platform.git', 'pass'],
+    ['git@github.com:hearloveen/platform.git', 'pass'],
+    ['https://github.com/other-team/platform', 'fail'],
+    ['https://gitlab.example/hearloveen/platform/sub', 'fail'],
+    ['not a url', 'fail'],
+  ] as const)('an image whose source label is %s: %s', async (source, expected) => {
+    const { client, calls } = github([verdict('pass')]);
+    const { runner } = setup({ github: client });
+    const progress = await runner.start(gate, IMAGE, SHA, source);
+    expect(progress).toMatchObject({ done: true, result: { verdict: expected } });
+    if (expected === 'fail') {
+      expect(progress).toMatchObject({
+        result: {
+          summary: expect.stringContaining('not hearloveen/platform: an image built from another repository'),
+        },
+      });
+      expect(calls).toEqual([]);
+    }
+    // The check reads it too (a pending gate checked again).
+    expect(await runner.check(gate, IMAGE, {}, SHA, source)).toMatchObject({ result: { verdict: expected } });
   });
 });

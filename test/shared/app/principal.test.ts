@@ -158,3 +158,67 @@ describe('appServicePrincipalHeaders', () => {
     });
   });
 });
+
+describe('several development principals', () => {
+  const LIST = JSON.stringify([
+    { name: 'developer@localhost', groups: ['devops-team'] },
+    { name: 'reviewer@localhost', groups: ['tech-lead'] },
+  ]);
+  const as = (name: string, extra: Record<string, string> = {}) =>
+    headers({ 'x-gantry-dev-principal': name, ...extra });
+
+  it('acts as the first by default and as another one named in X-Gantry-Dev-Principal', () => {
+    expect(principalFrom(headers({}), LIST).name).toBe('developer@localhost');
+    expect(principalFrom(as('reviewer@localhost'), LIST)).toEqual({
+      name: 'reviewer@localhost',
+      groups: ['tech-lead'],
+      roles: [],
+      source: 'development',
+    });
+    // A single principal is a list of one: the header may name it, and nothing else.
+    expect(principalFrom(as('dev'), '{"name":"dev","groups":[]}').name).toBe('dev');
+  });
+
+  it('refuses a name that is not listed, and an empty list', () => {
+    expect(() => principalFrom(as('mallory'), LIST)).toThrow(
+      expect.objectContaining({
+        status: 401,
+        code: 'unknown-dev-principal',
+        message: "No development principal 'mallory' (known: developer@localhost, reviewer@localhost).",
+      }),
+    );
+    expect(() => principalFrom(headers({}), '[]')).toThrow(
+      expect.objectContaining({ code: 'invalid-principal' }),
+    );
+  });
+
+  it('ignores the header whenever App Service authentication is in force (Azure)', async () => {
+    const { appServicePrincipalHeaders } = await import('../../../shared/app/principal.js');
+    const platform = appServicePrincipalHeaders({ name: 'ada', groups: [] });
+    expect(principalFrom(as('reviewer@localhost', platform), LIST)).toMatchObject({
+      name: 'ada',
+      source: 'app-service',
+    });
+    expect(() => principalFrom(as('reviewer@localhost'))).toThrow(
+      expect.objectContaining({ code: 'unauthenticated' }),
+    );
+  });
+
+  it('never picks a development principal in Azure, header or not', () => {
+    expect(() => principalFrom(as('reviewer@localhost'), LIST, AZURE_AUTH)).toThrow(
+      expect.objectContaining({ status: 401, code: 'unauthenticated' }),
+    );
+    expect(() => principalFrom(as('reviewer@localhost'), LIST, AZURE_OPEN)).toThrow(
+      expect.objectContaining({ status: 503, code: 'authentication-not-configured' }),
+    );
+  });
+
+  it('gives each listed principal its own roles', () => {
+    const list = JSON.stringify([
+      { name: 'dev', groups: [], roles: ['Gantry.Operator'] },
+      { name: 'rev', groups: [], roles: ['Gantry.Approver'] },
+    ]);
+    expect(principalFrom(headers({}), list).roles).toEqual(['Gantry.Reader', 'Gantry.Operator']);
+    expect(principalFrom(as('rev'), list).roles).toEqual(['Gantry.Reader', 'Gantry.Approver']);
+  });
+});

@@ -28,8 +28,23 @@ describe('planFor', () => {
         allow: [{ id: 'CVE-2024-1', expires: '2027-01-01', reason: 'no fix yet' }],
       },
       { kind: 'signature', name: 'signature', key: 'k8s://gantry/cosign' },
-      { kind: 'ci-status', name: 'ci-status', repository: 'hearloveen/platform', checks: ['build'] },
+      {
+        kind: 'ci-status',
+        name: 'ci-status',
+        repository: 'hearloveen/platform',
+        checks: ['build'],
+        whenCommitUnknown: 'fail',
+      },
     ]);
+  });
+
+  it('resolves where image commits come from: the image, the default sha- tags, the ci-status repository', () => {
+    expect(planFor(config, 'Api').provenance).toEqual({
+      registry: expect.any(String),
+      repository: expect.any(String),
+      commitTag: '^sha-([0-9a-f]{7,40})$',
+      gitRepository: 'hearloveen/platform',
+    });
   });
 
   it('computes the canary steps and maps metrics', () => {
