@@ -309,10 +309,11 @@ describe.skipIf(BROWSER_MISSING)('the dashboard in Chromium', () => {
   });
 
   it('retries a failed run with its button, opens the new run, and links the two', async () => {
-    const anonymous = await world.page();
-    await anonymous.goto(world.url(`#/deployments/${failed}`));
-    await anonymous.locator('.stage').first().waitFor();
-    expect(await anonymous.locator('section.actions').isHidden()).toBe(true);
+    // A reader sees the failed run but is offered no retry: retrying is an operator's action.
+    const reader = await world.page(rita);
+    await reader.goto(world.url(`#/deployments/${failed}`));
+    await reader.locator('.stage').first().waitFor();
+    expect(await reader.locator('section.actions').isHidden()).toBe(true);
 
     const page = await world.page(ada);
     await page.goto(world.url(`#/deployments/${failed}`));
@@ -334,7 +335,7 @@ describe.skipIf(BROWSER_MISSING)('the dashboard in Chromium', () => {
     // Retried once: the old run no longer offers it.
     await eventually(() => page.locator('button[data-action="retry"]').isHidden()).toBe(true);
     await shot(page, 'retried');
-    await Promise.all([page.context().close(), anonymous.context().close()]);
+    await Promise.all([page.context().close(), reader.context().close()]);
   });
 
   it('logged no console errors, uncaught exceptions or CSP violations on any page', () => {
