@@ -42,6 +42,8 @@ function* runGate(p: PhaseScope, gate: GateSpec): Flow<GateOutcome> {
 /** Runs every configured gate in order; a failing gate stops the run before anything is deployed. */
 export function* gatesPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   const p = new PhaseScope(ctx, 'gates', 1);
+  const early = yield* p.begin();
+  if (early) return interrupted(early);
   for (const gate of p.run.plan.gates) {
     const pending = p.interrupts.pending();
     if (pending) return interrupted(pending);

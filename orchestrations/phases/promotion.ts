@@ -13,6 +13,12 @@ import { syncApp } from './staging.js';
 export function* promotionPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   const p = new PhaseScope(ctx, 'promotion', 6);
   const prod = p.run.plan.production;
+  const early = yield* p.begin();
+  if (early) {
+    // The canary passed and still carries its last weight: take it back before stopping.
+    yield* rollbackCanary(p, `promotion stopped: ${early.kind} by ${early.payload.actor}`);
+    return interrupted(early);
+  }
   p.status({ waitingFor: `sync of ${prod.argoApp}`, weight: p.run.deployment.weight });
   const outcome = yield* syncApp(p, prod.argoApp, prod.image, p.run.plan.staging.syncTimeout);
   if (outcome.kind !== 'healthy') {

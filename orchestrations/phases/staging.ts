@@ -50,6 +50,8 @@ export function* syncApp(
 /** Staging deploy; a failed sync rolls staging back to the previous history entry. */
 export function* stagingPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   const p = new PhaseScope(ctx, 'staging', 2);
+  const early = yield* p.begin();
+  if (early) return interrupted(early);
   const { staging } = p.run.plan;
   p.status({ step: staging.argoApp, waitingFor: `sync of ${staging.argoApp}` });
   const outcome = yield* syncApp(p, staging.argoApp, staging.image, staging.syncTimeout);

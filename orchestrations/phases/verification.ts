@@ -1,7 +1,7 @@
 import type { OrchestrationContext } from 'durable-functions';
 import { Activities } from '../../shared/contracts/activities.js';
 import { observe, track } from '../../shared/analysis/verification.js';
-import { call, nowIso, type Flow } from '../lib/flow.js';
+import { call, firstStored, nowIso, type Flow, type Interrupt } from '../lib/flow.js';
 import { interrupted, PhaseScope, type PhaseResult } from '../lib/phase.js';
 import { clusterTarget } from './traffic.js';
 
@@ -12,6 +12,8 @@ import { clusterTarget } from './traffic.js';
  */
 export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   const p = new PhaseScope(ctx, 'verification', 7);
+  const early = yield* p.begin();
+  if (early) return yield* rollbackRelease(p, interruptReason(early), early);
   const { deployment, plan } = p.run;
   const { verification, production: prod } = plan;
   const end = ctx.df.currentUtcDateTime.getTime() + verification.window;
@@ -20,12 +22,7 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
   while (ctx.df.currentUtcDateTime.getTime() < end) {
     p.status({ waitingFor: 'verification window', step: `until ${new Date(end).toISOString()}` });
     const interrupt = yield* p.interrupts.sleep(verification.interval);
-    if (interrupt)
-      return yield* rollbackRelease(
-        p,
-        `${interrupt.kind} by ${interrupt.payload.actor}: ${interrupt.payload.reason}`,
-        interrupt,
-      );
+    if (interrupt) return yield* rollbackRelease(p, interruptReason(interrupt), interrupt);
     const checks = yield* call(ctx, Activities.analyse, {
       metrics: verification.rules.map((r) => ({ ...r.metric, name: r.name })),
       variables: {
@@ -74,6 +71,11 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
       );
     }
   }
+  // The last moment an interrupt can still be accepted: after this claim the API answers 409.
+  const late = firstStored(
+    yield* call(ctx, Activities.claimFinish, { service: deployment.service, deploymentId: deployment.id }),
+  );
+  if (late) return yield* rollbackRelease(p, interruptReason(late), late);
   yield* call(ctx, Activities.recordRelease, {
     service: deployment.service,
     environment: 'production',
@@ -84,6 +86,8 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
   yield* p.rec.note('decision', 'release:last-known-good', { verdict: 'pass' });
   return { outcome: 'passed' };
 }
+
+const interruptReason = (i: Interrupt): string => `${i.kind} by ${i.payload.actor}: ${i.payload.reason}`;
 
 function* rollbackRelease(
   p: PhaseScope,

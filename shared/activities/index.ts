@@ -3,6 +3,7 @@ import type { ActivityContract } from '../contracts/contract.js';
 import type { Ports } from '../ports/index.js';
 import { analyse } from './analysis.js';
 import { checkApproval, decideApproval } from './approval.js';
+import { claimFinish, storedInterrupts } from './interrupts.js';
 import { finishRun, takeNext } from './queue.js';
 import { record } from './record.js';
 import { lastKnownGood, recordRelease, rollbackInProgress } from './releases.js';
@@ -37,4 +38,6 @@ export const activityHandlers: { [K in keyof Contracts]: Handler<Contracts[K]> }
   lastKnownGood,
   recordRelease,
   rollbackInProgress,
+  storedInterrupts,
+  claimFinish,
 };

@@ -43,6 +43,23 @@ const DeploymentRecord = obj(
     createdAt: str('ISO 8601'),
     updatedAt: str('ISO 8601'),
     weight: { type: 'number', description: 'Last canary traffic weight (0-100).' },
+    interrupts: {
+      type: 'array',
+      description: 'Interrupts accepted for the run (202), oldest first; each is honoured by the run.',
+      items: obj(
+        {
+          kind: { type: 'string', enum: ['cancel', 'abort', 'skipAnalysis'] },
+          actor: str(),
+          reason: str(),
+          at: str('ISO 8601'),
+        },
+        ['kind', 'actor', 'reason', 'at'],
+      ),
+    },
+    finishing: {
+      type: 'boolean',
+      description: 'The run has claimed its end: interrupts are answered 409 from now on.',
+    },
   },
   ['id', 'service', 'image', 'state', 'source', 'createdAt', 'updatedAt', 'weight'],
 );

@@ -3,6 +3,7 @@ import type {
   DeploymentRecord,
   DeploymentState,
   ReleaseRecord,
+  StoredInterrupt,
   TimelineEntry,
 } from '../domain/deployment.js';
 import type { ClusterTarget, RolloutState } from '../ports/cluster.js';
@@ -127,6 +128,12 @@ export const Activities = {
     'lastKnownGood',
   ),
   recordRelease: activity<ReleaseRecord, void>('recordRelease'),
+  /** The interrupts the API accepted for a run (read by every phase when it starts). */
+  storedInterrupts: activity<{ service: string; deploymentId: string }, StoredInterrupt[]>(
+    'storedInterrupts',
+  ),
+  /** Marks the run as finishing (the API then refuses interrupts) and returns those stored before. */
+  claimFinish: activity<{ service: string; deploymentId: string }, StoredInterrupt[]>('claimFinish'),
   /** Lane: whether a manual rollback of the service is still syncing (a pipeline must wait for it). */
   rollbackInProgress: activity<
     { service: string },

@@ -46,6 +46,22 @@ export interface DeploymentRecord {
   updatedAt: string;
   /** Last traffic weight sent to the canary (0-100). */
   weight: number;
+  /**
+   * Interrupts the API accepted, stored before it answers 202 and read by every phase when it starts, so
+   * one that arrives between two phases (or before the first) is not lost. Oldest first.
+   */
+  interrupts?: StoredInterrupt[];
+  /** Set once the run has claimed its end: from then on an interrupt is answered 409, not accepted. */
+  finishing?: boolean;
+}
+
+export type InterruptKind = 'cancel' | 'abort' | 'skipAnalysis';
+
+export interface StoredInterrupt {
+  kind: InterruptKind;
+  actor: string;
+  reason: string;
+  at: string;
 }
 
 export type TimelineKind = 'transition' | 'gate' | 'check' | 'decision' | 'action' | 'note';

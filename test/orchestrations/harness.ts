@@ -41,6 +41,9 @@ const ORCHESTRATORS: Array<[string, OrchestratorFn]> = [
 
 type AnyHandler = (ports: Ports, input: unknown) => Promise<unknown>;
 
+/** Runs before an activity's handler (e.g. to deliver an interrupt at an exact point of a run). */
+export type ActivityHook = (name: string, input: unknown) => Promise<void>;
+
 /**
  * The orchestrations from source, run by the dev host's engine through the real SDK replay on a virtual
  * clock, with activities bound to fakes and an in-memory RunStore. Faster than the HTTP end-to-end suite
@@ -56,7 +59,12 @@ export class Orchestrations {
 
   /** `ports` replaces single ports (e.g. `metrics` with a real Prometheus adapter); the rest are fakes. */
   static async start(
-    options: { startTime?: number; config?: FileConfigSource; ports?: Partial<Ports> } = {},
+    options: {
+      startTime?: number;
+      config?: FileConfigSource;
+      ports?: Partial<Ports>;
+      onActivity?: ActivityHook;
+    } = {},
   ): Promise<Orchestrations> {
     const world = new FakeWorld();
     const store = new MemoryRunStore();
@@ -72,7 +80,10 @@ export class Orchestrations {
       (i) => {
         for (const [name, fn] of ORCHESTRATORS) i.orchestrator(name, fn);
         for (const [name, handler] of Object.entries(activityHandlers) as Array<[string, AnyHandler]>) {
-          i.activity(name, (input) => handler(ports, input));
+          i.activity(name, async (input) => {
+            await options.onActivity?.(name, input);
+            return handler(ports, input);
+          });
         }
       },
       { autoAdvance: false },
