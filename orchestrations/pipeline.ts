@@ -7,6 +7,7 @@ import { call, firstStored, type Flow } from './lib/flow.js';
 import { clusterTarget } from './phases/traffic.js';
 import type { PhaseResult } from './lib/phase.js';
 import { Recorder } from './lib/recorder.js';
+import { restoreGitOps } from './lib/restore.js';
 
 export const PHASE_STATE: Record<Phase, DeploymentState> = {
   gates: 'Gating',
@@ -57,12 +58,14 @@ export function* pipeline(ctx: OrchestrationContext): Flow<PipelineResult> {
   const rec = new Recorder(ctx, id, service, 0);
   let state: DeploymentState = run.deployment.state;
   let outcome: PipelineResult | undefined;
+  let reached: Phase | undefined;
   try {
     // Interrupts are not awaited here: the API stores each one before answering 202 and raises it to the
     // phases; every phase reads the store when it starts, so none is lost between two phases.
     for (const phase of PHASES) {
       yield* rec.transition(state, PHASE_STATE[phase]);
       state = PHASE_STATE[phase];
+      reached = phase;
       ctx.df.setCustomStatus({
         stage: phase,
         phaseInstanceId: phaseInstanceId(id, phase),
@@ -89,7 +92,12 @@ export function* pipeline(ctx: OrchestrationContext): Flow<PipelineResult> {
         : { state: 'Failed', reason: `${reason}; rollback failed too` };
     }
   }
-  const final = outcome ?? { state: 'Succeeded', reason: 'released' };
+  let final = outcome ?? { state: 'Succeeded', reason: 'released' };
+  if (final.state !== 'Succeeded' && reached) {
+    const failures = yield* restoreGitOps(ctx, run, rec, reached);
+    // A rollback that did not complete is never reported as one: both reasons, and Failed.
+    if (failures.length > 0) final = { state: 'Failed', reason: [final.reason, ...failures].join('; ') };
+  }
   yield* closeInterrupts(ctx, run, rec, final);
   yield* rec.transition(state, final.state, final.reason);
   ctx.df.setCustomStatus({

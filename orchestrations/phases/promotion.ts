@@ -23,7 +23,9 @@ export function* promotionPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   const outcome = yield* syncApp(p, prod.argoApp, prod.image, p.run.plan.staging.syncTimeout);
   if (outcome.kind !== 'healthy') {
     const reason = outcome.kind === 'failed' ? outcome.reason : `${outcome.kind} by ${outcome.payload.actor}`;
-    yield* call(ctx, Activities.rollbackApp, { app: prod.argoApp });
+    if (outcome.kind === 'failed')
+      yield* p.rec.note('action', `sync-failed:${prod.argoApp}`, { verdict: 'fail', comment: reason });
+    // Traffic first; the pipeline then points the application back at the last known good image.
     yield* rollbackCanary(p, `promotion stopped: ${reason}`);
     return outcome.kind === 'failed' ? { outcome: 'rolled-back', reason } : interrupted(outcome);
   }
@@ -31,7 +33,6 @@ export function* promotionPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   const target = clusterTarget(prod);
   const drained = yield* drain(p, target);
   if (drained) {
-    yield* call(ctx, Activities.rollbackApp, { app: prod.argoApp });
     yield* rollbackCanary(p, `promotion stopped: ${drained.kind} by ${drained.payload.actor}`);
     return interrupted(drained);
   }

@@ -64,9 +64,6 @@ export function* stagingPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   }
   if (outcome.kind !== 'failed') return interrupted(outcome);
   yield* p.rec.note('action', `sync-failed:${staging.argoApp}`, { verdict: 'fail', comment: outcome.reason });
-  yield* call(ctx, Activities.rollbackApp, { app: staging.argoApp });
-  yield* p.rec.note('action', `rollback:${staging.argoApp}`, {
-    comment: 'staging rolled back to the previous revision',
-  });
+  // The pipeline points staging back at the last known good image (lib/restore.ts).
   return { outcome: 'failed', reason: outcome.reason };
 }

@@ -89,26 +89,8 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
 
 const interruptReason = (i: Interrupt): string => `${i.kind} by ${i.payload.actor}: ${i.payload.reason}`;
 
-function* rollbackRelease(
-  p: PhaseScope,
-  reason: string,
-  interrupt?: Parameters<typeof interrupted>[0],
-): Flow<PhaseResult> {
-  const { ctx } = p;
-  const { deployment, plan } = p.run;
-  const prod = plan.production;
-  const good = yield* call(ctx, Activities.lastKnownGood, {
-    service: deployment.service,
-    environment: 'production',
-  });
-  if (good)
-    yield* call(ctx, Activities.deployImage, { app: prod.argoApp, binding: prod.image, image: good.image });
-  else yield* call(ctx, Activities.rollbackApp, { app: prod.argoApp });
-  yield* p.rec.note('action', 'rollback:production', {
-    comment: reason,
-    evidence: good
-      ? { to: good.deploymentId, digest: good.image.digest }
-      : { to: 'previous Argo CD history entry' },
-  });
+/** Production goes back to the last known good image: the pipeline does that for every stopped run. */
+function* rollbackRelease(p: PhaseScope, reason: string, interrupt?: Interrupt): Flow<PhaseResult> {
+  yield* p.rec.note('decision', 'verification:stopped', { verdict: 'fail', comment: reason });
   return interrupt ? interrupted(interrupt) : { outcome: 'rolled-back', reason };
 }

@@ -1,20 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decide } from '../../shared/app/approvals.js';
-import type { RecordInput } from '../../shared/contracts/activities.js';
 import { PHASES, phaseInstanceId, type Phase } from '../../shared/contracts/events.js';
-import type { ImageRef } from '../../shared/contracts/plan.js';
 import type { DeploymentState } from '../../shared/domain/deployment.js';
-import { PHASE_STATE } from '../../orchestrations/pipeline.js';
-import { Orchestrations, type ActivityHook } from './harness.js';
+import { AUTO_APPROVAL, image, LKG, PROD_APP, withLastKnownGood } from './chaos-fixtures.js';
+import { atTransition, Orchestrations, type ActivityHook } from './harness.js';
 
-const PROD_APP = 'api-gateway-prod';
-const REPO = { registry: 'hearloveen.azurecr.io', repository: 'api-gateway' };
-const digest = (): string => `sha256:${randomBytes(32).toString('hex')}`;
-const LKG: ImageRef = { ...REPO, tag: '1.9.0', digest: digest() };
-const image = (): string => `${REPO.registry}/${REPO.repository}:2.0.0@${digest()}`;
-/** A Tuesday 03:00 UTC: production approval is automatic, so a run needs no human to reach the end. */
-const AUTO_APPROVAL = Date.UTC(2026, 0, 6, 3, 0);
 const TRAFFIC: ReadonlySet<Phase> = new Set(['canary', 'promotion', 'verification']);
 
 let o: Orchestrations | undefined;
@@ -23,34 +13,11 @@ afterEach(async () => {
   o = undefined;
 });
 
-/** Production already runs a released image (the last known good), in the store and in Argo CD. */
-async function withLastKnownGood(x: Orchestrations): Promise<void> {
-  await x.ports.store.recordRelease({
-    service: 'ApiGateway',
-    environment: 'production',
-    deploymentId: 'apigateway-0123456789ab',
-    image: LKG,
-    releasedAt: '2026-01-01T00:00:00.000Z',
-  });
-  x.world.apps.set(PROD_APP, { image: LKG, history: [], pollsLeft: 0, outcome: 'Succeeded' });
-}
-
 /**
  * The gaps between two yields of the pipeline, from its own phase list: before each phase (the
  * pipeline has recorded the transition but not started the phase instance) and after the last one.
  */
 const GAPS = [...PHASES.map((phase) => ({ before: phase as Phase | 'end' })), { before: 'end' as const }];
-
-/** Delivers `deliver` once, at the pipeline's transition into the state of `phase`. */
-function atTransition(phase: Phase, deliver: () => Promise<void>): ActivityHook {
-  let done = false;
-  return async (name, input) => {
-    if (done || name !== 'record') return;
-    if ((input as RecordInput).transition?.to !== PHASE_STATE[phase]) return;
-    done = true;
-    await deliver();
-  };
-}
 
 /** Delivers `deliver` once, before the `n`th claim of the run's end (1: verification, 2: the pipeline). */
 function atClaim(n: number, deliver: () => Promise<void>): ActivityHook {
