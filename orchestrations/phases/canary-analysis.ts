@@ -9,7 +9,7 @@ import {
   decide,
   EMPTY_TALLY,
   limitsOf,
-  type Tally,
+  type Decision,
 } from '../../shared/analysis/limits.js';
 import type { ClusterTarget } from '../../shared/ports/cluster.js';
 import { call, nowIso, type Flow, type Interrupt } from '../lib/flow.js';
@@ -68,26 +68,63 @@ function* waitInterval(p: PhaseScope, weight: number): Flow<Stop | undefined> {
   return undefined;
 }
 
-/** Paused for an operator: resume, skip-analysis, abort or cancel. Traffic stays where it is. */
-function* pause(p: PhaseScope, reason: string, weight: number, tally: Tally): Flow<Interrupt | undefined> {
+type Pause = Extract<Decision, { action: 'pause' }>;
+
+/**
+ * Paused for an operator: resume, skip-analysis, abort or cancel. A pause caused by provider errors
+ * takes the traffic back to the primary unless the spec says `onProviderOutage: hold` (nobody can judge
+ * the canary meanwhile); the canary stays up for inspection and resume restores the step's weight.
+ */
+function* pause(
+  p: PhaseScope,
+  target: ClusterTarget,
+  decision: Pause,
+  weight: number,
+): Flow<{ interrupt?: Interrupt; weight: number }> {
+  const { canary, production: prod } = p.run.plan;
+  const policy = canary.onProviderOutage ?? 'pause-at-zero';
+  const atZero = decision.cause === 'provider-errors' && policy === 'pause-at-zero' && weight > 0;
+  if (atZero) {
+    yield* call(p.ctx, Activities.setWeight, { target, router: prod.router, weight: 0 });
+    yield* p.rec.weight(0, 'provider outage: traffic back on the primary, canary kept for inspection');
+  }
+  const held = atZero ? 0 : weight;
+  const { tally } = decision;
   yield* p.rec.note(
     'decision',
     'analysis:paused',
-    { verdict: 'inconclusive', comment: reason, evidence: { ...tally, weight } },
+    {
+      verdict: 'inconclusive',
+      comment: decision.reason,
+      evidence: {
+        ...tally,
+        weight: held,
+        stepWeight: weight,
+        ...(decision.cause === 'provider-errors' && { onProviderOutage: policy }),
+      },
+    },
     { notify: 'incident' },
   );
-  p.status({ weight, paused: true, waitingFor: `operator (paused: ${reason})`, failedChecks: tally.failed });
+  p.status({
+    weight: held,
+    paused: true,
+    waitingFor: `operator (paused: ${decision.reason})`,
+    failedChecks: tally.failed,
+  });
   const resumed = yield* p.interrupts.race<{ actor: string; reason: string }>(
     p.ctx.df.waitForExternalEvent(Events.resume.name),
   );
-  if (resumed.kind === 'done') {
-    yield* p.rec.note('decision', 'analysis:resumed', {
-      actor: resumed.value.actor,
-      comment: resumed.value.reason,
-    });
-    return undefined;
+  if (resumed.kind !== 'done')
+    return { interrupt: resumed.kind === 'timeout' ? undefined : resumed, weight: held };
+  yield* p.rec.note('decision', 'analysis:resumed', {
+    actor: resumed.value.actor,
+    comment: resumed.value.reason,
+  });
+  if (atZero) {
+    const restored = yield* call(p.ctx, Activities.setWeight, { target, router: prod.router, weight });
+    yield* p.rec.weight(restored, "resumed: the step's weight is back on the canary");
   }
-  return resumed.kind === 'timeout' ? undefined : resumed;
+  return { weight };
 }
 
 function* stopped(p: PhaseScope, interrupt: Interrupt, weight: number): Flow<PhaseResult> {
@@ -143,8 +180,8 @@ export function* analyseSteps(p: PhaseScope, target: ClusterTarget): Flow<PhaseR
       else if (decision.action === 'rollback')
         return yield* rolledBack(p, `${decision.reason} at ${weight}%`);
       else if (decision.action === 'pause') {
-        const interrupt = yield* pause(p, decision.reason, weight, tally);
-        if (interrupt) return yield* stopped(p, interrupt, weight);
+        const paused = yield* pause(p, target, decision, weight);
+        if (paused.interrupt) return yield* stopped(p, paused.interrupt, paused.weight);
         tally = afterResume(tally);
       }
     }

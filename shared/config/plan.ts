@@ -64,6 +64,7 @@ export function canaryPlan(canary: ServiceConfig['canary']): CanarySpec {
     inconclusiveLimit: canary.inconclusiveLimit,
     consecutiveErrorLimit: canary.consecutiveErrorLimit,
     onLimitExhausted: canary.onLimitExhausted,
+    onProviderOutage: canary.onProviderOutage,
     ...(canary.fastCheckInterval !== undefined && { fastCheckInterval: canary.fastCheckInterval }),
     ...(canary.alerts && { alerts: canary.alerts }),
     ...(canary.baseline && { baseline: canary.baseline }),

@@ -170,6 +170,7 @@ describe('the example configuration', () => {
       inconclusiveLimit: 3,
       consecutiveErrorLimit: 4,
       onLimitExhausted: 'pause',
+      onProviderOutage: 'pause-at-zero',
       fastCheckInterval: 15_000,
       alerts: {
         matchers: { namespace: '{{ namespace }}', deployment: '{{ canary }}', severity: 'critical' },
