@@ -11,6 +11,7 @@ import {
   limitsOf,
   type Decision,
 } from '../../shared/analysis/limits.js';
+import { driftAction, driftOf } from '../../shared/analysis/drift.js';
 import type { ClusterTarget } from '../../shared/ports/cluster.js';
 import { call, nowIso, type Flow, type Interrupt } from '../lib/flow.js';
 import { interrupted, type PhaseResult, type PhaseScope } from '../lib/phase.js';
@@ -83,7 +84,10 @@ function* pause(
 ): Flow<{ interrupt?: Interrupt; weight: number }> {
   const { canary, production: prod } = p.run.plan;
   const policy = canary.onProviderOutage ?? 'pause-at-zero';
-  const atZero = decision.cause === 'provider-errors' && policy === 'pause-at-zero' && weight > 0;
+  // Drift means Gantry does not know what the canary serves: no traffic until an operator looked.
+  const atZero =
+    weight > 0 &&
+    ((decision.cause === 'provider-errors' && policy === 'pause-at-zero') || decision.cause === 'drift');
   if (atZero) {
     yield* call(p.ctx, Activities.setWeight, { target, router: prod.router, weight: 0 });
     yield* p.rec.weight(0, 'provider outage: traffic back on the primary, canary kept for inspection');
@@ -127,6 +131,39 @@ function* pause(
   return { weight };
 }
 
+/** Before a step: the router's weight and the canary's readiness as the cluster has them now. */
+function* checkDrift(
+  p: PhaseScope,
+  target: ClusterTarget,
+  weight: number,
+  tally: Pause['tally'],
+): Flow<Interrupt | undefined> {
+  const { canary, production: prod } = p.run.plan;
+  const observed = yield* call(p.ctx, Activities.observeCanary, {
+    target,
+    router: prod.router,
+    deployment: prod.canaryDeployment,
+  });
+  const finding = driftOf(weight, observed);
+  if (!finding) return undefined;
+  const policy = canary.onDrift ?? 'correct';
+  const action = driftAction(finding, policy);
+  const { ready, readyReplicas, replicas } = observed.rollout;
+  yield* p.rec.note('check', `drift:${finding.kind}`, {
+    verdict: 'warn',
+    comment: `${finding.reason} (${action === 'correct' ? 'corrected by the next step' : 'paused'})`,
+    evidence: { expected: weight, actual: observed.weight, ready, readyReplicas, replicas, onDrift: policy },
+  });
+  if (action === 'correct') return undefined;
+  const paused = yield* pause(
+    p,
+    target,
+    { action: 'pause', tally, reason: finding.reason, cause: 'drift' },
+    weight,
+  );
+  return paused.interrupt;
+}
+
 function* stopped(p: PhaseScope, interrupt: Interrupt, weight: number): Flow<PhaseResult> {
   if (interrupt.kind === 'skipAnalysis') {
     yield* p.rec.note('decision', 'skip-analysis', {
@@ -154,6 +191,10 @@ export function* analyseSteps(p: PhaseScope, target: ClusterTarget): Flow<PhaseR
   let tally = EMPTY_TALLY;
   let weight = 0;
   for (const [index, step] of canary.steps.entries()) {
+    if (index > 0) {
+      const interrupt = yield* checkDrift(p, target, weight, tally);
+      if (interrupt) return yield* stopped(p, interrupt, 0);
+    }
     weight = yield* call(p.ctx, Activities.setWeight, { target, router: prod.router, weight: step.weight });
     yield* p.rec.weight(weight, `step ${index + 1}/${canary.steps.length}`);
     const need = checksForStep(step.duration, canary.interval);

@@ -34,6 +34,10 @@ export const activityHandlers: { [K in keyof Contracts]: Handler<Contracts[K]> }
   scale: (p, i) => p.cluster.scale(i.target, i.deployment, i.replicas),
   rollout: (p, i) => p.cluster.rollout(i.target, i.deployment),
   setWeight: (p, i) => p.router.setWeight(i.target, i.router, i.weight),
+  observeCanary: async (p, i) => ({
+    weight: await p.router.readWeight(i.target, i.router),
+    rollout: await p.cluster.rollout(i.target, i.deployment),
+  }),
   analyse,
   lastKnownGood,
   recordRelease,

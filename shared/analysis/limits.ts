@@ -73,7 +73,10 @@ export type Decision =
   | { action: 'advance'; tally: Tally }
   | { action: 'hold'; tally: Tally; reason: string }
   | { action: 'rollback'; tally: Tally; reason: string }
-  | { action: 'pause'; tally: Tally; reason: string; cause: 'provider-errors' | 'inconclusive' };
+  | { action: 'pause'; tally: Tally; reason: string; cause: PauseCause };
+
+/** Why a canary pauses: an exhausted limit, or the cluster not matching what Gantry set (drift). */
+export type PauseCause = 'provider-errors' | 'inconclusive' | 'drift';
 
 /** The next move after one interval. */
 export function decide(

@@ -65,6 +65,7 @@ export function canaryPlan(canary: ServiceConfig['canary']): CanarySpec {
     consecutiveErrorLimit: canary.consecutiveErrorLimit,
     onLimitExhausted: canary.onLimitExhausted,
     onProviderOutage: canary.onProviderOutage,
+    onDrift: canary.onDrift,
     ...(canary.fastCheckInterval !== undefined && { fastCheckInterval: canary.fastCheckInterval }),
     ...(canary.alerts && { alerts: canary.alerts }),
     ...(canary.baseline && { baseline: canary.baseline }),

@@ -100,6 +100,11 @@ export const Activities = {
   setImage: activity<{ target: ClusterTarget; deployment: string; image: ImageRef }, void>('setImage'),
   scale: activity<{ target: ClusterTarget; deployment: string; replicas: number }, void>('scale'),
   rollout: activity<{ target: ClusterTarget; deployment: string }, RolloutState>('rollout'),
+  /** Reads back the router's weight and the canary's readiness (before a step: trust, but verify). */
+  observeCanary: activity<
+    { target: ClusterTarget; router: RouterSpec; deployment: string },
+    { weight: number; rollout: RolloutState }
+  >('observeCanary'),
   setWeight: activity<{ target: ClusterTarget; router: RouterSpec; weight: number }, number>('setWeight'),
   analyse: activity<
     {

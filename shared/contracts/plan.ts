@@ -95,6 +95,9 @@ export type ExhaustedPolicy = 'pause' | 'fail';
  */
 export type OutagePolicy = 'pause-at-zero' | 'hold';
 
+/** What a router weight read back before a step that differs from the one set leads to. */
+export type DriftPolicy = 'correct' | 'pause';
+
 export interface CanarySpec {
   /** Weight 0 steps are blue/green iterations (the canary is judged on test traffic only). */
   steps: Array<{ weight: number; duration: Duration }>;
@@ -113,6 +116,8 @@ export interface CanarySpec {
   onLimitExhausted?: ExhaustedPolicy;
   /** Traffic during a pause caused by provider errors; absent: pause-at-zero. */
   onProviderOutage?: OutagePolicy;
+  /** A weight read back that differs from the one set: `correct` it with the next step (absent) or `pause`. */
+  onDrift?: DriftPolicy;
   /** Cadence of the fail-fast checks (hard bounds, alerts) inside each interval; absent: none. */
   fastCheckInterval?: Duration;
   alerts?: AlertsSpec;

@@ -29,7 +29,15 @@ import type {
 } from '../../shared/ports/runners.js';
 
 export type FaultyMethod =
-  'deployImage' | 'status' | 'rollback' | 'setImage' | 'scale' | 'rollout' | 'setWeight' | 'dispatch';
+  | 'deployImage'
+  | 'status'
+  | 'rollback'
+  | 'setImage'
+  | 'scale'
+  | 'rollout'
+  | 'setWeight'
+  | 'readWeight'
+  | 'dispatch';
 
 export interface AppState {
   image?: ImageRef;
@@ -166,6 +174,12 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
     this.weight = weight;
     this.weights.push(weight);
     return weight;
+  }
+
+  /** What the router reads back: the last weight set, unless something changed it behind Gantry's back. */
+  async readWeight(): Promise<number> {
+    this.fault('readWeight');
+    return this.weight;
   }
 
   async commitTime(repository: string, sha: string): Promise<string | undefined> {

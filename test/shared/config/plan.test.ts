@@ -171,6 +171,7 @@ describe('the example configuration', () => {
       consecutiveErrorLimit: 4,
       onLimitExhausted: 'pause',
       onProviderOutage: 'pause-at-zero',
+      onDrift: 'correct',
       fastCheckInterval: 15_000,
       alerts: {
         matchers: { namespace: '{{ namespace }}', deployment: '{{ canary }}', severity: 'critical' },
