@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { FileConfigSource } from '../../shared/adapters/config-file.js';
 import { decide } from '../../shared/app/approvals.js';
 import { PHASES, phaseInstanceId, type Phase } from '../../shared/contracts/events.js';
 import type { DeploymentState } from '../../shared/domain/deployment.js';
@@ -156,5 +157,32 @@ describe('approve and cancel close together', () => {
     expect(['accepted', 409]).toContain(await approval);
     expect(o.world.apps.get(PROD_APP)?.image?.digest).toBe(LKG.digest);
     expect(o.world.weights).toEqual([]);
+  });
+});
+
+describe('abort at each weight step', () => {
+  const plan = FileConfigSource.load('config/gantry.example.yaml').plan('ApiGateway');
+  const steps = plan?.canary.steps.map((s) => s.weight) ?? [];
+
+  it.each(steps)('abort once the weight is %i takes traffic back and leaves production alone', async (w) => {
+    let id = '';
+    let answer: Promise<unknown> | undefined;
+    const atWeight: ActivityHook = async (name, input) => {
+      if (answer || name !== 'record' || (input as { weight?: number }).weight !== w) return;
+      answer = (o as Orchestrations).interrupt(id, 'abort', `at ${w}%`);
+      await answer;
+    };
+    o = await Orchestrations.start({ startTime: AUTO_APPROVAL, onActivity: atWeight });
+    await withLastKnownGood(o);
+    id = (await o.submit(image())).id;
+    await o.completeTests(id);
+    const done = await o.finish(id);
+    await expect(answer).resolves.toMatchObject({ id });
+    expect(done.state).toBe('RolledBack');
+    expect(done.reason).toBe(`abort by ops: at ${w}%`);
+    expect(o.world.weights).toEqual([...steps.slice(0, steps.indexOf(w) + 1), 0]);
+    expect(o.world.scales.at(-1)).toEqual({ deployment: 'api-gateway-canary', replicas: 0 });
+    expect(o.world.apps.get(PROD_APP)?.image?.digest).toBe(LKG.digest);
+    expect(await o.h.engine.getInstance(phaseInstanceId(id, 'promotion'))).toBeUndefined();
   });
 });
