@@ -18,6 +18,8 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
   const { verification, production: prod } = plan;
   const end = ctx.df.currentUtcDateTime.getTime() + verification.window;
   let since: Record<string, number> = {};
+  // Whether any rule was ever measured: a window of provider errors proves nothing about the release.
+  let measured = verification.rules.length === 0;
   const watchPods = verification.crashLoops !== false || verification.health !== undefined;
   while (ctx.df.currentUtcDateTime.getTime() < end) {
     p.status({ waitingFor: 'verification window', step: `until ${new Date(end).toISOString()}` });
@@ -36,6 +38,7 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
       side: 'primary',
       minRequests: verification.minRequests ?? 0,
     });
+    measured ||= checks.some((c) => c.error !== true);
     const pods = watchPods
       ? yield* call(ctx, Activities.rollout, { target: clusterTarget(prod), deployment: prod.deployment })
       : undefined;
@@ -71,11 +74,32 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
       );
     }
   }
+  return yield* release(p, measured);
+}
+
+/** Records the release as last known good, unless an interrupt came first or nothing was measured. */
+function* release(p: PhaseScope, measured: boolean): Flow<PhaseResult> {
+  const { ctx } = p;
+  const { deployment } = p.run;
   // The last moment an interrupt can still be accepted: after this claim the API answers 409.
   const late = firstStored(
     yield* call(ctx, Activities.claimFinish, { service: deployment.service, deploymentId: deployment.id }),
   );
   if (late) return yield* rollbackRelease(p, interruptReason(late), late);
+  if (!measured) {
+    yield* p.rec.note(
+      'decision',
+      'release:unverified',
+      {
+        verdict: 'warn',
+        comment:
+          'no verification rule could be measured in the window (metrics provider errors): production ' +
+          'keeps this image, but it is not recorded as last known good',
+      },
+      { notify: 'incident' },
+    );
+    return { outcome: 'passed', detail: 'unverified' };
+  }
   yield* call(ctx, Activities.recordRelease, {
     service: deployment.service,
     environment: 'production',

@@ -176,3 +176,43 @@ describe('a rollback leaves GitOps consistent with what runs, or says it could n
     expect(o.world.weight).toBe(0);
   });
 });
+
+describe('Prometheus down', () => {
+  const prometheusDown = () => new Error('connect ECONNREFUSED 10.0.0.9:9090');
+
+  it('during the canary: paused at weight 0 for an operator, production still on the last known good', async () => {
+    const down = atTransition('canary', () => {
+      if (o) o.world.metricsOutage = prometheusDown();
+    });
+    o = await Orchestrations.start({ startTime: AUTO_APPROVAL, onActivity: down });
+    await withLastKnownGood(o);
+    const { id } = await o.submit(image());
+    await o.completeTests(id);
+    await o.waitForPhase(id, 'canary', 'operator (paused:');
+    expect(o.world.weight).toBe(0);
+    expect(o.world.apps.get(PROD_APP)?.image?.digest).toBe(LKG.digest);
+    expect((await o.ports.store.findDeployment(id))?.state).toBe('Canary');
+    await o.interrupt(id, 'abort', 'no metrics');
+    expect((await o.finish(id)).state).toBe('RolledBack');
+    expect(o.world.apps.get(PROD_APP)?.image?.digest).toBe(LKG.digest);
+  });
+
+  it('during the whole verification window: not recorded as last known good, and said so', async () => {
+    const down = atTransition('verification', () => {
+      if (o) o.world.metricsOutage = prometheusDown();
+    });
+    o = await Orchestrations.start({ startTime: AUTO_APPROVAL, onActivity: down });
+    await withLastKnownGood(o);
+    const { id } = await o.submit(image());
+    await o.completeTests(id);
+    const done = await o.finish(id);
+    expect(done.state).toBe('Succeeded');
+    const events = await o.ports.store.listEvents(id);
+    expect(events.map((e) => e.title)).not.toContain('release:last-known-good');
+    expect(events.find((e) => e.title === 'release:unverified')?.verdict).toBe('warn');
+    expect(o.world.notifications.find((n) => n.title === 'release:unverified')?.kind).toBe('incident');
+    // The next rollback still goes back to the release that was verified.
+    const [current] = await o.ports.store.listReleases('ApiGateway', 'production');
+    expect(current?.image.digest).toBe(LKG.digest);
+  });
+});
