@@ -3,10 +3,11 @@ import type { RunInput } from '../shared/contracts/activities.js';
 import { phaseInstanceId, PHASES, type Phase } from '../shared/contracts/events.js';
 import type { DeploymentState } from '../shared/domain/deployment.js';
 import { Activities } from '../shared/contracts/activities.js';
-import { call, Interrupts, type Flow } from './lib/flow.js';
+import { call, firstStored, type Flow } from './lib/flow.js';
 import { clusterTarget } from './phases/traffic.js';
 import type { PhaseResult } from './lib/phase.js';
 import { Recorder } from './lib/recorder.js';
+import { restoreGitOps } from './lib/restore.js';
 
 export const PHASE_STATE: Record<Phase, DeploymentState> = {
   gates: 'Gating',
@@ -55,21 +56,16 @@ export function* pipeline(ctx: OrchestrationContext): Flow<PipelineResult> {
   const run = ctx.df.getInput() as RunInput;
   const { id, service } = run.deployment;
   const rec = new Recorder(ctx, id, service, 0);
-  const interrupts = new Interrupts(ctx);
   let state: DeploymentState = run.deployment.state;
   let outcome: PipelineResult | undefined;
+  let reached: Phase | undefined;
   try {
+    // Interrupts are not awaited here: the API stores each one before answering 202 and raises it to the
+    // phases; every phase reads the store when it starts, so none is lost between two phases.
     for (const phase of PHASES) {
-      const early = interrupts.pending();
-      if (early) {
-        outcome = {
-          state: 'Cancelled',
-          reason: `${early.kind} by ${early.payload.actor}: ${early.payload.reason}`,
-        };
-        break;
-      }
       yield* rec.transition(state, PHASE_STATE[phase]);
       state = PHASE_STATE[phase];
+      reached = phase;
       ctx.df.setCustomStatus({
         stage: phase,
         phaseInstanceId: phaseInstanceId(id, phase),
@@ -96,7 +92,13 @@ export function* pipeline(ctx: OrchestrationContext): Flow<PipelineResult> {
         : { state: 'Failed', reason: `${reason}; rollback failed too` };
     }
   }
-  const final = outcome ?? { state: 'Succeeded', reason: 'released' };
+  let final = outcome ?? { state: 'Succeeded', reason: 'released' };
+  if (final.state !== 'Succeeded' && reached) {
+    const failures = yield* restoreGitOps(ctx, run, rec, reached);
+    // A rollback that did not complete is never reported as one: both reasons, and Failed.
+    if (failures.length > 0) final = { state: 'Failed', reason: [final.reason, ...failures].join('; ') };
+  }
+  yield* closeInterrupts(ctx, run, rec, final);
   yield* rec.transition(state, final.state, final.reason);
   ctx.df.setCustomStatus({
     stage: 'done',
@@ -105,6 +107,26 @@ export function* pipeline(ctx: OrchestrationContext): Flow<PipelineResult> {
     since: ctx.df.currentUtcDateTime.toISOString(),
   });
   return final;
+}
+
+/**
+ * Claims the end of the run (the API answers 409 from here on). An interrupt accepted after the last
+ * phase had already stopped the run is recorded, so the operator sees why it changed nothing; one that
+ * arrived before a release was claimed by the verification phase itself.
+ */
+function* closeInterrupts(
+  ctx: OrchestrationContext,
+  run: RunInput,
+  rec: Recorder,
+  final: PipelineResult,
+): Flow<void> {
+  const { id, service } = run.deployment;
+  const late = firstStored(yield* call(ctx, Activities.claimFinish, { service, deploymentId: id }));
+  if (!late || final.reason.startsWith(`${late.kind} by ${late.payload.actor}`)) return;
+  yield* rec.note('note', `${late.kind}:moot`, {
+    actor: late.payload.actor,
+    comment: `accepted while the run was already ending (${final.state}): ${late.payload.reason}`,
+  });
 }
 
 /** Best-effort rollback after an unexpected failure: weight 0 and the canary scaled down. */

@@ -8,11 +8,17 @@ import { SYNC_POLL_MS } from './phases/staging.js';
 export type RollbackOutcome = { kind: 'healthy'; state: SyncState } | { kind: 'failed'; reason: string };
 
 /** Polls the sync like a phase does (staging.ts syncApp), without the interrupts a rollback has no use for. */
-function* waitForSync(ctx: OrchestrationContext, input: RollbackInput): Flow<RollbackOutcome> {
+export function* waitForSync(
+  ctx: OrchestrationContext,
+  input: Pick<RollbackInput, 'app' | 'syncTimeoutMs'>,
+  /** An Argo CD history rollback leaves the application OutOfSync by design: then Healthy is enough. */
+  options: { outOfSyncOk?: boolean } = {},
+): Flow<RollbackOutcome> {
   const deadline = after(ctx, input.syncTimeoutMs).getTime();
   for (;;) {
     const state = yield* call(ctx, Activities.syncStatus, { app: input.app });
-    if (state.phase === 'Succeeded' && state.sync === 'Synced' && state.health === 'Healthy')
+    const synced = state.sync === 'Synced' || options.outOfSyncOk === true;
+    if (state.phase === 'Succeeded' && synced && state.health === 'Healthy')
       return { kind: 'healthy', state };
     if (state.phase === 'Failed' || state.phase === 'Error' || state.health === 'Degraded')
       return {

@@ -36,7 +36,14 @@ export function controlFor(client: DurableClient): OrchestrationControl {
     async start(name, instanceId, input) {
       const current = await status(instanceId);
       if (current && LIVE.has(current.runtimeStatus)) return 'running';
-      await client.startNew(name, { instanceId, input });
+      try {
+        await client.startNew(name, { instanceId, input });
+      } catch (error) {
+        // Two callers both saw no live instance; the host let one create it. The other is told it runs.
+        const now = await status(instanceId);
+        if (now && LIVE.has(now.runtimeStatus)) return 'running';
+        throw error;
+      }
       return 'started';
     },
     async raise(instanceId, event, payload) {

@@ -2,6 +2,7 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext, Task, TimerTask } from 'durable-functions';
 import { DEFAULT_RETRY, type ActivityContract, type RetryPolicy } from '../../shared/contracts/contract.js';
 import { Events, type InterruptPayload } from '../../shared/contracts/events.js';
+import type { StoredInterrupt } from '../../shared/domain/deployment.js';
 
 /** What the SDK hands back into the generator (it types results as `any`). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -34,15 +35,35 @@ export type Interrupt = { kind: 'cancel' | 'abort' | 'skipAnalysis'; payload: In
 
 export type WaitResult<T> = { kind: 'done'; value: T } | { kind: 'timeout' } | Interrupt;
 
-/** Listens for the interrupts that can stop any wait; created once per orchestration episode chain. */
+/** The stored interrupt that wins: abort before cancel before skip-analysis, oldest of a kind first. */
+export function firstStored(
+  stored: readonly StoredInterrupt[],
+  options: { skipAnalysis?: boolean } = {},
+): Interrupt | undefined {
+  const kinds = options.skipAnalysis
+    ? (['abort', 'cancel', 'skipAnalysis'] as const)
+    : (['abort', 'cancel'] as const);
+  for (const kind of kinds) {
+    const found = stored.find((s) => s.kind === kind);
+    if (found) return { kind, payload: { actor: found.actor, reason: found.reason } };
+  }
+  return undefined;
+}
+
+/**
+ * Listens for the interrupts that can stop any wait; created once per orchestration episode chain. An
+ * event only completes its task once that task has been yielded, so `pending()` also knows the interrupts
+ * the API stored before this orchestration started (`adopt`), which no raised event may have reached.
+ */
 export class Interrupts {
+  private stored: Interrupt | undefined;
   private readonly cancel: Task;
   private readonly abort: Task;
   private readonly skip: Task | undefined;
 
   constructor(
     private readonly ctx: OrchestrationContext,
-    options: { skipAnalysis?: boolean } = {},
+    private readonly options: { skipAnalysis?: boolean } = {},
   ) {
     this.cancel = ctx.df.waitForExternalEvent(Events.cancel.name);
     this.abort = ctx.df.waitForExternalEvent(Events.abort.name);
@@ -51,11 +72,18 @@ export class Interrupts {
 
   /** The interrupt that already arrived, if any (checked between steps without waiting). */
   pending(): Interrupt | undefined {
+    if (this.stored) return this.stored;
     if (this.abort.isCompleted) return { kind: 'abort', payload: this.abort.result as InterruptPayload };
     if (this.cancel.isCompleted) return { kind: 'cancel', payload: this.cancel.result as InterruptPayload };
     if (this.skip?.isCompleted)
       return { kind: 'skipAnalysis', payload: this.skip.result as InterruptPayload };
     return undefined;
+  }
+
+  /** Takes in the interrupts stored for the run; the first that applies here wins over any later event. */
+  adopt(stored: readonly StoredInterrupt[]): Interrupt | undefined {
+    this.stored = firstStored(stored, this.options);
+    return this.stored;
   }
 
   /**

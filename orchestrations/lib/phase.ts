@@ -1,7 +1,7 @@
 import type { OrchestrationContext } from 'durable-functions';
-import type { RunInput } from '../../shared/contracts/activities.js';
+import { Activities, type RunInput } from '../../shared/contracts/activities.js';
 import type { Phase } from '../../shared/contracts/events.js';
-import { Interrupts, type Interrupt } from './flow.js';
+import { call, Interrupts, type Flow, type Interrupt } from './flow.js';
 import { Recorder } from './recorder.js';
 
 /** What every phase reports back to the pipeline. Expected outcomes are data, never throws. */
@@ -37,6 +37,16 @@ export class PhaseScope {
     this.run = ctx.df.getInput() as RunInput;
     this.rec = new Recorder(ctx, this.run.deployment.id, this.run.deployment.service, slot);
     this.interrupts = new Interrupts(ctx, options);
+  }
+
+  /**
+   * First step of every phase: the interrupts the API stored for the run. One accepted while this phase
+   * did not exist yet (between two phases) reached no listener, so the store is what makes it durable.
+   */
+  *begin(): Flow<Interrupt | undefined> {
+    const { id, service } = this.run.deployment;
+    const stored = yield* call(this.ctx, Activities.storedInterrupts, { service, deploymentId: id });
+    return this.interrupts.adopt(stored);
   }
 
   status(update: Omit<PhaseStatus, 'stage' | 'since'>): void {

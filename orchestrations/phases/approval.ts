@@ -13,6 +13,8 @@ type Required = Extract<ApprovalDecision, { kind: 'required' }>;
  */
 export function* approvalPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   const p = new PhaseScope(ctx, 'approval', 4);
+  const early = yield* p.begin();
+  if (early) return interrupted(early);
   const { deployment } = p.run;
   const decision = yield* call(ctx, Activities.decideApproval, {
     service: deployment.service,

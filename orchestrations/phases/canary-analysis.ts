@@ -9,8 +9,9 @@ import {
   decide,
   EMPTY_TALLY,
   limitsOf,
-  type Tally,
+  type Decision,
 } from '../../shared/analysis/limits.js';
+import { driftAction, driftOf } from '../../shared/analysis/drift.js';
 import type { ClusterTarget } from '../../shared/ports/cluster.js';
 import { call, nowIso, type Flow, type Interrupt } from '../lib/flow.js';
 import { interrupted, type PhaseResult, type PhaseScope } from '../lib/phase.js';
@@ -68,26 +69,99 @@ function* waitInterval(p: PhaseScope, weight: number): Flow<Stop | undefined> {
   return undefined;
 }
 
-/** Paused for an operator: resume, skip-analysis, abort or cancel. Traffic stays where it is. */
-function* pause(p: PhaseScope, reason: string, weight: number, tally: Tally): Flow<Interrupt | undefined> {
+type Pause = Extract<Decision, { action: 'pause' }>;
+
+/**
+ * Paused for an operator: resume, skip-analysis, abort or cancel. A pause caused by provider errors
+ * takes the traffic back to the primary unless the spec says `onProviderOutage: hold` (nobody can judge
+ * the canary meanwhile); the canary stays up for inspection and resume restores the step's weight.
+ */
+function* pause(
+  p: PhaseScope,
+  target: ClusterTarget,
+  decision: Pause,
+  weight: number,
+): Flow<{ interrupt?: Interrupt; weight: number }> {
+  const { canary, production: prod } = p.run.plan;
+  const policy = canary.onProviderOutage ?? 'pause-at-zero';
+  // Drift means Gantry does not know what the canary serves: no traffic until an operator looked.
+  const atZero =
+    weight > 0 &&
+    ((decision.cause === 'provider-errors' && policy === 'pause-at-zero') || decision.cause === 'drift');
+  if (atZero) {
+    yield* call(p.ctx, Activities.setWeight, { target, router: prod.router, weight: 0 });
+    yield* p.rec.weight(0, 'provider outage: traffic back on the primary, canary kept for inspection');
+  }
+  const held = atZero ? 0 : weight;
+  const { tally } = decision;
   yield* p.rec.note(
     'decision',
     'analysis:paused',
-    { verdict: 'inconclusive', comment: reason, evidence: { ...tally, weight } },
+    {
+      verdict: 'inconclusive',
+      comment: decision.reason,
+      evidence: {
+        ...tally,
+        weight: held,
+        stepWeight: weight,
+        ...(decision.cause === 'provider-errors' && { onProviderOutage: policy }),
+      },
+    },
     { notify: 'incident' },
   );
-  p.status({ weight, paused: true, waitingFor: `operator (paused: ${reason})`, failedChecks: tally.failed });
+  p.status({
+    weight: held,
+    paused: true,
+    waitingFor: `operator (paused: ${decision.reason})`,
+    failedChecks: tally.failed,
+  });
   const resumed = yield* p.interrupts.race<{ actor: string; reason: string }>(
     p.ctx.df.waitForExternalEvent(Events.resume.name),
   );
-  if (resumed.kind === 'done') {
-    yield* p.rec.note('decision', 'analysis:resumed', {
-      actor: resumed.value.actor,
-      comment: resumed.value.reason,
-    });
-    return undefined;
+  if (resumed.kind !== 'done')
+    return { interrupt: resumed.kind === 'timeout' ? undefined : resumed, weight: held };
+  yield* p.rec.note('decision', 'analysis:resumed', {
+    actor: resumed.value.actor,
+    comment: resumed.value.reason,
+  });
+  if (atZero) {
+    const restored = yield* call(p.ctx, Activities.setWeight, { target, router: prod.router, weight });
+    yield* p.rec.weight(restored, "resumed: the step's weight is back on the canary");
   }
-  return resumed.kind === 'timeout' ? undefined : resumed;
+  return { weight };
+}
+
+/** Before a step: the router's weight and the canary's readiness as the cluster has them now. */
+function* checkDrift(
+  p: PhaseScope,
+  target: ClusterTarget,
+  weight: number,
+  tally: Pause['tally'],
+): Flow<Interrupt | undefined> {
+  const { canary, production: prod } = p.run.plan;
+  const observed = yield* call(p.ctx, Activities.observeCanary, {
+    target,
+    router: prod.router,
+    deployment: prod.canaryDeployment,
+  });
+  const finding = driftOf(weight, observed);
+  if (!finding) return undefined;
+  const policy = canary.onDrift ?? 'correct';
+  const action = driftAction(finding, policy);
+  const { ready, readyReplicas, replicas } = observed.rollout;
+  yield* p.rec.note('check', `drift:${finding.kind}`, {
+    verdict: 'warn',
+    comment: `${finding.reason} (${action === 'correct' ? 'corrected by the next step' : 'paused'})`,
+    evidence: { expected: weight, actual: observed.weight, ready, readyReplicas, replicas, onDrift: policy },
+  });
+  if (action === 'correct') return undefined;
+  const paused = yield* pause(
+    p,
+    target,
+    { action: 'pause', tally, reason: finding.reason, cause: 'drift' },
+    weight,
+  );
+  return paused.interrupt;
 }
 
 function* stopped(p: PhaseScope, interrupt: Interrupt, weight: number): Flow<PhaseResult> {
@@ -117,6 +191,10 @@ export function* analyseSteps(p: PhaseScope, target: ClusterTarget): Flow<PhaseR
   let tally = EMPTY_TALLY;
   let weight = 0;
   for (const [index, step] of canary.steps.entries()) {
+    if (index > 0) {
+      const interrupt = yield* checkDrift(p, target, weight, tally);
+      if (interrupt) return yield* stopped(p, interrupt, 0);
+    }
     weight = yield* call(p.ctx, Activities.setWeight, { target, router: prod.router, weight: step.weight });
     yield* p.rec.weight(weight, `step ${index + 1}/${canary.steps.length}`);
     const need = checksForStep(step.duration, canary.interval);
@@ -143,8 +221,8 @@ export function* analyseSteps(p: PhaseScope, target: ClusterTarget): Flow<PhaseR
       else if (decision.action === 'rollback')
         return yield* rolledBack(p, `${decision.reason} at ${weight}%`);
       else if (decision.action === 'pause') {
-        const interrupt = yield* pause(p, decision.reason, weight, tally);
-        if (interrupt) return yield* stopped(p, interrupt, weight);
+        const paused = yield* pause(p, target, decision, weight);
+        if (paused.interrupt) return yield* stopped(p, paused.interrupt, paused.weight);
         tally = afterResume(tally);
       }
     }

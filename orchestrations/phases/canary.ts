@@ -24,6 +24,11 @@ function* canaryReady(p: PhaseScope, target: ClusterTarget): Flow<string | Inter
   }
 }
 
+function* skippedAtStart(p: PhaseScope, skip: Interrupt): Flow<PhaseResult> {
+  yield* p.rec.note('decision', 'skip-analysis', { actor: skip.payload.actor, comment: skip.payload.reason });
+  return { outcome: 'passed', weight: 0, detail: 'analysis skipped' };
+}
+
 /**
  * Canary: new image on the canary Deployment, ready pods, then the traffic steps with an analysis every
  * interval (`canary-analysis.ts`); a rollback, or an abort/cancel after traffic moved, takes traffic back.
@@ -33,6 +38,10 @@ export function* canaryPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   const { deployment, plan } = p.run;
   const prod = plan.production;
   const target = clusterTarget(prod);
+  const early = yield* p.begin();
+  // Nothing has moved yet: skip-analysis goes straight to promotion, cancel and abort just stop.
+  if (early?.kind === 'skipAnalysis') return yield* skippedAtStart(p, early);
+  if (early) return interrupted(early);
   if (plan.canary.ignored?.length)
     yield* p.rec.note('note', 'analysis:ignored-fields', {
       verdict: 'warn',

@@ -68,6 +68,8 @@ function* provenance(p: PhaseScope): Flow<Origin> {
 /** Runs every configured gate in order; a failing gate stops the run before anything is deployed. */
 export function* gatesPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   const p = new PhaseScope(ctx, 'gates', 1);
+  const early = yield* p.begin();
+  if (early) return interrupted(early);
   const origin = yield* provenance(p);
   for (const gate of p.run.plan.gates) {
     const pending = p.interrupts.pending();

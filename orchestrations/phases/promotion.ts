@@ -13,11 +13,19 @@ import { syncApp } from './staging.js';
 export function* promotionPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   const p = new PhaseScope(ctx, 'promotion', 6);
   const prod = p.run.plan.production;
+  const early = yield* p.begin();
+  if (early) {
+    // The canary passed and still carries its last weight: take it back before stopping.
+    yield* rollbackCanary(p, `promotion stopped: ${early.kind} by ${early.payload.actor}`);
+    return interrupted(early);
+  }
   p.status({ waitingFor: `sync of ${prod.argoApp}`, weight: p.run.deployment.weight });
   const outcome = yield* syncApp(p, prod.argoApp, prod.image, p.run.plan.staging.syncTimeout);
   if (outcome.kind !== 'healthy') {
     const reason = outcome.kind === 'failed' ? outcome.reason : `${outcome.kind} by ${outcome.payload.actor}`;
-    yield* call(ctx, Activities.rollbackApp, { app: prod.argoApp });
+    if (outcome.kind === 'failed')
+      yield* p.rec.note('action', `sync-failed:${prod.argoApp}`, { verdict: 'fail', comment: reason });
+    // Traffic first; the pipeline then points the application back at the last known good image.
     yield* rollbackCanary(p, `promotion stopped: ${reason}`);
     return outcome.kind === 'failed' ? { outcome: 'rolled-back', reason } : interrupted(outcome);
   }
@@ -25,7 +33,6 @@ export function* promotionPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   const target = clusterTarget(prod);
   const drained = yield* drain(p, target);
   if (drained) {
-    yield* call(ctx, Activities.rollbackApp, { app: prod.argoApp });
     yield* rollbackCanary(p, `promotion stopped: ${drained.kind} by ${drained.payload.actor}`);
     return interrupted(drained);
   }

@@ -50,6 +50,8 @@ export function* syncApp(
 /** Staging deploy; a failed sync rolls staging back to the previous history entry. */
 export function* stagingPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   const p = new PhaseScope(ctx, 'staging', 2);
+  const early = yield* p.begin();
+  if (early) return interrupted(early);
   const { staging } = p.run.plan;
   p.status({ step: staging.argoApp, waitingFor: `sync of ${staging.argoApp}` });
   const outcome = yield* syncApp(p, staging.argoApp, staging.image, staging.syncTimeout);
@@ -62,9 +64,6 @@ export function* stagingPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   }
   if (outcome.kind !== 'failed') return interrupted(outcome);
   yield* p.rec.note('action', `sync-failed:${staging.argoApp}`, { verdict: 'fail', comment: outcome.reason });
-  yield* call(ctx, Activities.rollbackApp, { app: staging.argoApp });
-  yield* p.rec.note('action', `rollback:${staging.argoApp}`, {
-    comment: 'staging rolled back to the previous revision',
-  });
+  // The pipeline points staging back at the last known good image (lib/restore.ts).
   return { outcome: 'failed', reason: outcome.reason };
 }

@@ -10,6 +10,8 @@ import { interrupted, PhaseScope, type PhaseResult } from '../lib/phase.js';
  */
 export function* testsPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   const p = new PhaseScope(ctx, 'tests', 3);
+  const early = yield* p.begin();
+  if (early) return interrupted(early);
   const { deployment, plan } = p.run;
   const smoke = yield* smokeChecks(p);
   if (smoke) return smoke;

@@ -1,7 +1,7 @@
 import type { OrchestrationContext } from 'durable-functions';
 import { Activities } from '../../shared/contracts/activities.js';
 import { observe, track } from '../../shared/analysis/verification.js';
-import { call, nowIso, type Flow } from '../lib/flow.js';
+import { call, firstStored, nowIso, type Flow, type Interrupt } from '../lib/flow.js';
 import { interrupted, PhaseScope, type PhaseResult } from '../lib/phase.js';
 import { clusterTarget } from './traffic.js';
 
@@ -12,20 +12,19 @@ import { clusterTarget } from './traffic.js';
  */
 export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   const p = new PhaseScope(ctx, 'verification', 7);
+  const early = yield* p.begin();
+  if (early) return yield* rollbackRelease(p, interruptReason(early), early);
   const { deployment, plan } = p.run;
   const { verification, production: prod } = plan;
   const end = ctx.df.currentUtcDateTime.getTime() + verification.window;
   let since: Record<string, number> = {};
+  // Whether any rule was ever measured: a window of provider errors proves nothing about the release.
+  let measured = verification.rules.length === 0;
   const watchPods = verification.crashLoops !== false || verification.health !== undefined;
   while (ctx.df.currentUtcDateTime.getTime() < end) {
     p.status({ waitingFor: 'verification window', step: `until ${new Date(end).toISOString()}` });
     const interrupt = yield* p.interrupts.sleep(verification.interval);
-    if (interrupt)
-      return yield* rollbackRelease(
-        p,
-        `${interrupt.kind} by ${interrupt.payload.actor}: ${interrupt.payload.reason}`,
-        interrupt,
-      );
+    if (interrupt) return yield* rollbackRelease(p, interruptReason(interrupt), interrupt);
     const checks = yield* call(ctx, Activities.analyse, {
       metrics: verification.rules.map((r) => ({ ...r.metric, name: r.name })),
       variables: {
@@ -39,6 +38,7 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
       side: 'primary',
       minRequests: verification.minRequests ?? 0,
     });
+    measured ||= checks.some((c) => c.error !== true);
     const pods = watchPods
       ? yield* call(ctx, Activities.rollout, { target: clusterTarget(prod), deployment: prod.deployment })
       : undefined;
@@ -74,6 +74,32 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
       );
     }
   }
+  return yield* release(p, measured);
+}
+
+/** Records the release as last known good, unless an interrupt came first or nothing was measured. */
+function* release(p: PhaseScope, measured: boolean): Flow<PhaseResult> {
+  const { ctx } = p;
+  const { deployment } = p.run;
+  // The last moment an interrupt can still be accepted: after this claim the API answers 409.
+  const late = firstStored(
+    yield* call(ctx, Activities.claimFinish, { service: deployment.service, deploymentId: deployment.id }),
+  );
+  if (late) return yield* rollbackRelease(p, interruptReason(late), late);
+  if (!measured) {
+    yield* p.rec.note(
+      'decision',
+      'release:unverified',
+      {
+        verdict: 'warn',
+        comment:
+          'no verification rule could be measured in the window (metrics provider errors): production ' +
+          'keeps this image, but it is not recorded as last known good',
+      },
+      { notify: 'incident' },
+    );
+    return { outcome: 'passed', detail: 'unverified' };
+  }
   yield* call(ctx, Activities.recordRelease, {
     service: deployment.service,
     environment: 'production',
@@ -85,26 +111,10 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
   return { outcome: 'passed' };
 }
 
-function* rollbackRelease(
-  p: PhaseScope,
-  reason: string,
-  interrupt?: Parameters<typeof interrupted>[0],
-): Flow<PhaseResult> {
-  const { ctx } = p;
-  const { deployment, plan } = p.run;
-  const prod = plan.production;
-  const good = yield* call(ctx, Activities.lastKnownGood, {
-    service: deployment.service,
-    environment: 'production',
-  });
-  if (good)
-    yield* call(ctx, Activities.deployImage, { app: prod.argoApp, binding: prod.image, image: good.image });
-  else yield* call(ctx, Activities.rollbackApp, { app: prod.argoApp });
-  yield* p.rec.note('action', 'rollback:production', {
-    comment: reason,
-    evidence: good
-      ? { to: good.deploymentId, digest: good.image.digest }
-      : { to: 'previous Argo CD history entry' },
-  });
+const interruptReason = (i: Interrupt): string => `${i.kind} by ${i.payload.actor}: ${i.payload.reason}`;
+
+/** Production goes back to the last known good image: the pipeline does that for every stopped run. */
+function* rollbackRelease(p: PhaseScope, reason: string, interrupt?: Interrupt): Flow<PhaseResult> {
+  yield* p.rec.note('decision', 'verification:stopped', { verdict: 'fail', comment: reason });
   return interrupt ? interrupted(interrupt) : { outcome: 'rolled-back', reason };
 }

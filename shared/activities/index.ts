@@ -3,6 +3,7 @@ import type { ActivityContract } from '../contracts/contract.js';
 import type { Ports } from '../ports/index.js';
 import { analyse } from './analysis.js';
 import { checkApproval, decideApproval } from './approval.js';
+import { claimFinish, storedInterrupts } from './interrupts.js';
 import { resolveProvenance } from './provenance.js';
 import { finishRun, takeNext } from './queue.js';
 import { record } from './record.js';
@@ -35,8 +36,14 @@ export const activityHandlers: { [K in keyof Contracts]: Handler<Contracts[K]> }
   scale: (p, i) => p.cluster.scale(i.target, i.deployment, i.replicas),
   rollout: (p, i) => p.cluster.rollout(i.target, i.deployment),
   setWeight: (p, i) => p.router.setWeight(i.target, i.router, i.weight),
+  observeCanary: async (p, i) => ({
+    weight: await p.router.readWeight(i.target, i.router),
+    rollout: await p.cluster.rollout(i.target, i.deployment),
+  }),
   analyse,
   lastKnownGood,
   recordRelease,
   rollbackInProgress,
+  storedInterrupts,
+  claimFinish,
 };

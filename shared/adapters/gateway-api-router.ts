@@ -54,6 +54,23 @@ export class GatewayApiRouter {
     this.kube = new KubeClients(options.kubeconfigs, options.timeoutMs);
   }
 
+  /** The canary's share of the first split rule; rules that disagree are a mismatch, not a weight. */
+  async readWeight(target: ClusterTarget, router: GatewaySpec): Promise<number> {
+    checkName('httproute', router.route);
+    const { namespace } = target;
+    const name = router.route;
+    return this.kube.call(target, `read backend weights of httproute ${namespace}/${name}`, async (api) => {
+      const route = await read(api, namespace, name);
+      const shares = splitRules(route, router).map((s) => share(route, s));
+      if (shares.some((s) => s !== shares[0]))
+        throw new KubeError(
+          'router-mismatch',
+          `httproute ${namespace}/${name} splits differently per rule: ${shares.join(', ')}`,
+        );
+      return shares[0] ?? 0;
+    });
+  }
+
   async setWeight(target: ClusterTarget, router: GatewaySpec, weight: number): Promise<number> {
     checkWeight(weight);
     checkName('httproute', router.route);

@@ -37,6 +37,15 @@ export class NginxRouter {
     this.kube = new KubeClients(options.kubeconfigs, options.timeoutMs);
   }
 
+  async readWeight(target: ClusterTarget, router: NginxSpec): Promise<number> {
+    checkName('ingress', router.canaryIngress);
+    const { namespace } = target;
+    const name = router.canaryIngress;
+    return this.kube.call(target, `read canary-weight of ingress ${namespace}/${name}`, async (api) =>
+      ingressWeight(await api.net.readNamespacedIngress({ name, namespace }, api.options())),
+    );
+  }
+
   async setWeight(target: ClusterTarget, router: NginxSpec, weight: number): Promise<number> {
     checkWeight(weight);
     checkName('ingress', router.canaryIngress);

@@ -31,6 +31,20 @@ export class ReplicaRouter {
     this.kube = new KubeClients(options.kubeconfigs, options.timeoutMs);
   }
 
+  async readWeight(target: ClusterTarget, router: ReplicaSpec): Promise<number> {
+    const { deployment, canaryDeployment } = router;
+    if (!deployment || !canaryDeployment)
+      throw new KubeError('invalid', 'the replicas router needs the primary and canary Deployment names');
+    checkName('deployment', deployment);
+    checkName('deployment', canaryDeployment);
+    const { namespace } = target;
+    return this.kube.call(target, `read replicas of ${namespace}/${canaryDeployment}`, async (api) => {
+      const read = (name: string) => api.apps.readNamespacedDeployment({ name, namespace }, api.options());
+      const [primary, canary] = await Promise.all([read(deployment), read(canaryDeployment)]);
+      return achievedWeight(primary.spec?.replicas ?? 1, canary.spec?.replicas ?? 1);
+    });
+  }
+
   async setWeight(target: ClusterTarget, router: ReplicaSpec, weight: number): Promise<number> {
     checkWeight(weight);
     const { deployment, canaryDeployment } = router;

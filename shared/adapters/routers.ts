@@ -17,6 +17,17 @@ export class TrafficRouters implements TrafficRouter {
     this.replicas = new ReplicaRouter(options);
   }
 
+  readWeight(target: ClusterTarget, router: RouterSpec): Promise<number> {
+    switch (router.kind) {
+      case 'nginx':
+        return this.nginx.readWeight(target, router);
+      case 'gateway-api':
+        return this.gateway.readWeight(target, router);
+      case 'replicas':
+        return this.replicas.readWeight(target, router);
+    }
+  }
+
   setWeight(target: ClusterTarget, router: RouterSpec, weight: number): Promise<number> {
     switch (router.kind) {
       case 'nginx':

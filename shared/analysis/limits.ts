@@ -73,7 +73,10 @@ export type Decision =
   | { action: 'advance'; tally: Tally }
   | { action: 'hold'; tally: Tally; reason: string }
   | { action: 'rollback'; tally: Tally; reason: string }
-  | { action: 'pause'; tally: Tally; reason: string };
+  | { action: 'pause'; tally: Tally; reason: string; cause: PauseCause };
+
+/** Why a canary pauses: an exhausted limit, or the cluster not matching what Gantry set (drift). */
+export type PauseCause = 'provider-errors' | 'inconclusive' | 'drift';
 
 /** The next move after one interval. */
 export function decide(
@@ -82,10 +85,10 @@ export function decide(
   interval: { outcome: IntervalOutcome; reason: string },
 ): Decision {
   const { outcome, reason } = interval;
-  const exhausted = (t: Tally, why: string): Decision =>
+  const exhausted = (t: Tally, why: string, cause: 'provider-errors' | 'inconclusive'): Decision =>
     limits.onLimitExhausted === 'fail'
       ? { action: 'rollback', tally: t, reason: `${why} (onLimitExhausted: fail)` }
-      : { action: 'pause', tally: t, reason: why };
+      : { action: 'pause', tally: t, reason: why, cause };
   switch (outcome) {
     case 'abort':
       return {
@@ -110,6 +113,7 @@ export function decide(
           t,
           `${t.consecutiveErrors} intervals in a row with provider errors exceed consecutiveErrorLimit ` +
             `${limits.consecutiveErrorLimit} (last: ${reason})`,
+          'provider-errors',
         );
       return { action: 'hold', tally: t, reason };
     }
@@ -120,6 +124,7 @@ export function decide(
           t,
           `${t.inconclusive} inconclusive intervals exceed inconclusiveLimit ${limits.inconclusiveLimit} ` +
             `(last: ${reason})`,
+          'inconclusive',
         );
       return { action: 'hold', tally: t, reason };
     }

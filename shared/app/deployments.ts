@@ -3,6 +3,7 @@ import type { ImageRef } from '../contracts/plan.js';
 import {
   TERMINAL_STATES,
   type DeploymentRecord,
+  type InterruptKind,
   type TimelineEntry,
   type TriggerSource,
 } from '../domain/deployment.js';
@@ -115,19 +116,27 @@ export async function findDeployment(ports: Ports, id: string): Promise<Deployme
   return deployment;
 }
 
-/** Cancel or abort: delivered to the pipeline and to every phase (only the running one is listening). */
+/** Durable runtime statuses of an instance that will never read another event. */
+const FINISHED_INSTANCE = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
+
+const finished = (id: string, why: string): AppError =>
+  new AppError(409, 'deployment-finished', `Deployment ${id} already ended (${why}).`);
+
+/**
+ * Cancel, abort or skip-analysis. Stored on the deployment record first (a guarded write that loses to the
+ * run claiming its end), then raised to every phase: the running one reacts at once, and a phase that
+ * did not exist yet reads the stored interrupt when it starts. So a 202 means the run will honour it.
+ */
 export async function interrupt(
   ports: Ports,
   control: OrchestrationControl,
   id: string,
-  kind: 'cancel' | 'abort' | 'skipAnalysis',
+  kind: InterruptKind,
   actor: string,
   reason: string,
 ): Promise<DeploymentRecord> {
   const deployment = await findDeployment(ports, id);
-  if (TERMINAL_STATES.has(deployment.state)) {
-    throw new AppError(409, 'deployment-finished', `Deployment ${id} already ended (${deployment.state}).`);
-  }
+  if (TERMINAL_STATES.has(deployment.state)) throw finished(id, deployment.state);
   if (kind === 'skipAnalysis' && deployment.state !== 'Canary') {
     throw new AppError(
       409,
@@ -147,11 +156,33 @@ export async function interrupt(
       );
     }
   }
+  // The record may lag the instance by one write: a pipeline that returned reads nothing any more.
+  const pipeline = await control.status(pipelineInstanceId(id));
+  if (pipeline && FINISHED_INSTANCE.has(pipeline.runtimeStatus)) throw finished(id, 'its run has completed');
+  const stored = await storeInterrupt(ports, deployment, kind, actor, reason);
   const event = Events[kind].name;
   const payload = { actor, reason };
-  const targets = [pipelineInstanceId(id), ...PHASES.map((p) => phaseInstanceId(id, p))];
-  await Promise.all(targets.map((instance) => control.raise(instance, event, payload)));
-  return deployment;
+  await Promise.all(PHASES.map((p) => control.raise(phaseInstanceId(id, p), event, payload)));
+  return stored;
+}
+
+/** Appends the interrupt unless the run ended or claimed its end; one per kind is enough to honour. */
+async function storeInterrupt(
+  ports: Ports,
+  deployment: DeploymentRecord,
+  kind: InterruptKind,
+  actor: string,
+  reason: string,
+): Promise<DeploymentRecord> {
+  const at = new Date(ports.clock.now()).toISOString();
+  let refusal: string | undefined;
+  const stored = await ports.store.updateDeployment(deployment.service, deployment.id, (d) => {
+    refusal = TERMINAL_STATES.has(d.state) ? d.state : d.finishing ? 'its run is finishing' : undefined;
+    if (refusal || d.interrupts?.some((i) => i.kind === kind)) return d;
+    return { ...d, interrupts: [...(d.interrupts ?? []), { kind, actor, reason, at }] };
+  });
+  if (refusal) throw finished(deployment.id, refusal);
+  return stored;
 }
 
 /** Continues a canary paused because an analysis limit was exhausted; 409 unless it is paused. */

@@ -61,6 +61,23 @@ const DeploymentRecord = obj(
     weight: { type: 'number', description: 'Last canary traffic weight (0-100).' },
     retryOf: str('A retry: the id of the finished run of the same image it runs again.'),
     retriedBy: str('The id of the run that retried this one.'),
+    interrupts: {
+      type: 'array',
+      description: 'Interrupts accepted for the run (202), oldest first; each is honoured by the run.',
+      items: obj(
+        {
+          kind: { type: 'string', enum: ['cancel', 'abort', 'skipAnalysis'] },
+          actor: str(),
+          reason: str(),
+          at: str('ISO 8601'),
+        },
+        ['kind', 'actor', 'reason', 'at'],
+      ),
+    },
+    finishing: {
+      type: 'boolean',
+      description: 'The run has claimed its end: interrupts are answered 409 from now on.',
+    },
   },
   ['id', 'service', 'image', 'state', 'source', 'createdAt', 'updatedAt', 'weight'],
 );

@@ -187,6 +187,8 @@ const canaryObject = z.strictObject({
   inconclusiveLimit: int(0, 1000).default(3),
   consecutiveErrorLimit: int(0, 1000).default(4),
   onLimitExhausted: z.enum(['pause', 'fail']).default('pause'),
+  onProviderOutage: z.enum(['pause-at-zero', 'hold']).default('pause-at-zero'),
+  onDrift: z.enum(['correct', 'pause']).default('correct'),
   fastCheckInterval: positiveDuration.optional(),
   alerts: alerts.optional(),
   baseline: baseline.optional(),

@@ -64,6 +64,8 @@ export function canaryPlan(canary: ServiceConfig['canary']): CanarySpec {
     inconclusiveLimit: canary.inconclusiveLimit,
     consecutiveErrorLimit: canary.consecutiveErrorLimit,
     onLimitExhausted: canary.onLimitExhausted,
+    onProviderOutage: canary.onProviderOutage,
+    onDrift: canary.onDrift,
     ...(canary.fastCheckInterval !== undefined && { fastCheckInterval: canary.fastCheckInterval }),
     ...(canary.alerts && { alerts: canary.alerts }),
     ...(canary.baseline && { baseline: canary.baseline }),

@@ -4,6 +4,7 @@ import type {
   DeploymentRecord,
   DeploymentState,
   ReleaseRecord,
+  StoredInterrupt,
   TimelineEntry,
 } from '../domain/deployment.js';
 import type { ClusterTarget, RolloutState } from '../ports/cluster.js';
@@ -122,6 +123,11 @@ export const Activities = {
   setImage: activity<{ target: ClusterTarget; deployment: string; image: ImageRef }, void>('setImage'),
   scale: activity<{ target: ClusterTarget; deployment: string; replicas: number }, void>('scale'),
   rollout: activity<{ target: ClusterTarget; deployment: string }, RolloutState>('rollout'),
+  /** Reads back the router's weight and the canary's readiness (before a step: trust, but verify). */
+  observeCanary: activity<
+    { target: ClusterTarget; router: RouterSpec; deployment: string },
+    { weight: number; rollout: RolloutState }
+  >('observeCanary'),
   setWeight: activity<{ target: ClusterTarget; router: RouterSpec; weight: number }, number>('setWeight'),
   analyse: activity<
     {
@@ -150,6 +156,12 @@ export const Activities = {
     'lastKnownGood',
   ),
   recordRelease: activity<ReleaseRecord, void>('recordRelease'),
+  /** The interrupts the API accepted for a run (read by every phase when it starts). */
+  storedInterrupts: activity<{ service: string; deploymentId: string }, StoredInterrupt[]>(
+    'storedInterrupts',
+  ),
+  /** Marks the run as finishing (the API then refuses interrupts) and returns those stored before. */
+  claimFinish: activity<{ service: string; deploymentId: string }, StoredInterrupt[]>('claimFinish'),
   /** Lane: whether a manual rollback of the service is still syncing (a pipeline must wait for it). */
   rollbackInProgress: activity<
     { service: string },

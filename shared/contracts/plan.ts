@@ -106,6 +106,16 @@ export interface BaselineSpec {
 /** What to do when the inconclusive or provider-error limit is exhausted. */
 export type ExhaustedPolicy = 'pause' | 'fail';
 
+/**
+ * Where the traffic goes while a canary is paused because its metrics provider failed: `pause-at-zero`
+ * sends it all back to the primary (the canary stays up for inspection; resume restores the step's
+ * weight); `hold` keeps the step's weight on an image nobody is judging.
+ */
+export type OutagePolicy = 'pause-at-zero' | 'hold';
+
+/** What a router weight read back before a step that differs from the one set leads to. */
+export type DriftPolicy = 'correct' | 'pause';
+
 export interface CanarySpec {
   /** Weight 0 steps are blue/green iterations (the canary is judged on test traffic only). */
   steps: Array<{ weight: number; duration: Duration }>;
@@ -122,6 +132,10 @@ export interface CanarySpec {
   consecutiveErrorLimit?: number;
   /** Absent: pause. */
   onLimitExhausted?: ExhaustedPolicy;
+  /** Traffic during a pause caused by provider errors; absent: pause-at-zero. */
+  onProviderOutage?: OutagePolicy;
+  /** A weight read back that differs from the one set: `correct` it with the next step (absent) or `pause`. */
+  onDrift?: DriftPolicy;
   /** Cadence of the fail-fast checks (hard bounds, alerts) inside each interval; absent: none. */
   fastCheckInterval?: Duration;
   alerts?: AlertsSpec;

@@ -52,6 +52,13 @@ export interface DeploymentRecord {
   retryOf?: string;
   /** The run that retried this one (each run is retried at most once). */
   retriedBy?: string;
+  /**
+   * Interrupts the API accepted, stored before it answers 202 and read by every phase when it starts, so
+   * one that arrives between two phases (or before the first) is not lost. Oldest first.
+   */
+  interrupts?: StoredInterrupt[];
+  /** Set once the run has claimed its end: from then on an interrupt is answered 409, not accepted. */
+  finishing?: boolean;
 }
 
 /** What the pipeline found out about the image's origin before its gates ran. */
@@ -64,6 +71,15 @@ export interface DeploymentProvenance {
   source?: string;
   version?: string;
   created?: string;
+}
+
+export type InterruptKind = 'cancel' | 'abort' | 'skipAnalysis';
+
+export interface StoredInterrupt {
+  kind: InterruptKind;
+  actor: string;
+  reason: string;
+  at: string;
 }
 
 export type TimelineKind = 'transition' | 'gate' | 'check' | 'decision' | 'action' | 'note';

@@ -28,4 +28,6 @@ export interface Cluster {
 export interface TrafficRouter {
   /** Sets the canary's share (0-100) and returns the weight read back from the cluster. */
   setWeight(target: ClusterTarget, router: RouterSpec, weight: number): Promise<number>;
+  /** The canary's share (0-100) as the cluster routes it now, whatever Gantry last set. */
+  readWeight(target: ClusterTarget, router: RouterSpec): Promise<number>;
 }

@@ -37,6 +37,22 @@ describe('POST /api/services/{name}/rollback', () => {
     expect(api.h.world.deploys.map((d) => d.digest)).toEqual([r2?.image.digest, r3?.image.digest]);
   });
 
+  it('two rollbacks of one service at once: one 202, the other 409 rollback-running', async () => {
+    await seedReleases();
+    const answers = await Promise.all([
+      rollback('ApiGateway', { comment: 'a' }),
+      rollback('ApiGateway', { comment: 'b' }),
+    ]);
+    const codes = answers.map((a) => [a.status, a.body.error?.code ?? 'ok']).sort();
+    expect(codes).toEqual([
+      [202, 'ok'],
+      [409, 'rollback-running'],
+    ]);
+    const started = answers.find((a) => a.status === 202);
+    await api.h.host.waitForCompletion(started?.body.rollback.instanceId ?? '');
+    expect(api.h.world.deploys).toHaveLength(1);
+  });
+
   it('goes back to the previous release without a pipeline run, and audits it in both timelines', async () => {
     const [, r2, r3] = await seedReleases();
     const { status, body } = await rollback('ApiGateway', { comment: 'p95 doubled after 1.0.202' });

@@ -115,12 +115,13 @@ describe('canary analysis end to end', () => {
     expect((await e2e.h.finish(d.id)).deployment.state).toBe('RolledBack');
   });
 
-  it('pauses on a Prometheus outage instead of promoting or rolling back, and resumes', async () => {
+  it('pauses at weight 0 on a Prometheus outage instead of promoting or rolling back, and resumes', async () => {
     e2e.h.world.metricsOutage = new Error('connect ECONNREFUSED 10.0.0.9:9090');
     const d = await e2e.h.submit('ApiGateway', IMAGE(digest()));
     await toCanary(d.id);
     await e2e.h.waitForPhase(d.id, 'canary', 'operator (paused:');
-    expect(e2e.h.world.weights).toEqual([10]);
+    // onProviderOutage: pause-at-zero (the default): nobody can judge the canary, so it gets no traffic.
+    expect(e2e.h.world.weights).toEqual([10, 0]);
     const view = await e2e.h.view(d.id);
     expect(titles(view.timeline, 'decision').filter((t) => t.startsWith('analysis:'))).toEqual([
       ...Array<string>(4).fill('analysis:hold'),
@@ -138,5 +139,6 @@ describe('canary analysis end to end', () => {
     const done = await e2e.h.finish(d.id);
     expect(done.deployment.state).toBe('Succeeded');
     expect(titles(done.timeline)).toContain('analysis:resumed');
+    expect(e2e.h.world.weights.slice(0, 3)).toEqual([10, 0, 10]);
   });
 });

@@ -157,7 +157,8 @@ describe('pipeline with traffic', () => {
     const view = await e2e.h.finish(second.id);
     expect(view.deployment.state).toBe('RolledBack');
     expect(view.deployment.reason).toMatch(/^error-rate out of bounds for 1[2-9]\ds: 80 < min 95$/);
-    expect(e2e.h.world.deploys.at(-1)).toEqual({ app: 'api-gateway-prod', digest: good });
+    expect(e2e.h.world.apps.get('api-gateway-prod')?.image?.digest).toBe(good);
+    expect(e2e.h.world.apps.get('api-gateway-staging')?.image?.digest).toBe(good);
     const rollback = view.timeline.find((e) => e.title === 'rollback:production');
     expect(rollback?.evidence).toMatchObject({ to: first.id, digest: good });
   });

@@ -182,6 +182,7 @@ describe('telemetry of a pipeline run (dev host, compiled app)', () => {
               }),
             )
           : world.setWeight(target, router, weight),
+      readWeight: () => world.readWeight(),
     };
     const d = await h.submit('ApiGateway', IMAGE(digest()));
     await toCanary(d.id);

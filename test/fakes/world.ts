@@ -29,6 +29,17 @@ import type {
   TestRunner,
 } from '../../shared/ports/runners.js';
 
+export type FaultyMethod =
+  | 'deployImage'
+  | 'status'
+  | 'rollback'
+  | 'setImage'
+  | 'scale'
+  | 'rollout'
+  | 'setWeight'
+  | 'readWeight'
+  | 'dispatch';
+
 export interface AppState {
   image?: ImageRef;
   history: ImageRef[];
@@ -83,8 +94,21 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
   weight = 0;
   /** Weights the router refuses to set (a broken router), to test unexpected failures. */
   failWeights = new Set<number>();
+  /** Method name → errors its next calls throw, one per call (scripted provider faults). */
+  readonly faults = new Map<string, Error[]>();
+
+  /** The next `count` calls of `method` throw `error` (then it works again). */
+  failNext(method: FaultyMethod, error: Error, count = 1): void {
+    this.faults.set(method, [...(this.faults.get(method) ?? []), ...Array<Error>(count).fill(error)]);
+  }
+
+  private fault(method: FaultyMethod): void {
+    const next = this.faults.get(method)?.shift();
+    if (next) throw next;
+  }
 
   async deployImage(app: string, _binding: ImageBinding, image: ImageRef): Promise<void> {
+    this.fault('deployImage');
     const state = this.apps.get(app) ?? { history: [], pollsLeft: 0, outcome: 'None' };
     if (state.image) state.history.push(state.image);
     state.image = image;
@@ -95,6 +119,7 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
   }
 
   async status(app: string): Promise<SyncState> {
+    this.fault('status');
     const state = this.apps.get(app);
     if (!state) return { phase: 'None', sync: 'Unknown', health: 'Missing' };
     if (state.pollsLeft > 0) {
@@ -112,6 +137,7 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
   }
 
   async rollback(app: string, historyId?: number): Promise<void> {
+    this.fault('rollback');
     this.rollbacks.push({ app, historyId });
     const state = this.apps.get(app);
     if (state) {
@@ -122,14 +148,17 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
   }
 
   async setImage(_t: ClusterTarget, deployment: string, image: ImageRef): Promise<void> {
+    this.fault('setImage');
     this.images.push({ deployment, digest: image.digest });
   }
 
   async scale(_t: ClusterTarget, deployment: string, replicas: number): Promise<void> {
+    this.fault('scale');
     this.scales.push({ deployment, replicas });
   }
 
   async rollout(_t: ClusterTarget, deployment: string): Promise<RolloutState> {
+    this.fault('rollout');
     const last = [...this.images].reverse().find((i) => i.deployment === deployment);
     const crash = last !== undefined && this.crashLoopingDigests.has(last.digest);
     return {
@@ -142,11 +171,18 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
   }
 
   async setWeight(_t: ClusterTarget, _r: RouterSpec, weight: number): Promise<number> {
+    this.fault('setWeight');
     if (this.failWeights.has(weight))
       throw new Error(`ingress admission webhook refused canary-weight ${weight}`);
     this.weight = weight;
     this.weights.push(weight);
     return weight;
+  }
+
+  /** What the router reads back: the last weight set, unless something changed it behind Gantry's back. */
+  async readWeight(): Promise<number> {
+    this.fault('readWeight');
+    return this.weight;
   }
 
   async commitTime(repository: string, sha: string): Promise<string | undefined> {
@@ -262,6 +298,7 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
   };
 
   async dispatch(workflow: TestWorkflow, deploymentId: string): Promise<{ runId?: number }> {
+    this.fault('dispatch');
     this.dispatched.push({ workflow: workflow.name, deploymentId });
     return { runId: 1000 + this.dispatched.length };
   }

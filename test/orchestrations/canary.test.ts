@@ -139,7 +139,11 @@ describe('verification', () => {
     expect(second.done.reason).toBe(
       'crash-loops out of bounds for 0s: pods crash-looping: api-gateway-7d9f-abcde',
     );
-    expect(o.world.deploys.at(-1)).toEqual({ app: 'api-gateway-prod', digest: good });
+    expect(o.world.deploys.filter((d) => d.app === 'api-gateway-prod').at(-1)).toEqual({
+      app: 'api-gateway-prod',
+      digest: good,
+    });
+    expect(o.world.apps.get('api-gateway-staging')?.image?.digest).toBe(good);
   });
 
   it('tolerates a readiness dip shorter than its duration, rolls back on a sustained one', async () => {

@@ -1,4 +1,5 @@
 import { activityHandlers } from '../../shared/activities/index.js';
+import type { RecordInput } from '../../shared/contracts/activities.js';
 import { FileConfigSource } from '../../shared/adapters/config-file.js';
 import { submitImage, interrupt } from '../../shared/app/deployments.js';
 import { decide } from '../../shared/app/approvals.js';
@@ -13,7 +14,7 @@ import type { DeploymentRecord } from '../../shared/domain/deployment.js';
 import type { Ports } from '../../shared/ports/index.js';
 import type { OrchestrationControl } from '../../shared/ports/orchestration-control.js';
 import { lane } from '../../orchestrations/lane.js';
-import { phaseFunction, pipeline } from '../../orchestrations/pipeline.js';
+import { PHASE_STATE, phaseFunction, pipeline } from '../../orchestrations/pipeline.js';
 import { approvalPhase } from '../../orchestrations/phases/approval.js';
 import { canaryPhase } from '../../orchestrations/phases/canary.js';
 import { gatesPhase } from '../../orchestrations/phases/gates.js';
@@ -41,6 +42,23 @@ const ORCHESTRATORS: Array<[string, OrchestratorFn]> = [
 
 type AnyHandler = (ports: Ports, input: unknown) => Promise<unknown>;
 
+/** Runs before an activity's handler (e.g. to deliver an interrupt at an exact point of a run). */
+export type ActivityHook = (name: string, input: unknown) => Promise<void>;
+
+/**
+ * Runs `deliver` once, when the pipeline records its transition into the state of `phase`: the gap in
+ * which the previous phase has returned and `phase` has not started yet.
+ */
+export function atTransition(phase: Phase, deliver: () => Promise<void> | void): ActivityHook {
+  let done = false;
+  return async (name, input) => {
+    if (done || name !== 'record') return;
+    if ((input as RecordInput).transition?.to !== PHASE_STATE[phase]) return;
+    done = true;
+    await deliver();
+  };
+}
+
 /**
  * The orchestrations from source, run by the dev host's engine through the real SDK replay on a virtual
  * clock, with activities bound to fakes and an in-memory RunStore. Faster than the HTTP end-to-end suite
@@ -56,7 +74,12 @@ export class Orchestrations {
 
   /** `ports` replaces single ports (e.g. `metrics` with a real Prometheus adapter); the rest are fakes. */
   static async start(
-    options: { startTime?: number; config?: FileConfigSource; ports?: Partial<Ports> } = {},
+    options: {
+      startTime?: number;
+      config?: FileConfigSource;
+      ports?: Partial<Ports>;
+      onActivity?: ActivityHook;
+    } = {},
   ): Promise<Orchestrations> {
     const world = new FakeWorld();
     const store = new MemoryRunStore();
@@ -72,7 +95,10 @@ export class Orchestrations {
       (i) => {
         for (const [name, fn] of ORCHESTRATORS) i.orchestrator(name, fn);
         for (const [name, handler] of Object.entries(activityHandlers) as Array<[string, AnyHandler]>) {
-          i.activity(name, (input) => handler(ports, input));
+          i.activity(name, async (input) => {
+            await options.onActivity?.(name, input);
+            return handler(ports, input);
+          });
         }
       },
       { autoAdvance: false },

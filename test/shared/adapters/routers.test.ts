@@ -41,6 +41,23 @@ describe('TrafficRouters', () => {
       ),
     ).toBe(50);
 
+    // Read back without writing: what the cluster routes now.
+    expect(
+      await Promise.all([
+        routers.readWeight(TARGET, { kind: 'nginx', ingress: 'web', canaryIngress: 'web-canary' }),
+        routers.readWeight(TARGET, {
+          kind: 'gateway-api',
+          route: 'api',
+          primaryBackend: 'api',
+          canaryBackend: 'api-canary',
+        }),
+        routers.readWeight(TARGET, {
+          kind: 'replicas',
+          deployment: 'worker',
+          canaryDeployment: 'worker-canary',
+        }),
+      ]),
+    ).toEqual([10, 10, 50]);
     const paths = h.sandbox.requests.filter((r) => r.method === 'PATCH').map((r) => r.path);
     expect(paths).toEqual([
       '/apis/networking.k8s.io/v1/namespaces/prod/ingresses/web-canary',

@@ -165,6 +165,7 @@ describe('decide: one interval', () => {
         action: 'pause',
         tally: tally({ inconclusive: 3 }),
         reason: '3 inconclusive intervals exceed inconclusiveLimit 2 (last: why)',
+        cause: 'inconclusive',
       },
     ],
     [
@@ -187,6 +188,7 @@ describe('decide: one interval', () => {
         action: 'pause',
         tally: tally({ inconclusive: 1 }),
         reason: '1 inconclusive intervals exceed inconclusiveLimit 0 (last: why)',
+        cause: 'inconclusive',
       },
     ],
     [
@@ -212,6 +214,7 @@ describe('decide: one interval', () => {
         action: 'pause',
         tally: tally({ consecutiveErrors: 3 }),
         reason: '3 intervals in a row with provider errors exceed consecutiveErrorLimit 2 (last: why)',
+        cause: 'provider-errors',
       },
     ],
     [

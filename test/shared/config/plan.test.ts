@@ -204,6 +204,8 @@ describe('the example configuration', () => {
       inconclusiveLimit: 3,
       consecutiveErrorLimit: 4,
       onLimitExhausted: 'pause',
+      onProviderOutage: 'pause-at-zero',
+      onDrift: 'correct',
       fastCheckInterval: 15_000,
       alerts: {
         matchers: { namespace: '{{ namespace }}', deployment: '{{ canary }}', severity: 'critical' },

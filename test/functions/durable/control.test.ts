@@ -1,0 +1,47 @@
+import type { DurableClient } from 'durable-functions';
+import { describe, expect, it } from 'vitest';
+import { controlFor } from '../../../functions/durable/control.js';
+
+/**
+ * A Durable client that behaves like the host's HTTP API for one instance id: `startNew` answers 409
+ * (instance exists) when another caller created the instance between this caller's status read and its
+ * start, the interleaving behind two concurrent `POST /api/services/{name}/rollback`.
+ */
+function racingClient(options: { createdByOther: boolean; startError?: Error }): DurableClient {
+  let status: string | undefined;
+  const client = {
+    async getStatus() {
+      if (status === undefined) throw new Error('404 No instance with ID rollback:ApiGateway');
+      return { runtimeStatus: status, customStatus: null };
+    },
+    async startNew() {
+      if (options.createdByOther) {
+        status = 'Running';
+        throw new Error("409 An orchestration with instance ID 'rollback:ApiGateway' already exists.");
+      }
+      if (options.startError) throw options.startError;
+      status = 'Running';
+      return 'rollback:ApiGateway';
+    },
+  };
+  return client as unknown as DurableClient;
+}
+
+describe('controlFor(client).start', () => {
+  it('reports a start lost to a concurrent caller as running, not as an error', async () => {
+    const control = controlFor(racingClient({ createdByOther: true }));
+    await expect(control.start('rollback', 'rollback:ApiGateway', {})).resolves.toBe('running');
+  });
+
+  it('starts an absent instance', async () => {
+    const control = controlFor(racingClient({ createdByOther: false }));
+    await expect(control.start('rollback', 'rollback:ApiGateway', {})).resolves.toBe('started');
+    await expect(control.start('rollback', 'rollback:ApiGateway', {})).resolves.toBe('running');
+  });
+
+  it('still throws a start failure that left no live instance', async () => {
+    const boom = new Error('503 task hub unavailable');
+    const control = controlFor(racingClient({ createdByOther: false, startError: boom }));
+    await expect(control.start('rollback', 'rollback:ApiGateway', {})).rejects.toBe(boom);
+  });
+});
