@@ -108,6 +108,9 @@ function startChild(env: Record<string, string>): Promise<Child> {
   });
 }
 
+/** The caller of every API request: an operator (which includes reading). */
+const CI = appServicePrincipalHeaders({ name: 'ci-bot', groups: [], roles: ['Gantry.Operator'] });
+
 async function json<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
   const res = await fetch(url, init);
   const text = await res.text();
@@ -207,11 +210,12 @@ describe('kill -9 of the host at each stage', () => {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          ...appServicePrincipalHeaders({ name: 'ci-bot', groups: [] }),
+          ...CI,
         },
         body: JSON.stringify({
           service: 'ApiGateway',
           image: `hearloveen.azurecr.io/api-gateway:2.0.0@sha256:${randomBytes(32).toString('hex')}`,
+          commitSha: randomBytes(20).toString('hex'),
         }),
       });
       expect(submitted.status).toBe(201);
@@ -235,6 +239,7 @@ describe('kill -9 of the host at each stage', () => {
         const view = (
           await json<{ deployment: DeploymentRecord; timeline: TimelineEntry[] }>(
             `${second.url}/api/deployments/${id}`,
+            { headers: CI },
           )
         ).body;
         expect(status.runtimeStatus).toBe('Completed');
@@ -261,7 +266,9 @@ describe('kill -9 of the host at each stage', () => {
           once(t);
         expect(new Set(view.timeline.map((e) => e.seq)).size).toBe(view.timeline.length);
         const releases = (
-          await json<{ releases: ReleaseRecord[] }>(`${second.url}/api/services/ApiGateway/releases`)
+          await json<{ releases: ReleaseRecord[] }>(`${second.url}/api/services/ApiGateway/releases`, {
+            headers: CI,
+          })
         ).body;
         expect(releases.releases.filter((r) => r.deploymentId === id)).toHaveLength(1);
         expect(world.apps.get('api-gateway-prod')?.image?.digest).toBe(view.deployment.image.digest);
