@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { banner, parseCli, UsageError } from '../devhost/cli.js';
 import { createClock } from '../devhost/durable/clock.js';
 import { consoleLogger } from '../devhost/function-host.js';
@@ -44,6 +46,12 @@ export async function main(argv: string[]): Promise<void> {
   const env = process.env;
   readHostSettings(options.appDir, env); // local settings into the environment, as the host will do
   const clock = createClock(options.clock);
+  // Local state lives beside the Azurite data; with --azurite-in-memory nothing is kept.
+  const dataDir =
+    options.azuriteLocation === null
+      ? undefined
+      : (options.azuriteLocation ?? path.join(options.appDir, '.azurite'));
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
   let sandbox: Sandbox | undefined;
   let hostUrl = '';
   if (env.GANTRY_SANDBOX === 'true') {
@@ -63,6 +71,7 @@ export async function main(argv: string[]): Promise<void> {
       },
       deliverTestResult: deliverToHost(() => hostUrl),
       deliverRegistryEvents: deliverEventGrid(() => hostUrl),
+      worldFile: dataDir && path.join(dataDir, 'sandbox-world.json'),
     });
   }
   const host = await startDevHost({
@@ -84,7 +93,7 @@ export async function main(argv: string[]): Promise<void> {
     const u = sandbox.urls;
     process.stdout.write(
       [
-        'Sandbox cluster (loopback stand-ins on the same clock):',
+        `Sandbox cluster (loopback stand-ins on the same clock${sandbox.restored ? '; world restored from the last run' : ''}):`,
         `  kubernetes ${u.kubernetes}  argocd ${u.argocd}  prometheus ${u.prometheus}`,
         `  github ${u.github}  staging web ${u.web}  control ${u.control}  registry ${u.registry}`,
         `  push an image: npx gantry sandbox push api-gateway:1.4.0  (or curl -X PUT ${u.control}/sandbox/registry/api-gateway:1.4.0)`,

@@ -17,6 +17,7 @@ interface InstanceStatus {
 }
 
 const appDir = makeAppDir();
+const dirs = [appDir];
 let running: Launched | undefined;
 
 afterAll(async () => {
@@ -24,16 +25,18 @@ afterAll(async () => {
     running.process.kill('SIGINT');
     await running.exited;
   }
-  const info = path.join(appDir, '.azurite/azurite.json');
-  if (existsSync(info)) {
-    const { pid } = JSON.parse(readFileSync(info, 'utf8')) as { pid: number };
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // already gone
+  for (const dir of dirs) {
+    const info = path.join(dir, '.azurite/azurite.json');
+    if (existsSync(info)) {
+      const { pid } = JSON.parse(readFileSync(info, 'utf8')) as { pid: number };
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
     }
+    rmSync(dir, { recursive: true, force: true });
   }
-  rmSync(appDir, { recursive: true, force: true });
 });
 
 const alive = (pid: number): boolean => {
@@ -103,4 +106,50 @@ describe('npm start survives kill -9', () => {
     expect(alive(info.pid)).toBe(false);
     expect(existsSync(path.join(appDir, '.azurite/azurite.json'))).toBe(false);
   }, 240_000);
+
+  it('keeps the sandbox world: a test workflow dispatched before the kill still reports after it', async () => {
+    const ports = await freePorts(8);
+    const env = sandboxEnv(ports);
+    const urls = { host: loop(ports[0] ?? 0), control: env.GANTRY_SANDBOX_CONTROL_URL ?? '' };
+    const args = ['--port', String(ports[0]), ...CLOCK];
+    const dir = makeAppDir();
+    dirs.push(dir);
+    running = await launch(dir, args, env);
+    const id = 'apigateway-644b99db525d';
+    expect(gantry(['sandbox', 'push', 'api-gateway:1.4.1'], urls).stdout).toContain(`deployment ${id}`);
+    const worldFile = path.join(dir, '.azurite/sandbox-world.json');
+    await until(() => pendingRuns(worldFile) > 0);
+    running.process.kill('SIGKILL');
+    await running.exited;
+    expect(pendingRuns(worldFile)).toBeGreaterThan(0);
+
+    running = await launch(dir, args, env);
+    expect(running.output()).toContain('world restored from the last run');
+    const waited = gantry(['watch', id, '--until', 'AwaitingApproval'], urls);
+    expect(waited.status, waited.stdout + waited.stderr).toBe(0);
+    expect(pendingRuns(worldFile)).toBe(0);
+    const approved = gantry(['approve', id, '-m', 'after a crash', '--as', 'reviewer@localhost'], urls);
+    expect(approved.status, approved.stdout + approved.stderr).toBe(0);
+    const done = gantry(['watch', id], urls);
+    expect(done.stdout, done.stdout + done.stderr).toMatch(new RegExp(`${id} finished Succeeded`));
+    running.process.kill('SIGINT');
+    expect(await running.exited).toBe(0);
+  }, 240_000);
 });
+
+/** Workflow runs the saved world says were dispatched and have not reported yet. */
+function pendingRuns(file: string): number {
+  if (!existsSync(file)) return 0;
+  const text = readFileSync(file, 'utf8');
+  const runs = /"github\.runs",\{"lastId":\d+,"pending":\{"\$map":\[(.*?)\]\}\}/.exec(text);
+  return runs?.[1] ? (runs[1].match(/"deploymentId"/g) ?? []).length : 0;
+}
+
+/** Polls a condition on the file system (the launcher is another process: there is nothing to await). */
+async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
