@@ -8,6 +8,7 @@ import { readHostSettings } from '../devhost/functions/settings.js';
 import { startDevHost } from '../devhost/host.js';
 import { FileConfigSource } from '../shared/adapters/config-file.js';
 import type { PipelinePlan } from '../shared/contracts/plan.js';
+import { clockFile, clockSuffix, isolateClock, keepClock, resumeClock } from './local-clock.js';
 import { deliverEventGrid, deliverToHost, startSandbox, type Sandbox, type SandboxPorts } from './index.js';
 
 /** Port of a loopback URL setting, so the sandbox listens where the app's settings point. */
@@ -45,13 +46,20 @@ export async function main(argv: string[]): Promise<void> {
   if (options === 'help') return;
   const env = process.env;
   readHostSettings(options.appDir, env); // local settings into the environment, as the host will do
-  const clock = createClock(options.clock);
+  const isolated = isolateClock(env, options.clock);
   // Local state lives beside the Azurite data; with --azurite-in-memory nothing is kept.
   const dataDir =
     options.azuriteLocation === null
       ? undefined
       : (options.azuriteLocation ?? path.join(options.appDir, '.azurite'));
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const resumed = dataDir ? resumeClock(options.clock, clockFile(dataDir, options.clock)) : undefined;
+  const clock = createClock(resumed?.spec ?? options.clock);
+  const keptClock =
+    dataDir && options.clock.mode !== 'real'
+      ? keepClock(clock, clockFile(dataDir, options.clock))
+      : undefined;
+  const suffix = clockSuffix(options.clock).toLowerCase();
   let sandbox: Sandbox | undefined;
   let hostUrl = '';
   if (env.GANTRY_SANDBOX === 'true') {
@@ -71,7 +79,7 @@ export async function main(argv: string[]): Promise<void> {
       },
       deliverTestResult: deliverToHost(() => hostUrl),
       deliverRegistryEvents: deliverEventGrid(() => hostUrl),
-      worldFile: dataDir && path.join(dataDir, 'sandbox-world.json'),
+      worldFile: dataDir && path.join(dataDir, `sandbox-world${suffix && `-${suffix}`}.json`),
     });
   }
   const host = await startDevHost({
@@ -89,6 +97,14 @@ export async function main(argv: string[]): Promise<void> {
   hostUrl = host.url;
   if (options.autoAdvance && 'autoAdvance' in clock) (clock as { autoAdvance: boolean }).autoAdvance = true;
   process.stdout.write(`${banner(host, options)}\n`);
+  if (isolated.taskHub)
+    process.stdout.write(
+      `  ${options.clock.mode} clock: own task hub ${isolated.taskHub} and tables ${isolated.tablePrefix}*` +
+        (resumed?.resumedAt !== undefined
+          ? `; continuing from ${new Date(resumed.resumedAt).toISOString()} (saved clock)`
+          : '') +
+        '\n',
+    );
   if (sandbox) {
     const u = sandbox.urls;
     process.stdout.write(
@@ -104,6 +120,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const stop = (signal: string) => {
     process.stdout.write(`\n${signal}: stopping...\n`);
+    keptClock?.stop();
     Promise.all([host.close(), sandbox?.close()]).then(
       () => process.exit(0),
       () => process.exit(1),

@@ -54,6 +54,11 @@ async function instances(host: string): Promise<Map<string, string>> {
   return new Map(list.map((i) => [i.instanceId, i.runtimeStatus]));
 }
 
+async function clockNow(host: string): Promise<number> {
+  const res = await fetch(`${host}/admin/host/clock`);
+  return Date.parse(((await res.json()) as { now: string }).now);
+}
+
 async function deployment(host: string): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${host}/api/deployments/${ID}`);
   return { status: res.status, body: await res.json() };
@@ -67,6 +72,9 @@ describe('npm start survives kill -9', () => {
     const args = ['--port', String(ports[0]), ...CLOCK];
     running = await launch(appDir, args, env);
     expect(running.output()).toMatch(/Azurite at http:\/\/127\.0\.0\.1:\d+/);
+    // A scaled clock keeps to its own task hub and tables, away from real-time runs.
+    expect(running.output()).toMatch(/task hub: +GantryLocalScaled /);
+    expect(running.output()).toContain('tables GantryScaled*');
 
     expect(gantry(['sandbox', 'push', 'api-gateway:1.4.0'], urls).stdout).toContain(`deployment ${ID}`);
     const waited = gantry(['watch', ID, '--until', 'AwaitingApproval'], urls);
@@ -79,11 +87,15 @@ describe('npm start survives kill -9', () => {
     const info = JSON.parse(readFileSync(path.join(appDir, '.azurite/azurite.json'), 'utf8')) as {
       pid: number;
     };
+    const clockBefore = await clockNow(urls.host);
     running.process.kill('SIGKILL');
     await running.exited;
     expect(alive(info.pid)).toBe(true);
 
     running = await launch(appDir, args, env);
+    // The scaled clock continues where it stopped instead of starting over at --start-time.
+    expect(running.output()).toContain('(saved clock)');
+    expect(await clockNow(urls.host)).toBeGreaterThanOrEqual(clockBefore);
     const after = await instances(urls.host);
     for (const [id, status] of before) {
       expect(after.get(id), id).toBeDefined();
@@ -117,7 +129,7 @@ describe('npm start survives kill -9', () => {
     running = await launch(dir, args, env);
     const id = 'apigateway-644b99db525d';
     expect(gantry(['sandbox', 'push', 'api-gateway:1.4.1'], urls).stdout).toContain(`deployment ${id}`);
-    const worldFile = path.join(dir, '.azurite/sandbox-world.json');
+    const worldFile = path.join(dir, '.azurite/sandbox-world-scaled.json');
     await until(() => pendingRuns(worldFile) > 0);
     running.process.kill('SIGKILL');
     await running.exited;
