@@ -47,6 +47,13 @@ export async function main(argv: string[]): Promise<void> {
   const env = process.env;
   readHostSettings(options.appDir, env); // local settings into the environment, as the host will do
   const isolated = isolateClock(env, options.clock);
+  if (options.storage !== undefined) {
+    // One storage setting moves all of the app's storage, as AzureWebJobsStorage does in Azure: the dev
+    // host points AzureWebJobsStorage at it, and Gantry's own tables must not stay elsewhere.
+    delete env.GANTRY_STORAGE_ACCOUNT;
+    if (options.storage.trim() === 'UseDevelopmentStorage=true') delete env.GANTRY_STORAGE;
+    else env.GANTRY_STORAGE = options.storage;
+  }
   // Local state lives beside the Azurite data; with --azurite-in-memory nothing is kept.
   const dataDir =
     options.azuriteLocation === null
