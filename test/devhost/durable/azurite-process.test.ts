@@ -75,9 +75,8 @@ describe('startAzuriteProcess', () => {
   }, 60_000);
 
   it('reports a port it cannot listen on as an error naming Azurite', async () => {
-    const holder = await startAzuriteProcess({
-      location: mkdtempSync(path.join(tmpdir(), 'azurite-holder-')),
-    });
+    const holderDir = mkdtempSync(path.join(tmpdir(), 'azurite-holder-'));
+    const holder = await startAzuriteProcess({ location: holderDir });
     started.push(holder);
     const dir = mkdtempSync(path.join(tmpdir(), 'azurite-busy-'));
     await expect(startAzuriteProcess({ location: dir, port: holder.port })).rejects.toThrow(
