@@ -93,8 +93,8 @@ function stopOnSignals(host: DevHost, sandbox: Sandbox | undefined, keptClock?: 
       () => process.exit(1),
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  // A closed terminal (SIGHUP) stops cleanly too, rather than leaving Azurite running unowned.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => stop(signal));
 }
 
 /**
