@@ -149,6 +149,32 @@ describe('npm start survives kill -9', () => {
   }, 240_000);
 });
 
+describe('npm start survives kill -9 during the canary', () => {
+  it('resumes the canary analysis and releases', async () => {
+    const ports = await freePorts(8);
+    const env = sandboxEnv(ports);
+    const urls = { host: loop(ports[0] ?? 0), control: env.GANTRY_SANDBOX_CONTROL_URL ?? '' };
+    const args = ['--port', String(ports[0]), ...CLOCK];
+    const dir = makeAppDir();
+    dirs.push(dir);
+    running = await launch(dir, args, env);
+    const id = 'apigateway-22fb0e92c0b2';
+    expect(gantry(['sandbox', 'push', 'api-gateway:1.4.0'], urls).stdout).toContain(`deployment ${id}`);
+    expect(gantry(['watch', id, '--until', 'AwaitingApproval'], urls).status).toBe(0);
+    expect(gantry(['approve', id, '-m', 'go', '--as', 'reviewer@localhost'], urls).status).toBe(0);
+    const canary = gantry(['watch', id, '--until', 'Canary'], urls);
+    expect(canary.status, canary.stdout + canary.stderr).toBe(0);
+    running.process.kill('SIGKILL');
+    await running.exited;
+
+    running = await launch(dir, args, env);
+    const done = gantry(['watch', id], urls);
+    expect(done.stdout, done.stdout + done.stderr).toMatch(new RegExp(`${id} finished Succeeded`));
+    running.process.kill('SIGINT');
+    expect(await running.exited).toBe(0);
+  }, 240_000);
+});
+
 /** Workflow runs the saved world says were dispatched and have not reported yet. */
 function pendingRuns(file: string): number {
   if (!existsSync(file)) return 0;
