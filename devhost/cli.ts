@@ -18,8 +18,9 @@ Options:
   --store <memory|table>  Durable task hub backend (default table: Azure Table Storage / Azurite)
   --storage <conn>        Table Storage connection string (default: the app's AzureWebJobsStorage;
                           UseDevelopmentStorage=true starts an embedded Azurite)
-  --azurite-location <d>  Where the embedded Azurite keeps data (default <appDir>/.azurite)
-  --azurite-in-memory     Keep the embedded Azurite's data in memory only
+  --azurite-location <d>  Where the local Azurite keeps data (default <appDir>/.azurite); it runs as its
+                          own process, survives a kill -9 of the host and is reused on restart
+  --azurite-in-memory     Run Azurite inside the host with its data in memory only
   --clock <real|virtual>  Clock for durable timers (default real)
   --time-scale <n>        Run timers n times faster than real time (demos)
   --start-time <iso>      With --time-scale or --clock virtual: the time the clock starts at

@@ -6,6 +6,7 @@ import { createDurableRoutes } from './durable/management-http.js';
 import { MemoryStore } from './durable/memory-store.js';
 import { TableStore } from './durable/table-store.js';
 import { startAzurite, type AzuriteHandle } from './durable/azurite.js';
+import { startAzuriteProcess } from './durable/azurite-process.js';
 import type { Clock, TaskHubStore } from './durable/types.js';
 import { consoleLogger, loadFunctionHost, type RunningFunctionHost } from './function-host.js';
 import type { HostKeys, HostLogger } from './functions/types.js';
@@ -23,7 +24,11 @@ export interface DevHostOptions {
   store?: StoreKind;
   /** Table Storage connection; default the app's `AzureWebJobsStorage`. `UseDevelopmentStorage=true` starts Azurite. */
   storageConnectionString?: string;
-  /** Where the embedded Azurite keeps its data; default `<appDir>/.azurite`; `null` keeps it in memory. */
+  /**
+   * Where the local Azurite keeps its data; default `<appDir>/.azurite`. There it runs as its own
+   * detached process that survives a `kill -9` of the host and is reused by the next start. `null`
+   * keeps the data in memory, in this process.
+   */
   azuriteLocation?: string | null;
   clock?: ClockSpec | Clock;
   keys?: HostKeys;
@@ -59,11 +64,13 @@ async function openStore(
       options.azuriteLocation === null
         ? undefined
         : (options.azuriteLocation ?? path.join(options.appDir, '.azurite'));
-    azurite = await startAzurite({ location });
+    azurite =
+      location === undefined ? await startAzurite({ location }) : await startAzuriteProcess({ location });
     connectionString = azurite.connectionString;
-    // The app reaches the same Azurite through its own setting, wherever it listens.
-    env.AzureWebJobsStorage = connectionString;
   }
+  // The app reaches the same storage through its own setting, wherever it is: as in Azure, one storage
+  // setting (AzureWebJobsStorage) holds the task hub and the app's own tables.
+  env.AzureWebJobsStorage = connectionString;
   return { store: new TableStore({ connectionString, taskHub: hubName }), azurite };
 }
 

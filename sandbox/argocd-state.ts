@@ -89,6 +89,7 @@ export function argoState(world: SandboxWorld): ArgoCdState {
 
 export function touch(world: SandboxWorld, app: SandboxApp): void {
   app.resourceVersion = ++argoState(world).resourceVersion;
+  world.markDirty();
 }
 
 /** A stable fake commit sha for a repository revision (the sandbox has no Git). */

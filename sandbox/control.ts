@@ -87,7 +87,7 @@ export function createControlRoutes(world: SandboxWorld, push?: PushRouteOptions
       return errorResponse(400, 'invalid-image', 'Not an image reference, digest or tag.');
     if (req.method === 'DELETE')
       return world.faults.delete(image)
-        ? { status: 204 }
+        ? (world.markDirty(), { status: 204 })
         : errorResponse(404, 'no-fault', `No fault set for ${image}.`);
     if (req.method !== 'PUT')
       return {
@@ -97,6 +97,7 @@ export function createControlRoutes(world: SandboxWorld, push?: PushRouteOptions
     const profile = parseProfile(req.body);
     if (typeof profile === 'string') return errorResponse(400, 'invalid-fault', profile);
     world.faults.set(image, profile);
+    world.markDirty();
     return jsonResponse(200, { image, fault: profile });
   };
 }

@@ -22,6 +22,23 @@ export interface GitHubSandboxOptions {
   ) => Promise<void>;
 }
 
+/** A dispatched workflow run that has not reached the pipeline yet (kept in the world, so saved). */
+interface PendingRun {
+  id: number;
+  deploymentId: string;
+  workflow: string;
+  image: string | undefined;
+  dueAt: number;
+}
+
+const RUNS = 'github.runs';
+
+function pendingRuns(world: SandboxWorld): { lastId: number; pending: Map<number, PendingRun> } {
+  let runs = world.extensions.get(RUNS) as { lastId: number; pending: Map<number, PendingRun> } | undefined;
+  if (!runs) world.extensions.set(RUNS, (runs = { lastId: 1000, pending: new Map() }));
+  return runs;
+}
+
 interface Dispatch {
   ref?: unknown;
   inputs?: { deployment_id?: unknown; image?: unknown };
@@ -57,11 +74,30 @@ function commitResponse(world: SandboxWorld, owner: string, repo: string, ref: s
  * statuses and bodies follow the REST API; authentication is a bearer token.
  */
 export function createGitHubRoutes(world: SandboxWorld, options: GitHubSandboxOptions): HostRoute {
-  let runId = 1000;
+  const runs = pendingRuns(world);
   let delivering = 0;
   // On a virtual clock, time must not skip ahead while a finished run is on its way to the pipeline.
   const clock = world.clock as { addIdleCheck?: (check: () => boolean) => void };
   clock.addIdleCheck?.(() => delivering === 0);
+  const arm = (run: PendingRun, at = run.dueAt): void => {
+    world.clock.schedule(at, () => {
+      const conclusion = world.faultFor(run.image).testFailure ? 'failure' : 'success';
+      delivering++;
+      options
+        .deliver(run.deploymentId, { workflow: run.workflow, conclusion, runId: run.id })
+        .then(
+          () => {
+            runs.pending.delete(run.id);
+            world.markDirty();
+          },
+          // Kept pending (and saved) until the pipeline has it: tried again a virtual minute later.
+          () => arm(run, world.now() + 60_000),
+        )
+        .finally(() => delivering--);
+    });
+  };
+  // Runs dispatched before a restart conclude as they would have (at once if already due).
+  for (const run of runs.pending.values()) arm(run);
   return (req: HostRequest): HostResponse | undefined => {
     if (req.headers.authorization !== `Bearer ${options.token}`) {
       return jsonResponse(401, {
@@ -84,15 +120,16 @@ export function createGitHubRoutes(world: SandboxWorld, options: GitHubSandboxOp
       }
       const workflow = (dispatch[3] as string).replace(/\.ya?ml$/, '');
       const image = typeof body.inputs?.image === 'string' ? body.inputs.image : undefined;
-      const id = ++runId;
-      world.clock.schedule(world.now() + WORKFLOW_RUN_MS, () => {
-        const conclusion = world.faultFor(image).testFailure ? 'failure' : 'success';
-        delivering++;
-        options
-          .deliver(deploymentId, { workflow, conclusion, runId: id })
-          .catch(() => undefined)
-          .finally(() => delivering--);
-      });
+      const run: PendingRun = {
+        id: ++runs.lastId,
+        deploymentId,
+        workflow,
+        image,
+        dueAt: world.now() + WORKFLOW_RUN_MS,
+      };
+      runs.pending.set(run.id, run);
+      world.markDirty();
+      arm(run);
       return { status: 204 };
     }
     const checks = CHECK_RUNS.exec(path);

@@ -11,6 +11,7 @@ import { addWorkload, startKubernetesSandbox } from './kubernetes.js';
 import { startPrometheusSandbox } from './prometheus.js';
 import { createStagingWebRoutes } from './staging-web.js';
 import { SandboxWorld } from './world.js';
+import { persistWorld } from './world-store.js';
 
 export interface SandboxPorts {
   kubernetes?: number;
@@ -34,6 +35,8 @@ export interface SandboxOptions {
   deliverTestResult: GitHubSandboxOptions['deliver'];
   /** Where registry pushes deliver ACR's Event Grid events (the dev host's Event Grid route). */
   deliverRegistryEvents?: EventGridDelivery;
+  /** A file the world is kept in across restarts (see world-store.ts); absent: in memory only. */
+  worldFile?: string;
 }
 
 /** The registry host images are pushed to when no service names one, and the build's identity. */
@@ -79,6 +82,8 @@ export function deliverToHost(hostUrl: () => string): SandboxOptions['deliverTes
 
 export interface Sandbox {
   world: SandboxWorld;
+  /** True when the world was restored from `worldFile`. */
+  restored: boolean;
   urls: {
     kubernetes: string;
     argocd: string;
@@ -149,7 +154,9 @@ export function seedWorld(world: SandboxWorld, plans: PipelinePlan[]): void {
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const world = new SandboxWorld(options.clock);
-  seedWorld(world, options.plans);
+  const file = options.worldFile
+    ? persistWorld(world, options.worldFile, () => seedWorld(world, options.plans))
+    : (seedWorld(world, options.plans), undefined);
   const ports = options.ports ?? {};
   const stagingNamespace = options.plans[0]?.staging.namespace ?? 'staging';
   const started: Array<{ close(): Promise<void> }> = [];
@@ -185,6 +192,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const registry = await serve(ports.registry, [createRegistryRoutes(world)]);
     return {
       world,
+      restored: file?.restored ?? false,
       urls: {
         kubernetes: kubernetes.url,
         argocd: argocd.url,
@@ -196,6 +204,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       },
       close: async () => {
         await Promise.all(started.map((s) => s.close()));
+        file?.save();
       },
     };
   } catch (error) {

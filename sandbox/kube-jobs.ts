@@ -119,6 +119,7 @@ function results(world: SandboxWorld): Map<string, { exitCode: number; log: stri
 /** The tool's result is decided when the Job is created, so a fault injected later does not rewrite it. */
 export function recordJobResult(world: SandboxWorld, job: KubeObject, previous?: KubeObject): void {
   if (!previous) results(world).set(job.metadata.uid, runTool(world, job));
+  world.markDirty();
 }
 
 const resultOf = (world: SandboxWorld, job: KubeObject) =>

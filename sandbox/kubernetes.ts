@@ -166,7 +166,13 @@ export async function startKubernetesSandbox(
       },
     );
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   sandbox.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return sandbox;
 }

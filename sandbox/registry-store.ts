@@ -58,6 +58,19 @@ export class RegistryStore {
   private readonly repositories = new Map<string, Repository>();
   /** Every revision an image was labelled with, in push order (the sandbox GitHub knows these commits). */
   readonly revisions = new Map<string, { repository: string; tag: string; digest: string }[]>();
+  /** Told of every change (the world saves itself through it). */
+  onChange: () => void = () => undefined;
+
+  /** Everything stored, for saving the world (Maps and Buffers; see world-store.ts). */
+  exportState(): unknown {
+    return { repositories: this.repositories, revisions: this.revisions };
+  }
+
+  importState(state: unknown): void {
+    const saved = state as { repositories: Map<string, Repository>; revisions: RegistryStore['revisions'] };
+    for (const [k, v] of saved.repositories) this.repositories.set(k, v);
+    for (const [k, v] of saved.revisions) this.revisions.set(k, v);
+  }
 
   repositoryNames(): string[] {
     return [...this.repositories.keys()].sort();
@@ -179,6 +192,7 @@ export class RegistryStore {
     const digest = sha256(body);
     repo.manifests.set(digest, { mediaType, body });
     if (tag) repo.tags.set(tag, digest);
+    this.onChange();
     return digest;
   }
 
@@ -194,6 +208,7 @@ export class RegistryStore {
   private put(repo: Repository, data: Buffer): { digest: string; size: number } {
     const digest = sha256(data);
     repo.blobs.set(digest, data);
+    this.onChange();
     return { digest, size: data.length };
   }
 }

@@ -1,37 +1,100 @@
 #!/usr/bin/env node
-import { banner, parseCli, UsageError } from '../devhost/cli.js';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { banner, parseCli, UsageError, type CliOptions } from '../devhost/cli.js';
 import { createClock } from '../devhost/durable/clock.js';
+import type { Clock } from '../devhost/durable/types.js';
 import { consoleLogger } from '../devhost/function-host.js';
 import { readHostSettings } from '../devhost/functions/settings.js';
-import { startDevHost } from '../devhost/host.js';
+import { startDevHost, type DevHost } from '../devhost/host.js';
 import { FileConfigSource } from '../shared/adapters/config-file.js';
 import type { PipelinePlan } from '../shared/contracts/plan.js';
+import { clockFile, clockSuffix, isolateClock, keepClock, resumeClock } from './local-clock.js';
 import { deliverEventGrid, deliverToHost, startSandbox, type Sandbox, type SandboxPorts } from './index.js';
+import {
+  applyPortBase,
+  LAUNCHER_USAGE,
+  portInUseMessage,
+  sandboxPorts,
+  takePortBase,
+} from './start-options.js';
 
-/** Port of a loopback URL setting, so the sandbox listens where the app's settings point. */
-function portOf(url: string | undefined): number | undefined {
-  if (!url) return undefined;
-  const u = new URL(url);
-  if (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost')
-    throw new UsageError(`${url} is not a loopback URL; the sandbox only listens on loopback`);
-  return Number(u.port);
+/** Where the launcher listens, for naming a port that is taken. */
+const listening: { ports: SandboxPorts; host?: number } = { ports: {} };
+
+/** The environment `npm start` runs the app in: local settings, port base, clock isolation, storage. */
+function prepareEnv(options: CliOptions, env: NodeJS.ProcessEnv, portBase: number | undefined) {
+  const settings = readHostSettings(options.appDir, env); // local settings into the environment, as the host will do
+  if (portBase !== undefined) options.port = applyPortBase(env, portBase);
+  const isolated = isolateClock(env, options.clock);
+  if (options.storage !== undefined) {
+    // One storage setting moves all of the app's storage, as AzureWebJobsStorage does in Azure: the dev
+    // host points AzureWebJobsStorage at it, and Gantry's own tables must not stay elsewhere.
+    delete env.GANTRY_STORAGE_ACCOUNT;
+    if (options.storage.trim() === 'UseDevelopmentStorage=true') delete env.GANTRY_STORAGE;
+    else env.GANTRY_STORAGE = options.storage;
+  }
+  listening.host = options.port ?? settings.localHttpPort ?? 7071;
+  // Local state lives beside the Azurite data; with --azurite-in-memory nothing is kept.
+  const dataDir =
+    options.azuriteLocation === null
+      ? undefined
+      : (options.azuriteLocation ?? path.join(options.appDir, '.azurite'));
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  return { isolated, dataDir };
 }
 
-/** The first URL of a `{host: url}` JSON setting (the sandbox stands in for all of them). */
-const firstUrl = (map: string | undefined): string | undefined =>
-  map ? (Object.values(JSON.parse(map) as Record<string, string>)[0] ?? undefined) : undefined;
+async function startSandboxFor(
+  env: NodeJS.ProcessEnv,
+  clock: Clock,
+  worldFile: string | undefined,
+  hostUrl: () => string,
+): Promise<Sandbox | undefined> {
+  if (env.GANTRY_SANDBOX !== 'true') return undefined;
+  const config = FileConfigSource.load(env.GANTRY_CONFIG_PATH ?? 'config/gantry.example.yaml');
+  const plans = config
+    .services()
+    .map((s) => config.plan(s))
+    .filter((p): p is PipelinePlan => p !== undefined);
+  listening.ports = sandboxPorts(env);
+  return startSandbox({
+    clock,
+    plans,
+    ports: listening.ports,
+    tokens: {
+      kubernetes: env.GANTRY_KUBE_TOKEN ?? '',
+      argocd: env.GANTRY_ARGOCD_TOKEN ?? '',
+      github: env.GANTRY_GITHUB_TOKEN ?? '',
+    },
+    deliverTestResult: deliverToHost(hostUrl),
+    deliverRegistryEvents: deliverEventGrid(hostUrl),
+    worldFile,
+  });
+}
 
-function sandboxPorts(env: NodeJS.ProcessEnv): SandboxPorts {
-  const web = firstUrl(env.GANTRY_SMOKE_HOST_MAP);
-  return {
-    kubernetes: portOf(env.GANTRY_KUBE_SERVER),
-    argocd: portOf(env.GANTRY_ARGOCD_URL),
-    prometheus: portOf(env.GANTRY_PROMETHEUS_URL),
-    github: portOf(env.GANTRY_GITHUB_API_URL),
-    web: portOf(web),
-    control: portOf(env.GANTRY_SANDBOX_CONTROL_URL),
-    registry: portOf(firstUrl(env.GANTRY_REGISTRY_HOST_MAP)),
+function sandboxBanner(sandbox: Sandbox): string {
+  const u = sandbox.urls;
+  return [
+    `Sandbox cluster (loopback stand-ins on the same clock${sandbox.restored ? '; world restored from the last run' : ''}):`,
+    `  kubernetes ${u.kubernetes}  argocd ${u.argocd}  prometheus ${u.prometheus}`,
+    `  github ${u.github}  staging web ${u.web}  control ${u.control}  registry ${u.registry}`,
+    `  push an image: npx gantry sandbox push api-gateway:1.4.0  (or curl -X PUT ${u.control}/sandbox/registry/api-gateway:1.4.0)`,
+    `  inject a fault: curl -X PUT ${u.control}/sandbox/faults/<tag or digest> -d '{"errorRate":1}'`,
+    '',
+  ].join('\n');
+}
+
+function stopOnSignals(host: DevHost, sandbox: Sandbox | undefined, keptClock?: { stop(): void }): void {
+  const stop = (signal: string) => {
+    process.stdout.write(`\n${signal}: stopping...\n`);
+    keptClock?.stop();
+    Promise.all([host.close(), sandbox?.close()]).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
+  // A closed terminal (SIGHUP) stops cleanly too, rather than leaving Azurite running unowned.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => stop(signal));
 }
 
 /**
@@ -39,32 +102,20 @@ function sandboxPorts(env: NodeJS.ProcessEnv): SandboxPorts {
  * example settings do), the sandbox cluster on the same clock, listening where the settings point.
  */
 export async function main(argv: string[]): Promise<void> {
-  const options = parseCli(['start', '.', ...argv]);
-  if (options === 'help') return;
-  const env = process.env;
-  readHostSettings(options.appDir, env); // local settings into the environment, as the host will do
-  const clock = createClock(options.clock);
-  let sandbox: Sandbox | undefined;
-  let hostUrl = '';
-  if (env.GANTRY_SANDBOX === 'true') {
-    const config = FileConfigSource.load(env.GANTRY_CONFIG_PATH ?? 'config/gantry.example.yaml');
-    const plans = config
-      .services()
-      .map((s) => config.plan(s))
-      .filter((p): p is PipelinePlan => p !== undefined);
-    sandbox = await startSandbox({
-      clock,
-      plans,
-      ports: sandboxPorts(env),
-      tokens: {
-        kubernetes: env.GANTRY_KUBE_TOKEN ?? '',
-        argocd: env.GANTRY_ARGOCD_TOKEN ?? '',
-        github: env.GANTRY_GITHUB_TOKEN ?? '',
-      },
-      deliverTestResult: deliverToHost(() => hostUrl),
-      deliverRegistryEvents: deliverEventGrid(() => hostUrl),
-    });
+  const { argv: rest, portBase } = takePortBase(argv);
+  const options = parseCli(['start', '.', ...rest]);
+  if (options === 'help') {
+    process.stdout.write(LAUNCHER_USAGE);
+    return;
   }
+  const env = process.env;
+  const { isolated, dataDir } = prepareEnv(options, env, portBase);
+  const resumed = dataDir ? resumeClock(options.clock, clockFile(dataDir, options.clock)) : undefined;
+  const clock = createClock(resumed?.spec ?? options.clock);
+  const suffix = clockSuffix(options.clock).toLowerCase();
+  let hostUrl = '';
+  const worldFile = dataDir && path.join(dataDir, `sandbox-world${suffix && `-${suffix}`}.json`);
+  const sandbox = await startSandboxFor(env, clock, worldFile, () => hostUrl);
   const host = await startDevHost({
     appDir: options.appDir,
     port: options.port,
@@ -76,37 +127,41 @@ export async function main(argv: string[]): Promise<void> {
     keys: options.keys,
     batching: options.batching,
     logger: consoleLogger(options.logLevel),
+  }).catch(async (error: unknown) => {
+    await sandbox?.close();
+    throw error;
   });
   hostUrl = host.url;
+  const keptClock =
+    dataDir && options.clock.mode !== 'real'
+      ? keepClock(clock, clockFile(dataDir, options.clock))
+      : undefined;
   if (options.autoAdvance && 'autoAdvance' in clock) (clock as { autoAdvance: boolean }).autoAdvance = true;
   process.stdout.write(`${banner(host, options)}\n`);
-  if (sandbox) {
-    const u = sandbox.urls;
+  if (isolated.taskHub)
     process.stdout.write(
-      [
-        'Sandbox cluster (loopback stand-ins on the same clock):',
-        `  kubernetes ${u.kubernetes}  argocd ${u.argocd}  prometheus ${u.prometheus}`,
-        `  github ${u.github}  staging web ${u.web}  control ${u.control}  registry ${u.registry}`,
-        `  push an image: npx gantry sandbox push api-gateway:1.4.0  (or curl -X PUT ${u.control}/sandbox/registry/api-gateway:1.4.0)`,
-        `  inject a fault: curl -X PUT ${u.control}/sandbox/faults/<tag or digest> -d '{"errorRate":1}'`,
-        '',
-      ].join('\n'),
+      `  ${options.clock.mode} clock: own task hub ${isolated.taskHub} and tables ${isolated.tablePrefix}*` +
+        (resumed?.resumedAt !== undefined
+          ? `; continuing from ${new Date(resumed.resumedAt).toISOString()} (saved clock)`
+          : '') +
+        '\n',
     );
-  }
-  const stop = (signal: string) => {
-    process.stdout.write(`\n${signal}: stopping...\n`);
-    Promise.all([host.close(), sandbox?.close()]).then(
-      () => process.exit(0),
-      () => process.exit(1),
+  if (portBase !== undefined)
+    process.stdout.write(
+      `  CLI: export GANTRY_URL=${host.url} GANTRY_SANDBOX_URL=${sandbox?.urls.control ?? ''}\n`,
     );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  if (sandbox) process.stdout.write(sandboxBanner(sandbox));
+  stopOnSignals(host, sandbox, keptClock);
 }
 
 if (require.main === module) {
   main(process.argv.slice(2)).catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const inUse = portInUseMessage(error, listening.ports, listening.host);
+    if (inUse || error instanceof UsageError) {
+      process.stderr.write(`${inUse ?? (error as Error).message}\n`);
+      if (error instanceof UsageError) process.stderr.write('Run with --help for the options.\n');
+    } else
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(error instanceof UsageError ? 2 : 1);
   });
 }

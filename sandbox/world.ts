@@ -88,7 +88,51 @@ export class SandboxWorld {
   /** Commits the sandbox GitHub knows: full SHA -> committer date (every revision a pushed image carries). */
   readonly commits = new Map<string, string>();
 
-  constructor(readonly clock: Clock) {}
+  /** Called (synchronously) on every change; the launcher saves the world through it (world-store.ts). */
+  private dirtyListener: (() => void) | undefined;
+
+  constructor(readonly clock: Clock) {
+    this.registry.onChange = () => this.markDirty();
+  }
+
+  /** Reports a change made outside `put`/`delete` (faults, Argo CD state, pending workflow runs). */
+  markDirty(): void {
+    this.dirtyListener?.();
+  }
+
+  onDirty(listener: () => void): void {
+    this.dirtyListener = listener;
+  }
+
+  /** Everything the world holds, for saving it (Maps and Buffers; see world-store.ts). */
+  exportState(): unknown {
+    return {
+      resourceVersion: this.resourceVersion,
+      objects: this.objects,
+      faults: this.faults,
+      extensions: this.extensions,
+      registry: this.registry.exportState(),
+      commits: this.commits,
+    };
+  }
+
+  /** Restores what `exportState` returned, into a world nothing has been put in yet. */
+  importState(state: unknown): void {
+    const saved = state as {
+      resourceVersion: number;
+      objects: Map<string, KubeObject>;
+      faults: Map<string, FaultProfile>;
+      extensions: Map<string, unknown>;
+      registry: unknown;
+      commits: Map<string, string>;
+    };
+    this.resourceVersion = saved.resourceVersion;
+    for (const [k, v] of saved.objects) this.objects.set(k, v);
+    for (const [k, v] of saved.faults) this.faults.set(k, v);
+    for (const [k, v] of saved.extensions) this.extensions.set(k, v);
+    for (const [k, v] of saved.commits) this.commits.set(k, v);
+    this.registry.importState(saved.registry);
+  }
 
   now(): number {
     return this.clock.now();
@@ -158,6 +202,7 @@ export class SandboxWorld {
     const pushed = this.registry.push(build);
     if (build.revision?.length === 40 && !this.commits.has(build.revision))
       this.commits.set(build.revision, new Date(this.now() - 20 * 60_000).toISOString());
+    this.markDirty();
     return pushed;
   }
 
@@ -181,6 +226,7 @@ export class SandboxWorld {
   }
 
   private emit(change: WorldChange): void {
+    this.markDirty();
     for (const listener of this.listeners) listener(change);
   }
 }

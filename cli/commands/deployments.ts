@@ -74,15 +74,25 @@ export async function fetchDeployments(
   return { items, continuationToken: next };
 }
 
+/** Newest first, as the dashboard lists them; ties by service, then id, so the order is stable. */
+export const newestFirst = (items: DeploymentRecord[]): DeploymentRecord[] =>
+  [...items].sort(
+    (a, b) =>
+      b.createdAt.localeCompare(a.createdAt) ||
+      a.service.localeCompare(b.service) ||
+      a.id.localeCompare(b.id),
+  );
+
 export const list: Command = {
   name: 'list',
   summary: 'list deployments, filtered by service, state and time',
   usage:
     'gantry list [--service <name>] [--status <state>] [--since <time>] [--limit <n> | --all] [--continue <token>]',
   description: [
-    'Lists deployments ordered by service, then id. Filters combine. --since takes an ISO 8601 time with a',
-    'zone (2026-01-05T10:00:00Z) or an age: 30m, 12h, 7d, 2w. When more deployments match than --limit',
-    'shows, the last line says how to continue; --json output carries the continuationToken.',
+    'Lists deployments newest first, so --limit shows the latest ones. Filters combine. --since takes an',
+    'ISO 8601 time with a zone (2026-01-05T10:00:00Z) or an age: 30m, 12h, 7d, 2w. When more deployments',
+    'match than --limit shows, the last line says so. --continue <token> pages through the API in its own',
+    'order (service, then id) instead; --json output then carries the next continuationToken.',
   ],
   flags: [
     {
@@ -128,13 +138,25 @@ export const list: Command = {
       status: stringFlag(ctx.flags, 'status'),
       since: sinceParameter(stringFlag(ctx.flags, 'since'), ctx.now()),
     };
-    const page = await fetchDeployments(ctx, filters, limit, stringFlag(ctx.flags, 'continue'));
+    const token = stringFlag(ctx.flags, 'continue');
+    // The API pages by service and id; the latest deployments can be on any page, so all are read.
+    const page = token
+      ? await fetchDeployments(ctx, filters, limit, token)
+      : await fetchDeployments(ctx, filters, Infinity, undefined);
+    const items = token ? page.items : newestFirst(page.items).slice(0, limit);
+    const more = token ? 0 : page.items.length - items.length;
     if (ctx.out.json) {
-      ctx.out.value(page);
+      ctx.out.value({ items, continuationToken: page.continuationToken, ...(more > 0 && { more }) });
       return EXIT.ok;
     }
-    if (page.items.length === 0) ctx.out.line(ctx.out.style.dim('No deployments match.'));
-    else ctx.out.lines(deploymentsTable(page.items, ctx.out.style, ctx.out.width));
+    if (items.length === 0) ctx.out.line(ctx.out.style.dim('No deployments match.'));
+    else ctx.out.lines(deploymentsTable(items, ctx.out.style, ctx.out.width));
+    if (more > 0)
+      ctx.out.line(
+        ctx.out.style.dim(
+          `${more} older ${more === 1 ? 'deployment matches' : 'deployments match'}: raise --limit, or use --all.`,
+        ),
+      );
     if (page.continuationToken)
       ctx.out.line(
         ctx.out.style.dim(

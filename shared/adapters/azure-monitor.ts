@@ -49,6 +49,8 @@ export class RedactingSpanProcessor implements SpanProcessor {
   async shutdown(): Promise<void> {}
 }
 
+const CONSOLE_OFF = { console: { enabled: false } };
+
 /** The distro's options: export with the managed identity when Entra auth is on; only HTTP and Azure SDK spans. */
 export function azureMonitorOptions(
   settings: TelemetrySettings,
@@ -70,10 +72,12 @@ export function azureMonitorOptions(
     enableLiveMetrics: false,
     spanProcessors: [new RedactingSpanProcessor(redactor)],
     instrumentationOptions: {
+      // Logs go through the invocation context to the Functions host, which ships them already. 1.18
+      // (the last release supporting Node 20) has no console instrumentation; later releases capture
+      // console output unless told not to, so the setting stays (spread: 1.18's type does not name it).
+      ...CONSOLE_OFF,
       http: { enabled: true },
       azureSdk: { enabled: true },
-      // Logs go through the invocation context to the Functions host, which ships them already.
-      console: { enabled: false },
       bunyan: { enabled: false },
       winston: { enabled: false },
       mongoDb: { enabled: false },

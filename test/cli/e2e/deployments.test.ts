@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { api, iso, seedDeployments, useApiHost, type Page } from '../../e2e/api-fixtures.js';
+import { api, getJson, iso, seedDeployments, useApiHost, type Page } from '../../e2e/api-fixtures.js';
 import { ada, ci, digest, linus, mallory, titles } from '../../e2e/pipeline-harness.js';
 import { awaitingApproval, closedPort, completeTests, gantry, imageOf } from '../harness.js';
 
@@ -62,21 +62,30 @@ describe('gantry against the dev host: trigger, status, list', { timeout: 60_000
     );
   });
 
-  it('pages with --limit and --continue, fetches everything with --all, and filters', async () => {
+  it('lists newest first so --limit shows the latest, fetches everything with --all, and filters', async () => {
     const seeded = await seedDeployments();
+    const all = JSON.parse((await gantry(['list', '--all', '--json'], { url: url() })).stdout) as Page;
+    expect(seeded.every((d) => all.items.some((a) => a.id === d.id))).toBe(true);
+    const created = all.items.map((d) => d.createdAt);
+    expect(created).toEqual([...created].sort().reverse());
+    expect(all.continuationToken).toBeNull();
     const first = JSON.parse(
       (await gantry(['list', '--limit', '7', '--json'], { url: url() })).stdout,
-    ) as Page;
-    expect(first.items).toHaveLength(7);
-    expect(first.continuationToken).toEqual(expect.any(String));
-    const next = await gantry(['list', '-n', '7', '--continue', first.continuationToken ?? '', '--json'], {
-      url: url(),
-    });
+    ) as Page & { more?: number };
+    expect(first.items.map((d) => d.id)).toEqual(all.items.slice(0, 7).map((d) => d.id));
+    expect(first.more).toBe(all.items.length - 7);
+
+    // --continue pages through the API in its own order, from a token the API handed out.
+    const page = await getJson<Page>('/api/deployments?pageSize=7');
+    const next = await gantry(
+      ['list', '-n', '7', '--continue', page.body.continuationToken ?? '', '--json'],
+      {
+        url: url(),
+      },
+    );
     const second = JSON.parse(next.stdout) as Page;
-    expect(second.items.map((d) => d.id).filter((x) => first.items.some((f) => f.id === x))).toEqual([]);
-    const all = JSON.parse((await gantry(['list', '--all', '--json'], { url: url() })).stdout) as Page;
-    expect(new Set(all.items.map((d) => d.id))).toEqual(new Set(seeded.map((d) => d.id)));
-    expect(all.continuationToken).toBeNull();
+    expect(second.items).toHaveLength(7);
+    expect(second.items.map((d) => d.id).filter((x) => page.body.items.some((f) => f.id === x))).toEqual([]);
 
     const since = iso(60);
     const filtered = await gantry(
@@ -95,7 +104,8 @@ describe('gantry against the dev host: trigger, status, list', { timeout: 60_000
     const rows = human.stdout.trimEnd().split('\n');
     expect(rows).toHaveLength(5);
     expect(rows[0]).toMatch(/^ID +SERVICE +STATE +WEIGHT +CREATED +IMAGE$/);
-    expect(rows[4]).toMatch(/^More deployments match: add --continue '.+', or use --all\.$/);
+    expect(rows[1]).toMatch(new RegExp(`^${all.items[0]?.id} `));
+    expect(rows[4]).toBe(`${all.items.length - 3} older deployments match: raise --limit, or use --all.`);
   });
 });
 

@@ -68,7 +68,9 @@ describe('azureMonitorOptions', () => {
     const options = azureMonitorOptions(settings(), new Redactor());
     expect(options.spanProcessors?.[0]).toBeInstanceOf(RedactingSpanProcessor);
     expect(options.enableLiveMetrics).toBe(false);
-    expect(options.instrumentationOptions?.console?.enabled).toBe(false);
+    const instrumentations = options.instrumentationOptions as
+      Record<string, { enabled?: boolean }> | undefined;
+    expect(instrumentations?.console?.enabled).toBe(false);
     expect(options.instrumentationOptions?.http?.enabled).toBe(true);
     expect(options.instrumentationOptions?.azureSdk?.enabled).toBe(true);
   });
