@@ -1,5 +1,6 @@
 import type { TimelineEntry } from '../../shared/domain/deployment.js';
 import { TERMINAL_STATES } from '../../shared/domain/deployment.js';
+import { DEPLOYMENT_STATES } from '../../shared/domain/state-machine.js';
 import { durationFlag, positionals, stringFlag } from '../args.js';
 import { ApiError, CliError, EXIT, OUTCOME_EXIT, usageError } from '../errors.js';
 import { duration, plain } from '../format.js';
@@ -11,21 +12,6 @@ import { deploymentPath } from '../paths.js';
 import type { Command, CommandContext } from './types.js';
 
 const MAX_RETRIES = 5;
-const STATES = [
-  'Queued',
-  'Gating',
-  'Staging',
-  'Testing',
-  'AwaitingApproval',
-  'Canary',
-  'Promoting',
-  'Verifying',
-  'Succeeded',
-  'Failed',
-  'RolledBack',
-  'Cancelled',
-  'Superseded',
-];
 
 /** Worth another poll: the host restarting or a proxy hiccup, not an answer about the deployment. */
 const transient = (error: unknown): boolean =>
@@ -202,8 +188,8 @@ export const watch: Command = {
     const interval = durationFlag(ctx.flags, 'interval') ?? 5000;
     if (interval < 10) throw usageError('--interval must be at least 10ms.');
     const until = stringFlag(ctx.flags, 'until');
-    if (until !== undefined && !STATES.includes(until))
-      throw usageError(`--until must be a deployment state: ${STATES.join(', ')}.`);
+    if (until !== undefined && !(DEPLOYMENT_STATES as string[]).includes(until))
+      throw usageError(`--until must be a deployment state: ${DEPLOYMENT_STATES.join(', ')}.`);
     return follow(ctx, id as string, interval, durationFlag(ctx.flags, 'timeout'), until);
   },
 };

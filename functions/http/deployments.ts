@@ -7,6 +7,7 @@ import { rejudgeDeployment } from '../../shared/app/rejudge.js';
 import { retryDeployment } from '../../shared/app/retry.js';
 import { describeDeployment } from '../../shared/app/status.js';
 import { parseInstant } from '../../shared/domain/instant.js';
+import { DEPLOYMENT_ACTIONS } from '../../shared/domain/permissions.js';
 import { DEPLOYMENT_ID } from '../../shared/domain/retry.js';
 import { getPorts } from '../../shared/composition.js';
 import { OPERATOR, READER, roleForAction } from '../../shared/domain/roles.js';
@@ -39,16 +40,8 @@ function commitTime(text: string | undefined, pushedAt: string): string | undefi
   return new Date(ms).toISOString();
 }
 
-const ACTIONS = [
-  'approve',
-  'reject',
-  'cancel',
-  'abort',
-  'skip-analysis',
-  'resume',
-  'retry',
-  'rejudge',
-] as const;
+/** The deployment actions `/api/me` can be asked about, plus rejudge (a replay, not a state change). */
+const ACTIONS = [...DEPLOYMENT_ACTIONS, 'rejudge'] as const;
 type Action = (typeof ACTIONS)[number];
 
 df.app.client.http('createDeployment', {
