@@ -9,6 +9,7 @@ import { JobScanRunner } from '../shared/adapters/scan-runner.js';
 import { HttpSmokeRunner } from '../shared/adapters/smoke.js';
 import { NoopNotifier } from '../shared/adapters/noop-notifier.js';
 import { lazy } from '../shared/lazy.js';
+import { modules } from './modules.js';
 import type { AppSettings } from '../shared/config.js';
 import type { Ports } from '../shared/ports/index.js';
 import type { ScanRunner, SmokeRunner } from '../shared/ports/runners.js';
@@ -76,17 +77,17 @@ function kubeConfigSource(settings: AppSettings, credential: () => TokenCredenti
   const server = settings.GANTRY_KUBE_SERVER;
   return lazy(async () => {
     if (!server) {
-      const { AksCredentials } = await import('../shared/adapters/aks.js');
+      const { AksCredentials } = modules.aks();
       return new AksCredentials({ credential: credential() });
     }
-    const { StaticKubeConfig } = await import('../shared/adapters/kube-client.js');
+    const { StaticKubeConfig } = modules.kubeClient();
     return StaticKubeConfig.fromServer({ server, token: settings.GANTRY_KUBE_TOKEN });
   });
 }
 
 function keyVault(vaultUrl: string, credential: () => TokenCredential): KeyVaultSecrets {
   return lazy(async () => {
-    const { KeyVaultSecrets } = await import('../shared/adapters/key-vault.js');
+    const { KeyVaultSecrets } = modules.keyVault();
     return KeyVaultSecrets.create(vaultUrl, credential(), {
       clock: systemClock,
       onRefreshError: (name, error) => void reportSecretRefreshFailure(name, error),
@@ -103,7 +104,7 @@ function scanRunner(
 ): ScanRunner {
   return new JobScanRunner({
     jobs: lazy(async () => {
-      const { KubernetesJobs } = await import('../shared/adapters/kubernetes-jobs.js');
+      const { KubernetesJobs } = modules.kubernetesJobs();
       return new KubernetesJobs({
         kubeconfigs,
         ...(settings.GANTRY_SCAN_SERVICE_ACCOUNT && {
@@ -159,11 +160,11 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
           })
         : unconfigured('Argo CD', 'GANTRY_ARGOCD_URL and GANTRY_ARGOCD_TOKEN or GANTRY_KEYVAULT_URI'),
     cluster: lazy(async () => {
-      const { KubernetesCluster } = await import('../shared/adapters/kubernetes.js');
+      const { KubernetesCluster } = modules.kubernetes();
       return new KubernetesCluster({ kubeconfigs });
     }),
     router: lazy(async () => {
-      const { TrafficRouters } = await import('../shared/adapters/routers.js');
+      const { TrafficRouters } = modules.routers();
       return new TrafficRouters({ kubeconfigs });
     }),
     metrics: settings.GANTRY_PROMETHEUS_URL
@@ -184,12 +185,12 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
     tests: github ?? unconfigured('GitHub', 'GANTRY_GITHUB_TOKEN'),
     ...(github && { source: github }),
     registry: lazy(async () => {
-      const { AcrImageRegistry } = await import('../shared/adapters/acr.js');
+      const { AcrImageRegistry } = modules.acr();
       return new AcrImageRegistry({ credential, endpoints });
     }),
     notifier: serviceBus
       ? lazy(async () => {
-          const { ServiceBusNotifier } = await import('../shared/adapters/service-bus.js');
+          const { ServiceBusNotifier } = modules.serviceBus();
           return ServiceBusNotifier.create(serviceBus, credential(), systemClock);
         })
       : new NoopNotifier(),

@@ -4,6 +4,7 @@ import { appFile } from '../shared/adapters/app-files.js';
 import { systemClock } from '../shared/adapters/clock.js';
 import { setPortsBuilder } from '../shared/composition.js';
 import { lazyCredential } from '../shared/lazy.js';
+import { modules } from './modules.js';
 import { readTelemetrySettings, type AppSettings, type TelemetrySettings } from '../shared/config.js';
 import { startAzureMonitor } from '../shared/adapters/azure-monitor.js';
 import { processRedactor, setTelemetry } from '../shared/telemetry/registry.js';
@@ -23,13 +24,13 @@ async function build(settings: AppSettings, provided: Partial<Ports>): Promise<P
 
 /** The YAML parser and the config schema load with the first function that needs ports, not at start. */
 async function configFile(settings: AppSettings): Promise<Ports['config']> {
-  const { FileConfigSource } = await import('../shared/adapters/config-file.js');
+  const { FileConfigSource } = modules.configFile();
   return FileConfigSource.load(appFile(settings.GANTRY_CONFIG_PATH));
 }
 
 /** The run store; its module (and the Tables SDK) loads when the first function needs storage. */
 async function tableStore(settings: AppSettings): Promise<Ports['store']> {
-  const { TableRunStore } = await import('../shared/adapters/table-store.js');
+  const { TableRunStore } = modules.tableStore();
   return settings.storage.kind === 'connection-string'
     ? TableRunStore.create({
         connectionString: settings.storage.value,
@@ -46,7 +47,7 @@ let identity: TokenCredential | undefined;
 /** The managed identity in Azure (DefaultAzureCredential); `@azure/identity` loads on the first token. */
 function managedIdentity(): TokenCredential {
   identity ??= lazyCredential(async () => {
-    const { DefaultAzureCredential } = await import('../shared/adapters/identity.js');
+    const { DefaultAzureCredential } = modules.identity();
     return new DefaultAzureCredential();
   });
   return identity;

@@ -3,8 +3,10 @@ import type { TokenCredential } from '@azure/identity';
 /**
  * An adapter built on first use. A port's adapter often pulls a heavy SDK (the Kubernetes client alone
  * costs a third of a second to load), and a fresh Functions worker must not pay that to answer a health
- * check or accept a webhook: the composition root wraps such adapters in `lazy()` and loads their module
- * with `import()` only when a method is first called.
+ * check or accept a webhook: the composition root wraps such adapters in `lazy()` and `require`s their
+ * module only when a method is first called. `require`, not `import()`: the app is CommonJS, and the
+ * ESM loader would bypass the module cache the rest of the app shares (a second copy of a module, and
+ * of its error classes, is a bug waiting for an `instanceof`).
  *
  * Works for interfaces whose methods return promises (every port does); a method that returns nothing
  * (a cache's `invalidate`) is called directly once the adapter is loaded, and before that it loads the
