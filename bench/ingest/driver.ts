@@ -11,7 +11,7 @@ import { deploymentIdFor } from '../../shared/domain/image-ref.js';
 import type { RunStore } from '../../shared/ports/run-store.js';
 import { startTestHost, type TestHost } from '../../devhost/testing.js';
 import { MemoryRunStore } from '../../test/fakes/memory-run-store.js';
-import { FakeWorld } from '../../test/fakes/world.js';
+import { FakeWorld, worldPorts } from '../../test/fakes/world.js';
 import { TableRunStore } from '../../shared/adapters/table-store.js';
 import { startStopwatch } from '../devhost/measure.js';
 import { ORCHESTRATOR, installProbes, type Probes } from '../devhost/probes.js';
@@ -79,7 +79,7 @@ export interface StoreSpec {
 export class IngestBench {
   private constructor(
     readonly host: TestHost,
-    readonly store: RunStore,
+    public store: RunStore,
     readonly counter: Counter,
     private readonly probes: Probes,
     private readonly ports: Record<string, unknown>,
@@ -100,13 +100,32 @@ export class IngestBench {
     const world = new FakeWorld();
     const host = await startTestHost({ appDir: '.', store: 'memory', startTime: MONDAY_10, batching: true });
     const ports = {
-      ...{ gitops: world, cluster: world, router: world, metrics: world, tests: world, notifier: world },
-      ...{ scans: world.scans, smoke: world.smoke, store },
+      // Every outside system, the registry included: the real adapters would be built otherwise.
+      ...worldPorts(world),
+      store,
       clock: { now: () => host.clock.now() },
     };
     const bench = new IngestBench(host, store, counter, installProbes(host), ports);
     (globalThis as Record<symbol, unknown>)[PORTS_OVERRIDE] = ports;
     return bench;
+  }
+
+  /**
+   * A second Table store (another table prefix in the same Azurite, requests counted by the same
+   * counter), for runs that alternate between two stores on one host.
+   */
+  async tableStore(connectionString: string, tablePrefix: string): Promise<RunStore> {
+    return TableRunStore.create({
+      connectionString,
+      tablePrefix,
+      clientOptions: { additionalPolicies: [{ policy: countingPolicy(this.counter), position: 'perCall' }] },
+    });
+  }
+
+  /** Points the app (and this bench's integrity check) at `store`. */
+  use(store: RunStore): void {
+    this.store = store;
+    this.ports.store = store;
   }
 
   async close(): Promise<void> {
