@@ -1,7 +1,8 @@
 /**
  * Benchmarks of the dev host's Durable engine against the peer (docs/benchmarks.md).
  *
- *   npm run bench                                   # everything, 3 measured runs each
+ *   npm run bench                                   # everything: Durable engine, cold start, ingestion, cost
+ *   node dist/bench/run.js --suites coldstart,ingest,cost   # the user-facing figures only (issue 19)
  *   node dist/bench/run.js --runs 1 --engines memory,peer --workloads fanOut
  *   node dist/bench/run.js --engines table --profile /tmp/prof && node dist/bench/profile-summary.js /tmp/prof
  *
@@ -21,6 +22,12 @@ import {
 } from './devhost/report.js';
 import type { WorkloadKind } from './devhost/measure.js';
 import { enableProfiling } from './devhost/profiler.js';
+import { measureColdStart } from './coldstart/measure.js';
+import { coldStartReport } from './coldstart/report.js';
+import { runIngestSuite } from './ingest/suite.js';
+import { measurePipelineCost } from './cost.js';
+
+const SUITES = ['durable', 'coldstart', 'ingest', 'cost'] as const;
 
 function pick<T>(all: T[], names: string | undefined, key: (item: T) => string): T[] {
   if (!names) return all;
@@ -40,13 +47,47 @@ async function main(): Promise<void> {
       engines: { type: 'string' },
       workloads: { type: 'string' },
       profile: { type: 'string' },
+      suites: { type: 'string', default: SUITES.join(',') },
+      'cold-runs': { type: 'string', default: '12' },
+      events: { type: 'string', default: '1000' },
     },
   });
+  const suites = pick([...SUITES], values.suites, (s) => s);
+  const started = performance.now();
+  if (suites.includes('durable')) await durableSuite(values);
+  const verdicts: string[] = [];
+  if (suites.includes('coldstart')) {
+    const report = coldStartReport(await measureColdStart(Number(values['cold-runs']), progress));
+    console.log(`\n${report.lines.join('\n')}`);
+    verdicts.push(`cold start: ${report.pass ? 'PASS' : 'FAIL'}`);
+  }
+  if (suites.includes('ingest')) {
+    const report = await runIngestSuite({
+      events: Number(values.events),
+      seed: 20_000,
+      stores: ['memory', 'table'],
+      progress,
+    });
+    console.log(`\n${report.lines.join('\n')}`);
+    verdicts.push(`ingestion: ${report.pass ? 'PASS' : 'FAIL'}`);
+  }
+  if (suites.includes('cost')) console.log(`\n${(await measurePipelineCost()).lines.join('\n')}`);
+  if (verdicts.length > 0) console.log(`\nUser-facing goals (issue 19): ${verdicts.join(', ')}`);
+  console.log(`\nTotal ${((performance.now() - started) / 1000).toFixed(1)} s, Node ${process.version}`);
+}
+
+const progress = (message: string): void => void process.stderr.write(`  ${message}\n`);
+
+async function durableSuite(values: {
+  runs: string;
+  engines?: string;
+  workloads?: string;
+  profile?: string;
+}): Promise<void> {
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer`);
   const engines = pick(ENGINES, values.engines, (e) => e.label);
   const workloads = pick(WORKLOADS, values.workloads, (w) => w.kind);
-  const started = performance.now();
   const rows = await runSuite({
     runs,
     engines,
@@ -88,11 +129,12 @@ async function main(): Promise<void> {
     const table = find(w.kind, ENGINE.table);
     if (memory && table) console.log(`  ${w.kind.padEnd(7)} ${ratioLine('throughput', table, memory)}`);
   }
-  console.log(`\nTotal ${((performance.now() - started) / 1000).toFixed(1)} s, Node ${process.version}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  // Exit now: an engine's pending timers must not keep a failed benchmark alive.
-  process.exit(1);
-});
+main()
+  // Exit now: a dev host's pending timers must not keep a finished benchmark alive.
+  .then(() => process.exit(0))
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });

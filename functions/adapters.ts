@@ -1,21 +1,18 @@
 import type { TokenCredential } from '@azure/identity';
-import { AcrImageRegistry } from '../shared/adapters/acr.js';
-import { AksCredentials } from '../shared/adapters/aks.js';
+import type { KubeConfigSource } from '../shared/adapters/kube-client.js';
+import type { KeyVaultSecrets } from '../shared/adapters/key-vault.js';
 import { ArgoCdGitOps } from '../shared/adapters/argocd.js';
 import { systemClock } from '../shared/adapters/clock.js';
-import { KeyVaultSecrets } from '../shared/adapters/key-vault.js';
-import { NoopNotifier, ServiceBusNotifier } from '../shared/adapters/service-bus.js';
 import { GitHubClient } from '../shared/adapters/github.js';
-import { StaticKubeConfig, type KubeConfigSource } from '../shared/adapters/kube-client.js';
-import { KubernetesCluster } from '../shared/adapters/kubernetes.js';
-import { KubernetesJobs } from '../shared/adapters/kubernetes-jobs.js';
 import { PrometheusMetrics } from '../shared/adapters/prometheus.js';
-import { TrafficRouters } from '../shared/adapters/routers.js';
 import { JobScanRunner } from '../shared/adapters/scan-runner.js';
 import { HttpSmokeRunner } from '../shared/adapters/smoke.js';
+import { NoopNotifier } from '../shared/adapters/noop-notifier.js';
+import { lazy } from '../shared/lazy.js';
+import { modules } from './modules.js';
 import type { AppSettings } from '../shared/config.js';
 import type { Ports } from '../shared/ports/index.js';
-import type { SmokeRunner } from '../shared/ports/runners.js';
+import type { ScanRunner, SmokeRunner } from '../shared/ports/runners.js';
 import { processRedactor, reportSecretRefreshFailure } from '../shared/telemetry/registry.js';
 
 /** A value read from Key Vault joins the redaction list, so telemetry never carries it. */
@@ -75,24 +72,71 @@ function smokeRunner(settings: AppSettings): SmokeRunner {
   };
 }
 
+/** Kubeconfigs for every cluster adapter: a fixed server (the sandbox) or AKS through ARM. */
+function kubeConfigSource(settings: AppSettings, credential: () => TokenCredential): KubeConfigSource {
+  const server = settings.GANTRY_KUBE_SERVER;
+  return lazy(async () => {
+    if (!server) {
+      const { AksCredentials } = modules.aks();
+      return new AksCredentials({ credential: credential() });
+    }
+    const { StaticKubeConfig } = modules.kubeClient();
+    return StaticKubeConfig.fromServer({ server, token: settings.GANTRY_KUBE_TOKEN });
+  });
+}
+
+function keyVault(vaultUrl: string, credential: () => TokenCredential): KeyVaultSecrets {
+  return lazy(async () => {
+    const { KeyVaultSecrets } = modules.keyVault();
+    return KeyVaultSecrets.create(vaultUrl, credential(), {
+      clock: systemClock,
+      onRefreshError: (name, error) => void reportSecretRefreshFailure(name, error),
+    });
+  });
+}
+
+/** Image scans run as Kubernetes Jobs in the cluster `GANTRY_SCAN_TARGET` names. */
+function scanRunner(
+  settings: AppSettings,
+  scanTarget: string[],
+  kubeconfigs: KubeConfigSource,
+  github: GitHubClient | undefined,
+): ScanRunner {
+  return new JobScanRunner({
+    jobs: lazy(async () => {
+      const { KubernetesJobs } = modules.kubernetesJobs();
+      return new KubernetesJobs({
+        kubeconfigs,
+        ...(settings.GANTRY_SCAN_SERVICE_ACCOUNT && {
+          serviceAccountName: settings.GANTRY_SCAN_SERVICE_ACCOUNT,
+        }),
+      });
+    }),
+    target: {
+      subscriptionId: scanTarget[0] as string,
+      resourceGroup: scanTarget[1] as string,
+      cluster: scanTarget[2] as string,
+      namespace: scanTarget[3] as string,
+    },
+    github,
+  });
+}
+
 /**
  * Builds the adapters for the outside systems from settings; each one that is not configured answers
  * "not configured". Credentials come from the managed identity when the settings name no token.
+ * Adapters over a heavy SDK (Kubernetes, ARM, ACR, Key Vault, Service Bus) are `lazy`: their module loads
+ * on first use, so a cold worker answering a webhook or a health check never loads them.
  */
 export function buildOutsidePorts(settings: AppSettings, credential: () => TokenCredential): OutsidePorts {
-  const kubeconfigs: KubeConfigSource = settings.GANTRY_KUBE_SERVER
-    ? StaticKubeConfig.fromServer({ server: settings.GANTRY_KUBE_SERVER, token: settings.GANTRY_KUBE_TOKEN })
-    : new AksCredentials({ credential: credential() });
+  const kubeconfigs = kubeConfigSource(settings, credential);
   const githubToken = settings.GANTRY_GITHUB_TOKEN;
   const github = githubToken
     ? new GitHubClient({ apiUrl: settings.GANTRY_GITHUB_API_URL, token: () => githubToken })
     : undefined;
   const scanTarget = settings.GANTRY_SCAN_TARGET?.split('/');
   const secrets = settings.GANTRY_KEYVAULT_URI
-    ? KeyVaultSecrets.create(settings.GANTRY_KEYVAULT_URI, credential(), {
-        clock: systemClock,
-        onRefreshError: (name, error) => void reportSecretRefreshFailure(name, error),
-      })
+    ? keyVault(settings.GANTRY_KEYVAULT_URI, credential)
     : undefined;
   const fixedArgoToken = settings.GANTRY_ARGOCD_TOKEN;
   const argoSecret = settings.GANTRY_ARGOCD_TOKEN_SECRET;
@@ -102,6 +146,8 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
       ? () => secrets.get(argoSecret).then(rememberSecret)
       : undefined;
   const promToken = settings.GANTRY_PROMETHEUS_TOKEN;
+  const serviceBus = settings.GANTRY_SERVICEBUS_NAMESPACE;
+  const endpoints = registryEndpoints(settings); // a bad map fails the build, not the first push
   return {
     gitops:
       settings.GANTRY_ARGOCD_URL && argoToken
@@ -113,8 +159,14 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
             ...(!fixedArgoToken && secrets && { onTokenRejected: () => secrets.invalidate(argoSecret) }),
           })
         : unconfigured('Argo CD', 'GANTRY_ARGOCD_URL and GANTRY_ARGOCD_TOKEN or GANTRY_KEYVAULT_URI'),
-    cluster: new KubernetesCluster({ kubeconfigs }),
-    router: new TrafficRouters({ kubeconfigs }),
+    cluster: lazy(async () => {
+      const { KubernetesCluster } = modules.kubernetes();
+      return new KubernetesCluster({ kubeconfigs });
+    }),
+    router: lazy(async () => {
+      const { TrafficRouters } = modules.routers();
+      return new TrafficRouters({ kubeconfigs });
+    }),
     metrics: settings.GANTRY_PROMETHEUS_URL
       ? new PrometheusMetrics({
           baseUrl: settings.GANTRY_PROMETHEUS_URL,
@@ -127,28 +179,20 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
         })
       : unconfigured('Prometheus', 'GANTRY_PROMETHEUS_URL'),
     scans: scanTarget
-      ? new JobScanRunner({
-          jobs: new KubernetesJobs({
-            kubeconfigs,
-            ...(settings.GANTRY_SCAN_SERVICE_ACCOUNT && {
-              serviceAccountName: settings.GANTRY_SCAN_SERVICE_ACCOUNT,
-            }),
-          }),
-          target: {
-            subscriptionId: scanTarget[0] as string,
-            resourceGroup: scanTarget[1] as string,
-            cluster: scanTarget[2] as string,
-            namespace: scanTarget[3] as string,
-          },
-          github,
-        })
+      ? scanRunner(settings, scanTarget, kubeconfigs, github)
       : unconfigured('the scan runner', 'GANTRY_SCAN_TARGET'),
     smoke: smokeRunner(settings),
     tests: github ?? unconfigured('GitHub', 'GANTRY_GITHUB_TOKEN'),
     ...(github && { source: github }),
-    registry: new AcrImageRegistry({ credential, endpoints: registryEndpoints(settings) }),
-    notifier: settings.GANTRY_SERVICEBUS_NAMESPACE
-      ? ServiceBusNotifier.create(settings.GANTRY_SERVICEBUS_NAMESPACE, credential(), systemClock)
+    registry: lazy(async () => {
+      const { AcrImageRegistry } = modules.acr();
+      return new AcrImageRegistry({ credential, endpoints });
+    }),
+    notifier: serviceBus
+      ? lazy(async () => {
+          const { ServiceBusNotifier } = modules.serviceBus();
+          return ServiceBusNotifier.create(serviceBus, credential(), systemClock);
+        })
       : new NoopNotifier(),
   };
 }

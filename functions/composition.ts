@@ -1,11 +1,10 @@
 import type { TokenCredential } from '@azure/identity';
-import { DefaultAzureCredential } from '@azure/identity';
 import { buildOutsidePorts } from './adapters.js';
 import { appFile } from '../shared/adapters/app-files.js';
-import { FileConfigSource } from '../shared/adapters/config-file.js';
 import { systemClock } from '../shared/adapters/clock.js';
-import { TableRunStore } from '../shared/adapters/table-store.js';
 import { setPortsBuilder } from '../shared/composition.js';
+import { lazyCredential } from '../shared/lazy.js';
+import { modules } from './modules.js';
 import { readTelemetrySettings, type AppSettings, type TelemetrySettings } from '../shared/config.js';
 import { startAzureMonitor } from '../shared/adapters/azure-monitor.js';
 import { processRedactor, setTelemetry } from '../shared/telemetry/registry.js';
@@ -13,19 +12,8 @@ import type { Ports } from '../shared/ports/index.js';
 
 /** The composition root: the one place that builds adapters from settings. */
 async function build(settings: AppSettings, provided: Partial<Ports>): Promise<Ports> {
-  const config = provided.config ?? FileConfigSource.load(appFile(settings.GANTRY_CONFIG_PATH));
-  const store =
-    provided.store ??
-    (settings.storage.kind === 'connection-string'
-      ? await TableRunStore.create({
-          connectionString: settings.storage.value,
-          tablePrefix: settings.GANTRY_TABLE_PREFIX,
-        })
-      : await TableRunStore.create({
-          endpoint: `https://${settings.storage.name}.table.core.windows.net`,
-          credential: managedIdentity(),
-          tablePrefix: settings.GANTRY_TABLE_PREFIX,
-        }));
+  const config = provided.config ?? (await configFile(settings));
+  const store = provided.store ?? (await tableStore(settings));
   return {
     config,
     store,
@@ -34,10 +22,34 @@ async function build(settings: AppSettings, provided: Partial<Ports>): Promise<P
   };
 }
 
+/** The YAML parser and the config schema load with the first function that needs ports, not at start. */
+async function configFile(settings: AppSettings): Promise<Ports['config']> {
+  const { FileConfigSource } = modules.configFile();
+  return FileConfigSource.load(appFile(settings.GANTRY_CONFIG_PATH));
+}
+
+/** The run store; its module (and the Tables SDK) loads when the first function needs storage. */
+async function tableStore(settings: AppSettings): Promise<Ports['store']> {
+  const { TableRunStore } = modules.tableStore();
+  return settings.storage.kind === 'connection-string'
+    ? TableRunStore.create({
+        connectionString: settings.storage.value,
+        tablePrefix: settings.GANTRY_TABLE_PREFIX,
+      })
+    : TableRunStore.create({
+        endpoint: `https://${settings.storage.name}.table.core.windows.net`,
+        credential: managedIdentity(),
+        tablePrefix: settings.GANTRY_TABLE_PREFIX,
+      });
+}
+
 let identity: TokenCredential | undefined;
-/** The managed identity in Azure (DefaultAzureCredential), created only when an adapter needs it. */
+/** The managed identity in Azure (DefaultAzureCredential); `@azure/identity` loads on the first token. */
 function managedIdentity(): TokenCredential {
-  identity ??= new DefaultAzureCredential();
+  identity ??= lazyCredential(async () => {
+    const { DefaultAzureCredential } = modules.identity();
+    return new DefaultAzureCredential();
+  });
   return identity;
 }
 

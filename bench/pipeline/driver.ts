@@ -8,13 +8,19 @@ import { appServicePrincipalHeaders } from '../../shared/app/principal.js';
 import { randomBytes } from 'node:crypto';
 import { PORTS_OVERRIDE } from '../../shared/composition.js';
 import { PHASES, phaseInstanceId, pipelineInstanceId, type Phase } from '../../shared/contracts/events.js';
-import { EventType, TERMINAL_STATUSES, type InstanceState } from '../../devhost/durable/types.js';
+import {
+  EventType,
+  EventTypeName,
+  TERMINAL_STATUSES,
+  type InstanceState,
+} from '../../devhost/durable/types.js';
 import { startTestHost, type TestHost } from '../../devhost/testing.js';
 import { MemoryRunStore } from '../../test/fakes/memory-run-store.js';
-import { FakeWorld } from '../../test/fakes/world.js';
+import { FakeWorld, worldPorts } from '../../test/fakes/world.js';
 import { collectGarbage, startStopwatch } from '../devhost/measure.js';
 import { ORCHESTRATOR, installProbes, type Probes } from '../devhost/probes.js';
 import type { StorageStub } from './storage-stub.js';
+import { countingStore, type Counter } from '../ingest/counting.js';
 
 /** Monday 10:00 UTC: business hours, so production waits for an approval (as in the e2e test). */
 export const MONDAY_10 = Date.UTC(2026, 0, 5, 10, 0, 0);
@@ -41,6 +47,10 @@ export interface PipelineSample {
   checks: number;
   /** Virtual time the pipeline took. */
   virtualMinutes: number;
+  /** History events of the pipeline and its 7 phases by type name (`TaskScheduled`, `TimerCreated`, ...). */
+  eventsByType: Record<string, number>;
+  /** Activities scheduled by the pipeline and its phases, by name. */
+  activitiesByName: Record<string, number>;
 }
 
 interface User {
@@ -69,7 +79,12 @@ export class PipelineBench {
    * A dev host with the compiled app (appDir `.`). All records go to the in-memory `store`; `stub` is the
    * storage setting, there to catch any request that would still leave memory (see storage-stub.ts).
    */
-  static async start(options: { batching: boolean; stub: StorageStub }): Promise<PipelineBench> {
+  static async start(options: {
+    batching: boolean;
+    stub: StorageStub;
+    /** Counts the app's RunStore calls (bench/cost.ts). */
+    storeCalls?: Counter;
+  }): Promise<PipelineBench> {
     process.env.GANTRY_CONFIG_PATH = 'config/gantry.example.yaml';
     process.env.GANTRY_STORAGE = options.stub.connectionString;
     const world = new FakeWorld();
@@ -81,8 +96,9 @@ export class PipelineBench {
       batching: options.batching,
     });
     const ports = {
-      ...{ gitops: world, cluster: world, router: world, metrics: world, tests: world, notifier: world },
-      ...{ scans: world.scans, smoke: world.smoke, store },
+      // Every outside system, the registry included: the real adapters would be built otherwise.
+      ...worldPorts(world),
+      store: options.storeCalls ? countingStore(store, options.storeCalls) : store,
       // Own clock: the devhost's global app clock belongs to whichever host started last.
       clock: { now: () => host.clock.now() },
     };
@@ -153,6 +169,13 @@ export class PipelineBench {
       activities: counts.activity?.calls ?? 0,
       checks,
       virtualMinutes: (this.host.clock.now() - virtualStart) / 60_000,
+      eventsByType: tally(histories.flat().map((e) => EventTypeName[e.EventType] ?? String(e.EventType))),
+      activitiesByName: tally(
+        histories
+          .flat()
+          .filter((e) => e.EventType === EventType.TaskScheduled)
+          .map((e) => e.Name ?? '?'),
+      ),
     };
   }
 
@@ -214,4 +237,10 @@ export class PipelineBench {
       return s.runtimeStatus === 'Running' && (status.waitingFor ?? '').startsWith(waitingFor);
     });
   }
+}
+
+function tally(names: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const name of names) counts[name] = (counts[name] ?? 0) + 1;
+  return counts;
 }

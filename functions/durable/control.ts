@@ -1,8 +1,14 @@
 import type { DurableClient } from 'durable-functions';
-import { Events, laneInstanceId } from '../../shared/contracts/events.js';
+import { Events, laneInstanceId, pipelineInstanceId } from '../../shared/contracts/events.js';
 import type { OrchestrationControl } from '../../shared/ports/orchestration-control.js';
 
 const LIVE = new Set(['Running', 'Pending', 'Suspended', 'ContinuedAsNew']);
+
+/** The lane's custom status while it runs a pipeline (orchestrations/lane.ts). */
+function runningDeployment(customStatus: unknown): string | undefined {
+  const running = (customStatus as { running?: unknown } | null | undefined)?.running;
+  return typeof running === 'string' ? running : undefined;
+}
 
 const isNotFound = (error: unknown): boolean =>
   error instanceof Error && /404|No instance/i.test(error.message);
@@ -30,6 +36,14 @@ export function controlFor(client: DurableClient): OrchestrationControl {
         } catch {
           // Another trigger started it first: fall through and wake it instead.
         }
+      }
+      // A lane running a pipeline reads its queue again when that pipeline ends, after this image was
+      // queued: a wake would only cost it a replay of its history (one per push). Checked on the
+      // pipeline itself, as the lane's status still names a run whose pipeline has just ended.
+      const running = current && runningDeployment(current.customStatus);
+      if (running) {
+        const pipeline = await status(pipelineInstanceId(running));
+        if (pipeline && LIVE.has(pipeline.runtimeStatus)) return;
       }
       await client.raiseEvent(id, Events.wake.name, { digest });
     },

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import type { AzureMonitorOpenTelemetryOptions } from '@azure/monitor-opentelemetry';
 import type { TelemetrySettings } from '../config.js';
 import type { Telemetry } from '../ports/telemetry.js';
@@ -51,12 +51,17 @@ export class RedactingSpanProcessor implements SpanProcessor {
 
 const CONSOLE_OFF = { console: { enabled: false } };
 
+/** `@azure/identity` only when telemetry exports with Entra: an app without telemetry never loads it. */
+const loadIdentity = (): typeof import('@azure/identity') =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('@azure/identity') as typeof import('@azure/identity');
+
 /** The distro's options: export with the managed identity when Entra auth is on; only HTTP and Azure SDK spans. */
 export function azureMonitorOptions(
   settings: TelemetrySettings,
   redactor: Redactor,
   credential: (clientId?: string) => TokenCredential = (clientId) =>
-    new ManagedIdentityCredential(clientId ? { clientId } : {}),
+    new (loadIdentity().ManagedIdentityCredential)(clientId ? { clientId } : {}),
 ): AzureMonitorOpenTelemetryOptions {
   const entra = entraAuthentication(settings.authentication);
   return {

@@ -96,7 +96,5 @@ export function fullyQualifiedNamespace(value: string): string {
   return host;
 }
 
-/** Used when no namespace is configured (local runs, tests): notifications are dropped. */
-export class NoopNotifier implements Notifier {
-  async publish(): Promise<void> {}
-}
+// Kept in its own file so the composition root can use it without loading the Service Bus SDK.
+export { NoopNotifier } from './noop-notifier.js';

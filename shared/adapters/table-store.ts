@@ -99,10 +99,20 @@ export class TableRunStore implements RunStore {
     return store;
   }
 
+  /**
+   * Round trips: a new id, 2 (index row, deployment row); a known one, 2 (the index row's 409, then
+   * the deployment read), whatever the size of the tables: both are point operations.
+   */
   async createDeployment(record: DeploymentRecord): Promise<{ record: DeploymentRecord; created: boolean }> {
     checkDeployment(record);
     const entity = deploymentEntity(record);
-    await this.claimId(record.id, record.service);
+    if (!(await this.claimId(record.id, record.service))) {
+      const existing = await this.getDeployment(record.service, record.id);
+      if (existing !== undefined) return { record: existing, created: false };
+      // The index row without its deployment: a first attempt stopped in between, or the id belongs
+      // to another service.
+      await this.checkOwner(record.id, record.service);
+    }
     const created = await this.tables.attempt(
       'deployments',
       'create deployment',
@@ -297,7 +307,8 @@ export class TableRunStore implements RunStore {
     return (await this.tables.read('deliveries', 'read delivery', source, id)) !== undefined;
   }
 
-  private async claimId(id: string, service: string): Promise<void> {
+  /** True when this call wrote the index row; false when it was there already. */
+  private async claimId(id: string, service: string): Promise<boolean> {
     const entity = { partitionKey: ID_INDEX_PARTITION, rowKey: id, Service: service };
     const claimed = await this.tables.attempt(
       'deployments',
@@ -305,7 +316,10 @@ export class TableRunStore implements RunStore {
       (c) => c.createEntity(entity),
       409,
     );
-    if (claimed.ok) return;
+    return claimed.ok;
+  }
+
+  private async checkOwner(id: string, service: string): Promise<void> {
     const owner = await this.tables.read('deployments', 'read deployment index', ID_INDEX_PARTITION, id);
     if (owner !== undefined && owner.Service !== service) {
       throw new RunStoreError('id-conflict', `Deployment id ${id} already belongs to another service.`);

@@ -87,27 +87,35 @@ export async function submitImage(
     weight: 0,
   };
   const { record: stored, created } = await ports.store.createDeployment(record);
-  if (created) {
-    const entry: TimelineEntry = {
-      deploymentId: id,
-      seq: Date.parse(s.at) * 1000 - 1, // before anything the run records in the same millisecond
-      at: s.at,
-      kind: 'transition',
-      title: '->Queued',
-      actor: s.pushedBy,
-      evidence: { source: s.source, image: s.image },
-    };
-    await ports.store.appendEvent(entry);
+  if (!created && stored.state !== 'Queued') {
+    // A redelivery of an image its lane already took (or that ended): it was queued back then, and
+    // nothing is left to queue or wake: the duplicate costs only the `createDeployment` call.
+    return { deployment: stored, created };
   }
-  await ports.store.enqueue({
+  const queueItem = {
     service,
     digest: image.digest,
     deploymentId: id,
     enqueuedAt: stored.createdAt,
     state: 'queued',
-  });
+  } as const;
+  // Independent writes, in parallel: the enqueue is also the repair when a first attempt stopped
+  // between recording the deployment and queueing it.
+  await Promise.all([created && ports.store.appendEvent(queuedEntry(id, s)), ports.store.enqueue(queueItem)]);
   if (!TERMINAL_STATES.has(stored.state)) await control.ensureLane(service, image.digest);
   return { deployment: stored, created };
+}
+
+function queuedEntry(deploymentId: string, s: Submission): TimelineEntry {
+  return {
+    deploymentId,
+    seq: Date.parse(s.at) * 1000 - 1, // before anything the run records in the same millisecond
+    at: s.at,
+    kind: 'transition',
+    title: '->Queued',
+    actor: s.pushedBy,
+    evidence: { source: s.source, image: s.image },
+  };
 }
 
 export async function findDeployment(ports: Ports, id: string): Promise<DeploymentRecord> {

@@ -1,8 +1,7 @@
-import {
-  isSystemEvent,
-  type ContainerRegistryImageDeletedEventData,
-  type ContainerRegistryImagePushedEventData,
-  type EventGridEvent,
+// Types only: the SDK's runtime (and the REST pipeline under it) would cost a cold start ~50 ms to load.
+import type {
+  ContainerRegistryImageDeletedEventData,
+  ContainerRegistryImagePushedEventData,
 } from '@azure/eventgrid';
 import { z } from 'zod';
 import { isValidDigest, isValidRegistry, isValidRepository, isValidTag } from '../domain/image-ref.js';
@@ -157,8 +156,8 @@ export function actionFromData(action: string, raw: unknown, registryHint?: stri
 
 /**
  * An Event Grid / CloudEvents delivery of one event → what to do. The envelope is validated first (zod);
- * the event type is then recognised with `@azure/eventgrid`'s `isSystemEvent`, which narrows `data` to the
- * SDK's `ContainerRegistryImagePushedEventData` / `ContainerRegistryImageDeletedEventData` before our own checks of its fields.
+ * its event type (either schema's) then selects the SDK's `ContainerRegistryImagePushedEventData` /
+ * `ContainerRegistryImageDeletedEventData` shape for `data`, before our own checks of its fields.
  */
 export function registryActionFromEvent(event: unknown): RegistryAction {
   // Event Grid never delivers a larger event; one that arrives anyway is refused before it is read.
@@ -168,16 +167,11 @@ export function registryActionFromEvent(event: unknown): RegistryAction {
   const envelope = parseEnvelope(event);
   if (!envelope.ok) return { kind: 'ignored', reason: envelope.error };
   const registryHint = registryFromSource(envelope.value.source);
-  // Safe after parseEnvelope: either schema's required envelope fields are present.
-  const sdkEvent = event as EventGridEvent<unknown>;
-  if (isSystemEvent('Microsoft.ContainerRegistry.ImagePushed', sdkEvent)) {
-    const data: ContainerRegistryImagePushedEventData = sdkEvent.data;
-    return actionFromData('push', data, registryHint);
-  }
-  if (isSystemEvent('Microsoft.ContainerRegistry.ImageDeleted', sdkEvent)) {
-    const data: ContainerRegistryImageDeletedEventData = sdkEvent.data;
-    return actionFromData('delete', data, registryHint);
-  }
+  const { type, data } = envelope.value;
+  if (type === 'Microsoft.ContainerRegistry.ImagePushed')
+    return actionFromData('push', data as ContainerRegistryImagePushedEventData, registryHint);
+  if (type === 'Microsoft.ContainerRegistry.ImageDeleted')
+    return actionFromData('delete', data as ContainerRegistryImageDeletedEventData, registryHint);
   return { kind: 'ignored', reason: `event type ${envelope.value.type.slice(0, 80)} is not handled` };
 }
 

@@ -1,0 +1,111 @@
+/**
+ * Cold-start measurements, each in a fresh process so nothing is cached in memory between samples
+ * (the OS file cache stays warm, as it does on a Functions instance after the first scale-out):
+ *  - module load: `node load-functions.js` (every function file of the app) against `node -e 0`;
+ *  - start-to-first-200: the dev host CLI starting Gantry (GET /api/health) against the dev host
+ *    starting the minimal Durable app (GET /api/ping), from spawn to the first 200 response.
+ * Samples of the two sides are interleaved so that load on a shared machine hits both alike.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+/** dist/bench/coldstart -> the repository root (Gantry's function app). */
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+const DEVHOST_CLI = path.resolve(__dirname, '..', '..', 'devhost', 'cli.js');
+const LOADER = path.join(__dirname, 'load-functions.js');
+export const MINIMAL_APP_DIR = path.join(REPO_ROOT, 'bench', 'apps', 'minimal-durable');
+
+export interface ColdStartSamples {
+  nodeMs: number[];
+  loadMs: number[];
+  minimalMs: number[];
+  gantryMs: number[];
+}
+
+/** The environment of a fresh app: no storage account, no telemetry, nothing from the caller's shell. */
+function appEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, TASKHUB_NAME: 'ColdStartBench' };
+  return env;
+}
+
+/** Wall time from spawn to exit of `node ...args`; a failed process fails the benchmark. */
+export function timeProcess(args: string[]): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: appEnv() });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const ms = performance.now() - started;
+      if (code === 0) resolve(ms);
+      else reject(new Error(`node ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`));
+    });
+  });
+}
+
+const LISTENING = /listening on (http:\/\/[^\s]+)/;
+const FIRST_200_TIMEOUT_MS = 60_000;
+
+/** Spawn of the dev host CLI on `appDir` → first 200 from `route`; the host is stopped afterwards. */
+export async function timeFirst200(appDir: string, route: string): Promise<number> {
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [DEVHOST_CLI, 'start', appDir, '--port', '0', '--store', 'memory', '--log-level', 'error'],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: appEnv() },
+  );
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), FIRST_200_TIMEOUT_MS);
+      const read = (chunk: Buffer): void => {
+        output += chunk.toString();
+        const match = LISTENING.exec(output);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      };
+      child.stdout.on('data', read);
+      child.stderr.on('data', read);
+      child.on('exit', (code) => reject(new Error(`dev host exited ${code} before listening: ${output}`)));
+    });
+    for (;;) {
+      const response = await fetch(`${url}${route}`);
+      await response.arrayBuffer();
+      if (response.status === 200) return performance.now() - started;
+      if (performance.now() - started > FIRST_200_TIMEOUT_MS)
+        throw new Error(`${route} answered ${response.status}, never 200`);
+    }
+  } finally {
+    child.kill();
+    await exited;
+  }
+}
+
+/** `runs` interleaved samples of each figure (after one unmeasured warm-up of each, for the file cache). */
+export async function measureColdStart(
+  runs: number,
+  progress: (message: string) => void = () => {},
+): Promise<ColdStartSamples> {
+  const samples: ColdStartSamples = { nodeMs: [], loadMs: [], minimalMs: [], gantryMs: [] };
+  const round = async (record: boolean): Promise<void> => {
+    const node = await timeProcess(['-e', '0']);
+    const load = await timeProcess([LOADER]);
+    const minimal = await timeFirst200(MINIMAL_APP_DIR, '/api/ping');
+    const gantry = await timeFirst200(REPO_ROOT, '/api/health');
+    if (!record) return;
+    samples.nodeMs.push(node);
+    samples.loadMs.push(load);
+    samples.minimalMs.push(minimal);
+    samples.gantryMs.push(gantry);
+  };
+  await round(false);
+  for (let i = 0; i < runs; i++) {
+    await round(true);
+    progress(`cold start ${i + 1}/${runs}`);
+  }
+  return samples;
+}

@@ -1,0 +1,38 @@
+import type { ColdStartSamples } from './measure.js';
+
+export const COLD_START_GOALS = { loadOverNodeMs: 200, first200OverMinimalMs: 150 } as const;
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+const ms = (value: number): string => `${value.toFixed(0)} ms`;
+
+/** The two cold-start figures as report lines, each with PASS/FAIL against its goal. */
+export function coldStartReport(samples: ColdStartSamples): { lines: string[]; pass: boolean } {
+  const node = median(samples.nodeMs);
+  const load = median(samples.loadMs);
+  const minimal = median(samples.minimalMs);
+  const gantry = median(samples.gantryMs);
+  const loadOver = load - node;
+  const first200Over = gantry - minimal;
+  const loadPass = loadOver < COLD_START_GOALS.loadOverNodeMs;
+  const first200Pass = first200Over <= COLD_START_GOALS.first200OverMinimalMs;
+  const verdict = (pass: boolean): string => (pass ? 'PASS' : 'FAIL');
+  return {
+    pass: loadPass && first200Pass,
+    lines: [
+      `Cold start, median of ${samples.nodeMs.length} interleaved runs (fresh process each):`,
+      `  node -e 0                          ${ms(node)}`,
+      `  load all function files            ${ms(load)}   (+${ms(loadOver)} over node -e 0)`,
+      `  dev host, minimal Durable app      ${ms(minimal)} to first 200`,
+      `  dev host, Gantry                   ${ms(gantry)} to first 200   (+${ms(first200Over)} over minimal)`,
+      `  ${verdict(loadPass)}  loading the function files costs +${ms(loadOver)} over node -e 0 (goal < ${COLD_START_GOALS.loadOverNodeMs} ms)`,
+      `  ${verdict(first200Pass)}  Gantry's first 200 comes +${ms(first200Over)} after the minimal app's (goal <= ${COLD_START_GOALS.first200OverMinimalMs} ms)`,
+    ],
+  };
+}

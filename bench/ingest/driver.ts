@@ -1,0 +1,198 @@
+/**
+ * Event ingestion through the compiled app in the dev host: distinct ACR pushes POSTed to the Event
+ * Grid route (`/runtime/webhooks/eventgrid?functionName=acrEventGrid`) at a fixed concurrency, over
+ * loopback, each answered 202 only once the app has recorded the deployment, queued it and woken its
+ * lane. The run store is the in-memory one (Gantry's own code alone) or the Table store on Azurite;
+ * outside systems are the in-process fakes, the task hub is the memory one on a virtual clock.
+ */
+import { randomBytes } from 'node:crypto';
+import { PORTS_OVERRIDE } from '../../shared/composition.js';
+import { deploymentIdFor } from '../../shared/domain/image-ref.js';
+import type { RunStore } from '../../shared/ports/run-store.js';
+import { startTestHost, type TestHost } from '../../devhost/testing.js';
+import { MemoryRunStore } from '../../test/fakes/memory-run-store.js';
+import { FakeWorld, worldPorts } from '../../test/fakes/world.js';
+import { TableRunStore } from '../../shared/adapters/table-store.js';
+import { startStopwatch } from '../devhost/measure.js';
+import { ORCHESTRATOR, installProbes, type Probes } from '../devhost/probes.js';
+import { MONDAY_10 } from '../pipeline/driver.js';
+import { countingPolicy, countingStore, newCounter, type Counter } from './counting.js';
+
+export const SERVICE = 'ApiGateway';
+const REGISTRY = 'hearloveen.azurecr.io';
+const REPOSITORY = 'api-gateway';
+const ROUTE = '/runtime/webhooks/eventgrid?functionName=acrEventGrid';
+
+export interface IngestSample {
+  events: number;
+  accepted: number;
+  wallMs: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Storage round trips (Table requests, or RunStore calls on the memory store) per event. */
+  storagePerEvent: number;
+  storage: Counter;
+  /** Orchestrator episodes (lanes woken, pipelines started) per event. */
+  episodesPerEvent: number;
+}
+
+export function digest(): string {
+  return `sha256:${randomBytes(32).toString('hex')}`;
+}
+
+function pushEvent(imageDigest: string, tag: string): unknown {
+  return {
+    id: randomBytes(16).toString('hex'),
+    topic:
+      '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/hearloveen',
+    subject: `${REPOSITORY}:${tag}`,
+    eventType: 'Microsoft.ContainerRegistry.ImagePushed',
+    eventTime: new Date(MONDAY_10).toISOString(),
+    dataVersion: '1.0',
+    metadataVersion: '1',
+    data: {
+      id: randomBytes(16).toString('hex'),
+      timestamp: new Date(MONDAY_10).toISOString(),
+      action: 'push',
+      target: {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        size: 856,
+        digest: imageDigest,
+        length: 856,
+        repository: REPOSITORY,
+        tag,
+      },
+      request: { id: randomBytes(8).toString('hex'), host: REGISTRY, method: 'PUT' },
+      actor: { name: 'ci-bot' },
+    },
+  };
+}
+
+export interface StoreSpec {
+  kind: 'memory' | 'table';
+  /** Azurite's connection string, for `table`. */
+  connectionString?: string;
+  tablePrefix?: string;
+}
+
+export class IngestBench {
+  private constructor(
+    readonly host: TestHost,
+    public store: RunStore,
+    readonly counter: Counter,
+    private readonly probes: Probes,
+    private readonly ports: Record<string, unknown>,
+  ) {}
+
+  static async start(spec: StoreSpec, storageStub: string): Promise<IngestBench> {
+    process.env.GANTRY_CONFIG_PATH = 'config/gantry.example.yaml';
+    process.env.GANTRY_STORAGE = storageStub;
+    const counter = newCounter();
+    const store =
+      spec.kind === 'memory'
+        ? countingStore(new MemoryRunStore(), counter)
+        : await TableRunStore.create({
+            connectionString: spec.connectionString as string,
+            tablePrefix: spec.tablePrefix ?? 'Ingest',
+            clientOptions: { additionalPolicies: [{ policy: countingPolicy(counter), position: 'perCall' }] },
+          });
+    const world = new FakeWorld();
+    const host = await startTestHost({ appDir: '.', store: 'memory', startTime: MONDAY_10, batching: true });
+    const ports = {
+      // Every outside system, the registry included: the real adapters would be built otherwise.
+      ...worldPorts(world),
+      store,
+      clock: { now: () => host.clock.now() },
+    };
+    const bench = new IngestBench(host, store, counter, installProbes(host), ports);
+    (globalThis as Record<symbol, unknown>)[PORTS_OVERRIDE] = ports;
+    return bench;
+  }
+
+  /**
+   * A second Table store (another table prefix in the same Azurite, requests counted by the same
+   * counter), for runs that alternate between two stores on one host.
+   */
+  async tableStore(connectionString: string, tablePrefix: string): Promise<RunStore> {
+    return TableRunStore.create({
+      connectionString,
+      tablePrefix,
+      clientOptions: { additionalPolicies: [{ policy: countingPolicy(this.counter), position: 'perCall' }] },
+    });
+  }
+
+  /** Points the app (and this bench's integrity check) at `store`. */
+  use(store: RunStore): void {
+    this.store = store;
+    this.ports.store = store;
+  }
+
+  async close(): Promise<void> {
+    await this.host.close();
+    const global = globalThis as Record<symbol, unknown>;
+    if (global[PORTS_OVERRIDE] === this.ports) delete global[PORTS_OVERRIDE];
+  }
+
+  /** POSTs one event; resolves with its latency, rejects unless the route accepted it (202). */
+  async post(event: unknown): Promise<number> {
+    const started = performance.now();
+    const response = await fetch(`${this.host.url}${ROUTE}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
+      body: JSON.stringify([event]),
+    });
+    const body = await response.text();
+    if (response.status !== 202) throw new Error(`event answered ${response.status}: ${body.slice(0, 300)}`);
+    return performance.now() - started;
+  }
+
+  /**
+   * `digests.length` pushes at `concurrency`; counts cover only these requests. Pass digests already
+   * pushed to measure duplicates.
+   */
+  async run(digests: string[], concurrency: number): Promise<IngestSample> {
+    this.counter.count = 0;
+    this.counter.byOperation.clear();
+    this.probes.reset();
+    const latencies: number[] = [];
+    let next = 0;
+    const watch = startStopwatch();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < digests.length) {
+          const i = next++;
+          latencies.push(await this.post(pushEvent(digests[i] as string, `1.0.${i}`)));
+        }
+      }),
+    );
+    const { wallMs } = watch.stop();
+    const storage = { count: this.counter.count, byOperation: new Map(this.counter.byOperation) };
+    const episodes = this.probes.snapshot()[ORCHESTRATOR]?.calls ?? 0;
+    const accepted = await this.countRecorded(digests);
+    latencies.sort((a, b) => a - b);
+    const at = (q: number): number =>
+      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+    return {
+      events: digests.length,
+      accepted,
+      wallMs,
+      perSecond: (accepted / wallMs) * 1000,
+      p50Ms: at(0.5),
+      p99Ms: at(0.99),
+      storagePerEvent: storage.count / digests.length,
+      storage,
+      episodesPerEvent: episodes / digests.length,
+    };
+  }
+
+  /** Integrity: each pushed digest has exactly its one deployment (checked outside the clock). */
+  private async countRecorded(digests: string[]): Promise<number> {
+    const counted = this.counter.count;
+    let found = 0;
+    for (const d of new Set(digests))
+      if (await this.store.getDeployment(SERVICE, deploymentIdFor(SERVICE, d))) found++;
+    this.counter.count = counted;
+    return found;
+  }
+}
