@@ -26,7 +26,7 @@ function figures(d: Dora): Array<[string, string, string]> {
     [
       'Time to restore (median)',
       formatDuration(d.timeToRestore.medianSeconds),
-      `${Array.isArray(d.timeToRestore.incidents) ? d.timeToRestore.incidents.length : 0} incidents`,
+      plural(Array.isArray(d.timeToRestore.incidents) ? d.timeToRestore.incidents.length : 0, 'incident'),
     ],
   ];
 }
@@ -87,3 +87,6 @@ export function doraPanel(): DoraPanel {
     },
   };
 }
+
+/** `1 incident`, `2 incidents`. */
+export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;

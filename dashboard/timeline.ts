@@ -251,6 +251,8 @@ export function describeEntry(entry: TimelineEntry): string {
       return `Argo CD ${rest} failed to sync`;
     case 'weight':
       return `Canary traffic ${rest}%`;
+    case 'verify':
+      return rest === 'pods' ? podsText(e) : title;
     case 'approval':
       return approvalText(rest, e);
     case 'approve':
@@ -260,6 +262,14 @@ export function describeEntry(entry: TimelineEntry): string {
     default:
       return title;
   }
+}
+
+/** The post-deploy pod watch: pods read, never a value, and "no pods reported" is not health. */
+function podsText(e: Record<string, unknown>): string {
+  const replicas = num(e.replicas) ?? 0;
+  if (replicas === 0) return 'Pods: no pods reported';
+  const crashing = Array.isArray(e.crashLooping) ? e.crashLooping.length : 0;
+  return `Pods: ${num(e.readyReplicas) ?? 0}/${replicas} ready${crashing > 0 ? `, ${crashing} crash-looping` : ''}`;
 }
 
 function approvalText(kind: string, e: Record<string, unknown>): string {

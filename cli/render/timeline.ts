@@ -62,11 +62,23 @@ const evidence = (e: TimelineEntry): Record<string, unknown> => e.evidence ?? {}
 /** What a check found: `99.9 (min 99) at 25%`, plus the reason when it has one. */
 export function checkDetail(e: TimelineEntry): string {
   const ev = evidence(e);
+  if (e.title === 'verify:pods') return podsDetail(ev);
   const b = bounds(ev.min, ev.max);
   const parts = [value(ev.value) + (b ? ` (${b})` : '')];
   if (typeof ev.weight === 'number') parts.push(`at ${ev.weight}%`);
   if (typeof ev.reason === 'string' && ev.reason !== '') parts.push(`- ${plain(ev.reason)}`);
   return parts.join(' ');
+}
+
+/** A pod watch reads pods, not a value: `2/2 pods ready`, or `no pods reported` (never a pass on nothing). */
+export function podsDetail(ev: Record<string, unknown>): string {
+  const replicas = typeof ev.replicas === 'number' ? ev.replicas : 0;
+  if (replicas === 0) return 'no pods reported';
+  const ready = typeof ev.readyReplicas === 'number' ? ev.readyReplicas : 0;
+  const crashing = Array.isArray(ev.crashLooping) ? ev.crashLooping.length : 0;
+  const parts = [`${ready}/${replicas} ${replicas === 1 ? 'pod' : 'pods'} ready`];
+  if (crashing > 0) parts.push(`${crashing} crash-looping`);
+  return parts.join(', ');
 }
 
 /** One timeline entry as one line, for `watch` and `status --timeline`. */

@@ -281,6 +281,16 @@ describe('describeEntry', () => {
     [{ title: 'approve:refused' }, 'Approval refused'],
     [{ title: 'reject:accepted' }, 'Rejected'],
     [{ title: 'rollback:from' }, 'rollback:from'],
+    [{ title: 'verify:pods', evidence: { replicas: 0, readyReplicas: 0 } }, 'Pods: no pods reported'],
+    [
+      { title: 'verify:pods', evidence: { replicas: 2, readyReplicas: 2, crashLooping: [] } },
+      'Pods: 2/2 ready',
+    ],
+    [
+      { title: 'verify:pods', evidence: { replicas: 2, readyReplicas: 1, crashLooping: ['a'] } },
+      'Pods: 1/2 ready, 1 crash-looping',
+    ],
+    [{ title: 'verify:error-rate' }, 'verify:error-rate'],
   ])('%o reads "%s"', (partial, text) => {
     expect(describeEntry({ seq: 0, at: '', kind: 'note', ...partial })).toBe(text);
   });

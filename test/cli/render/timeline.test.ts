@@ -91,6 +91,16 @@ describe('checks', () => {
     expect(checkDetail(timeline[i] as TimelineEntry)).toBe(text);
   });
 
+  it.each<[Record<string, unknown>, string]>([
+    [{ replicas: 0, readyReplicas: 0, crashLooping: [] }, 'no pods reported'],
+    [{}, 'no pods reported'],
+    [{ replicas: 1, readyReplicas: 1, crashLooping: [] }, '1/1 pod ready'],
+    [{ replicas: 3, readyReplicas: 2, crashLooping: ['p-1'] }, '2/3 pods ready, 1 crash-looping'],
+  ])('words the pod watch %o as %j, never "no data"', (evidence, text) => {
+    const pods: TimelineEntry = { ...e(500, 'check', 'verify:pods'), evidence };
+    expect(checkDetail(pods)).toBe(text);
+  });
+
   it('leaves checks and weight steps out of the events list', () => {
     expect(eventEntries([...timeline, e(1, 'decision', 'approve:accepted')]).map((x) => x.title)).toEqual([
       'approve:accepted',
