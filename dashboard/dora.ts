@@ -4,7 +4,7 @@
  */
 import { dora } from './api.js';
 import { h, patch } from './dom.js';
-import { formatDuration, formatRate, trim } from './format.js';
+import { formatDuration, formatRate, plural, trim } from './format.js';
 import type { Dora } from './types.js';
 
 const REFRESH_MS = 60_000;
@@ -87,6 +87,3 @@ export function doraPanel(): DoraPanel {
     },
   };
 }
-
-/** `1 incident`, `2 incidents`. */
-export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;

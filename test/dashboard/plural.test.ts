@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plural } from '../../dashboard/dora.js';
+import { plural } from '../../dashboard/format.js';
 
 describe('plural', () => {
   it.each<[number, string]>([
