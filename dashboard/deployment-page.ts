@@ -2,6 +2,7 @@
 import { actionsPanel, type ActionsPanel } from './actions.js';
 import { getDeployment, me, serverNow } from './api.js';
 import { metricFigure } from './chart.js';
+import { decidedPanel, decidingSeries } from './decided.js';
 import { doraPanel, type DoraPanel } from './dora.js';
 import { h, patch, time, verdictBadge } from './dom.js';
 import { commitLabel, formatClock, formatDateTime, shortDigest, stateLabel } from './format.js';
@@ -104,7 +105,11 @@ function stage(g: StageGroup): HTMLElement {
 }
 
 function analysis(view: DeploymentView): Node[] {
-  const series = metricSeries(view.timeline);
+  const deciding = decidingSeries(view.decidedBy);
+  // The deciding check's chart comes first.
+  const series = metricSeries(view.timeline).sort(
+    (a, b) => Number(b.metric === deciding) - Number(a.metric === deciding),
+  );
   if (series.length === 0) return [h('p', { class: 'hint' }, 'No canary checks yet.')];
   const steps = weightSteps(view.timeline);
   const endAt = view.deployment.state === 'Canary' ? serverNow() : undefined;
@@ -115,6 +120,7 @@ interface Parts {
   title: HTMLElement;
   digest: HTMLElement;
   head: HTMLElement;
+  decided: HTMLElement;
   stages: HTMLElement;
   charts: HTMLElement;
   dora: DoraPanel;
@@ -128,6 +134,7 @@ function layout(main: HTMLElement, id: string, refreshNow: () => void): Parts {
     title,
     digest: h('p', { class: 'subtitle' }),
     head: h('div', { class: 'summary-wrap' }),
+    decided: h('div', { class: 'decided-wrap' }),
     stages: h('ol', { class: 'stages' }),
     charts: h('div', { class: 'charts' }),
     dora: doraPanel(),
@@ -147,6 +154,7 @@ function layout(main: HTMLElement, id: string, refreshNow: () => void): Parts {
     parts.digest,
     parts.status.live,
     parts.status.error,
+    parts.decided,
     parts.head,
     parts.actions.element,
     section('stages', 'Stages', parts.stages),
@@ -165,6 +173,9 @@ function render(p: Parts, view: DeploymentView, caller: CallerView): void {
     h('code', { title: d.image.digest }, shortDigest(d.image.digest)),
   );
   document.title = `${d.service} ${stateLabel(d.state)} · Gantry`;
+  patch(p.decided, JSON.stringify(view.decidedBy ?? null), () =>
+    view.decidedBy ? [decidedPanel(view.decidedBy)] : [],
+  );
   patch(p.head, JSON.stringify([d, view.live]), () => summary(view));
   p.actions.update(caller);
   const last = view.timeline[view.timeline.length - 1]?.seq;

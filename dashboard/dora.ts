@@ -4,7 +4,7 @@
  */
 import { dora } from './api.js';
 import { h, patch } from './dom.js';
-import { formatDuration, formatRate, trim } from './format.js';
+import { formatDuration, formatRate, plural, trim } from './format.js';
 import type { Dora } from './types.js';
 
 const REFRESH_MS = 60_000;
@@ -26,7 +26,7 @@ function figures(d: Dora): Array<[string, string, string]> {
     [
       'Time to restore (median)',
       formatDuration(d.timeToRestore.medianSeconds),
-      `${Array.isArray(d.timeToRestore.incidents) ? d.timeToRestore.incidents.length : 0} incidents`,
+      plural(Array.isArray(d.timeToRestore.incidents) ? d.timeToRestore.incidents.length : 0, 'incident'),
     ],
   ];
 }

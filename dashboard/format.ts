@@ -100,3 +100,6 @@ export function commitLabel(d: {
   }
   return d.provenance?.detail;
 }
+
+/** `1 incident`, `2 incidents`. */
+export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -53,22 +53,42 @@ function pointOf(entry: TimelineEntry): CheckPoint {
 }
 
 /**
- * Check entries (`check:<metric>` by default) grouped by metric, in order of first appearance. The
+ * Check entries (`check:<metric>` by default) grouped by metric, in order of first appearance. With the
+ * default prefix, fast checks are charted too: hard-bound checks (`fail-fast:<metric>`, and those inside a
+ * `fast-check` round) as `<metric> (fail-fast)`, the round's threshold checks under their metric. The
  * alerts check is a count of firing alerts, not a metric over time: its verdicts show in the timeline.
  */
 export function metricSeries(timeline: readonly TimelineEntry[], prefix = 'check:'): MetricSeries[] {
   const byMetric = new Map<string, CheckPoint[]>();
+  const add = (metric: string, point: CheckPoint) =>
+    byMetric.set(metric, [...(byMetric.get(metric) ?? []), point]);
   for (const entry of [...timeline].sort((a, b) => a.seq - b.seq)) {
-    if (entry.kind !== 'check' || !entry.title.startsWith(prefix)) continue;
+    if (entry.kind !== 'check') continue;
+    if (prefix === 'check:') for (const [metric, point] of fastPoints(entry)) add(metric, point);
     if (entry.evidence?.kind === 'alerts') continue;
-    const metric = entry.title.slice(prefix.length);
-    const points = byMetric.get(metric) ?? [];
-    points.push(pointOf(entry));
-    byMetric.set(metric, points);
+    if (entry.title.startsWith(prefix)) add(entry.title.slice(prefix.length), pointOf(entry));
   }
   return [...byMetric].map(([metric, points]) => {
     const last = points[points.length - 1];
     return { metric, points, min: last?.min, max: last?.max, query: last?.query };
+  });
+}
+
+const FAST = ' (fail-fast)';
+
+/** The chartable checks of a `fast-check` round or a `fail-fast:<metric>` entry, keyed by series. */
+function fastPoints(entry: TimelineEntry): Array<[string, CheckPoint]> {
+  if (entry.title.startsWith('fail-fast:')) return [[`${entry.title.slice(10)}${FAST}`, pointOf(entry)]];
+  if (entry.title !== 'fast-check' || !Array.isArray(entry.evidence?.checks)) return [];
+  const weight = num(entry.evidence.weight);
+  return (entry.evidence.checks as unknown[]).flatMap((c): Array<[string, CheckPoint]> => {
+    if (typeof c !== 'object' || c === null) return [];
+    const check = c as Record<string, unknown>;
+    const name = str(check.name);
+    if (!name || check.kind === 'alerts') return [];
+    const verdict = VERDICTS.has(String(check.verdict)) ? (check.verdict as Verdict) : 'inconclusive';
+    const point = pointOf({ ...entry, verdict, evidence: { ...check, weight } });
+    return [[check.kind === 'fail-fast' ? `${name}${FAST}` : name, point]];
   });
 }
 
@@ -231,6 +251,8 @@ export function describeEntry(entry: TimelineEntry): string {
       return `Argo CD ${rest} failed to sync`;
     case 'weight':
       return `Canary traffic ${rest}%`;
+    case 'verify':
+      return rest === 'pods' ? podsText(e) : title;
     case 'approval':
       return approvalText(rest, e);
     case 'approve':
@@ -240,6 +262,14 @@ export function describeEntry(entry: TimelineEntry): string {
     default:
       return title;
   }
+}
+
+/** The post-deploy pod watch: pods read, never a value, and "no pods reported" is not health. */
+function podsText(e: Record<string, unknown>): string {
+  const replicas = num(e.replicas) ?? 0;
+  if (replicas === 0) return 'Pods: no pods reported';
+  const crashing = Array.isArray(e.crashLooping) ? e.crashLooping.length : 0;
+  return `Pods: ${num(e.readyReplicas) ?? 0}/${replicas} ready${crashing > 0 ? `, ${crashing} crash-looping` : ''}`;
 }
 
 function approvalText(kind: string, e: Record<string, unknown>): string {

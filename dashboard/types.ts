@@ -80,10 +80,28 @@ export interface LiveStatus {
   since?: string;
 }
 
+/** The entry that decided a rollback or failure (GET /api/deployments/{id} `decidedBy`). */
+export interface DecidedBy {
+  seq: number;
+  at: string;
+  title: string;
+  kind: string;
+  name: string;
+  verdict: Verdict;
+  value?: number | null;
+  min?: number;
+  max?: number;
+  query?: string;
+  evaluatedAt: string;
+  reason?: string;
+  weight?: number;
+}
+
 export interface DeploymentView {
   deployment: Deployment;
   timeline: TimelineEntry[];
   live: LiveStatus;
+  decidedBy?: DecidedBy;
 }
 
 export interface DeploymentPage {

@@ -14,11 +14,14 @@ import {
   stageRows,
   tookLabel,
 } from './timeline.js';
+import { decidedLines } from './decided.js';
+import type { DecidedBy } from '../../shared/domain/decided-by.js';
 
 export interface DeploymentView {
   deployment: DeploymentRecord;
   timeline: TimelineEntry[];
   live: LiveStatus;
+  decidedBy?: DecidedBy;
 }
 
 /** `running: canary, step 2, waiting for next check since …`: the live part of the status line. */
@@ -146,5 +149,5 @@ export function renderStatus(view: DeploymentView, style: Style, width: number, 
         ...[...view.timeline].sort((a, b) => a.seq - b.seq).map((e) => entryLine(e, style)),
       ]
     : [...stages(view, style, width), ...checks(view, style, width), ...events(view, style, width, false)];
-  return [...header(view, style), ...body];
+  return [...header(view, style), ...decidedLines(view.decidedBy, style), ...body];
 }

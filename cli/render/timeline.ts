@@ -37,16 +37,40 @@ export const checkName = (e: TimelineEntry): string => {
   return kind ? `${plain(e.title)} (${kind})` : plain(e.title);
 };
 
+const VERDICTS = new Set(['pass', 'fail', 'warn', 'inconclusive']);
+
+/**
+ * Fast checks read like interval checks: a `fail-fast:<metric>` entry as `check:<metric>` (its evidence
+ * says `fail-fast`), and each check inside a `fast-check` round as one entry of its own.
+ */
+export function expandFastChecks(timeline: readonly TimelineEntry[]): TimelineEntry[] {
+  return timeline.flatMap((e): TimelineEntry[] => {
+    if (e.title.startsWith('fail-fast:'))
+      return [{ ...e, title: `check:${e.title.slice(10)}`, evidence: { ...e.evidence, kind: 'fail-fast' } }];
+    if (e.title !== 'fast-check' || !Array.isArray(e.evidence?.checks)) return [e];
+    const weight = e.evidence.weight;
+    return (e.evidence.checks as unknown[]).flatMap((c): TimelineEntry[] => {
+      if (typeof c !== 'object' || c === null) return [];
+      const check = c as Record<string, unknown>;
+      if (typeof check.name !== 'string' || check.name === '') return [];
+      const verdict = VERDICTS.has(String(check.verdict))
+        ? (check.verdict as TimelineEntry['verdict'])
+        : 'inconclusive';
+      return [{ ...e, title: `check:${check.name}`, verdict, evidence: { ...check, weight } }];
+    });
+  });
+}
+
 /** The newest entry of each canary check and verification rule, in the order they first appeared. */
 export function lastChecks(timeline: readonly TimelineEntry[]): TimelineEntry[] {
   const latest = new Map<string, TimelineEntry>();
-  for (const e of [...timeline].sort(byOrder)) if (isCheck(e)) latest.set(checkName(e), e);
+  for (const e of expandFastChecks([...timeline].sort(byOrder))) if (isCheck(e)) latest.set(checkName(e), e);
   return [...latest.values()];
 }
 
 export function checkCounts(timeline: readonly TimelineEntry[]): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const e of timeline)
+  for (const e of expandFastChecks(timeline))
     if (isCheck(e)) counts[e.verdict ?? 'none'] = (counts[e.verdict ?? 'none'] ?? 0) + 1;
   return counts;
 }
@@ -62,11 +86,23 @@ const evidence = (e: TimelineEntry): Record<string, unknown> => e.evidence ?? {}
 /** What a check found: `99.9 (min 99) at 25%`, plus the reason when it has one. */
 export function checkDetail(e: TimelineEntry): string {
   const ev = evidence(e);
+  if (e.title === 'verify:pods') return podsDetail(ev);
   const b = bounds(ev.min, ev.max);
   const parts = [value(ev.value) + (b ? ` (${b})` : '')];
   if (typeof ev.weight === 'number') parts.push(`at ${ev.weight}%`);
   if (typeof ev.reason === 'string' && ev.reason !== '') parts.push(`- ${plain(ev.reason)}`);
   return parts.join(' ');
+}
+
+/** A pod watch reads pods, not a value: `2/2 pods ready`, or `no pods reported` (never a pass on nothing). */
+export function podsDetail(ev: Record<string, unknown>): string {
+  const replicas = typeof ev.replicas === 'number' ? ev.replicas : 0;
+  if (replicas === 0) return 'no pods reported';
+  const ready = typeof ev.readyReplicas === 'number' ? ev.readyReplicas : 0;
+  const crashing = Array.isArray(ev.crashLooping) ? ev.crashLooping.length : 0;
+  const parts = [`${ready}/${replicas} ${replicas === 1 ? 'pod' : 'pods'} ready`];
+  if (crashing > 0) parts.push(`${crashing} crash-looping`);
+  return parts.join(', ');
 }
 
 /** One timeline entry as one line, for `watch` and `status --timeline`. */

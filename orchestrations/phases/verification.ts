@@ -60,7 +60,8 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
             {
               kind: 'check' as const,
               title: 'verify:pods',
-              verdict: podsBreached ? 'fail' : 'pass',
+              // No pods reported is no evidence of health: inconclusive, not pass (the rollback rule is unchanged).
+              verdict: podsBreached ? 'fail' : pods.replicas === 0 ? 'inconclusive' : 'pass',
               evidence: { ...pods, breachedForMs: tracked.durations.health ?? 0 },
             } as const,
           ]

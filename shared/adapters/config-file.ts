@@ -12,6 +12,7 @@ import {
 } from '../config/plan.js';
 import type { GantryConfig } from '../config/schema.js';
 import { decideApproval, validateApprover } from '../domain/approval-policy.js';
+import { nextAutoApproval } from '../domain/approval-windows.js';
 import type { ApprovalCheck, ConfigSource } from '../ports/config-source.js';
 
 /** The policy the orchestration is enforcing, rebuilt from the decision it recorded. */
@@ -60,13 +61,15 @@ export class FileConfigSource implements ConfigSource {
   decideApproval(service: string, environment: 'staging' | 'production', at: string): ApprovalDecision {
     const plan = this.plan(service);
     if (!plan?.approval) throw new UnknownServiceError(service);
-    const outcome = decideApproval({ environment, at, policy: plan.approval, freezes: plan.freezes ?? [] });
+    const question = { environment, at, policy: plan.approval, freezes: plan.freezes ?? [] };
+    const outcome = decideApproval(question);
     switch (outcome.kind) {
       case 'auto':
         return { kind: 'auto', reason: outcome.reason };
       case 'blocked':
         return { kind: 'blocked', reason: outcome.reason, until: outcome.until };
-      case 'required':
+      case 'required': {
+        const opens = nextAutoApproval({ ...question, until: outcome.expiresAt });
         return {
           kind: 'required',
           reviewers: outcome.reviewers,
@@ -74,7 +77,9 @@ export class FileConfigSource implements ConfigSource {
           waitTimerMs: outcome.waitTimer,
           expiryMs: Date.parse(outcome.expiresAt) - Date.parse(at),
           forbidSelfApproval: outcome.forbidSelfApproval,
+          ...(opens ? { autoApproveAt: opens.toISOString() } : {}),
         };
+      }
     }
   }
 

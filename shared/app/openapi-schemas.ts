@@ -110,11 +110,46 @@ const LiveStatus = obj(
   ['running'],
 );
 
+const DecidedBy = obj(
+  {
+    seq: { type: 'integer', description: 'The deciding timeline entry.' },
+    at: str(),
+    title: str(),
+    kind: {
+      type: 'string',
+      enum: [
+        'metric',
+        'fail-fast',
+        'alerts',
+        'baseline',
+        'verification',
+        'gate',
+        'smoke',
+        'test',
+        'approval',
+        'other',
+      ],
+    },
+    name: str(),
+    verdict: { type: 'string', enum: ['pass', 'fail', 'warn', 'inconclusive'] },
+    value: { type: ['number', 'null'] },
+    min: { type: 'number' },
+    max: { type: 'number' },
+    query: str(),
+    evaluatedAt: str(),
+    reason: str(),
+    weight: { type: 'number' },
+  },
+  ['seq', 'at', 'title', 'kind', 'name', 'verdict', 'evaluatedAt'],
+  { description: 'For a rolled-back or failed deployment: the check, alert, gate or rule that decided.' },
+);
+
 const DeploymentView = obj(
   {
     deployment: ref('DeploymentRecord'),
     timeline: { type: 'array', items: ref('TimelineEntry') },
     live: ref('LiveStatus'),
+    decidedBy: ref('DecidedBy'),
   },
   ['deployment', 'timeline', 'live'],
 );
@@ -289,6 +324,7 @@ export const schemas: Record<string, Schema> = {
   DeploymentRecord,
   TimelineEntry,
   LiveStatus,
+  DecidedBy,
   DeploymentView,
   ApprovalRecord,
   ReleaseRecord,

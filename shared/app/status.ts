@@ -1,4 +1,5 @@
 import { pipelineInstanceId } from '../contracts/events.js';
+import { decidedBy, type DecidedBy } from '../domain/decided-by.js';
 import type { DeploymentRecord, TimelineEntry } from '../domain/deployment.js';
 import type { Ports } from '../ports/index.js';
 import type { OrchestrationControl } from '../ports/orchestration-control.js';
@@ -19,6 +20,8 @@ export interface DeploymentView {
   deployment: DeploymentRecord;
   timeline: TimelineEntry[];
   live: LiveStatus;
+  /** Rolled back or failed: the entry that decided it (see `decidedBy`). */
+  decidedBy?: DecidedBy;
 }
 
 const pick = (o: unknown): Record<string, unknown> =>
@@ -50,5 +53,6 @@ export async function describeDeployment(
       since: phase.since ?? top.since,
     });
   }
-  return { deployment, timeline, live };
+  const decided = decidedBy(deployment, timeline);
+  return { deployment, timeline, live, ...(decided && { decidedBy: decided }) };
 }

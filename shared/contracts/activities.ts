@@ -55,6 +55,8 @@ export type ApprovalDecision =
       waitTimerMs: number;
       expiryMs: number;
       forbidSelfApproval: boolean;
+      /** When an auto-approve window would approve this request if no human has by then. */
+      autoApproveAt?: string;
     }
   | { kind: 'blocked'; reason: string; until?: string };
 

@@ -98,8 +98,13 @@ export class DashboardWorld {
   }
 
   /** Submits an image as the CI bot and returns the deployment id; without a commit the CI gate fails. */
-  async push(service: string, repository: string, tag: string, withCommit = true): Promise<string> {
-    const digest = `sha256:${randomBytes(32).toString('hex')}`;
+  async push(
+    service: string,
+    repository: string,
+    tag: string,
+    withCommit = true,
+    digest = `sha256:${randomBytes(32).toString('hex')}`,
+  ): Promise<string> {
     const image = `hearloveen.azurecr.io/${repository}:${tag}@${digest}`;
     const commitSha = withCommit ? randomBytes(20).toString('hex') : undefined;
     const res = await this.host.request('/api/deployments', {
@@ -109,6 +114,11 @@ export class DashboardWorld {
     });
     if (res.status !== 201) throw new Error(`push: HTTP ${res.status} ${await res.text()}`);
     return ((await res.json()) as { deployment: { id: string } }).deployment.id;
+  }
+
+  /** Makes the sandbox's traffic for an image misbehave (e.g. `{ errorRate: 1 }`); the HTTP status. */
+  fault(digest: string, profile: Parameters<SandboxRig['fault']>[1]): Promise<number> {
+    return this.rig.fault(digest, profile);
   }
 
   /** Runs virtual time until the phase's custom status matches. */

@@ -73,6 +73,42 @@ describe('metricSeries', () => {
     ).toHaveLength(1);
   });
 
+  it('charts fast checks: hard bounds as "<metric> (fail-fast)", a round\'s threshold checks under the metric', () => {
+    const fast = (minute: number, value: number, verdict: string) =>
+      entry(minute, 5, 'fast-check', {
+        kind: 'check',
+        verdict: verdict === 'fail' ? 'fail' : 'pass',
+        evidence: {
+          mode: 'fast',
+          weight: 10,
+          checks: [
+            { name: 'success', kind: 'fail-fast', value, min: 95, verdict, query: 'q(success)' },
+            { name: 'alerts', kind: 'alerts', value: 0, verdict: 'pass' },
+            'junk',
+          ],
+        },
+      });
+    const series = metricSeries([
+      fast(1, 99, 'pass'),
+      fast(2, 0, 'fail'),
+      entry(3, 5, 'fail-fast:success', { kind: 'check', verdict: 'pass', evidence: { value: 97, min: 95 } }),
+      check(3, 'success', 98, 'fail'),
+    ]);
+    expect(series.map((s) => [s.metric, s.points.map((p) => [p.value, p.verdict, p.weight])])).toEqual([
+      [
+        'success (fail-fast)',
+        [
+          [99, 'pass', 10],
+          [0, 'fail', 10],
+          [97, 'pass', undefined],
+        ],
+      ],
+      ['success', [[98, 'fail', undefined]]],
+    ]);
+    expect(series[0]).toMatchObject({ min: 95 });
+    expect(metricSeries([fast(1, 99, 'pass')], 'verify:')).toEqual([]);
+  });
+
   it('tolerates evidence of the wrong shape: no value is a gap, not a zero', () => {
     const [series] = metricSeries([
       entry(3, 5, 'check:odd', { kind: 'check', evidence: { value: '12', min: 'x', evaluatedAt: 7 } }),
@@ -245,6 +281,16 @@ describe('describeEntry', () => {
     [{ title: 'approve:refused' }, 'Approval refused'],
     [{ title: 'reject:accepted' }, 'Rejected'],
     [{ title: 'rollback:from' }, 'rollback:from'],
+    [{ title: 'verify:pods', evidence: { replicas: 0, readyReplicas: 0 } }, 'Pods: no pods reported'],
+    [
+      { title: 'verify:pods', evidence: { replicas: 2, readyReplicas: 2, crashLooping: [] } },
+      'Pods: 2/2 ready',
+    ],
+    [
+      { title: 'verify:pods', evidence: { replicas: 2, readyReplicas: 1, crashLooping: ['a'] } },
+      'Pods: 1/2 ready, 1 crash-looping',
+    ],
+    [{ title: 'verify:error-rate' }, 'verify:error-rate'],
   ])('%o reads "%s"', (partial, text) => {
     expect(describeEntry({ seq: 0, at: '', kind: 'note', ...partial })).toBe(text);
   });

@@ -136,10 +136,10 @@ describe('approvals over HTTP', () => {
     expect((await decide(id, linus)).status).toBe(202);
   });
 
-  it('answers 409 once the request has expired and the run has ended', async () => {
+  it('answers 409 once the request has ended (the 02:00 window approved it) and the run has ended', async () => {
     const id = await awaitingApproval();
     const view = await h.finish(id);
-    expect(view.deployment.state).toBe('Failed');
+    expect(view.deployment.state).toBe('Succeeded');
     const late = await decide(id, ada);
     expect(late.status).toBe(409);
     expect(late.body.error?.code).toBe('not-awaiting-approval');

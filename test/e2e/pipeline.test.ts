@@ -114,13 +114,15 @@ describe('approval', () => {
     expect(e2e.h.world.weights).toEqual([]);
   });
 
-  it('expires when nobody decides within 24 hours', async () => {
+  // Expiry without a window is covered on the virtual clock in test/orchestrations/approval-window.test.ts.
+  it('proceeds without a human when the 02:00 auto-approve window opens before the request expires', async () => {
     const d = await e2e.h.submit('ApiGateway', IMAGE(digest()));
     await completeTests(d.id);
     const view = await e2e.h.finish(d.id);
-    expect(view.deployment.state).toBe('Failed');
-    expect(view.deployment.reason).toMatch(/^approval expired at /);
-    expect(titles(view.timeline)).toContain('approval:expired');
+    expect(view.deployment.state).toBe('Succeeded');
+    const auto = view.timeline.find((e) => e.title === 'approval:auto (window opened)');
+    expect(auto?.at).toMatch(/T02:00:00\.000Z$/);
+    expect(titles(view.timeline)).not.toContain('approval:expired');
   });
 });
 

@@ -146,6 +146,20 @@ describe('verification', () => {
     expect(o.world.apps.get('api-gateway-staging')?.image?.digest).toBe(good);
   });
 
+  it('records a pod watch that found no pods as inconclusive, never as pass', async () => {
+    o = await Orchestrations.start();
+    const rollout = o.world.rollout.bind(o.world);
+    o.world.rollout = async (t, deployment) => {
+      const state = await rollout(t, deployment);
+      return deployment === 'api-gateway' ? { ...state, replicas: 0, readyReplicas: 0 } : state;
+    };
+    const { done, events } = await run(o);
+    expect(done.state).toBe('Succeeded');
+    const pods = events.filter((e) => e.title === 'verify:pods');
+    expect(pods.length).toBeGreaterThan(0);
+    expect(new Set(pods.map((e) => e.verdict))).toEqual(new Set(['inconclusive']));
+  });
+
   it('tolerates a readiness dip shorter than its duration, rolls back on a sustained one', async () => {
     o = await Orchestrations.start({
       config: config({}, { crashLoops: false, health: { maxRatio: 0.25, for: '1m' } }),

@@ -148,4 +148,34 @@ describe('renderStatus', () => {
     expect(lines.join('\n')).toContain('\x1b[31mRolledBack\x1b[39m');
     expect(stripAnsi(lines.join('\n'))).toContain('reason   checks failed');
   });
+
+  it('puts the deciding evidence of a rollback right under the header', () => {
+    const lines = renderStatus(
+      {
+        ...VIEW,
+        deployment: { ...VIEW.deployment, state: 'RolledBack', reason: 'fail-fast: success' },
+        decidedBy: {
+          seq: 9,
+          at: at(90),
+          title: 'fast-check',
+          kind: 'fail-fast',
+          name: 'request-success-rate',
+          verdict: 'fail',
+          value: 0,
+          min: 95,
+          query: 'sum(rate(x[1m]))',
+          evaluatedAt: at(90),
+          weight: 10,
+        },
+      },
+      makeStyle(false),
+      120,
+    ).map(stripAnsi);
+    const start = lines.indexOf('Why it stopped');
+    expect(start).toBeGreaterThan(0);
+    expect(start).toBeLessThan(lines.indexOf('Stages'));
+    expect(lines.slice(start, start + 6).join('\n')).toMatch(
+      /decided by +fail-fast request-success-rate +fail\nvalue +0 \(min 95\)\nweight +10%\nquery +sum\(rate\(x\[1m\]\)\)\nat +2026-01-05 10:01:30Z/,
+    );
+  });
 });

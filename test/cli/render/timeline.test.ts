@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkCounts,
   checkDetail,
+  checkName,
   entryLine,
   eventEntries,
   lastChecks,
@@ -89,6 +90,41 @@ describe('checks', () => {
     [4, '99.5 (min 95)'],
   ])('describes check %i as %j', (i, text) => {
     expect(checkDetail(timeline[i] as TimelineEntry)).toBe(text);
+  });
+
+  it.each<[Record<string, unknown>, string]>([
+    [{ replicas: 0, readyReplicas: 0, crashLooping: [] }, 'no pods reported'],
+    [{}, 'no pods reported'],
+    [{ replicas: 1, readyReplicas: 1, crashLooping: [] }, '1/1 pod ready'],
+    [{ replicas: 3, readyReplicas: 2, crashLooping: ['p-1'] }, '2/3 pods ready, 1 crash-looping'],
+  ])('words the pod watch %o as %j, never "no data"', (evidence, text) => {
+    const pods: TimelineEntry = { ...e(500, 'check', 'verify:pods'), evidence };
+    expect(checkDetail(pods)).toBe(text);
+  });
+
+  it('lists fast checks like interval checks: fail-fast entries and each check of a fast round', () => {
+    const fast = [
+      e(500, 'check', 'fail-fast:latency', { verdict: 'pass', evidence: { value: 300, max: 2000 } }),
+      e(510, 'check', 'fast-check', {
+        verdict: 'fail',
+        evidence: {
+          weight: 10,
+          checks: [
+            { name: 'success-rate', kind: 'fail-fast', value: 0, min: 95, verdict: 'fail' },
+            { name: 'alerts', kind: 'alerts', value: 0, verdict: 'pass' },
+            { kind: 'metric' },
+            7,
+          ],
+        },
+      }),
+    ];
+    const last = lastChecks(fast);
+    expect(last.map((c) => [checkName(c), c.verdict, checkDetail(c)])).toEqual([
+      ['check:latency (fail-fast)', 'pass', '300 (max 2000)'],
+      ['check:success-rate (fail-fast)', 'fail', '0 (min 95) at 10%'],
+      ['check:alerts (alerts)', 'pass', '0 at 10%'],
+    ]);
+    expect(checkCounts(fast)).toEqual({ pass: 2, fail: 1 });
   });
 
   it('leaves checks and weight steps out of the events list', () => {
