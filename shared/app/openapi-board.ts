@@ -81,8 +81,9 @@ export const boardSchemas: Record<string, Json> = {
           releasedAt: str,
           via: { type: 'string', enum: ['rollback'], description: 'Put back by a manual service rollback.' },
           current: { type: 'boolean' },
+          rolledBack: { type: 'boolean', description: 'A manual rollback took production away from it.' },
         },
-        ['service', 'environment', 'deploymentId', 'image', 'releasedAt', 'current'],
+        ['service', 'environment', 'deploymentId', 'image', 'releasedAt', 'current', 'rolledBack'],
       ),
     },
     inFlight: {
@@ -116,7 +117,15 @@ export const boardSchemas: Record<string, Json> = {
     },
     recent: {
       type: 'array',
-      items: obj({ id: str, state, reason: strOrNull, version: strOrNull, digest: str, updatedAt: str }),
+      items: obj({
+        id: str,
+        state,
+        reason: strOrNull,
+        rolledBack: { type: 'boolean', description: 'Succeeded, then a manual rollback replaced it.' },
+        version: strOrNull,
+        digest: str,
+        updatedAt: str,
+      }),
     },
   }),
 };

@@ -2,6 +2,7 @@ import { rollbackInstanceId } from '../contracts/rollback.js';
 import type { DeploymentRecord, DeploymentState, ReleaseRecord } from '../domain/deployment.js';
 import { TERMINAL_STATES } from '../domain/deployment.js';
 import { activeFreeze, freezeLiftsAt } from '../domain/calendar.js';
+import { rolledBackIds } from '../domain/release-history.js';
 import type { OrchestrationControl } from '../ports/orchestration-control.js';
 import type { Ports } from '../ports/index.js';
 import { AppError } from './errors.js';
@@ -35,7 +36,7 @@ export interface ServiceBoard {
   /** Newest production release; `via: rollback` when a manual rollback put it back. */
   lastKnownGood: ReleaseRecord | null;
   /** Production releases, newest first; only the first is the current one. */
-  releases: Array<ReleaseRecord & { current: boolean }>;
+  releases: Array<ReleaseRecord & { current: boolean; rolledBack: boolean }>;
   inFlight: {
     id: string;
     state: DeploymentState;
@@ -51,6 +52,8 @@ export interface ServiceBoard {
     id: string;
     state: DeploymentState;
     reason: string | null;
+    /** It succeeded, then a manual rollback took production away from it. */
+    rolledBack: boolean;
     version: string | null;
     digest: string;
     updatedAt: string;
@@ -132,6 +135,7 @@ export async function serviceBoard(
       readLive(ports, plan, 'staging'),
       readLive(ports, plan, 'production'),
     ]);
+  const rolledBack = rolledBackIds(production);
   const inFlight = activeId ? await ports.store.getDeployment(service, activeId) : undefined;
   const board = (
     environment: 'staging' | 'production',
@@ -156,7 +160,11 @@ export async function serviceBoard(
       board('production', liveProduction, production[0]),
     ],
     lastKnownGood: production[0] ?? null,
-    releases: production.map((r, i) => ({ ...r, current: i === 0 })),
+    releases: production.map((r, i) => ({
+      ...r,
+      current: i === 0,
+      rolledBack: rolledBack.has(r.deploymentId),
+    })),
     inFlight: inFlight
       ? {
           id: inFlight.id,
@@ -179,6 +187,7 @@ export async function serviceBoard(
         id: d.id,
         state: d.state,
         reason: d.reason ?? null,
+        rolledBack: rolledBack.has(d.id),
         version: versionOf(d.image),
         digest: d.image.digest,
         updatedAt: d.updatedAt,

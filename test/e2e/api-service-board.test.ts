@@ -34,11 +34,17 @@ describe('GET /api/services/{name}', () => {
     expect(prod?.current).toMatchObject({ verdict: 'match', digest: r2?.image.digest, version: '1.0.201' });
     expect(body.lastKnownGood).toMatchObject({ deploymentId: r2?.deploymentId, via: 'rollback' });
     // The release rolled away from is listed, but not as current: nothing says it is live.
-    const listed = body.releases.map((r) => [r.deploymentId, r.current, r.via ?? null]);
+    const listed = body.releases.map((r) => [r.deploymentId, r.current, r.rolledBack, r.via ?? null]);
     expect(listed.slice(0, 2)).toEqual([
-      [r2?.deploymentId, true, 'rollback'],
-      [r3?.deploymentId, false, null],
+      [r2?.deploymentId, true, false, 'rollback'],
+      [r3?.deploymentId, false, true, null],
     ]);
+    // Its deployment record still says Succeeded; the board's outcomes say it was rolled back.
+    expect(body.recent.find((d) => d.id === r3?.deploymentId)).toMatchObject({
+      state: 'Succeeded',
+      rolledBack: true,
+    });
+    expect(body.recent.find((d) => d.id === r2?.deploymentId)?.rolledBack).toBe(false);
     expect(body.releases.filter((r) => r.current)).toHaveLength(1);
     expect(body.inFlight).toBeNull();
     expect(body.holds.filter((h) => h.kind === 'rollback')).toEqual([]);
