@@ -39,7 +39,7 @@ function environmentLines(e: EnvironmentBoard, style: Style): string[] {
       ? style.green('as released')
       : c.verdict === 'drift'
         ? style.red('DRIFT')
-        : style.yellow('unknown');
+        : style.yellow(c.verdict === 'unrecorded' ? 'not released by Gantry' : 'unknown');
   const lines = [`  ${style.bold(e.environment)}  live ${versionLabel(c.version, c.digest)}  ${verdict}`];
   if (c.verdict !== 'match' && 'message' in c) lines.push(`    ${plain(c.message)}`);
   lines.push(...liveLines(e, style));

@@ -53,8 +53,10 @@ export const boardSchemas: Record<string, Json> = {
       {
         verdict: {
           type: 'string',
-          enum: ['match', 'drift', 'unknown'],
-          description: "match: live = Gantry's last release; drift: they differ; unknown: nothing read.",
+          enum: ['match', 'drift', 'unrecorded', 'unknown'],
+          description:
+            "match: live = Gantry's last release; drift: they differ; unrecorded: Gantry released nothing " +
+            'to the environment; unknown: no digest could be read.',
         },
         digest: strOrNull,
         version: strOrNull,

@@ -103,6 +103,8 @@ export function digestOf(image: string): string | undefined {
 export type LiveComparison =
   | { verdict: 'match'; digest: string }
   | { verdict: 'drift'; digest: string; message: string }
+  /** Something runs, but Gantry has released nothing to the environment (e.g. staging, or before a first run). */
+  | { verdict: 'unrecorded'; digest: string; message: string }
   | { verdict: 'unknown'; digest: null; message: string };
 
 /**
@@ -127,9 +129,11 @@ export function compareLive(
       digest: null,
       message: 'Neither Argo CD nor the cluster reported an image digest.',
     };
+  if (recorded === undefined)
+    return { verdict: 'unrecorded', digest, message: `Gantry has recorded no release here; ${digest} runs.` };
   const sources = [
     fromArgo && fromArgo !== digest ? `Argo CD reports ${fromArgo}` : undefined,
-    recorded !== digest ? `Gantry's last release is ${recorded ?? 'none'}` : undefined,
+    recorded !== digest ? `Gantry's last release is ${recorded}` : undefined,
   ].filter((s): s is string => s !== undefined);
   if (sources.length === 0) return { verdict: 'match', digest };
   const where = fromCluster ? 'The cluster runs' : 'Argo CD reports';

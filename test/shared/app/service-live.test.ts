@@ -36,7 +36,7 @@ describe('compareLive', () => {
       B,
     ],
     ['cluster unreachable: argo is used', { argo: argo([img(A)]), cluster: down }, A, 'match', A],
-    ['no release recorded yet', { argo: argo([img(A)]) }, undefined, 'drift', A],
+    ['no release recorded yet', { argo: argo([img(A)]) }, undefined, 'unrecorded', A],
     ['nothing readable', { argo: down, cluster: down }, A, 'unknown', null],
     ['tag-only images carry no digest', { argo: argo(['acr.example/api-gateway:1.0']) }, A, 'unknown', null],
     [
