@@ -113,6 +113,23 @@ describe('GET /api/services/{name}', () => {
     ]);
   });
 
+  it('shows a running manual rollback as a hold, and drops it when the rollback is done', async () => {
+    await seedReleases();
+    api.h.world.syncPolls = 1_000; // Argo CD keeps syncing: the rollback stays in progress
+    const res = await api.h.post('/api/services/ApiGateway/rollback', { comment: 'hold' }, ada);
+    expect(res.status).toBe(202);
+    await api.h.host.waitFor('rollback:ApiGateway', 'Running', { advanceTime: false });
+    const during = (await board()).body;
+    expect(during.holds.filter((h) => h.kind === 'rollback')).toEqual([
+      { kind: 'rollback', message: 'A manual rollback of ApiGateway is in progress; the lane waits for it.' },
+    ]);
+    const app = api.h.world.apps.get('api-gateway-prod');
+    if (app) app.pollsLeft = 0;
+    api.h.world.syncPolls = 1;
+    await api.h.host.waitForCompletion('rollback:ApiGateway');
+    expect((await board()).body.holds.filter((h) => h.kind === 'rollback')).toEqual([]);
+  });
+
   it('marks Argo CD unreachable and still answers the rest of the board', async () => {
     const [, , r3] = await seedReleases();
     api.h.world.failNext('status', new Error('connect ECONNREFUSED 127.0.0.1:1'), 2);
