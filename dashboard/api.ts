@@ -1,4 +1,5 @@
 /** The dashboard's calls to Gantry's own API (same origin; identity comes with the request). */
+import type { ServiceBoard } from './service-page.js';
 import type { ActionName, CallerView, DeploymentPage, DeploymentView, Dora } from './types.js';
 
 /** An API error with its stable code, shown to the user as `message (code)`. */
@@ -72,6 +73,9 @@ export const getDeployment = (id: string): Promise<DeploymentView> =>
   getJson<DeploymentView>(`/api/deployments/${encodeURIComponent(id)}`);
 
 export const listServices = (): Promise<{ services: Array<{ name: string }> }> => getJson('/api/services');
+
+export const getServiceBoard = (name: string): Promise<ServiceBoard> =>
+  getJson<ServiceBoard>(`/api/services/${encodeURIComponent(name)}`);
 
 /** DORA numbers, or null when the endpoint is not there (or knows nothing of the service). */
 export async function dora(service: string): Promise<Dora | null> {

@@ -2,6 +2,7 @@
 import { onCaller } from './api.js';
 import { deploymentPage } from './deployment-page.js';
 import { listPage } from './list-page.js';
+import { servicePage } from './service-page.js';
 import type { Page } from './page.js';
 import { parseRoute, type Route } from './route.js';
 
@@ -18,7 +19,12 @@ function go(navigated: boolean): void {
     return;
   }
   current?.page.unmount();
-  const page = route.kind === 'list' ? listPage(main, route.params) : deploymentPage(main, route.id);
+  const page =
+    route.kind === 'list'
+      ? listPage(main, route.params)
+      : route.kind === 'service'
+        ? servicePage(main, route.name)
+        : deploymentPage(main, route.id);
   current = { route, page };
   // After a navigation, start keyboard and screen-reader users at the new page's heading.
   if (navigated) document.getElementById('page-title')?.focus();

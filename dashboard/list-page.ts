@@ -31,7 +31,7 @@ function row(d: Deployment): HTMLTableRowElement {
   return h(
     'tr',
     {},
-    h('td', {}, d.service),
+    h('td', {}, h('a', { href: `#/services/${encodeURIComponent(d.service)}` }, d.service)),
     h(
       'td',
       {},

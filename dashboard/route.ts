@@ -1,5 +1,16 @@
-/** Hash routes: `#/` (optionally `#/?service=…&status=…`) and `#/deployments/<id>`. */
-export type Route = { kind: 'list'; params: URLSearchParams } | { kind: 'deployment'; id: string };
+/** Hash routes: `#/` (optionally `#/?service=…&status=…`), `#/deployments/<id>` and `#/services/<name>`. */
+export type Route =
+  | { kind: 'list'; params: URLSearchParams }
+  | { kind: 'deployment'; id: string }
+  | { kind: 'service'; name: string };
+
+const decoded = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
+};
 
 /** The route for a location hash; undefined for in-page anchors such as `#main`, which are not routes. */
 export function parseRoute(hash: string): Route | undefined {
@@ -16,5 +27,7 @@ export function parseRoute(hash: string): Route | undefined {
     }
     return { kind: 'deployment', id };
   }
+  const service = /^services\/([^/]+)\/?$/.exec(path);
+  if (service) return { kind: 'service', name: decoded(service[1] ?? '') };
   return { kind: 'list', params: new URLSearchParams(query) };
 }

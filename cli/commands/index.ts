@@ -6,7 +6,7 @@ import { login, logout } from './login.js';
 import { rejudge } from './rejudge.js';
 import { retry } from './retry.js';
 import { sandbox } from './sandbox.js';
-import { releases, rollback, services, trigger } from './services.js';
+import { releases, rollback, service, services, trigger } from './services.js';
 import type { Command } from './types.js';
 import { watch } from './watch.js';
 import { whoami } from './whoami.js';
@@ -20,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   retry,
   trigger,
   services,
+  service,
   releases,
   rollback,
   rejudge,

@@ -3,6 +3,8 @@ import { intFlag, positionals, stringFlag } from '../args.js';
 import { EXIT, usageError } from '../errors.js';
 import { imageLabel, plain } from '../format.js';
 import { servicePath } from '../paths.js';
+import type { ServiceBoard } from '../../shared/app/service-board.js';
+import { boardLines } from '../render/board.js';
 import { releasesTable, servicesTable, type ServiceSummary } from '../render/lists.js';
 import { stateStyle } from '../style.js';
 import { MESSAGE_FLAG, type Command } from './types.js';
@@ -22,6 +24,26 @@ export const services: Command = {
     const { body } = await ctx.api.get<{ services: ServiceSummary[] }>('/api/services');
     if (ctx.out.json) ctx.out.value(body);
     else ctx.out.lines(servicesTable(body.services, ctx.out.style, ctx.out.width));
+    return EXIT.ok;
+  },
+};
+
+export const service: Command = {
+  name: 'service',
+  summary: 'what runs where for a service, and why (the service board)',
+  usage: 'gantry service <service>',
+  description: [
+    'Per environment, the version live now as Argo CD and the cluster report it (marked DRIFT when it is not',
+    "Gantry's last release, unreachable when they do not answer), the last known good release, the deployment",
+    'in flight with its stage and weight, the queue, holds (rollback, freeze, approval) and recent outcomes.',
+  ],
+  flags: [],
+  examples: ['gantry service ApiGateway', 'gantry service ApiGateway --json'],
+  async run(ctx) {
+    const { service: name } = positionals('service', ctx.args, ['service']);
+    const { body } = await ctx.api.get<ServiceBoard>(servicePath(name as string));
+    if (ctx.out.json) ctx.out.value(body);
+    else ctx.out.lines(boardLines(body, ctx.out.style));
     return EXIT.ok;
   },
 };
@@ -53,7 +75,7 @@ export const releases: Command = {
     if (ctx.out.json) ctx.out.value(body);
     else if (body.releases.length === 0)
       ctx.out.line(ctx.out.style.dim(`${plain(body.service)} has no production release yet.`));
-    else ctx.out.lines(releasesTable(body.releases, ctx.out.width));
+    else ctx.out.lines(releasesTable(body.releases, ctx.out.style, ctx.out.width));
     return EXIT.ok;
   },
 };

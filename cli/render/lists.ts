@@ -2,6 +2,7 @@ import type { DeploymentRecord, ReleaseRecord } from '../../shared/domain/deploy
 import { imageLabel, plain, time } from '../format.js';
 import { stateStyle, type Style } from '../style.js';
 import { formatTable } from '../table.js';
+import { rolledBackIds } from '../../shared/domain/release-history.js';
 
 export function deploymentsTable(items: readonly DeploymentRecord[], style: Style, width: number): string[] {
   return formatTable(
@@ -25,10 +26,26 @@ export function deploymentsTable(items: readonly DeploymentRecord[], style: Styl
   );
 }
 
-export function releasesTable(releases: readonly ReleaseRecord[], width: number): string[] {
+/** What each release is now: only the newest is live; one a rollback left says so; `via` is shown. */
+function releaseNote(r: ReleaseRecord, i: number, rolledBack: Set<string>, style: Style): string {
+  const notes = [
+    ...(i === 0 ? [style.green('live')] : []),
+    ...(r.via === 'rollback' ? [style.yellow('via rollback')] : []),
+    ...(rolledBack.has(r.deploymentId) ? [style.red('rolled back')] : []),
+  ];
+  return notes.length > 0 ? notes.join(', ') : style.dim('-');
+}
+
+export function releasesTable(releases: readonly ReleaseRecord[], style: Style, width: number): string[] {
+  const rolledBack = rolledBackIds(releases);
   return formatTable(
-    [{ header: 'RELEASED' }, { header: 'DEPLOYMENT' }, { header: 'IMAGE', flex: true }],
-    releases.map((r) => [time(r.releasedAt), plain(r.deploymentId), imageLabel(r.image)]),
+    [{ header: 'RELEASED' }, { header: 'DEPLOYMENT' }, { header: 'NOTE' }, { header: 'IMAGE', flex: true }],
+    releases.map((r, i) => [
+      time(r.releasedAt),
+      plain(r.deploymentId),
+      releaseNote(r, i, rolledBack, style),
+      imageLabel(r.image),
+    ]),
     width,
   );
 }

@@ -2,6 +2,7 @@ import { app, type HttpRequest, type InvocationContext } from '@azure/functions'
 import * as df from 'durable-functions';
 import { listReleases, listServices } from '../../shared/app/queries.js';
 import { rollbackService } from '../../shared/app/rollback.js';
+import { serviceBoard } from '../../shared/app/service-board.js';
 import { getPorts } from '../../shared/composition.js';
 import { AppError } from '../../shared/app/errors.js';
 import { OPERATOR, READER } from '../../shared/domain/roles.js';
@@ -55,5 +56,17 @@ df.app.client.http('serviceRollback', {
         at: new Date(ports.clock.now()).toISOString(),
       });
       return { status: 202, jsonBody: { rollback } };
+    }),
+});
+
+df.app.client.http('serviceBoard', {
+  route: 'services/{name}',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: (request: HttpRequest, client: df.DurableClient, context: InvocationContext) =>
+    handle(context, async () => {
+      authorize(request, context, READER, 'Reading a service board');
+      const board = await serviceBoard(await getPorts(), controlFor(client), request.params.name ?? '');
+      return { headers: { 'cache-control': 'no-store' }, jsonBody: board };
     }),
 });

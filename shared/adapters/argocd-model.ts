@@ -48,6 +48,7 @@ export interface Application {
     operationState?: { phase?: string; message?: string; syncResult?: { revision?: string } };
     history?: Array<{ id?: number; source?: AppSource; sources?: AppSource[] }>;
     resources?: Resource[];
+    summary?: { images?: unknown };
   };
 }
 
@@ -231,6 +232,9 @@ export function toSyncState(app: Application): SyncState {
         : op?.message;
   const ids = (status.history ?? []).map((h) => h.id).filter((id): id is number => typeof id === 'number');
   const revision = status.sync?.revision ?? op?.syncResult?.revision;
+  const images = Array.isArray(status.summary?.images)
+    ? status.summary.images.filter((i): i is string => typeof i === 'string')
+    : undefined;
   return {
     phase,
     sync,
@@ -238,5 +242,6 @@ export function toSyncState(app: Application): SyncState {
     ...(revision ? { revision } : {}),
     ...(message ? { message } : {}),
     ...(ids.length > 0 ? { historyId: Math.max(...ids) } : {}),
+    ...(images ? { images } : {}),
   };
 }

@@ -83,6 +83,7 @@ export class KubernetesCluster implements Cluster {
         readyReplicas: d.status?.readyReplicas ?? 0,
         crashLooping,
         message: verdict.message,
+        images: (d.spec?.template.spec?.containers ?? []).map((c) => c.image ?? ''),
       };
     });
   }

@@ -2,6 +2,7 @@ import { DEPLOYMENT_STATES } from '../domain/state-machine.js';
 import { ref, schemas } from './openapi-schemas.js';
 import { dashboardPaths, dashboardSchemas } from './openapi-dashboard.js';
 import { retryPaths, retrySchemas } from './openapi-retry.js';
+import { boardPaths, boardSchemas } from './openapi-board.js';
 import { actionGuard, guarded, securitySchemes } from './openapi-security.js';
 import { OPERATOR, READER } from '../domain/roles.js';
 
@@ -238,6 +239,7 @@ export const openApiDocument: Json = {
         },
       },
     },
+    ...boardPaths,
     '/api/services/{name}/releases': {
       get: {
         operationId: 'listReleases',
@@ -336,6 +338,7 @@ export const openApiDocument: Json = {
       ...schemas,
       ...dashboardSchemas,
       ...retrySchemas,
+      ...boardSchemas,
       ActionResult: {
         type: 'object',
         properties: { deployment: ref('DeploymentRecord'), approval: ref('ApprovalRecord') },

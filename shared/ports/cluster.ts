@@ -15,6 +15,8 @@ export interface RolloutState {
   readyReplicas: number;
   crashLooping: string[];
   message?: string;
+  /** Images of the Deployment's pod template (what the cluster runs or is rolling out), when read. */
+  images?: string[];
 }
 
 /** Workloads in an AKS cluster. Every call sets absolute state, so retries are safe. */

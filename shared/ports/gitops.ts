@@ -10,6 +10,8 @@ export interface SyncState {
   message?: string;
   /** History id of the last successful deployment (for rollback). */
   historyId?: number;
+  /** Images the application's live resources run (Argo CD `status.summary.images`), when reported. */
+  images?: string[];
 }
 
 /** Argo CD (or another GitOps engine): the source of truth for what runs in a cluster. */

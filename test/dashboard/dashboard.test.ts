@@ -167,6 +167,33 @@ describe.skipIf(BROWSER_MISSING)('the dashboard in Chromium', () => {
     await page.context().close();
   });
 
+  it('shows the service board: live versions read back, the run in flight, its hold, linked to it', async () => {
+    const page = await world.page(rita);
+    await page.goto(world.url());
+    await page.locator('table.deployments a[href="#/services/ApiGateway"]').click();
+    await eventually(() => page.evaluate('location.hash')).toBe('#/services/ApiGateway');
+    const staging = page.locator('section[data-environment="staging"]');
+    // Staging runs the pushed image, as Argo CD reports it; Gantry records production releases only.
+    await eventually(() => staging.locator('.board-live').textContent()).toBe(
+      `Live now: 2.1.0 ${gateway.slice(-12)} not released by Gantry`,
+    );
+    const production = page.locator('section[data-environment="production"]');
+    await eventually(() => production.locator('[data-probe]').allTextContents()).toEqual([
+      expect.stringMatching(/^Argo CD: api-gateway-prod · /),
+      expect.stringMatching(/^Cluster: api-gateway · \d+\/\d+ ready$/),
+      'Canary weight: 0%',
+    ]);
+    expect(await production.locator('.board-live').textContent()).not.toContain(gateway.slice(-12));
+    const flight = page.locator('.board-row', { hasText: 'In flight' });
+    expect(await flight.textContent()).toBe(`In flight2.1.0 ${gateway.slice(-12)} · Awaiting approval · 0%`);
+    expect(await page.locator('[data-hold]').allTextContents()).toEqual([`${gateway} waits for approval.`]);
+    expect(await page.locator('[data-hold]').getAttribute('data-hold')).toBe('approval');
+    await shot(page, 'service-board');
+    await flight.locator('a').click();
+    await eventually(() => page.evaluate('location.hash')).toBe(`#/deployments/${gateway}`);
+    await page.context().close();
+  });
+
   it('offers decisions only to callers the policy accepts', async () => {
     const outsider = await world.page(mallory);
     await outsider.goto(world.url(`#/deployments/${gateway}`));

@@ -12,6 +12,9 @@ describe('parseRoute', () => {
     ['#/deployments/apigateway-0123456789ab/', { kind: 'deployment', id: 'apigateway-0123456789ab' }],
     ['#/deployments/%3Cscript%3E', { kind: 'deployment', id: '<script>' }],
     ['#/deployments/%E0%A4%A', { kind: 'deployment', id: '' }],
+    ['#/services/ApiGateway', { kind: 'service', name: 'ApiGateway' }],
+    ['#/services/%3Cb%3E/', { kind: 'service', name: '<b>' }],
+    ['#/services/%E0%A4%A', { kind: 'service', name: '' }],
     ['#/unknown', { kind: 'list', params: '' }],
     ['#main', undefined],
   ])('%s', (hash, expected) => {

@@ -133,7 +133,16 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
         health: 'Degraded',
         message: 'PreSync hook db-migrate failed',
       };
-    return { phase: 'Succeeded', sync: 'Synced', health: 'Healthy', revision: state.image?.digest };
+    return {
+      phase: 'Succeeded',
+      sync: 'Synced',
+      health: 'Healthy',
+      revision: state.image?.digest,
+      // Argo CD's `status.summary.images`: what the application's live resources run.
+      ...(state.image
+        ? { images: [`${state.image.registry}/${state.image.repository}@${state.image.digest}`] }
+        : {}),
+    };
   }
 
   async rollback(app: string, historyId?: number): Promise<void> {

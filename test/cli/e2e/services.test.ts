@@ -16,10 +16,10 @@ describe('gantry services and releases', { timeout: 60_000 }, () => {
     const table = await gantry(['releases', 'apigateway'], { url: url() });
     expect(table.code).toBe(0);
     expect(table.stdout.split('\n')).toEqual([
-      expect.stringMatching(/^RELEASED +DEPLOYMENT +IMAGE$/),
-      `2026-01-05 11:32:00Z  ${r3?.deploymentId}  ${tag(r3)}`,
-      `2026-01-05 11:31:00Z  ${r2?.deploymentId}  ${tag(r2)}`,
-      `2026-01-05 11:30:00Z  ${r1?.deploymentId}  ${tag(r1)}`,
+      expect.stringMatching(/^RELEASED +DEPLOYMENT +NOTE +IMAGE$/),
+      `2026-01-05 11:32:00Z  ${r3?.deploymentId}  live  ${tag(r3)}`,
+      `2026-01-05 11:31:00Z  ${r2?.deploymentId}  -     ${tag(r2)}`,
+      `2026-01-05 11:30:00Z  ${r1?.deploymentId}  -     ${tag(r1)}`,
       '',
     ]);
     const two = JSON.parse(
@@ -83,6 +83,18 @@ describe('gantry rollback', { timeout: 60_000 }, () => {
       comment: 'p95 doubled after 1.0.202',
     });
     expect(titles(view.timeline)).toContain('rollback:synced:api-gateway-prod');
+    // Only the restored release reads as live; the one left is marked, and `via: rollback` is shown.
+    const table = (await gantry(['releases', 'ApiGateway'], { url: url() })).stdout.split('\n');
+    expect(table[1]).toMatch(new RegExp(`^\\S+ \\S+  ${r2?.deploymentId}  live, via rollback  `));
+    expect(table[2]).toMatch(new RegExp(`^\\S+ \\S+  ${r3?.deploymentId}  rolled back +`));
+    expect(table.filter((l) => l.includes('live'))).toHaveLength(1);
+    const board = await gantry(['service', 'ApiGateway'], { url: url() });
+    expect(board.code).toBe(0);
+    expect(board.stdout).toMatch(/production {2}live 1\.0\.201 @[0-9a-f]{12} {2}as released/);
+    expect(board.stdout).toContain(`Last known good  ${r2?.deploymentId}  ${tag(r2)}  via rollback`);
+    expect(board.stdout).toMatch(new RegExp(`${r3?.deploymentId} {2}Succeeded {2}rolled back`));
+    const json = JSON.parse((await gantry(['service', 'ApiGateway', '--json'], { url: url() })).stdout);
+    expect(json.environments[1].current).toMatchObject({ verdict: 'match', digest: r2?.image.digest });
 
     const named = await gantry(
       ['rollback', 'ApiGateway', '--to', r1?.deploymentId ?? '', '-m', 'back to 1.0.200', '--json'],

@@ -104,6 +104,13 @@ describe('rollbackTarget and runningOperationDeploys', () => {
 });
 
 describe('toSyncState', () => {
+  it('reports the live images from status.summary.images, ignoring entries that are not strings', () => {
+    const image = 'acr.example/web@sha256:' + 'a'.repeat(64);
+    const app = { metadata: {}, status: { summary: { images: [image, 7] } } };
+    expect(toSyncState(app).images).toEqual([image]);
+    expect(toSyncState({ metadata: {}, status: {} }).images).toBeUndefined();
+  });
+
   it('reports a requested operation as running even while operationState shows the previous one', () => {
     const app: Application = {
       operation: { sync: {} },

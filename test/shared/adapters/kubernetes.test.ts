@@ -40,6 +40,7 @@ describe('KubernetesCluster through client-node against the sandbox API', () => 
       readyReplicas: 4,
       crashLooping: [],
       message: 'deployment "web" successfully rolled out',
+      images: [imageString(ref)],
     });
   });
 
