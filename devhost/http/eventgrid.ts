@@ -17,12 +17,6 @@ const EVENT_GRID_ORIGINS = new Set([
   'eventgrid.azure.eaglex.ic.gov',
   'eventgrid.azure.microsoft.scloud',
 ]);
-/**
- * Event Grid never delivers more than 1 MiB in one request (its documented delivery limit). The real
- * extension does not check it, because in Azure only Event Grid holds the system key; locally anyone can
- * post here, so the dev host refuses what Event Grid would never send instead of invoking the app with it.
- */
-export const MAX_DELIVERY_BYTES = 1024 * 1024;
 const WEBHOOK_PATH = /^\/runtime\/webhooks\/eventgrid(?:\/.*)?$/i;
 const WEBHOOK_METHODS = new Set(['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS']);
 
@@ -62,12 +56,6 @@ export function createEventGridRoute(options: EventGridRouteOptions): HostRoute 
       case 'subscriptionvalidation':
         return validate(request);
       case 'notification':
-        if (request.body.length > MAX_DELIVERY_BYTES)
-          return errorResponse(
-            413,
-            'delivery-too-large',
-            `A delivery of ${request.body.length} bytes exceeds Event Grid's ${MAX_DELIVERY_BYTES}-byte limit.`,
-          );
         return notify(options, fn, request);
       case 'unsubscribe':
         return { status: 202 };
