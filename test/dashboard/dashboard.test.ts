@@ -309,12 +309,13 @@ describe.skipIf(BROWSER_MISSING)('the dashboard in Chromium', () => {
     const page = await world.page(ada);
     await page.goto(world.url());
     await page.locator('table.deployments tbody tr').first().waitFor();
-    expect(await tabSequence(page, 6)).toEqual([
+    expect(await tabSequence(page, 7)).toEqual([
       'a "Skip to content"',
       'a "Gantry"',
       'a "Deployments"',
       'select#f-service "Service"',
       'select#f-status "Status"',
+      'a "ApiGateway"', // the service board
       `a "2.1.0 ${gateway.slice(-12)}"`,
     ]);
     await page.keyboard.press('Enter');

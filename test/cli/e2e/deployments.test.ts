@@ -26,7 +26,7 @@ describe('gantry against the dev host: trigger, status, list', { timeout: 60_000
     expect(lines[0]).toBe(id);
     expect(lines).toContain('weight   0%');
     expect(status.stdout).toMatch(
-      /^state {4}AwaitingApproval {2}running: approval, waiting for approval by devops-team or tech-lead/m,
+      /^state {4}AwaitingApproval {2}running: approval, auto-approves at \S+, waiting for approval by devops-team or tech-lead/m,
     );
     expect(status.stdout).toMatch(/^AwaitingApproval {2}2026-01-05 12:00:\d\dZ {3}now$/m);
     expect(status.stdout).toMatch(/^2026-01-05 12:00:\d\dZ {2}test:security +pass$/m);
