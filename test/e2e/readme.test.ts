@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePorts } from '../sandbox/launcher.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -41,22 +41,6 @@ export function quickstartSteps(readme: string): Step[] {
       const exit = /exits (\d+)/.exec(comment?.[1] ?? '')?.[1];
       return { command: comment ? line.slice(0, comment.index).trim() : line, exit: Number(exit ?? 0) };
     });
-}
-
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve) => {
-          const s = createServer();
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
 }
 
 let app: ChildProcess | undefined;
