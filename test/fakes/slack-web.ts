@@ -78,8 +78,9 @@ export class SlackWebFake {
   private usersInfo(req: IncomingMessage, body: string, res: ServerResponse): void {
     const user = new URLSearchParams(body).get('user');
     this.usersInfoCalls.push({ user, authorization: req.headers.authorization });
-    const send = (payload: unknown) =>
+    const send = (payload: unknown): void => {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(payload));
+    };
     if (req.headers.authorization !== `Bearer ${this.token}`)
       return send({ ok: false, error: 'invalid_auth' });
     const found = user ? this.users.get(user) : undefined;
