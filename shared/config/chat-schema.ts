@@ -36,3 +36,27 @@ export const chatSchema = z.strictObject({
 
 export type ChatConfig = z.output<typeof chatSchema>;
 export type ChatPrincipalRule = ChatConfig['principals'][number];
+
+/**
+ * The optional section of a parsed file: its problems join `issues` with their path and line (the
+ * loader's source map answers `line`), so the file is refused with every problem listed at once.
+ */
+export function readChat(
+  raw: unknown,
+  line: (path: Array<string | number>) => number | undefined,
+  issues: Array<{ path: string; line?: number; message: string }>,
+  params?: Parameters<typeof chatSchema.safeParse>[1],
+): ChatConfig | undefined {
+  if (raw === undefined) return undefined;
+  const result = chatSchema.safeParse(raw, params);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const path = ['chat', ...issue.path.map((k) => (typeof k === 'number' ? k : String(k)))];
+    const text = path.reduce<string>(
+      (out, k) => (typeof k === 'number' ? `${out}[${k}]` : out ? `${out}.${k}` : k),
+      '',
+    );
+    issues.push({ path: text, line: line(path), message: issue.message });
+  }
+  return undefined;
+}

@@ -1,7 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { isServiceName } from '../domain/names.js';
-import { chatSchema, type ChatConfig } from './chat-schema.js';
+import { readChat } from './chat-schema.js';
 import { serviceSchema, SERVICE_KEYS, type GantryConfig, type ServiceConfig } from './schema.js';
 
 /**
@@ -286,19 +286,8 @@ export function loadConfig(text: string, fileName: string): GantryConfig {
     }
   }
   if (issues.length === 0) issues.push(...overlapIssues(map, services));
-  const chat = chatSection(map, (raw as { chat?: unknown }).chat, issues);
+  const line = (path: Path) => map.locate(path).line;
+  const chat = readChat((raw as { chat?: unknown }).chat, line, issues, { error: requiredMessage });
   if (issues.length > 0) fail(fileName, issues);
   return { version: 1, services, ...(chat && { chat }) };
-}
-
-/** The optional `chat` section (shared/config/chat-schema.ts); its problems join the others, with lines. */
-function chatSection(map: SourceMap, raw: unknown, issues: ConfigIssue[]): ChatConfig | undefined {
-  if (raw === undefined) return undefined;
-  const result = chatSchema.safeParse(raw, { error: requiredMessage });
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    const path: Path = ['chat', ...issue.path.map((k) => (typeof k === 'number' ? k : String(k)))];
-    issues.push({ path: formatPath(path), line: map.locate(path).line, message: issue.message });
-  }
-  return undefined;
 }
