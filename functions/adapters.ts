@@ -12,6 +12,7 @@ import { lazy } from '../shared/lazy.js';
 import { modules } from './modules.js';
 import type { AppSettings } from '../shared/config.js';
 import type { Ports } from '../shared/ports/index.js';
+import type { ChatInbound } from '../shared/ports/chat.js';
 import type { ScanRunner, SmokeRunner } from '../shared/ports/runners.js';
 import { processRedactor, reportSecretRefreshFailure } from '../shared/telemetry/registry.js';
 
@@ -46,6 +47,7 @@ type OutsidePorts = Pick<
   | 'notifier'
   | 'source'
   | 'registry'
+  | 'chatInbound'
 >;
 
 /** Local registry endpoints (the sandbox's) from `GANTRY_REGISTRY_HOST_MAP`; Azure uses none. */
@@ -92,6 +94,14 @@ function keyVault(vaultUrl: string, credential: () => TokenCredential): KeyVault
       clock: systemClock,
       onRefreshError: (name, error) => void reportSecretRefreshFailure(name, error),
     });
+  });
+}
+
+/** Slack's client loads with the first slash command or button press, not with every worker. */
+function slackInbound(token: string, slackApiUrl: string): ChatInbound {
+  return lazy(async () => {
+    const { SlackInbound } = modules.slackUsers();
+    return new SlackInbound({ token, slackApiUrl });
   });
 }
 
@@ -187,6 +197,9 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
     registry: lazy(async () => {
       const { AcrImageRegistry } = modules.acr();
       return new AcrImageRegistry({ credential, endpoints });
+    }),
+    ...(settings.GANTRY_SLACK_BOT_TOKEN && {
+      chatInbound: slackInbound(settings.GANTRY_SLACK_BOT_TOKEN, settings.GANTRY_SLACK_API_URL),
     }),
     notifier: serviceBus
       ? lazy(async () => {

@@ -22,6 +22,8 @@ export const modules = {
   routers: () => require('../shared/adapters/routers.js') as typeof import('../shared/adapters/routers.js'),
   serviceBus: () =>
     require('../shared/adapters/service-bus.js') as typeof import('../shared/adapters/service-bus.js'),
+  slackUsers: () =>
+    require('../shared/adapters/slack-users.js') as typeof import('../shared/adapters/slack-users.js'),
   tableStore: () =>
     require('../shared/adapters/table-store.js') as typeof import('../shared/adapters/table-store.js'),
 };

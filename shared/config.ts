@@ -62,6 +62,12 @@ const schema = z.object({
   GANTRY_ARGOCD_TOKEN_SECRET: z.string().min(1).default('argocd-token'),
   /** Secret of the GitHub webhook, used to check `X-Hub-Signature-256`. */
   GANTRY_GITHUB_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  /** Slack app: bot token (`xoxb-…`, users:read and users:read.email) for users.info. */
+  GANTRY_SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  /** Slack app's signing secret: verifies slash commands and button presses (`X-Slack-Signature`). */
+  GANTRY_SLACK_SIGNING_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  /** Slack Web API base URL; the sandbox's stand-in locally. */
+  GANTRY_SLACK_API_URL: z.url().default('https://slack.com/api/'),
   /** Local only: JSON map of host names to base URLs for smoke checks, e.g. to reach the sandbox. */
   GANTRY_SMOKE_HOST_MAP: z.string().optional(),
   /**
@@ -91,6 +97,8 @@ export const SECRET_SETTINGS = [
   'GANTRY_GITHUB_TOKEN',
   'GANTRY_ACR_WEBHOOK_SECRET',
   'GANTRY_GITHUB_WEBHOOK_SECRET',
+  'GANTRY_SLACK_BOT_TOKEN',
+  'GANTRY_SLACK_SIGNING_SECRET',
   'APPLICATIONINSIGHTS_CONNECTION_STRING',
 ] as const satisfies readonly (keyof typeof schema.shape)[];
 

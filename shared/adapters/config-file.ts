@@ -83,6 +83,10 @@ export class FileConfigSource implements ConfigSource {
     }
   }
 
+  chatPrincipals() {
+    return this.config.chat?.principals ?? [];
+  }
+
   checkApproval(check: ApprovalCheck): { accepted: boolean; refusal?: string } {
     if (check.decision.kind !== 'required')
       return { accepted: false, refusal: 'no approval is required for this deployment' };

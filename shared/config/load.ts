@@ -1,6 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { isServiceName } from '../domain/names.js';
+import { readChat } from './chat-schema.js';
 import { serviceSchema, SERVICE_KEYS, type GantryConfig, type ServiceConfig } from './schema.js';
 
 /**
@@ -170,7 +171,8 @@ function topLevelIssues(map: SourceMap, raw: unknown): ConfigIssue[] {
   if (!isPlain(raw)) return [at([], 'the file must be a mapping with version, defaults and services')];
   const issues: ConfigIssue[] = [];
   for (const key of Object.keys(raw)) {
-    if (!['version', 'defaults', 'services'].includes(key)) issues.push(at([key], `unknown field "${key}"`));
+    if (!['version', 'defaults', 'services', 'chat'].includes(key))
+      issues.push(at([key], `unknown field "${key}"`));
   }
   if (raw.version !== 1) {
     issues.push(at(['version'], raw.version === undefined ? 'required (version: 1)' : 'must be 1'));
@@ -284,6 +286,8 @@ export function loadConfig(text: string, fileName: string): GantryConfig {
     }
   }
   if (issues.length === 0) issues.push(...overlapIssues(map, services));
+  const line = (path: Path) => map.locate(path).line;
+  const chat = readChat((raw as { chat?: unknown }).chat, line, issues, { error: requiredMessage });
   if (issues.length > 0) fail(fileName, issues);
-  return { version: 1, services };
+  return { version: 1, services, ...(chat && { chat }) };
 }

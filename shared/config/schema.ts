@@ -5,6 +5,7 @@ import { isValidRegistry, isValidRepository } from '../domain/image-ref.js';
 import { DEFAULT_COMMIT_TAG } from '../domain/provenance.js';
 import * as names from '../domain/names.js';
 import { canary, verification, VERIFICATION_DEFAULT } from './analysis-schema.js';
+import type { ChatConfig } from './chat-schema.js';
 import {
   approval,
   argoApplication,
@@ -213,4 +214,6 @@ export interface GantryConfig {
   version: 1;
   /** Services by name, in file order. */
   services: Record<string, ServiceConfig>;
+  /** Who chat users are to Gantry (shared/config/chat-schema.ts); absent: nobody acts from chat. */
+  chat?: ChatConfig;
 }

@@ -1,3 +1,4 @@
+import type { ChatInbound } from './chat.js';
 import type { AppClock } from './clock.js';
 import type { Cluster, TrafficRouter } from './cluster.js';
 import type { ConfigSource } from './config-source.js';
@@ -25,4 +26,6 @@ export interface Ports {
   source?: SourceControl;
   /** The container registry: the commit and source an image is labelled with (absent: not read). */
   registry?: ImageRegistry;
+  /** Slack's side of chat commands and buttons (users.info, response_url); absent: Slack not configured. */
+  chatInbound?: ChatInbound;
 }

@@ -51,6 +51,10 @@ const AZURE_USE: Record<(typeof SETTING_NAMES)[number], 'required' | 'optional' 
   GANTRY_SCAN_SERVICE_ACCOUNT: 'optional',
   GANTRY_ACR_WEBHOOK_SECRET: 'required',
   GANTRY_GITHUB_WEBHOOK_SECRET: 'required',
+  // Slack (docs/chatops-inbound.md): set by the operator, as Key Vault references, once the Slack app exists.
+  GANTRY_SLACK_BOT_TOKEN: 'optional',
+  GANTRY_SLACK_SIGNING_SECRET: 'optional',
+  GANTRY_SLACK_API_URL: 'optional', // the default is Slack's
   GANTRY_SMOKE_HOST_MAP: 'never', // local only
   GANTRY_REGISTRY_HOST_MAP: 'never', // local only: Azure reads https://<registry> with the identity (AcrPull)
   GANTRY_SERVICEBUS_NAMESPACE: 'required', // the namespace of infra/app/servicebus.bicep
