@@ -52,7 +52,9 @@ export type Slot =
 
 /** Whether a string literal is the value of a `=~`/`!~` matcher (its previous sibling is the operator). */
 function isRegexValue(literal: SyntaxNode): boolean {
-  const op = literal.prevSibling;
+  let op = literal.prevSibling;
+  // Comments are part of the tree: `a=~ # why\n "value"` still has the operator before the value.
+  while (op?.name === 'LineComment') op = op.prevSibling;
   return op?.name === 'MatchOp' && REGEX_OPS.has(op.firstChild?.name ?? '');
 }
 

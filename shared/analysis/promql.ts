@@ -209,11 +209,22 @@ function buildPlan(template: string): TemplatePlan {
     i = next + length;
   }
   const tree = parsePromql(probe);
+  const placed = parts.map((part, index) => {
+    if (typeof part === 'string') return part;
+    const span = spans[index] as (typeof spans)[number];
+    return { ...part, slot: slotOf(tree, probe, span.probeFrom, span.probeTo) };
+  });
+  // A misplaced placeholder is reported before the syntax error it causes (`{{ target }}_total`),
+  // unless it sits in the broken text itself.
+  for (const part of placed) {
+    if (typeof part === 'string' || (part.slot.kind === 'other' && part.slot.node === '⚠')) continue;
+    const problem = placeholderProblem(part, part.slot);
+    if (problem) throw invalidAt(template, part.offset, problem);
+  }
   const error = firstError(tree);
   if (error !== undefined) {
     const span = spans.find((s) => error < s.probeTo) ?? spans[spans.length - 1];
-    const offset = span ? span.templateFrom + Math.min(error - span.probeFrom, template.length) : 0;
-    const at = Math.min(offset, template.length);
+    const at = span ? Math.min(span.templateFrom + Math.max(0, error - span.probeFrom), template.length) : 0;
     const near = template.slice(at, at + 20).split('\n')[0] ?? '';
     throw invalidAt(
       template,
@@ -221,16 +232,7 @@ function buildPlan(template: string): TemplatePlan {
       `PromQL syntax error${near ? ` near ${JSON.stringify(near)}` : ' at the end'}`,
     );
   }
-  return {
-    parts: parts.map((part, index) => {
-      if (typeof part === 'string') return part;
-      const span = spans[index] as (typeof spans)[number];
-      const slot = slotOf(tree, probe, span.probeFrom, span.probeTo);
-      const problem = placeholderProblem(part, slot);
-      if (problem) throw invalidAt(template, part.offset, problem);
-      return { ...part, slot };
-    }),
-  };
+  return { parts: placed };
 }
 
 const plans = new Map<string, TemplatePlan | PromqlError>();
