@@ -224,7 +224,9 @@ function buildPlan(template: string): TemplatePlan {
   const error = firstError(tree);
   if (error !== undefined) {
     const span = spans.find((s) => error < s.probeTo) ?? spans[spans.length - 1];
-    const at = span ? Math.min(span.templateFrom + Math.max(0, error - span.probeFrom), template.length) : 0;
+    // An error at the very end (an unclosed parenthesis) is reported on the template's last line.
+    const end = template.trimEnd().length;
+    const at = span ? Math.min(span.templateFrom + Math.max(0, error - span.probeFrom), end) : 0;
     const near = template.slice(at, at + 20).split('\n')[0] ?? '';
     throw invalidAt(
       template,
