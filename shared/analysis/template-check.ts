@@ -68,7 +68,9 @@ function issuePath(m: MetricTemplate, at: string, message: string): Array<string
 /** Problems of one metric's template; `mode` adds the limits of Azure Monitor managed Prometheus. */
 export function checkMetricTemplate(m: MetricTemplate, mode: PrometheusMode = 'prometheus'): TemplateIssue[] {
   const issues: TemplateIssue[] = [];
-  const vars: TemplateVariables = { ...SAMPLE, interval: m.interval, variables: m.templateVariables ?? {} };
+  // `side` is Gantry's to set at each check (canary, or primary in verification and baselines).
+  const variables = { side: 'canary', ...m.templateVariables };
+  const vars: TemplateVariables = { ...SAMPLE, interval: m.interval, variables };
   for (const { text, at } of texts(m)) {
     let query: string;
     try {
