@@ -1,4 +1,4 @@
-import { parser } from '@prometheus-io/lezer-promql';
+import type { parser as LezerParser } from '@prometheus-io/lezer-promql';
 
 /**
  * PromQL read with the official grammar (`@prometheus-io/lezer-promql`, the parser Prometheus's own UI
@@ -8,7 +8,7 @@ import { parser } from '@prometheus-io/lezer-promql';
  */
 
 // The grammar's own tree types (its @lezer/common is not a dependency of Gantry's).
-type Tree = ReturnType<typeof parser.parse>;
+type Tree = ReturnType<typeof LezerParser.parse>;
 type SyntaxNode = ReturnType<Tree['resolveInner']>;
 
 export interface Position {
@@ -24,8 +24,17 @@ export function positionOf(text: string, offset: number): Position {
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
+let grammar: typeof LezerParser | undefined;
+
+/**
+ * Parses PromQL. The grammar (with its LR runtime, ~60 ms) is loaded on the first parse, not when the
+ * Prometheus adapter is imported at start-up: a health check or a webhook never needs it. `require`
+ * for the reason functions/modules.ts gives (one module cache in the CommonJS app).
+ */
 export function parsePromql(text: string): Tree {
-  return parser.parse(text);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  grammar ??= (require('@prometheus-io/lezer-promql') as typeof import('@prometheus-io/lezer-promql')).parser;
+  return grammar.parse(text);
 }
 
 /** The offset of the first syntax error in `tree`, or undefined when the text parses. */
