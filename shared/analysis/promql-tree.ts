@@ -64,7 +64,14 @@ function isRegexValue(literal: SyntaxNode): boolean {
   let op = literal.prevSibling;
   // Comments are part of the tree: `a=~ # why\n "value"` still has the operator before the value.
   while (op?.name === 'LineComment') op = op.prevSibling;
-  return op?.name === 'MatchOp' && REGEX_OPS.has(op.firstChild?.name ?? '');
+  if (op?.name === 'MatchOp') return REGEX_OPS.has(op.firstChild?.name ?? '');
+  // label_replace(v, dst, replacement, src, regex): the fifth argument is a regex too.
+  const body = literal.parent;
+  const call = body?.parent;
+  const fn = call?.getChild('FunctionIdentifier')?.firstChild?.name;
+  return (
+    fn === 'LabelReplace' && body !== null && childrenOf(body).findIndex((c) => c.from === literal.from) === 4
+  );
 }
 
 /** The slot of `text.slice(from, to)` in `tree` (the text `tree` was parsed from). */

@@ -84,3 +84,12 @@ describe('escaping decided by the PromQL grammar', () => {
     }
   });
 });
+
+describe('label_replace', () => {
+  it('regex-escapes a value in its regex argument, and only there', () => {
+    const query = render('label_replace(up, "dst", "{{ target }}", "src", "{{ target }}")', {
+      target: 'a.b',
+    });
+    expect(query).toBe('label_replace(up, "dst", "a.b", "src", "a\\\\.b")');
+  });
+});
