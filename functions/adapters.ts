@@ -180,8 +180,9 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
     metrics: settings.GANTRY_PROMETHEUS_URL
       ? new PrometheusMetrics({
           baseUrl: settings.GANTRY_PROMETHEUS_URL,
+          mode: settings.GANTRY_PROMETHEUS_MODE,
           auth:
-            settings.GANTRY_PROMETHEUS_AUTH === 'entra'
+            settings.GANTRY_PROMETHEUS_AUTH === 'entra' || settings.GANTRY_PROMETHEUS_MODE === 'azure-monitor'
               ? { kind: 'entra', credential: credential() }
               : settings.GANTRY_PROMETHEUS_AUTH === 'bearer' && promToken
                 ? { kind: 'bearer', token: async () => promToken }

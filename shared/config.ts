@@ -36,6 +36,12 @@ const schema = z.object({
   GANTRY_PROMETHEUS_URL: z.url().optional(),
   GANTRY_PROMETHEUS_AUTH: z.enum(['none', 'bearer', 'entra']).default('none'),
   GANTRY_PROMETHEUS_TOKEN: z.string().min(1).optional(),
+  /**
+   * `azure-monitor`: the URL is an Azure Monitor workspace's query endpoint (managed Prometheus): Entra
+   * auth with the identity whatever GANTRY_PROMETHEUS_AUTH says, and templates held to the service's
+   * query limits when the pipeline file loads and before each query.
+   */
+  GANTRY_PROMETHEUS_MODE: z.enum(['prometheus', 'azure-monitor']).default('prometheus'),
   /** GitHub: API URL (GitHub Enterprise or the sandbox) and a token. */
   GANTRY_GITHUB_API_URL: z.url().default('https://api.github.com'),
   GANTRY_GITHUB_TOKEN: z.string().min(1).optional(),

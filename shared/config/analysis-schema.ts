@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '../domain/duration.js';
 import { planSteps } from '../domain/step-plan.js';
 import { BUILTIN_TEMPLATES } from '../analysis/templates.js';
+import { checkMetricTemplate } from '../analysis/template-check.js';
 import {
   duration,
   expected,
@@ -56,6 +57,8 @@ type MetricInput = {
   templateRef?: string;
   query?: string;
   thresholdRange: z.output<typeof bounds>;
+  templateVariables?: Record<string, string>;
+  interval: number;
 };
 
 /** Flagger's built-ins are named, not referenced: a metric named like one needs no templateRef. */
@@ -82,6 +85,9 @@ function checkMetric(v: MetricInput & { failFast?: z.output<typeof bounds> }, ct
         `unknown template "${v.templateRef}" (built-ins: ${BUILTIN_TEMPLATES.join(', ')}); ` +
         "write a MetricTemplate's PromQL inline as query",
     });
+  // The template is read with the PromQL grammar now, not at the first check (see template-check.ts).
+  if ((v.templateRef === undefined) !== (v.query === undefined))
+    for (const issue of checkMetricTemplate(v)) ctx.addIssue({ code: 'custom', ...issue });
   checkBounds(v.thresholdRange, ['thresholdRange'], ctx);
   if (v.failFast) checkBounds(v.failFast, ['failFast'], ctx);
 }
