@@ -62,6 +62,14 @@ const schema = z.object({
   GANTRY_ARGOCD_TOKEN_SECRET: z.string().min(1).default('argocd-token'),
   /** Secret of the GitHub webhook, used to check `X-Hub-Signature-256`. */
   GANTRY_GITHUB_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  /**
+   * Inbound alerts (docs/alerts.md): the token Alertmanager sends (`http_config.authorization` as a bearer
+   * token, or as the `basic_auth` password with GANTRY_ALERTMANAGER_USERNAME), and the secret an Azure
+   * Monitor action group's webhook URL carries (`?token=`). Key Vault references in Azure.
+   */
+  GANTRY_ALERTMANAGER_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  GANTRY_ALERTMANAGER_USERNAME: z.string().min(1).max(128).default('alertmanager'),
+  GANTRY_AZURE_MONITOR_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   /** Local only: JSON map of host names to base URLs for smoke checks, e.g. to reach the sandbox. */
   GANTRY_SMOKE_HOST_MAP: z.string().optional(),
   /**
@@ -91,6 +99,8 @@ export const SECRET_SETTINGS = [
   'GANTRY_GITHUB_TOKEN',
   'GANTRY_ACR_WEBHOOK_SECRET',
   'GANTRY_GITHUB_WEBHOOK_SECRET',
+  'GANTRY_ALERTMANAGER_TOKEN',
+  'GANTRY_AZURE_MONITOR_SECRET',
   'APPLICATIONINSIGHTS_CONNECTION_STRING',
 ] as const satisfies readonly (keyof typeof schema.shape)[];
 

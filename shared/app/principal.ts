@@ -9,7 +9,8 @@ export interface Principal {
   groups: string[];
   /** Gantry app roles from the `roles` claim, implied ones included (shared/domain/roles.ts). */
   roles: Role[];
-  source: 'app-service' | 'development';
+  /** `alert`: an inbound alert acting on its own (shared/app/alerts.ts), authenticated by its webhook. */
+  source: 'app-service' | 'development' | 'alert';
 }
 
 const GROUP_CLAIMS = new Set(['groups', 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups']);

@@ -100,7 +100,13 @@ describe('App Service authentication (authsettingsV2)', () => {
       ...(eventGrid ? ['/runtime/webhooks/eventgrid'] : []),
     ];
     expect([...excluded].sort()).toEqual(expected.sort());
-    expect(excluded).toEqual(['/api/webhooks/github', '/api/webhooks/acr', '/runtime/webhooks/eventgrid']);
+    expect(excluded).toEqual([
+      '/api/webhooks/github',
+      '/api/webhooks/acr',
+      '/api/webhooks/alertmanager',
+      '/api/webhooks/azure-monitor',
+      '/runtime/webhooks/eventgrid',
+    ]);
   });
 
   it('excludes routes only whose handlers verify the caller themselves', () => {
@@ -114,6 +120,14 @@ describe('App Service authentication (authsettingsV2)', () => {
     expect(functionsText('http/webhooks.ts')).toMatch(
       /if \(!secret \|\| !given \|\| !sameSecret\(given, secret\)\)\s*throw new AppError\(401/,
     );
+    // Alert receivers: their credentials are checked before the body is read.
+    const alerts = functionsText('http/alert-webhooks.ts');
+    expect(routes.filter((r) => r.file === 'http/alert-webhooks.ts').map((r) => r.route)).toEqual([
+      'webhooks/alertmanager',
+      'webhooks/azure-monitor',
+    ]);
+    expect(alerts).toMatch(/checkAlertmanagerAuth\([\s\S]*?\);\s*const body = await readBody/);
+    expect(alerts).toMatch(/checkAzureMonitorAuth\([^;]*\);\s*const body = await readBody/);
     // Every other route (the API, the dashboard, health, OpenAPI) stays behind authentication.
     const others = routes.filter((r) => !r.route.startsWith('webhooks/')).map((r) => r.route);
     expect(others).toEqual(expect.arrayContaining(['deployments', 'dashboard', 'health', 'me']));

@@ -51,6 +51,10 @@ const AZURE_USE: Record<(typeof SETTING_NAMES)[number], 'required' | 'optional' 
   GANTRY_SCAN_SERVICE_ACCOUNT: 'optional',
   GANTRY_ACR_WEBHOOK_SECRET: 'required',
   GANTRY_GITHUB_WEBHOOK_SECRET: 'required',
+  // Inbound alerts are opt-in: set as Key Vault references when a receiver is configured (docs/alerts.md).
+  GANTRY_ALERTMANAGER_TOKEN: 'optional',
+  GANTRY_ALERTMANAGER_USERNAME: 'optional',
+  GANTRY_AZURE_MONITOR_SECRET: 'optional',
   GANTRY_SMOKE_HOST_MAP: 'never', // local only
   GANTRY_REGISTRY_HOST_MAP: 'never', // local only: Azure reads https://<registry> with the identity (AcrPull)
   GANTRY_SERVICEBUS_NAMESPACE: 'required', // the namespace of infra/app/servicebus.bicep
