@@ -3,6 +3,7 @@ import { ref, schemas } from './openapi-schemas.js';
 import { dashboardPaths, dashboardSchemas } from './openapi-dashboard.js';
 import { retryPaths, retrySchemas } from './openapi-retry.js';
 import { boardPaths, boardSchemas } from './openapi-board.js';
+import { alertPaths, alertSchemas } from './openapi-alerts.js';
 import { actionGuard, guarded, securitySchemes } from './openapi-security.js';
 import { OPERATOR, READER } from '../domain/roles.js';
 
@@ -305,6 +306,7 @@ export const openApiDocument: Json = {
     },
     '/api/webhooks/github': webhook('githubWebhook', 'GitHub deliveries (X-Hub-Signature-256 HMAC).'),
     '/api/webhooks/acr': webhook('acrWebhook', 'ACR native webhook deliveries (shared secret header).'),
+    ...alertPaths,
     '/runtime/webhooks/EventGrid': {
       post: {
         operationId: 'acrEventGrid',
@@ -339,6 +341,7 @@ export const openApiDocument: Json = {
       ...dashboardSchemas,
       ...retrySchemas,
       ...boardSchemas,
+      ...alertSchemas,
       ActionResult: {
         type: 'object',
         properties: { deployment: ref('DeploymentRecord'), approval: ref('ApprovalRecord') },
