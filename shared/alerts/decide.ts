@@ -11,6 +11,8 @@ export interface AlertFacts {
   startsAt: string;
   /** An alert with this id and start was already handled (Alertmanager re-sends every repeat_interval). */
   repeat: boolean;
+  /** Its labels name the canary Deployment: it says nothing about production's release. */
+  aboutCanary?: boolean;
 }
 
 export interface ServiceSituation {
@@ -55,6 +57,8 @@ export function decideAlert(alert: AlertFacts, s: ServiceSituation, now: number)
       where,
     );
   const active = s.active;
+  if (alert.aboutCanary && active?.state !== 'Canary')
+    return none('ignored', 'canary alert: no canary is running (it was already stopped or promoted)', where);
   if (active?.state === 'Canary')
     return {
       action: 'abort',

@@ -9,6 +9,8 @@ export interface ServiceMatchers {
   /** Azure Monitor dimension names compare ignoring case (the portal shows them as typed). */
   ignoreNameCase: boolean;
   rollbackWindow: number;
+  /** Values that name the canary Deployment (from `{{ canary }}`): such an alert is about the canary. */
+  canaryValues: string[];
 }
 
 const VARIABLE = /\{\{\s*(namespace|deployment|canary|service)\s*\}\}/g;
@@ -34,24 +36,29 @@ export function matchersFor(plan: PipelinePlan, source: InboundAlert['source']):
       Object.entries(chosen).map(([name, values]) => [name, values.map((v) => resolve(v, plan))]),
     ),
     ignoreNameCase: source === 'azure-monitor',
+    canaryValues: Object.values(chosen)
+      .flat()
+      .filter((v) => /\{\{\s*canary\s*\}\}/.test(v))
+      .map((v) => resolve(v, plan)),
     rollbackWindow: routing?.rollbackWindow ?? ALERT_ROUTING_DEFAULT.rollbackWindow,
   };
 }
 
+function valueOf(alert: InboundAlert, m: ServiceMatchers, name: string): string | undefined {
+  if (!m.ignoreNameCase) return alert.labels[name];
+  return Object.entries(alert.labels).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+}
+
 function matches(alert: InboundAlert, m: ServiceMatchers): boolean {
-  const entries = Object.entries(alert.labels);
-  const valueOf = (name: string): string | undefined =>
-    m.ignoreNameCase
-      ? entries.find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1]
-      : alert.labels[name];
   return Object.entries(m.matchers).every(([name, values]) => {
-    const value = valueOf(name);
+    const value = valueOf(alert, m, name);
     return value !== undefined && values.includes(value);
   });
 }
 
 export type Routing =
-  | { kind: 'service'; matchers: ServiceMatchers }
+  /** `aboutCanary`: a matched label names the canary Deployment (not production's). */
+  | { kind: 'service'; matchers: ServiceMatchers; aboutCanary: boolean }
   | { kind: 'none' }
   | { kind: 'ambiguous'; services: string[] };
 
@@ -64,5 +71,9 @@ export function routeAlert(alert: InboundAlert, plans: readonly PipelinePlan[]):
   const [first] = found;
   if (!first) return { kind: 'none' };
   if (found.length > 1) return { kind: 'ambiguous', services: found.map((m) => m.service) };
-  return { kind: 'service', matchers: first };
+  const aboutCanary = Object.keys(first.matchers).some((name) => {
+    const value = valueOf(alert, first, name);
+    return value !== undefined && first.canaryValues.includes(value);
+  });
+  return { kind: 'service', matchers: first, aboutCanary };
 }

@@ -163,7 +163,8 @@ async function handleOne(
   const firing = alert.status === 'firing';
   const repeat = firing && (await ports.store.deliveryRecorded(alert.source, repeatKey(alert)));
   const situation = await situationOf(ports, service, rollbackWindow);
-  const decided = decideAlert({ status: alert.status, startsAt: alert.startsAt, repeat }, situation, now);
+  const facts = { status: alert.status, startsAt: alert.startsAt, repeat, aboutCanary: route.aboutCanary };
+  const decided = decideAlert(facts, situation, now);
   const { decision, instanceId } = await act(ports, control, alert, service, decided, at);
   const result: AlertResult = {
     ...base,

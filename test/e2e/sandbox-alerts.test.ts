@@ -13,7 +13,11 @@ let rig: SandboxRig;
  */
 beforeAll(async () => {
   azurite = await startAzurite({ location: undefined });
-  rig = await startSandboxRig({ configPath: EXAMPLE_CONFIG, storage: azurite.connectionString });
+  rig = await startSandboxRig({
+    configPath: EXAMPLE_CONFIG,
+    storage: azurite.connectionString,
+    alertmanager: true,
+  });
 });
 
 afterAll(async () => {

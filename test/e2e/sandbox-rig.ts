@@ -36,6 +36,8 @@ export interface SandboxRigOptions {
   storage: string;
   /** Start of virtual time (default MONDAY_03). */
   startTime?: number;
+  /** The sandbox Alertmanager delivers `alert` faults to Gantry's webhook too (default: off). */
+  alertmanager?: boolean;
 }
 
 export interface SandboxRig {
@@ -181,7 +183,7 @@ export async function startSandboxRig(options: SandboxRigOptions): Promise<Sandb
     tokens: TOKENS,
     deliverTestResult: deliverToHost(() => hostUrl),
     deliverRegistryEvents: deliverEventGrid(() => hostUrl),
-    deliverAlerts: deliverAlertmanager(() => hostUrl, ALERTMANAGER_TOKEN),
+    ...(options.alertmanager && { deliverAlerts: deliverAlertmanager(() => hostUrl, ALERTMANAGER_TOKEN) }),
   });
   const restoreEnv = applyEnv(settings(options, sandbox));
   let host: TestHost;

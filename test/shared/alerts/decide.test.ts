@@ -10,6 +10,7 @@ const firing = (startedMinAgo: number, repeat = false): AlertFacts => ({
   startsAt: ago(startedMinAgo),
   repeat,
 });
+const canary: AlertFacts = { ...firing(1), aboutCanary: true };
 const released = (minAgo: number, via?: 'rollback'): ServiceSituation => ({
   rollbackWindow: WINDOW,
   release: { deploymentId: 'rel', releasedAt: ago(minAgo), ...(via && { via }) },
@@ -36,6 +37,9 @@ describe('decideAlert', () => {
     ['repeat (same fingerprint)', firing(1, true), released(10), 'none', 'ignored', 'rel'],
     ['repeat during a canary', firing(1, true), running('Canary'), 'none', 'ignored', 'run'],
     ['never released', firing(1), { rollbackWindow: WINDOW }, 'none', 'notified', undefined],
+    ['canary alert, canary running', canary, running('Canary'), 'abort', 'aborted', 'run'],
+    ['canary alert, run verifying', canary, running('Verifying'), 'none', 'ignored', 'run'],
+    ['canary alert after a release', canary, released(10), 'none', 'ignored', 'rel'],
   ];
 
   it.each(cases)('%s', (_, alert, situation, action, outcome, deploymentId) => {

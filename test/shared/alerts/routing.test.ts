@@ -39,6 +39,12 @@ describe('routeAlert with the default matchers (namespace + deployment)', () => 
     expect(routed(alert(labels))).toBe(service);
   });
 
+  it('knows an alert about the canary Deployment from one about production', () => {
+    const on = (deployment: string) =>
+      routeAlert(alert({ namespace: 'hearloveen-prod', deployment }), plans) as { aboutCanary?: boolean };
+    expect([on('api-gateway-canary').aboutCanary, on('api-gateway').aboutCanary]).toEqual([true, false]);
+  });
+
   it('defaults to a 60 minute rollback window', () => {
     expect(matchersFor(plans[0] as PipelinePlan, 'alertmanager').rollbackWindow).toBe(3_600_000);
   });
