@@ -1,6 +1,7 @@
 import type { Clock } from '../devhost/durable/types.js';
 import { startHttpServer, type RunningHttpServer } from '../devhost/http/server.js';
 import type { ImageBinding, PipelinePlan } from '../shared/contracts/plan.js';
+import { alertmanagerRoutes, SandboxAlertmanager, type AlertmanagerDelivery } from './alertmanager.js';
 import { addApplication, startArgoCdSandbox } from './argocd.js';
 import { createControlRoutes } from './control.js';
 import { createGitHubRoutes, type GitHubSandboxOptions } from './github.js';
@@ -37,6 +38,8 @@ export interface SandboxOptions {
   deliverRegistryEvents?: EventGridDelivery;
   /** A file the world is kept in across restarts (see world-store.ts); absent: in memory only. */
   worldFile?: string;
+  /** Where `alert` faults are delivered as Alertmanager webhooks (alertmanager.ts); absent: not sent. */
+  deliverAlerts?: AlertmanagerDelivery;
 }
 
 /** The registry host images are pushed to when no service names one, and the build's identity. */
@@ -82,6 +85,8 @@ export function deliverToHost(hostUrl: () => string): SandboxOptions['deliverTes
 
 export interface Sandbox {
   world: SandboxWorld;
+  /** Present when `deliverAlerts` was given. */
+  alertmanager?: SandboxAlertmanager;
   /** True when the world was restored from `worldFile`. */
   restored: boolean;
   urls: {
@@ -182,16 +187,25 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       createGitHubRoutes(world, { token: options.tokens.github, deliver: options.deliverTestResult }),
     ]);
     const web = await serve(ports.web, [createStagingWebRoutes(world, stagingNamespace)]);
+    const controlRoutes = createControlRoutes(world, {
+      registry: SANDBOX_REGISTRY,
+      plans: options.plans,
+      deliver: options.deliverRegistryEvents,
+    });
+    const alertmanager =
+      options.deliverAlerts &&
+      new SandboxAlertmanager(world, options.clock, {
+        deliver: options.deliverAlerts,
+        prometheusUrl: prometheus.url,
+      });
+    if (alertmanager) started.push({ close: async () => alertmanager.close() });
     const control = await serve(ports.control, [
-      createControlRoutes(world, {
-        registry: SANDBOX_REGISTRY,
-        plans: options.plans,
-        deliver: options.deliverRegistryEvents,
-      }),
+      alertmanager ? alertmanagerRoutes(alertmanager, controlRoutes) : controlRoutes,
     ]);
     const registry = await serve(ports.registry, [createRegistryRoutes(world)]);
     return {
       world,
+      ...(alertmanager && { alertmanager }),
       restored: file?.restored ?? false,
       urls: {
         kubernetes: kubernetes.url,

@@ -74,6 +74,14 @@ const schema = z.object({
   GANTRY_SLACK_SIGNING_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   /** Slack Web API base URL; the sandbox's stand-in locally. */
   GANTRY_SLACK_API_URL: z.url().default('https://slack.com/api/'),
+  /**
+   * Inbound alerts (docs/alerts.md): the token Alertmanager sends (`http_config.authorization` as a bearer
+   * token, or as the `basic_auth` password with GANTRY_ALERTMANAGER_USERNAME), and the secret an Azure
+   * Monitor action group's webhook URL carries (`?token=`). Key Vault references in Azure.
+   */
+  GANTRY_ALERTMANAGER_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  GANTRY_ALERTMANAGER_USERNAME: z.string().min(1).max(128).default('alertmanager'),
+  GANTRY_AZURE_MONITOR_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   /** Local only: JSON map of host names to base URLs for smoke checks, e.g. to reach the sandbox. */
   GANTRY_SMOKE_HOST_MAP: z.string().optional(),
   /**
@@ -105,6 +113,8 @@ export const SECRET_SETTINGS = [
   'GANTRY_GITHUB_WEBHOOK_SECRET',
   'GANTRY_SLACK_BOT_TOKEN',
   'GANTRY_SLACK_SIGNING_SECRET',
+  'GANTRY_ALERTMANAGER_TOKEN',
+  'GANTRY_AZURE_MONITOR_SECRET',
   'APPLICATIONINSIGHTS_CONNECTION_STRING',
 ] as const satisfies readonly (keyof typeof schema.shape)[];
 

@@ -4,6 +4,7 @@ import { dashboardPaths, dashboardSchemas } from './openapi-dashboard.js';
 import { retryPaths, retrySchemas } from './openapi-retry.js';
 import { boardPaths, boardSchemas } from './openapi-board.js';
 import { chatPaths, chatSchemas } from './openapi-chat.js';
+import { alertPaths, alertSchemas } from './openapi-alerts.js';
 import { actionGuard, guarded, securitySchemes } from './openapi-security.js';
 import { OPERATOR, READER } from '../domain/roles.js';
 
@@ -307,6 +308,7 @@ export const openApiDocument: Json = {
     '/api/webhooks/github': webhook('githubWebhook', 'GitHub deliveries (X-Hub-Signature-256 HMAC).'),
     '/api/webhooks/acr': webhook('acrWebhook', 'ACR native webhook deliveries (shared secret header).'),
     ...chatPaths,
+    ...alertPaths,
     '/runtime/webhooks/EventGrid': {
       post: {
         operationId: 'acrEventGrid',
@@ -342,6 +344,7 @@ export const openApiDocument: Json = {
       ...retrySchemas,
       ...boardSchemas,
       ...chatSchemas,
+      ...alertSchemas,
       ActionResult: {
         type: 'object',
         properties: { deployment: ref('DeploymentRecord'), approval: ref('ApprovalRecord') },

@@ -10,7 +10,8 @@ export interface Principal {
   /** Gantry app roles from the `roles` claim, implied ones included (shared/domain/roles.ts). */
   roles: Role[];
   /** `slack`: a chat user mapped through the pipeline file's `chat.principals` (shared/app/chat-principals.ts). */
-  source: 'app-service' | 'development' | 'slack';
+  /** `alert`: an inbound alert acting on its own (shared/app/alerts.ts), authenticated by its webhook. */
+  source: 'app-service' | 'development' | 'slack' | 'alert';
 }
 
 const GROUP_CLAIMS = new Set(['groups', 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups']);

@@ -4,6 +4,7 @@ import { parseDuration } from '../domain/duration.js';
 import { isValidRegistry, isValidRepository } from '../domain/image-ref.js';
 import { DEFAULT_COMMIT_TAG } from '../domain/provenance.js';
 import * as names from '../domain/names.js';
+import { alertRouting } from './alert-routing-schema.js';
 import { canary, verification, VERIFICATION_DEFAULT } from './analysis-schema.js';
 import type { ChatConfig } from './chat-schema.js';
 import {
@@ -203,6 +204,7 @@ export const serviceSchema = z.strictObject({
   verification: verification.default(VERIFICATION_DEFAULT),
   approval,
   freezes: z.array(freeze).default([]),
+  alertRouting: alertRouting.optional(),
 });
 
 export type ServiceConfig = z.output<typeof serviceSchema>;

@@ -212,6 +212,15 @@ export interface PipelinePlan {
   freezes?: FreezeWindow[];
   /** How the image's commit is found (push, image labels, tag). Always set by `planFor`. */
   provenance?: ProvenanceSpec;
+  /** Which inbound alerts are about this service (absent: the defaults, shared/alerts/routing.ts). */
+  alertRouting?: AlertRoutingSpec;
+}
+
+/** Matchers name a label (or dimension) and its accepted values, which may hold `{{ ... }}` variables. */
+export interface AlertRoutingSpec {
+  labels?: Record<string, string[]>;
+  dimensions?: Record<string, string[]>;
+  rollbackWindow?: Duration;
 }
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';

@@ -6,6 +6,7 @@ import { appServicePrincipalHeaders } from '../../shared/app/principal.js';
 import { pipelineInstanceId } from '../../shared/contracts/events.js';
 import type { PipelinePlan } from '../../shared/contracts/plan.js';
 import type { DeploymentRecord, TimelineEntry } from '../../shared/domain/deployment.js';
+import { deliverAlertmanager } from '../../sandbox/alertmanager.js';
 import { deliverEventGrid, deliverToHost, startSandbox, type Sandbox } from '../../sandbox/index.js';
 import type { FaultProfile } from '../../sandbox/world.js';
 
@@ -25,6 +26,8 @@ export const EXAMPLE_CONFIG = 'config/gantry.example.yaml';
 /** Monday 03:00 UTC: inside the auto-approve window, so a run needs no human. */
 export const MONDAY_03 = Date.UTC(2026, 0, 5, 3, 0, 0);
 const TOKENS = { kubernetes: 'k8s-test-token', argocd: 'argocd-test-token', github: 'github-test-token' };
+/** What the sandbox Alertmanager sends and Gantry's alert route expects (GANTRY_ALERTMANAGER_TOKEN). */
+export const ALERTMANAGER_TOKEN = 'alertmanager-test-token-0123';
 
 export interface SandboxRigOptions {
   /** The Gantry YAML the app loads (`GANTRY_CONFIG_PATH`) and the sandbox seeds its services from. */
@@ -33,6 +36,8 @@ export interface SandboxRigOptions {
   storage: string;
   /** Start of virtual time (default MONDAY_03). */
   startTime?: number;
+  /** The sandbox Alertmanager delivers `alert` faults to Gantry's webhook too (default: off). */
+  alertmanager?: boolean;
 }
 
 export interface SandboxRig {
@@ -92,6 +97,7 @@ function settings(options: SandboxRigOptions, sandbox: Sandbox): Record<string, 
     GANTRY_REGISTRY_HOST_MAP: JSON.stringify({ 'hearloveen.azurecr.io': sandbox.urls.registry }),
     GANTRY_SCAN_TARGET: '00000000-0000-0000-0000-000000000000/sandbox-rg/sandbox-aks/gantry-scans',
     GANTRY_SCAN_SERVICE_ACCOUNT: 'gantry-scanner',
+    GANTRY_ALERTMANAGER_TOKEN: ALERTMANAGER_TOKEN,
   };
 }
 
@@ -177,6 +183,7 @@ export async function startSandboxRig(options: SandboxRigOptions): Promise<Sandb
     tokens: TOKENS,
     deliverTestResult: deliverToHost(() => hostUrl),
     deliverRegistryEvents: deliverEventGrid(() => hostUrl),
+    ...(options.alertmanager && { deliverAlerts: deliverAlertmanager(() => hostUrl, ALERTMANAGER_TOKEN) }),
   });
   const restoreEnv = applyEnv(settings(options, sandbox));
   let host: TestHost;

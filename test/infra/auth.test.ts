@@ -105,6 +105,8 @@ describe('App Service authentication (authsettingsV2)', () => {
     expect(excluded).toEqual([
       '/api/webhooks/github',
       '/api/webhooks/acr',
+      '/api/webhooks/alertmanager',
+      '/api/webhooks/azure-monitor',
       '/runtime/webhooks/eventgrid',
       '/api/chat/slack/commands',
       '/api/chat/slack/interactions',
@@ -126,6 +128,14 @@ describe('App Service authentication (authsettingsV2)', () => {
     const slack = functionsText('http/chat-slack.ts');
     expect(slack).toMatch(/verifySlackSignature\(/);
     expect(slack).toMatch(/if \(!secret\)\s*throw new AppError\(\s*503/);
+    // Alert receivers: their credentials are checked before the body is read.
+    const alerts = functionsText('http/alert-webhooks.ts');
+    expect(routes.filter((r) => r.file === 'http/alert-webhooks.ts').map((r) => r.route)).toEqual([
+      'webhooks/alertmanager',
+      'webhooks/azure-monitor',
+    ]);
+    expect(alerts).toMatch(/checkAlertmanagerAuth\([\s\S]*?\);\s*const body = await readBody/);
+    expect(alerts).toMatch(/checkAzureMonitorAuth\([^;]*\);\s*const body = await readBody/);
     // Every other route (the API, the dashboard, health, OpenAPI) stays behind authentication.
     const others = routes
       .filter((r) => !r.route.startsWith('webhooks/') && !r.route.startsWith('chat/slack/'))

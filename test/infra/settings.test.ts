@@ -56,6 +56,10 @@ const AZURE_USE: Record<(typeof SETTING_NAMES)[number], 'required' | 'optional' 
   GANTRY_SLACK_BOT_TOKEN: 'optional',
   GANTRY_SLACK_SIGNING_SECRET: 'optional',
   GANTRY_SLACK_API_URL: 'optional', // the default is Slack's
+  // Inbound alerts are opt-in: set as Key Vault references when a receiver is configured (docs/alerts.md).
+  GANTRY_ALERTMANAGER_TOKEN: 'optional',
+  GANTRY_ALERTMANAGER_USERNAME: 'optional',
+  GANTRY_AZURE_MONITOR_SECRET: 'optional',
   GANTRY_SMOKE_HOST_MAP: 'never', // local only
   GANTRY_REGISTRY_HOST_MAP: 'never', // local only: Azure reads https://<registry> with the identity (AcrPull)
   GANTRY_SERVICEBUS_NAMESPACE: 'required', // the namespace of infra/app/servicebus.bicep
