@@ -23,7 +23,9 @@ type Obj = Record<string, unknown>;
 /** YAML documents under a comment header saying what the file is for. */
 export function yamlFile(path: string, header: string[], documents: Obj[]): KitFile {
   const comment = header.map((line) => `# ${line}`.trimEnd()).join('\n');
-  const body = documents.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  const body = documents
+    .map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false }))
+    .join('---\n');
   return { path, text: `${comment}\n${body}` };
 }
 
