@@ -37,6 +37,11 @@ export interface SandboxOptions {
   deliverRegistryEvents?: EventGridDelivery;
   /** A file the world is kept in across restarts (see world-store.ts); absent: in memory only. */
   worldFile?: string;
+  /**
+   * Services not seeded: their Deployments, router objects and Argo CD applications come from
+   * elsewhere, e.g. an onboarding kit (`gantry init`) applied through the Kubernetes and Argo CD APIs.
+   */
+  unseeded?: readonly string[];
 }
 
 /** The registry host images are pushed to when no service names one, and the build's identity. */
@@ -154,9 +159,10 @@ export function seedWorld(world: SandboxWorld, plans: PipelinePlan[]): void {
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const world = new SandboxWorld(options.clock);
+  const seeded = options.plans.filter((p) => !options.unseeded?.includes(p.service));
   const file = options.worldFile
-    ? persistWorld(world, options.worldFile, () => seedWorld(world, options.plans))
-    : (seedWorld(world, options.plans), undefined);
+    ? persistWorld(world, options.worldFile, () => seedWorld(world, seeded))
+    : (seedWorld(world, seeded), undefined);
   const ports = options.ports ?? {};
   const stagingNamespace = options.plans[0]?.staging.namespace ?? 'staging';
   const started: Array<{ close(): Promise<void> }> = [];

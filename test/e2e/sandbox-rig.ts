@@ -24,7 +24,12 @@ export const EXAMPLE_CONFIG = 'config/gantry.example.yaml';
 
 /** Monday 03:00 UTC: inside the auto-approve window, so a run needs no human. */
 export const MONDAY_03 = Date.UTC(2026, 0, 5, 3, 0, 0);
-const TOKENS = { kubernetes: 'k8s-test-token', argocd: 'argocd-test-token', github: 'github-test-token' };
+/** The bearer tokens the sandbox's stand-ins accept (loopback only, not secrets). */
+export const TOKENS = {
+  kubernetes: 'k8s-test-token',
+  argocd: 'argocd-test-token',
+  github: 'github-test-token',
+};
 
 export interface SandboxRigOptions {
   /** The Gantry YAML the app loads (`GANTRY_CONFIG_PATH`) and the sandbox seeds its services from. */
@@ -33,6 +38,8 @@ export interface SandboxRigOptions {
   storage: string;
   /** Start of virtual time (default MONDAY_03). */
   startTime?: number;
+  /** Services the sandbox does not seed (their objects are applied by the test). */
+  unseeded?: string[];
 }
 
 export interface SandboxRig {
@@ -177,6 +184,7 @@ export async function startSandboxRig(options: SandboxRigOptions): Promise<Sandb
     tokens: TOKENS,
     deliverTestResult: deliverToHost(() => hostUrl),
     deliverRegistryEvents: deliverEventGrid(() => hostUrl),
+    ...(options.unseeded && { unseeded: options.unseeded }),
   });
   const restoreEnv = applyEnv(settings(options, sandbox));
   let host: TestHost;
