@@ -101,11 +101,10 @@ function securityJobs(): Obj {
 /** `--key` for key-based signing (the signature gate's key), keyless (Sigstore, GitHub OIDC) otherwise. */
 const keyFlag = (ctx: KitContext): string => (ctx.signingKey ? ` --key '${ctx.signingKey}'` : '');
 
-function buildSteps(ctx: KitContext): Obj[] {
+/** Azure login by OIDC federated credential, then an ACR token from it: no stored password anywhere. */
+function loginSteps(ctx: KitContext): Obj[] {
   const registryName = ctx.imageName.split('.')[0] as string;
-  const pinned = `${ctx.imageName}@\${{ steps.push.outputs.digest }}`;
   return [
-    CHECKOUT,
     {
       name: 'Azure login (OIDC federated credential, no stored secret)',
       uses: 'azure/login@v2',
@@ -116,6 +115,31 @@ function buildSteps(ctx: KitContext): Obj[] {
       },
     },
     { name: 'ACR login (token from the Azure login)', run: `az acr login --name ${registryName}` },
+  ];
+}
+
+/** Sign the pushed digest and attest its SPDX SBOM, with the signature gate's key (or keyless). */
+function signingSteps(ctx: KitContext, pinned: string): Obj[] {
+  return [
+    { uses: 'sigstore/cosign-installer@v3' },
+    { name: 'Sign the image by digest', run: `cosign sign --yes${keyFlag(ctx)} ${pinned}` },
+    {
+      name: 'SBOM (SPDX, Syft)',
+      uses: 'anchore/sbom-action@v0',
+      with: { image: pinned, format: 'spdx-json', 'output-file': 'sbom.spdx.json' },
+    },
+    {
+      name: 'Attest the SBOM',
+      run: `cosign attest --yes${keyFlag(ctx)} --type spdxjson --predicate sbom.spdx.json ${pinned}`,
+    },
+  ];
+}
+
+function buildSteps(ctx: KitContext): Obj[] {
+  const pinned = `${ctx.imageName}@\${{ steps.push.outputs.digest }}`;
+  return [
+    CHECKOUT,
+    ...loginSteps(ctx),
     { uses: 'docker/setup-buildx-action@v3' },
     {
       id: 'meta',
@@ -163,17 +187,7 @@ function buildSteps(ctx: KitContext): Obj[] {
         'cache-from': 'type=gha',
       },
     },
-    { uses: 'sigstore/cosign-installer@v3' },
-    { name: 'Sign the image by digest', run: `cosign sign --yes${keyFlag(ctx)} ${pinned}` },
-    {
-      name: 'SBOM (SPDX, Syft)',
-      uses: 'anchore/sbom-action@v0',
-      with: { image: pinned, format: 'spdx-json', 'output-file': 'sbom.spdx.json' },
-    },
-    {
-      name: 'Attest the SBOM',
-      run: `cosign attest --yes${keyFlag(ctx)} --type spdxjson --predicate sbom.spdx.json ${pinned}`,
-    },
+    ...signingSteps(ctx, pinned),
   ];
 }
 

@@ -243,3 +243,33 @@ describe(`${EXAMPLE_DIR}`, () => {
     for (const f of kit.files) expect(readFileSync(join(EXAMPLE_DIR, f.path), 'utf8'), f.path).toBe(f.text);
   });
 });
+
+describe('signing follows the signature gate', () => {
+  const SIGNATURE =
+    '    signature:\n      key: azurekms://hearloveen-kv.vault.azure.net/cosign-signing-key\n';
+
+  it('signs keyless (Sigstore, GitHub OIDC) when the service has no signature gate', () => {
+    expect(EXAMPLE).toContain(SIGNATURE);
+    const kit = buildKit(EXAMPLE.replace(SIGNATURE, ''), CONFIG, 'ApiGateway');
+    const build = kit.files.find((f) => f.path.endsWith('-build.yml'))!.text;
+    expect(build).toContain(
+      'cosign sign --yes hearloveen.azurecr.io/api-gateway@${{ steps.push.outputs.digest }}',
+    );
+    expect(build).not.toContain('--key');
+  });
+
+  it('lets the scanner read exactly the Kubernetes secret of a k8s:// key', () => {
+    const yaml = EXAMPLE.replace(SIGNATURE, '    signature:\n      key: k8s://cosign/cosign-pub\n');
+    const kit = buildKit(yaml, CONFIG, 'ApiGateway');
+    const [role] = find(kit, 'Role', 'gantry-scanner-cosign-key');
+    expect(role).toMatchObject({
+      metadata: { namespace: 'cosign' },
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['cosign-pub'] }],
+    });
+    expect(find(kit, 'RoleBinding', 'gantry-scanner-cosign-key')[0].subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'gantry-scanner', namespace: 'gantry-scans' },
+    ]);
+    // Without such a key the scanner gets no Role at all.
+    expect(find(kits[0]![1], 'Role', 'gantry-scanner-cosign-key')).toEqual([]);
+  });
+});
