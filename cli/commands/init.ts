@@ -88,7 +88,7 @@ export const init: Command = {
   ],
   examples: [
     'gantry init ApiGateway --config config/gantry.example.yaml --out deploy/api-gateway',
-    'gantry init ApiGateway --principal-id 3f2c…-… --json',
+    'gantry init ApiGateway --principal-id "$(az identity show -g gantry-rg -n id-gantry --query principalId -o tsv)" --json',
   ],
   async run(ctx) {
     const { service } = positionals('init', ctx.args, ['service']);
