@@ -40,6 +40,11 @@ export interface SandboxOptions {
   worldFile?: string;
   /** Where `alert` faults are delivered as Alertmanager webhooks (alertmanager.ts); absent: not sent. */
   deliverAlerts?: AlertmanagerDelivery;
+  /**
+   * Services not seeded: their Deployments, router objects and Argo CD applications come from
+   * elsewhere, e.g. an onboarding kit (`gantry init`) applied through the Kubernetes and Argo CD APIs.
+   */
+  unseeded?: readonly string[];
 }
 
 /** The registry host images are pushed to when no service names one, and the build's identity. */
@@ -159,9 +164,10 @@ export function seedWorld(world: SandboxWorld, plans: PipelinePlan[]): void {
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const world = new SandboxWorld(options.clock);
+  const seeded = options.plans.filter((p) => !options.unseeded?.includes(p.service));
   const file = options.worldFile
-    ? persistWorld(world, options.worldFile, () => seedWorld(world, options.plans))
-    : (seedWorld(world, options.plans), undefined);
+    ? persistWorld(world, options.worldFile, () => seedWorld(world, seeded))
+    : (seedWorld(world, seeded), undefined);
   const ports = options.ports ?? {};
   const stagingNamespace = options.plans[0]?.staging.namespace ?? 'staging';
   const started: Array<{ close(): Promise<void> }> = [];

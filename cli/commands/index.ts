@@ -2,6 +2,7 @@ import type { FlagSpec } from '../args.js';
 import { actions } from './actions.js';
 import { config } from './config.js';
 import { list, status } from './deployments.js';
+import { init } from './init.js';
 import { login, logout } from './login.js';
 import { rejudge } from './rejudge.js';
 import { retry } from './retry.js';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   logout,
   config,
   sandbox,
+  init,
 ];
 
 export const findCommand = (name: string): Command | undefined => COMMANDS.find((c) => c.name === name);

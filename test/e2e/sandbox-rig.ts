@@ -25,9 +25,14 @@ export const EXAMPLE_CONFIG = 'config/gantry.example.yaml';
 
 /** Monday 03:00 UTC: inside the auto-approve window, so a run needs no human. */
 export const MONDAY_03 = Date.UTC(2026, 0, 5, 3, 0, 0);
-const TOKENS = { kubernetes: 'k8s-test-token', argocd: 'argocd-test-token', github: 'github-test-token' };
 /** What the sandbox Alertmanager sends and Gantry's alert route expects (GANTRY_ALERTMANAGER_TOKEN). */
 export const ALERTMANAGER_TOKEN = 'alertmanager-test-token-0123';
+/** The bearer tokens the sandbox's stand-ins accept (loopback only, not secrets). */
+export const TOKENS = {
+  kubernetes: 'k8s-test-token',
+  argocd: 'argocd-test-token',
+  github: 'github-test-token',
+};
 
 export interface SandboxRigOptions {
   /** The Gantry YAML the app loads (`GANTRY_CONFIG_PATH`) and the sandbox seeds its services from. */
@@ -38,6 +43,8 @@ export interface SandboxRigOptions {
   startTime?: number;
   /** The sandbox Alertmanager delivers `alert` faults to Gantry's webhook too (default: off). */
   alertmanager?: boolean;
+  /** Services the sandbox does not seed (their objects are applied by the test). */
+  unseeded?: string[];
 }
 
 export interface SandboxRig {
@@ -184,6 +191,7 @@ export async function startSandboxRig(options: SandboxRigOptions): Promise<Sandb
     deliverTestResult: deliverToHost(() => hostUrl),
     deliverRegistryEvents: deliverEventGrid(() => hostUrl),
     ...(options.alertmanager && { deliverAlerts: deliverAlertmanager(() => hostUrl, ALERTMANAGER_TOKEN) }),
+    ...(options.unseeded && { unseeded: options.unseeded }),
   });
   const restoreEnv = applyEnv(settings(options, sandbox));
   let host: TestHost;
