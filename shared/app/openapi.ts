@@ -3,6 +3,7 @@ import { ref, schemas } from './openapi-schemas.js';
 import { dashboardPaths, dashboardSchemas } from './openapi-dashboard.js';
 import { retryPaths, retrySchemas } from './openapi-retry.js';
 import { boardPaths, boardSchemas } from './openapi-board.js';
+import { backtestPaths, backtestSchemas } from './openapi-backtest.js';
 import { actionGuard, guarded, securitySchemes } from './openapi-security.js';
 import { OPERATOR, READER } from '../domain/roles.js';
 
@@ -240,6 +241,7 @@ export const openApiDocument: Json = {
       },
     },
     ...boardPaths,
+    ...backtestPaths,
     '/api/services/{name}/releases': {
       get: {
         operationId: 'listReleases',
@@ -339,6 +341,7 @@ export const openApiDocument: Json = {
       ...dashboardSchemas,
       ...retrySchemas,
       ...boardSchemas,
+      ...backtestSchemas,
       ActionResult: {
         type: 'object',
         properties: { deployment: ref('DeploymentRecord'), approval: ref('ApprovalRecord') },
