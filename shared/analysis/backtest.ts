@@ -110,16 +110,52 @@ export function applyRound(
 export const roundsIn = (spec: CanarySpec, from: number, to: number): number =>
   Math.floor((to - from) / cadenceOf(spec));
 
-/** Every round of a backtest, with `query` supplying each round's checks (sequential: each may decide). */
+/** When a round is and what kind: independent of the verdicts, so it can be queried ahead. */
+export type RoundTime = Pick<BacktestRound, 'kind' | 'at'>;
+
+/** Every round time in the window, in order, at the spec's cadence (as `nextRound` walks them). */
+export function* roundTimes(spec: CanarySpec, from: number, to: number): Generator<RoundTime> {
+  const cadence = cadenceOf(spec);
+  for (let start = from; ; start += spec.interval) {
+    for (let waited = 0; waited < spec.interval;) {
+      waited += Math.min(cadence, spec.interval - waited);
+      if (start + waited > to) return;
+      yield { kind: waited >= spec.interval ? 'interval' : 'fast', at: start + waited };
+    }
+  }
+}
+
+/** Rounds queried ahead of the one being judged: a remote provider's latency overlaps, a few at a time. */
+export const QUERY_AHEAD = 4;
+
+/**
+ * Every round of a backtest, with `query` supplying each round's checks. The decisions are sequential,
+ * but what is queried depends only on the round's time and kind, so up to QUERY_AHEAD rounds are queried
+ * ahead (read-only; answers past the decision are dropped).
+ */
 export async function runBacktest(
   spec: CanarySpec,
   window: { from: number; to: number },
-  query: (round: BacktestRound) => Promise<CheckEvidence[]>,
+  query: (round: RoundTime) => Promise<CheckEvidence[]>,
 ): Promise<{ state: BacktestState; rounds: Array<{ round: BacktestRound; checks: CheckEvidence[] }> }> {
+  const times = roundTimes(spec, window.from, window.to);
+  const ahead: Array<RoundTime & { checks: Promise<CheckEvidence[]> }> = [];
+  const fill = () => {
+    for (let next = ahead.length < QUERY_AHEAD ? times.next() : undefined; next && !next.done;) {
+      const checks = query(next.value);
+      // Handled here too: an answer dropped after the decision must not become an unhandled rejection.
+      checks.catch(() => undefined);
+      ahead.push({ ...next.value, checks });
+      next = ahead.length < QUERY_AHEAD ? times.next() : undefined;
+    }
+  };
   let state = startBacktest(window.from);
   const rounds: Array<{ round: BacktestRound; checks: CheckEvidence[] }> = [];
   for (let round = nextRound(spec, state, window.to); round; round = nextRound(spec, state, window.to)) {
-    const checks = await query(round);
+    fill();
+    const head = ahead.shift();
+    if (head?.at !== round.at || head.kind !== round.kind) throw new Error('backtest schedule out of step');
+    const checks = await head.checks;
     rounds.push({ round, checks });
     state = applyRound(spec, state, round, checks);
   }

@@ -3,9 +3,12 @@ import {
   applyRound,
   cadenceOf,
   nextRound,
+  QUERY_AHEAD,
   roundsIn,
   runBacktest,
+  roundTimes,
   type BacktestRound,
+  type RoundTime,
 } from '../../../shared/analysis/backtest.js';
 import type { CheckEvidence, Verdict } from '../../../shared/analysis/judge.js';
 import type { CanarySpec } from '../../../shared/contracts/plan.js';
@@ -40,13 +43,14 @@ const check = (kind: CheckEvidence['kind'], verdict: Verdict, extra: Partial<Che
   }) as CheckEvidence;
 
 /** Runs a backtest whose checks come from `verdictAt(round)`, over an hour. */
-async function backtestWith(s: CanarySpec, verdictAt: (r: BacktestRound) => CheckEvidence[], minutes = 60) {
-  const seen: BacktestRound[] = [];
+async function backtestWith(s: CanarySpec, verdictAt: (r: RoundTime) => CheckEvidence[], minutes = 60) {
+  const queried: RoundTime[] = [];
   const { state, rounds } = await runBacktest(s, { from: FROM, to: FROM + minutes * MIN }, async (r) => {
-    seen.push(r);
+    queried.push(r);
     return verdictAt(r);
   });
-  return { state, rounds, seen: seen.map((r) => [r.kind, (r.at - FROM) / 1000, r.weight]) };
+  const seen = rounds.map(({ round: r }) => [r.kind, (r.at - FROM) / 1000, r.weight]);
+  return { state, rounds, seen, queried };
 }
 
 describe('backtest stepping', () => {
@@ -82,7 +86,7 @@ describe('backtest stepping', () => {
       metrics: [{ ...spec().metrics[0]!, failFast: { min: 95 } }],
     });
     expect(cadenceOf(s)).toBe(20_000);
-    const { state, seen } = await backtestWith(s, (r) =>
+    const { state, seen, queried } = await backtestWith(s, (r) =>
       r.kind === 'fast' && r.at - FROM === 100_000 ? [check('fail-fast', 'fail')] : [check('metric', 'pass')],
     );
     expect(seen).toEqual([
@@ -92,6 +96,9 @@ describe('backtest stepping', () => {
       ['fast', 80, 10],
       ['fast', 100, 10],
     ]);
+    // Queried ahead of the decision, at most QUERY_AHEAD rounds past it; those answers are dropped.
+    expect(queried.length).toBeGreaterThan(5);
+    expect(queried.length).toBeLessThanOrEqual(5 + QUERY_AHEAD);
     expect(state.stop).toEqual({
       outcome: 'rolled-back',
       reason: 'fail-fast: success: fail! at 10%',
@@ -107,6 +114,26 @@ describe('backtest stepping', () => {
     expect(state.stop).toBeUndefined();
     expect(state.tally.failed).toBe(1);
     expect(nextRound(s, state, FROM + 1.5 * MIN)).toBeUndefined();
+  });
+
+  it('walks the same round times as the stepping, ending at the window end', () => {
+    const s = spec({ interval: 50_000, fastCheckInterval: 20_000, alerts: { matchers: { a: 'b' } } });
+    expect([...roundTimes(s, FROM, FROM + 110_000)].map((r) => [r.kind, (r.at - FROM) / 1000])).toEqual([
+      ['fast', 20],
+      ['fast', 40],
+      ['interval', 50],
+      ['fast', 70],
+      ['fast', 90],
+      ['interval', 100],
+    ]);
+  });
+
+  it('drops a failed answer queried past the decision without an unhandled rejection', async () => {
+    const { state } = await backtestWith(spec(), (r) => {
+      if (r.at - FROM > MIN) throw new Error('provider exploded');
+      return [check('metric', 'fail'), check('fail-fast', 'fail')];
+    });
+    expect(state.stop).toMatchObject({ outcome: 'rolled-back', at: new Date(FROM + MIN).toISOString() });
   });
 
   it('counts the rounds a window can need at the shortest cadence', () => {
