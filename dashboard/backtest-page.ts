@@ -44,7 +44,7 @@ function summary(view: BacktestView): HTMLElement {
   const row = (label: string, ...value: Array<Node | string>) => [h('dt', {}, label), h('dd', {}, ...value)];
   return h(
     'dl',
-    { class: 'summary backtest-summary' },
+    { class: 'backtest-summary' },
     ...row('Outcome', h('span', { class: `badge outcome-${view.outcome}` }, view.outcome)),
     ...(view.at ? row('Decided at', time(view.at, formatDateTime(view.at))) : []),
     ...row('Reason', view.reason ?? (view.outcome === 'undetermined' ? 'the window ended first' : '')),
