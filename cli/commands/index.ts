@@ -1,5 +1,6 @@
 import type { FlagSpec } from '../args.js';
 import { actions } from './actions.js';
+import { analyse } from './analyse.js';
 import { config } from './config.js';
 import { list, status } from './deployments.js';
 import { init } from './init.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   releases,
   rollback,
   rejudge,
+  analyse,
   whoami,
   login,
   logout,

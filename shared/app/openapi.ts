@@ -5,6 +5,7 @@ import { retryPaths, retrySchemas } from './openapi-retry.js';
 import { boardPaths, boardSchemas } from './openapi-board.js';
 import { chatPaths, chatSchemas } from './openapi-chat.js';
 import { alertPaths, alertSchemas } from './openapi-alerts.js';
+import { backtestPaths, backtestSchemas } from './openapi-backtest.js';
 import { actionGuard, guarded, securitySchemes } from './openapi-security.js';
 import { OPERATOR, READER } from '../domain/roles.js';
 
@@ -242,6 +243,7 @@ export const openApiDocument: Json = {
       },
     },
     ...boardPaths,
+    ...backtestPaths,
     '/api/services/{name}/releases': {
       get: {
         operationId: 'listReleases',
@@ -345,6 +347,7 @@ export const openApiDocument: Json = {
       ...boardSchemas,
       ...chatSchemas,
       ...alertSchemas,
+      ...backtestSchemas,
       ActionResult: {
         type: 'object',
         properties: { deployment: ref('DeploymentRecord'), approval: ref('ApprovalRecord') },

@@ -3,6 +3,7 @@ import { parseDuration } from '../domain/duration.js';
 import { planSteps } from '../domain/step-plan.js';
 import { BUILTIN_TEMPLATES } from '../analysis/templates.js';
 import { checkMetricTemplate } from '../analysis/template-check.js';
+import { DEFAULT_MIN_REQUESTS } from '../analysis/judge.js';
 import {
   duration,
   expected,
@@ -124,7 +125,9 @@ const baseline = z.strictObject({
       z.strictObject({
         metric: label,
         direction: z.enum(['increase-is-bad', 'decrease-is-bad']),
-        tolerance: z.number().min(0).default(0.25),
+        // Defaults depend on the metric (see `baselinePlan` in plan.ts): points for a success rate.
+        scale: z.enum(['points', 'ratio']).optional(),
+        tolerance: z.number().min(0).optional(),
         alpha: z.number().gt(0).lt(1).default(0.02),
       }),
     )
@@ -189,7 +192,7 @@ const canaryObject = z.strictObject({
   iterations: int(1, 1000).optional(),
   stepWeightPromotion: weight.optional(),
   metrics: z.array(metric).min(1, { message: 'a canary needs at least one metric to judge it' }),
-  minRequests: int(0, 1_000_000_000).default(1),
+  minRequests: int(0, 1_000_000_000).default(DEFAULT_MIN_REQUESTS),
   inconclusiveLimit: int(0, 1000).default(3),
   consecutiveErrorLimit: int(0, 1000).default(4),
   onLimitExhausted: z.enum(['pause', 'fail']).default('pause'),
@@ -236,7 +239,7 @@ export const verification = z
     rules: z.array(rule).default([]),
     crashLoops: z.boolean().default(true),
     health: z.strictObject({ maxRatio: z.number().min(0).max(1), for: duration }).optional(),
-    minRequests: int(0, 1_000_000_000).default(0),
+    minRequests: int(0, 1_000_000_000).default(DEFAULT_MIN_REQUESTS),
   })
   .superRefine((v, ctx) => {
     uniqueNames(v.rules, ctx, 'rules');
@@ -257,5 +260,5 @@ export const VERIFICATION_DEFAULT = {
   interval: parseDuration('30s'),
   rules: [],
   crashLoops: true,
-  minRequests: 0,
+  minRequests: DEFAULT_MIN_REQUESTS,
 };

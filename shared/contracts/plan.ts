@@ -91,8 +91,13 @@ export interface BaselineMetric {
   /** A canary metric's name: its template is queried for both sides. */
   metric: string;
   direction: 'increase-is-bad' | 'decrease-is-bad';
-  /** Relative effect size tolerated, e.g. 0.25 = 25 % of the baseline median. */
+  /**
+   * Effect size tolerated: with `scale: ratio` a share of the baseline median (0.25 = 25 %), with
+   * `scale: points` an absolute difference (1 = one percentage point of a success rate).
+   */
   tolerance: number;
+  /** How `tolerance` is read; absent (plans from before it existed): `ratio`. */
+  scale?: 'points' | 'ratio';
   /** Significance level of the one-sided Mann-Whitney U test. */
   alpha: number;
 }
@@ -164,7 +169,7 @@ export interface VerificationSpec {
    * not ready for `for` (absent: no check).
    */
   health?: { maxRatio: number; for: Duration };
-  /** Requests the primary must serve in a rule's window before the rule is judged (absent: 0). */
+  /** Requests the primary must serve in a rule's window before the rule is judged (absent: 1). */
   minRequests?: number;
 }
 
