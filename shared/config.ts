@@ -36,6 +36,12 @@ const schema = z.object({
   GANTRY_PROMETHEUS_URL: z.url().optional(),
   GANTRY_PROMETHEUS_AUTH: z.enum(['none', 'bearer', 'entra']).default('none'),
   GANTRY_PROMETHEUS_TOKEN: z.string().min(1).optional(),
+  /** Application Insights (`canary.provider.kind: app-insights`): default workspace ID, query host. */
+  GANTRY_APPINSIGHTS_WORKSPACE_ID: z
+    .string()
+    .regex(/^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, 'a Log Analytics workspace ID (GUID)')
+    .optional(),
+  GANTRY_APPINSIGHTS_ENDPOINT: z.url().optional(),
   /** GitHub: API URL (GitHub Enterprise or the sandbox) and a token. */
   GANTRY_GITHUB_API_URL: z.url().default('https://api.github.com'),
   GANTRY_GITHUB_TOKEN: z.string().min(1).optional(),

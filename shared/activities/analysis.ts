@@ -34,6 +34,8 @@ type Requests = { requests: number | null } | { error: unknown };
  */
 async function requestCounts(ports: Ports, input: Input, windows: number[]): Promise<Map<number, Requests>> {
   const counts = new Map<number, Requests>();
+  // One provider per service (`canary.provider`, stamped on every metric): its own request count.
+  const provider = input.metrics.find((m) => m.provider)?.provider;
   await Promise.all(
     [...new Set(windows)].map(async (window) => {
       try {
@@ -45,6 +47,7 @@ async function requestCounts(ports: Ports, input: Input, windows: number[]): Pro
           router: input.router,
           window,
           at: input.at,
+          ...(provider && { provider }),
         });
         const rate = sample.value === null || Number.isNaN(sample.value) ? 0 : sample.value;
         counts.set(window, { requests: Math.round(rate * (window / 1000) * 1000) / 1000 });
@@ -87,6 +90,7 @@ async function metricChecks(
       router: input.router,
       window: metric.interval,
       at: input.at,
+      ...(metric.provider && { provider: metric.provider }),
     });
     const t = { requests, minRequests };
     return shapes.map((s) => ({
@@ -132,6 +136,7 @@ async function baselineCheck(
         metricVariables: { ...metric.variables, side: s },
         router: input.router,
         window: metric.interval,
+        ...(metric.provider && { provider: metric.provider }),
       },
       range,
     );

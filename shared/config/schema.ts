@@ -5,6 +5,7 @@ import { isValidRegistry, isValidRepository } from '../domain/image-ref.js';
 import { DEFAULT_COMMIT_TAG } from '../domain/provenance.js';
 import * as names from '../domain/names.js';
 import { canary, verification, VERIFICATION_DEFAULT } from './analysis-schema.js';
+import { checkProviderMetrics } from './provider-schema.js';
 import {
   approval,
   argoApplication,
@@ -193,16 +194,21 @@ const production = z
     return resolved;
   });
 
-export const serviceSchema = z.strictObject({
-  image: imageMatch,
-  gates: gates.default({}),
-  staging,
-  production,
-  canary,
-  verification: verification.default(VERIFICATION_DEFAULT),
-  approval,
-  freezes: z.array(freeze).default([]),
-});
+export const serviceSchema = z
+  .strictObject({
+    image: imageMatch,
+    gates: gates.default({}),
+    staging,
+    production,
+    canary,
+    verification: verification.default(VERIFICATION_DEFAULT),
+    approval,
+    freezes: z.array(freeze).default([]),
+  })
+  // Verification rules are read from the canary's provider too.
+  .superRefine((s, ctx) =>
+    checkProviderMetrics(s.canary.provider, s.verification.rules, ['verification', 'rules'], ctx),
+  );
 
 export type ServiceConfig = z.output<typeof serviceSchema>;
 
