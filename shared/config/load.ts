@@ -1,7 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { isServiceName } from '../domain/names.js';
-import { serviceSchema, SERVICE_KEYS, type GantryConfig, type ServiceConfig } from './schema.js';
+import { checkedServiceSchema, SERVICE_KEYS, type GantryConfig, type ServiceConfig } from './schema.js';
 
 /**
  * Reads the configuration file: YAML → merge `defaults` under each service → validate. Every problem is
@@ -270,7 +270,9 @@ export function loadConfig(text: string, fileName: string): GantryConfig {
   const services: Record<string, ServiceConfig> = {};
   const issues: ConfigIssue[] = [];
   for (const [name, service] of Object.entries(file.services)) {
-    const result = serviceSchema.safeParse(mergeService(defaults, service), { error: requiredMessage });
+    const result = checkedServiceSchema.safeParse(mergeService(defaults, service), {
+      error: requiredMessage,
+    });
     if (result.success) {
       services[name] = result.data;
     } else if (isPlain(service)) {

@@ -194,23 +194,23 @@ const production = z
     return resolved;
   });
 
-export const serviceSchema = z
-  .strictObject({
-    image: imageMatch,
-    gates: gates.default({}),
-    staging,
-    production,
-    canary,
-    verification: verification.default(VERIFICATION_DEFAULT),
-    approval,
-    freezes: z.array(freeze).default([]),
-  })
-  // Verification rules are read from the canary's provider too.
-  .superRefine((s, ctx) =>
-    checkProviderMetrics(s.canary.provider, s.verification.rules, ['verification', 'rules'], ctx),
-  );
+export const serviceSchema = z.strictObject({
+  image: imageMatch,
+  gates: gates.default({}),
+  staging,
+  production,
+  canary,
+  verification: verification.default(VERIFICATION_DEFAULT),
+  approval,
+  freezes: z.array(freeze).default([]),
+});
 
 export type ServiceConfig = z.output<typeof serviceSchema>;
+
+/** A service with the checks that span its blocks: verification rules run on the canary's provider. */
+export const checkedServiceSchema = serviceSchema.superRefine((s, ctx) =>
+  checkProviderMetrics(s.canary.provider, s.verification.rules, ['verification', 'rules'], ctx),
+);
 
 /** Keys a service may set; `defaults` may set all of them except `image`. */
 export const SERVICE_KEYS = Object.keys(serviceSchema.shape) as Array<keyof ServiceConfig>;
