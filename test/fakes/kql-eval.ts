@@ -185,7 +185,7 @@ export class Parser {
     }
     const groups = new Map<string, { key: Row; accs: unknown[] }>();
     // Without `by`, an empty input still yields one row (the aggregates' defaults).
-    if (by.length === 0) groups.set('', { key: {}, accs: aggs.map((a) => a.init()) });
+    if (by.length === 0) groups.set('[]', { key: {}, accs: aggs.map((a) => a.init()) });
     for (const row of rows) {
       const key = Object.fromEntries(by.map((b) => [b, row[b] ?? NULL]));
       const id = JSON.stringify(by.map((b) => wire(row[b])));
