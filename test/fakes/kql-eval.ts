@@ -37,7 +37,7 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 
 type Tok = { kind: 'dt' | 'ts' | 'num' | 'str' | 'op' | 'id'; text: string; pos: number };
 
-function tokenize(q: string): Tok[] {
+export function tokenize(q: string): Tok[] {
   const out: Tok[] = [];
   TOKEN.lastIndex = 0;
   let at = 0;
