@@ -173,7 +173,11 @@ export class AppInsightsMetrics implements Metrics {
     return { query: results[0]?.query ?? '', samples };
   }
 
-  async firingAlerts(): Promise<FiringAlerts> {
+  async firingAlerts(
+    _matchers: Record<string, string>,
+    _variables: Record<string, string>,
+    _at: string,
+  ): Promise<FiringAlerts> {
     throw new AppInsightsError(
       'not-supported',
       'Application Insights has no Prometheus alerts; alerts need the Prometheus provider',
