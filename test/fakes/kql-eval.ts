@@ -30,7 +30,7 @@ export class KqlServiceError extends Error {
   }
 }
 
-const NULL: Val = { t: 'null' };
+export const NULL: Val = { t: 'null' };
 const TOKEN =
   /\s*(?:(datetime\([^)]*\))|(\d+(?:\.\d+)?(?:ms|s|m|h|d)\b)|(\d+\.\d*|\d*\.\d+|\d+)|('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")|(==|!=|<=|>=|\.\.|[|(),=<>+\-*/[\]])|([A-Za-z_][A-Za-z0-9_]*))/y;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -68,16 +68,16 @@ function unquote(s: string): string {
   });
 }
 
-type Expr = (row: Row) => Val;
-type Agg = {
+export type Expr = (row: Row) => Val;
+export type Agg = {
   name: string;
   init: () => unknown;
   step: (acc: unknown, row: Row) => unknown;
   done: (acc: unknown) => Val;
 };
 
-const num = (v: Val): number | null => (v.t === 'long' || v.t === 'real' ? v.v : null);
-const truthy = (v: Val): boolean => v.t === 'bool' && v.v;
+export const num = (v: Val): number | null => (v.t === 'long' || v.t === 'real' ? v.v : null);
+export const truthy = (v: Val): boolean => v.t === 'bool' && v.v;
 
 function arith(op: string, a: Val, b: Val): Val {
   if (a.t === 'null' || b.t === 'null') return NULL;
@@ -123,11 +123,15 @@ export class Parser {
     private readonly now: number,
   ) {}
 
-  private peek(text?: string): Tok | undefined {
+  /** The token `n` places after the current one. */
+  ahead(n: number): Tok | undefined {
+    return this.toks[this.i + n];
+  }
+  peek(text?: string): Tok | undefined {
     const t = this.toks[this.i];
     return text === undefined || t?.text === text ? t : undefined;
   }
-  private take(text?: string): Tok {
+  take(text?: string): Tok {
     const t = this.toks[this.i];
     if (!t || (text !== undefined && t.text !== text))
       throw new KqlServiceError(
@@ -163,42 +167,6 @@ export class Parser {
       }
     } while (this.peek(','));
     return out;
-  }
-
-  summarize(rows: Row[]): { rows: Row[]; columns: string[] } {
-    const aggs: Agg[] = [this.aggregate()];
-    this.computed = [];
-    while (this.peek(',')) {
-      this.take(',');
-      aggs.push(this.aggregate());
-    }
-    const by: string[] = [];
-    if (this.peek('by')) {
-      this.take('by');
-      do {
-        if (by.length) this.take(',');
-        const name = this.name();
-        if (!this.columns.has(name))
-          throw new KqlServiceError('SemanticError', `Failed to resolve scalar expression named '${name}'`);
-        by.push(name);
-      } while (this.peek(','));
-    }
-    const groups = new Map<string, { key: Row; accs: unknown[] }>();
-    // Without `by`, an empty input still yields one row (the aggregates' defaults).
-    if (by.length === 0) groups.set('[]', { key: {}, accs: aggs.map((a) => a.init()) });
-    for (const row of rows) {
-      const key = Object.fromEntries(by.map((b) => [b, row[b] ?? NULL]));
-      const id = JSON.stringify(by.map((b) => wire(row[b])));
-      let g = groups.get(id);
-      if (!g) groups.set(id, (g = { key, accs: aggs.map((a) => a.init()) }));
-      g.accs = g.accs.map((acc, i) => (aggs[i] as Agg).step(acc, row));
-    }
-    const out = [...groups.values()].map((g) => ({
-      ...g.key,
-      ...Object.fromEntries(aggs.map((a, i) => [a.name, a.done(g.accs[i])])),
-    }));
-    this.computed = aggs.map((a) => a.name);
-    return { rows: out, columns: [...by, ...aggs.map((a) => a.name)] };
   }
 
   name(): string {
@@ -330,7 +298,7 @@ export class Parser {
       return v;
     };
   }
-  private args(): Expr[] {
+  args(): Expr[] {
     this.take('(');
     const args: Expr[] = [];
     while (!this.peek(')')) {
@@ -376,130 +344,4 @@ export class Parser {
         throw new KqlServiceError('SemanticError', `'${fn}' is not a known scalar function`);
     }
   }
-
-  /** `name = agg(...)` or `agg(...)` in a summarize. */
-  aggregate(): Agg {
-    let name: string | undefined;
-    if (this.toks[this.i + 1]?.text === '=') {
-      name = this.name();
-      this.take('=');
-    }
-    const fn = this.name();
-    const a = this.args();
-    const col = (i: number): Expr => {
-      const e = a[i];
-      if (!e) throw new KqlServiceError('SemanticError', `aggregate '${fn}': too few arguments`);
-      return e;
-    };
-    const add = (acc: unknown, v: Val) => {
-      const s = acc as { t: 'long' | 'real'; v: number };
-      const n = num(v);
-      return n === null ? s : { t: s.t === 'real' || v.t === 'real' ? 'real' : 'long', v: s.v + n };
-    };
-    const zero = () => ({ t: 'long', v: 0 });
-    const aggs: Record<string, () => Omit<Agg, 'name'>> = {
-      count: () => ({
-        init: () => 0,
-        step: (n) => (n as number) + 1,
-        done: (n) => ({ t: 'long', v: n as number }),
-      }),
-      countif: () => ({
-        init: () => 0,
-        step: (n, row) => (n as number) + (truthy(col(0)(row)) ? 1 : 0),
-        done: (n) => ({ t: 'long', v: n as number }),
-      }),
-      sum: () => ({ init: zero, step: (s, row) => add(s, col(0)(row)), done: (s) => s as Val }),
-      sumif: () => ({
-        init: zero,
-        step: (s, row) => (truthy(col(1)(row)) ? add(s, col(0)(row)) : s),
-        done: (s) => s as Val,
-      }),
-      percentile: () => percentileAgg(col(0), () => ({ t: 'long', v: 1 }), col(1)),
-      percentilew: () => percentileAgg(col(0), col(1), col(2)),
-    };
-    const make = aggs[fn];
-    if (!make) throw new KqlServiceError('SemanticError', `'${fn}' is not a known aggregation function`);
-    return { name: name ?? `${fn}_`, ...make() };
-  }
-}
-
-/** Nearest-rank (weighted) percentile over the group: the value at which the running weight reaches p %. */
-function percentileAgg(value: Expr, weight: Expr, pct: Expr): Omit<Agg, 'name'> {
-  return {
-    init: () => [] as Array<[number, number, number]>,
-    step: (acc, row) => {
-      const v = num(value(row));
-      const w = num(weight(row));
-      const p = num(pct(row));
-      if (v !== null && w !== null && p !== null) (acc as Array<[number, number, number]>).push([v, w, p]);
-      return acc;
-    },
-    done: (acc) => {
-      const items = (acc as Array<[number, number, number]>).sort((x, y) => x[0] - y[0]);
-      if (items.length === 0) return NULL;
-      const total = items.reduce((s, [, w]) => s + w, 0);
-      const target = ((items[0]?.[2] ?? 50) / 100) * total;
-      let running = 0;
-      for (const [v, w] of items) if ((running += w) >= target) return { t: 'real', v };
-      return { t: 'real', v: items[items.length - 1]?.[0] as number };
-    },
-  };
-}
-
-export interface Table {
-  columns: Array<{ name: string; type: ColumnType }>;
-  rows: Row[];
-}
-
-/** Runs `query` over `tables` at `now`; the result as the service's `PrimaryResult` table. */
-export function evaluate(query: string, tables: Record<string, Table>, now: number): Table {
-  const p = new Parser(tokenize(query), now);
-  const source = p.name();
-  const table = tables[source];
-  if (!table)
-    throw new KqlServiceError('SemanticError', `Failed to resolve table expression named '${source}'`);
-  let rows = table.rows;
-  let columns: string[] = table.columns.map((c) => c.name);
-  // Declared types hold until an operator computes the column anew.
-  const declared = new Map(table.columns.map((c) => [c.name, c.type]));
-  while (!p.done()) {
-    p.columns = new Set(columns);
-    p.expect('|');
-    const op = p.name();
-    if (op === 'where') {
-      const pred = p.expr();
-      rows = rows.filter((r) => truthy(pred(r)));
-    } else if (op === 'extend' || op === 'project') {
-      const assigns = p.assignments();
-      rows = rows.map((r) => {
-        const computed = Object.fromEntries(assigns.map(([n, e]) => [n, e(r)]));
-        return op === 'extend' ? { ...r, ...computed } : computed;
-      });
-      const names = assigns.map(([n]) => n);
-      p.computed.forEach((n) => declared.delete(n));
-      columns = op === 'extend' ? [...columns.filter((c) => !names.includes(c)), ...names] : names;
-    } else if (op === 'summarize') {
-      ({ rows, columns } = p.summarize(rows));
-      p.computed.forEach((n) => declared.delete(n));
-    } else throw new KqlServiceError('SemanticError', `'${op}' operator is not supported by the stand-in`);
-  }
-  return { columns: columns.map((name) => ({ name, type: declared.get(name) ?? typeOf(rows, name) })), rows };
-}
-
-function typeOf(rows: Row[], name: string): ColumnType {
-  for (const r of rows) {
-    const v = r[name];
-    if (v && v.t !== 'null') return v.t;
-  }
-  return 'real';
-}
-
-/** A value as the service writes it in JSON: reals' NaN and infinities as strings, datetimes as ISO. */
-export function wire(v: Val | undefined): unknown {
-  if (!v || v.t === 'null') return null;
-  if (v.t === 'real' && !Number.isFinite(v.v)) return String(v.v);
-  if (v.t === 'datetime') return new Date(v.v).toISOString();
-  if (v.t === 'timespan') return new Date(v.v).toISOString().slice(11, 23);
-  if (v.t === 'dynamic') return JSON.stringify(v.v);
-  return v.v;
 }

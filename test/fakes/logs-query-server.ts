@@ -3,7 +3,7 @@
  * `{ query, timespan }`), answering as the service does: `{ tables: [{ name: 'PrimaryResult', columns,
  * rows }] }`, a 400 `BadArgumentError` with a `SyntaxError`/`SemanticError` inner error for a query it
  * cannot run, 401 without a bearer token, 404 for an unknown workspace, and (on request) a 200 with an
- * `error` beside the tables: a partial result. The KQL is evaluated (test/fakes/kql-eval.ts) over fixture
+ * `error` beside the tables: a partial result. The KQL is evaluated (test/fakes/kql-eval.ts, kql-query.ts) over fixture
  * tables shaped as workspace-based Application Insights stores them.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -16,7 +16,7 @@ import {
   type Row,
   type Table,
   type Val,
-} from './kql-eval.js';
+} from './kql-query.js';
 
 /** One request as the AppRequests table stores it (the columns the templates and tests touch). */
 export interface RequestRow {

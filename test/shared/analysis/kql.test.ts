@@ -15,7 +15,8 @@ import {
   renderKqlQuery,
 } from '../../../shared/analysis/kql-templates.js';
 import type { MetricsProviderSpec } from '../../../shared/contracts/plan.js';
-import { evaluate, tokenize } from '../../fakes/kql-eval.js';
+import { tokenize } from '../../fakes/kql-eval.js';
+import { evaluate } from '../../fakes/kql-query.js';
 import { appRequests } from '../../fakes/logs-query-server.js';
 
 const HOSTILE = [
