@@ -105,7 +105,7 @@ describe('analyse on the app-insights provider (provider routing → Logs query 
     expect(primary.find((c) => c.kind === 'metric')).toMatchObject({
       verdict: 'pass',
       value: 100,
-      requests: 1200,
+      requests: 600, // 60 rows of ItemCount 10
     });
     const broken: MetricCheck = { ...SUCCESS, template: 'AppRequests | take 1', templateKind: 'query' };
     const failed = await analyse(ports, input({ metrics: [broken], minRequests: 0, variables: VARIABLES }));
