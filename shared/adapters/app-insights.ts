@@ -197,8 +197,10 @@ export class AppInsightsMetrics implements Metrics {
         'no Log Analytics workspace: set canary.provider.workspaceId or GANTRY_APPINSIGHTS_WORKSPACE_ID',
         false,
       );
-    const query = renderKqlQuery(q, provider, at.toISOString());
-    const timespan = { startTime: new Date(at.getTime() - q.window), endTime: at };
+    // Ingestion lag: the window ends `ingestionDelay` before the check, so it only holds settled data.
+    const end = new Date(at.getTime() - (provider.ingestionDelay ?? 0));
+    const query = renderKqlQuery(q, provider, end.toISOString());
+    const timespan = { startTime: new Date(end.getTime() - q.window), endTime: end };
     let result;
     try {
       result = await this.client.queryWorkspace(workspace, query, timespan, {

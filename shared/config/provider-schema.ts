@@ -3,7 +3,7 @@ import { BUILTIN_TEMPLATES } from '../analysis/templates.js';
 import { KqlError, checkKqlTemplate } from '../analysis/kql.js';
 import { KQL_BUILTIN_TEMPLATES, checkProviderText } from '../analysis/kql-templates.js';
 import type { MetricsProviderSpec } from '../contracts/plan.js';
-import { expected, type Ctx } from './fields.js';
+import { duration, expected, type Ctx } from './fields.js';
 
 /**
  * `canary.provider`: where the canary's (and the verification rules') metrics are read. Absent or
@@ -52,6 +52,7 @@ export const provider = z
         .optional(),
       roleName: providerText.default('{{ service }}'),
       side: side.default({ by: 'pod' }),
+      ingestionDelay: duration.refine((ms) => ms <= 3_600_000, { message: 'must be at most 1h' }).optional(),
     }),
   ])
   .transform((v): MetricsProviderSpec | undefined => (v.kind === 'app-insights' ? v : undefined));

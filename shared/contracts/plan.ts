@@ -99,6 +99,8 @@ export interface MetricsProviderSpec {
   /** `AppRoleName` (`cloud_RoleName`) of the service; may use `{{ service }}` etc. */
   roleName: string;
   side: SideSelector;
+  /** Telemetry reaches the workspace minutes late: each window ends this long (ms) before the check. */
+  ingestionDelay?: number;
 }
 
 /** Firing Prometheus alerts that abort the canary: `ALERTS{alertstate="firing", <matchers>}`. */

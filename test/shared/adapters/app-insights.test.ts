@@ -189,6 +189,16 @@ describe('AppInsightsMetrics: built-in templates over the stand-in', () => {
     expect((await metrics().query(q('request-rate', later))).value).toBe(0);
   });
 
+  it('an ingestion delay moves the window back: the check at END + 2m reads the minute before END', async () => {
+    const late = { at: new Date(END + 120_000).toISOString(), provider: { ...POD, ingestionDelay: 120_000 } };
+    const sample = await metrics().query(q('request-success-rate', late));
+    expect(sample.value).toBeCloseTo(75, 9);
+    expect(sample.evaluatedAt).toBe(late.at);
+    expect(server.received.at(-1)?.timespan).toBe('2026-12-07T03:59:00.000Z/2026-12-07T04:00:00.000Z');
+    const none = await metrics().query(q('request-success-rate', { at: late.at }));
+    expect(none.value).toBeNaN();
+  });
+
   it('a hostile value stays inside its string literal: it matches nothing instead of everything', async () => {
     const hostile = "orders' or AppRoleName != '";
     const sample = await metrics().query(

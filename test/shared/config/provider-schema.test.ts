@@ -43,6 +43,7 @@ describe('canary.provider: app-insights', () => {
           `workspaceId: ${WORKSPACE}`,
           "roleName: '{{ service }}-api'",
           "side: { by: property, property: k8s.pod.label.track, canary: canary, primary: '{{ target }}' }",
+          'ingestionDelay: 3m',
         ]),
       ),
     );
@@ -51,6 +52,7 @@ describe('canary.provider: app-insights', () => {
       workspaceId: WORKSPACE,
       roleName: '{{ service }}-api',
       side: { by: 'property', property: 'k8s.pod.label.track', canary: 'canary', primary: '{{ target }}' },
+      ingestionDelay: 180_000,
     });
   });
 
@@ -78,6 +80,12 @@ describe('canary.provider: app-insights', () => {
       /no value for \{\{ version \}\}/,
     ],
     ['an unknown kind', ['kind: datadog'], 'provider.kind', /.+/],
+    [
+      'an ingestion delay over an hour',
+      ['kind: app-insights', 'ingestionDelay: 2h'],
+      'provider.ingestionDelay',
+      /at most 1h/,
+    ],
   ])('refuses %s at load', (_, lines, path, message) => {
     const issues = issuesOf(file(analysis(lines)));
     expect(issues).toContainEqual(
