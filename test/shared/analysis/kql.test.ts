@@ -180,6 +180,55 @@ describe('renderKqlQuery: built-ins for a side', () => {
   });
 });
 
+describe('the stand-in evaluator computes its subset as Kusto does', () => {
+  const NOW = Date.parse('2026-12-07T04:00:00Z');
+  const rows = [10, 20, 30, 40].map((d, i) => ({
+    time: new Date(NOW - (i + 1) * 60_000).toISOString(),
+    roleName: i % 2 ? 'b' : 'a',
+    roleInstance: 'p',
+    success: i !== 3,
+    resultCode: '200',
+    durationMs: d,
+  }));
+  const run = (q: string) => {
+    const t = evaluate(q, { AppRequests: appRequests(rows) }, NOW);
+    return t.rows.map((r) => Object.fromEntries(t.columns.map((c) => [c.name, r[c.name]])));
+  };
+
+  it('long division truncates, real 0/0 is NaN, aggregates default over no rows, by groups', () => {
+    expect(run('AppRequests | summarize n = count() | project v = n / 3')).toEqual([
+      { v: { t: 'long', v: 1 } },
+    ]);
+    expect(
+      run(
+        'AppRequests | where false | summarize n = count(), s = sum(ItemCount), p = percentile(DurationMs, 50) | project n, s, p, r = todouble(s) / todouble(n)',
+      ),
+    ).toEqual([
+      { n: { t: 'long', v: 0 }, s: { t: 'long', v: 0 }, p: { t: 'null' }, r: { t: 'real', v: NaN } },
+    ]);
+    expect(run('AppRequests | where false | summarize n = count() by AppRoleName')).toEqual([]);
+    expect(
+      run(
+        'AppRequests | summarize f = countif(Success == false), p = percentile(DurationMs, 50) by AppRoleName',
+      ),
+    ).toEqual([
+      { AppRoleName: { t: 'string', v: 'a' }, f: { t: 'long', v: 0 }, p: { t: 'real', v: 10 } },
+      { AppRoleName: { t: 'string', v: 'b' }, f: { t: 'long', v: 1 }, p: { t: 'real', v: 20 } },
+    ]);
+  });
+
+  it('ago, between, extend and round', () => {
+    expect(run('AppRequests | where TimeGenerated > ago(150s) | summarize n = count()')).toEqual([
+      { n: { t: 'long', v: 2 } },
+    ]);
+    expect(
+      run(
+        'AppRequests | where DurationMs between (15 .. 30) | extend x = round(DurationMs / 7.0, 2) | project x',
+      ),
+    ).toEqual([{ x: { t: 'real', v: 2.86 } }, { x: { t: 'real', v: 4.29 } }]);
+  });
+});
+
 describe('the stand-in evaluator refuses what it does not implement', () => {
   it.each([
     ['AppRequests | take 5', /'take' operator/],
