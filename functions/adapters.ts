@@ -5,6 +5,7 @@ import { ArgoCdGitOps } from '../shared/adapters/argocd.js';
 import { systemClock } from '../shared/adapters/clock.js';
 import { GitHubClient } from '../shared/adapters/github.js';
 import { PrometheusMetrics } from '../shared/adapters/prometheus.js';
+import { providerMetrics } from '../shared/adapters/metrics-providers.js';
 import { JobScanRunner } from '../shared/adapters/scan-runner.js';
 import { HttpSmokeRunner } from '../shared/adapters/smoke.js';
 import { NoopNotifier } from '../shared/adapters/noop-notifier.js';
@@ -177,18 +178,29 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
       const { TrafficRouters } = modules.routers();
       return new TrafficRouters({ kubeconfigs });
     }),
-    metrics: settings.GANTRY_PROMETHEUS_URL
-      ? new PrometheusMetrics({
-          baseUrl: settings.GANTRY_PROMETHEUS_URL,
-          mode: settings.GANTRY_PROMETHEUS_MODE,
-          auth:
-            settings.GANTRY_PROMETHEUS_AUTH === 'entra' || settings.GANTRY_PROMETHEUS_MODE === 'azure-monitor'
-              ? { kind: 'entra', credential: credential() }
-              : settings.GANTRY_PROMETHEUS_AUTH === 'bearer' && promToken
-                ? { kind: 'bearer', token: async () => promToken }
-                : { kind: 'none' },
-        })
-      : unconfigured('Prometheus', 'GANTRY_PROMETHEUS_URL'),
+    metrics: providerMetrics(
+      settings.GANTRY_PROMETHEUS_URL
+        ? new PrometheusMetrics({
+            baseUrl: settings.GANTRY_PROMETHEUS_URL,
+            mode: settings.GANTRY_PROMETHEUS_MODE,
+            auth:
+              settings.GANTRY_PROMETHEUS_AUTH === 'entra' ||
+              settings.GANTRY_PROMETHEUS_MODE === 'azure-monitor'
+                ? { kind: 'entra', credential: credential() }
+                : settings.GANTRY_PROMETHEUS_AUTH === 'bearer' && promToken
+                  ? { kind: 'bearer', token: async () => promToken }
+                  : { kind: 'none' },
+          })
+        : unconfigured('Prometheus', 'GANTRY_PROMETHEUS_URL'),
+      lazy(async () => {
+        const { AppInsightsMetrics } = modules.appInsights();
+        return new AppInsightsMetrics({
+          credential: credential(),
+          workspaceId: settings.GANTRY_APPINSIGHTS_WORKSPACE_ID,
+          endpoint: settings.GANTRY_APPINSIGHTS_ENDPOINT,
+        });
+      }),
+    ),
     scans: scanTarget
       ? scanRunner(settings, scanTarget, kubeconfigs, github)
       : unconfigured('the scan runner', 'GANTRY_SCAN_TARGET'),

@@ -7,6 +7,8 @@
 export const modules = {
   aks: () => require('../shared/adapters/aks.js') as typeof import('../shared/adapters/aks.js'),
   acr: () => require('../shared/adapters/acr.js') as typeof import('../shared/adapters/acr.js'),
+  appInsights: () =>
+    require('../shared/adapters/app-insights.js') as typeof import('../shared/adapters/app-insights.js'),
   configFile: () =>
     require('../shared/adapters/config-file.js') as typeof import('../shared/adapters/config-file.js'),
   identity: () =>

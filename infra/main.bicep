@@ -58,6 +58,9 @@ param prometheusQueryEndpoint string = ''
 @description('Resource id of the Azure Monitor workspace behind the Prometheus endpoint (Monitoring Data Reader).')
 param prometheusWorkspaceId string = ''
 
+@description('Resource id of the Log Analytics workspace behind workspace-based Application Insights (Log Analytics Reader; its workspace ID becomes GANTRY_APPINSIGHTS_WORKSPACE_ID); empty = not set.')
+param appInsightsWorkspaceResourceId string = ''
+
 @description('Comma-separated resource ids of the target AKS clusters (Cluster User + RBAC Writer roles).')
 param clusterResourceIds string = ''
 
@@ -110,6 +113,8 @@ var tags = { 'azd-env-name': environmentName }
 var clusterIds = empty(clusterResourceIds) ? [] : split(clusterResourceIds, ',')
 // Evaluated even when the Prometheus module is skipped, so never split an empty id.
 var prometheusIdParts = split(empty(prometheusWorkspaceId) ? '/subscriptions/none/resourceGroups/none/providers/Microsoft.Monitor/accounts/none' : prometheusWorkspaceId, '/')
+
+var appInsightsIdParts = split(empty(appInsightsWorkspaceResourceId) ? '/subscriptions/none/resourceGroups/none/providers/Microsoft.OperationalInsights/workspaces/none' : appInsightsWorkspaceResourceId, '/')
 
 var resourceGroupName = '${abbrs.resourcesResourceGroups}${environmentName}'
 var identityName = '${abbrs.managedIdentityUserAssignedIdentities}gantry-${resourceToken}'
@@ -226,6 +231,7 @@ module functionApp 'app/functionapp.bicep' = {
     scanTarget: scanTarget
     scanServiceAccount: scanServiceAccount
     prometheusQueryEndpoint: prometheusQueryEndpoint
+    appInsightsWorkspaceId: empty(appInsightsWorkspaceResourceId) ? '' : logAnalyticsReader.outputs.customerId
     subnetId: vnetEnabled ? privateNetwork.outputs.appSubnetId : ''
   }
 }
@@ -292,6 +298,16 @@ module prometheusReader 'app/prometheus-role.bicep' = if (!empty(prometheusWorks
   scope: resourceGroup(prometheusIdParts[2], prometheusIdParts[4])
   params: {
     workspaceName: last(prometheusIdParts)
+    principalId: identity.outputs.principalId
+  }
+}
+
+// Application Insights metrics: the teams' Log Analytics workspace may live anywhere, like Prometheus's.
+module logAnalyticsReader 'app/log-analytics-role.bicep' = if (!empty(appInsightsWorkspaceResourceId)) {
+  name: 'log-analytics-reader'
+  scope: resourceGroup(appInsightsIdParts[2], appInsightsIdParts[4])
+  params: {
+    workspaceName: last(appInsightsIdParts)
     principalId: identity.outputs.principalId
   }
 }

@@ -42,6 +42,12 @@ const schema = z.object({
    * query limits when the pipeline file loads and before each query.
    */
   GANTRY_PROMETHEUS_MODE: z.enum(['prometheus', 'azure-monitor']).default('prometheus'),
+  /** Application Insights (`canary.provider.kind: app-insights`): default workspace ID, query host. */
+  GANTRY_APPINSIGHTS_WORKSPACE_ID: z
+    .string()
+    .regex(/^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, 'a Log Analytics workspace ID (GUID)')
+    .optional(),
+  GANTRY_APPINSIGHTS_ENDPOINT: z.url().optional(),
   /** GitHub: API URL (GitHub Enterprise or the sandbox) and a token. */
   GANTRY_GITHUB_API_URL: z.url().default('https://api.github.com'),
   GANTRY_GITHUB_TOKEN: z.string().min(1).optional(),

@@ -26,6 +26,8 @@ param scanTarget string
 @description('Kubernetes ServiceAccount the scan Jobs run as (workload identity, cosign keys); empty: none.')
 param scanServiceAccount string = ''
 param prometheusQueryEndpoint string
+@description('Log Analytics workspace ID (GUID) for the app-insights metrics provider; empty = not set.')
+param appInsightsWorkspaceId string = ''
 
 @description('Instances kept warm for the Durable group (orchestrations, activities, entities).')
 @minValue(1)
@@ -78,7 +80,8 @@ var appSettings = union(
     GANTRY_PROMETHEUS_URL: prometheusQueryEndpoint
     GANTRY_PROMETHEUS_AUTH: 'entra'
     GANTRY_PROMETHEUS_MODE: 'azure-monitor'
-  }
+  },
+  empty(appInsightsWorkspaceId) ? {} : { GANTRY_APPINSIGHTS_WORKSPACE_ID: appInsightsWorkspaceId }
 )
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {

@@ -38,6 +38,8 @@ type Requests = { requests: number | null } | { error: unknown };
  */
 async function requestCounts(ports: Ports, input: Input, windows: number[]): Promise<Map<number, Requests>> {
   const counts = new Map<number, Requests>();
+  // One provider per service (`canary.provider`, stamped on every metric): its own request count.
+  const provider = input.metrics.find((m) => m.provider)?.provider;
   await Promise.all(
     [...new Set(windows)].map(async (window) => {
       try {
@@ -49,6 +51,7 @@ async function requestCounts(ports: Ports, input: Input, windows: number[]): Pro
           router: input.router,
           window,
           at: input.at,
+          ...(provider && { provider }),
         });
         const rate = sample.value === null || Number.isNaN(sample.value) ? 0 : sample.value;
         counts.set(window, { requests: Math.round(rate * (window / 1000) * 1000) / 1000 });
@@ -91,6 +94,7 @@ async function metricChecks(
       router: input.router,
       window: metric.interval,
       at: input.at,
+      ...(metric.provider && { provider: metric.provider }),
     });
     const t = { requests, minRequests };
     return shapes.map((s) => ({
@@ -136,6 +140,7 @@ async function baselineCheck(
         metricVariables: { ...metric.variables, side: s },
         router: input.router,
         window: metric.interval,
+        ...(metric.provider && { provider: metric.provider }),
       },
       range,
     );

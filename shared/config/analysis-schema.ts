@@ -2,8 +2,13 @@ import { z } from 'zod';
 import { parseDuration } from '../domain/duration.js';
 import { planSteps } from '../domain/step-plan.js';
 import { BUILTIN_TEMPLATES } from '../analysis/templates.js';
-import { checkMetricTemplate } from '../analysis/template-check.js';
 import { DEFAULT_MIN_REQUESTS } from '../analysis/judge.js';
+import {
+  ALL_BUILTIN_TEMPLATES,
+  checkProviderAlerts,
+  checkProviderMetrics,
+  provider,
+} from './provider-schema.js';
 import {
   duration,
   expected,
@@ -64,11 +69,7 @@ type MetricInput = {
 
 /** Flagger's built-ins are named, not referenced: a metric named like one needs no templateRef. */
 function resolveTemplate<T extends MetricInput>(v: T): T {
-  if (
-    v.templateRef === undefined &&
-    v.query === undefined &&
-    (BUILTIN_TEMPLATES as readonly string[]).includes(v.name)
-  )
+  if (v.templateRef === undefined && v.query === undefined && ALL_BUILTIN_TEMPLATES.includes(v.name))
     return { ...v, templateRef: v.name };
   return v;
 }
@@ -78,7 +79,8 @@ function checkMetric(v: MetricInput & { failFast?: z.output<typeof bounds> }, ct
     ctx.addIssue({ code: 'custom', message: 'set exactly one of templateRef or query' });
   // There are no named custom templates (Flagger MetricTemplates): an unknown name could only fail at
   // every check, as a provider error, long after the file was accepted.
-  if (v.templateRef !== undefined && !(BUILTIN_TEMPLATES as readonly string[]).includes(v.templateRef))
+  // (Which provider's built-ins apply is checked with the canary's `provider`, in checkProviderMetrics.)
+  if (v.templateRef !== undefined && !ALL_BUILTIN_TEMPLATES.includes(v.templateRef))
     ctx.addIssue({
       code: 'custom',
       path: ['templateRef'],
@@ -86,9 +88,6 @@ function checkMetric(v: MetricInput & { failFast?: z.output<typeof bounds> }, ct
         `unknown template "${v.templateRef}" (built-ins: ${BUILTIN_TEMPLATES.join(', ')}); ` +
         "write a MetricTemplate's PromQL inline as query",
     });
-  // The template is read with the PromQL grammar now, not at the first check (see template-check.ts).
-  if ((v.templateRef === undefined) !== (v.query === undefined))
-    for (const issue of checkMetricTemplate(v)) ctx.addIssue({ code: 'custom', ...issue });
   checkBounds(v.thresholdRange, ['thresholdRange'], ctx);
   if (v.failFast) checkBounds(v.failFast, ['failFast'], ctx);
 }
@@ -201,6 +200,8 @@ const canaryObject = z.strictObject({
   fastCheckInterval: positiveDuration.optional(),
   alerts: alerts.optional(),
   baseline: baseline.optional(),
+  /** Where metrics are read: Prometheus (absent) or Application Insights (provider-schema.ts). */
+  provider: provider.optional(),
   webhooks: z.unknown().optional(),
   mirror: z.unknown().optional(),
   mirrorWeight: z.unknown().optional(),
@@ -214,6 +215,8 @@ export const canary = canaryObject
   .superRefine((v, ctx) => {
     uniqueNames(v.metrics, ctx, 'metrics');
     checkSchedule(v, ctx);
+    checkProviderMetrics(v.provider, v.metrics, ['metrics'], ctx);
+    checkProviderAlerts(v.provider, v.alerts, ctx);
     if (v.fastCheckInterval !== undefined && v.fastCheckInterval >= v.interval)
       ctx.addIssue({ code: 'custom', path: ['fastCheckInterval'], message: 'must be shorter than interval' });
     const names = new Set(v.metrics.map((m) => m.name));

@@ -4,7 +4,7 @@ import type { PrometheusMode } from '../analysis/template-check.js';
 import { isServiceName } from '../domain/names.js';
 import { readChat } from './chat-schema.js';
 import { providerIssues } from './provider-check.js';
-import { serviceSchema, SERVICE_KEYS, type GantryConfig, type ServiceConfig } from './schema.js';
+import { checkedServiceSchema, SERVICE_KEYS, type GantryConfig, type ServiceConfig } from './schema.js';
 
 /**
  * Reads the configuration file: YAML → merge `defaults` under each service → validate. Every problem is
@@ -282,7 +282,9 @@ export function loadConfig(text: string, fileName: string, options: LoadOptions 
   const services: Record<string, ServiceConfig> = {};
   const issues: ConfigIssue[] = [];
   for (const [name, service] of Object.entries(file.services)) {
-    const result = serviceSchema.safeParse(mergeService(defaults, service), { error: requiredMessage });
+    const result = checkedServiceSchema.safeParse(mergeService(defaults, service), {
+      error: requiredMessage,
+    });
     if (result.success) {
       services[name] = result.data;
     } else if (isPlain(service)) {

@@ -1,4 +1,11 @@
-import type { BaselineSpec, CanarySpec, GateSpec, MetricCheck, PipelinePlan } from '../contracts/plan.js';
+import type {
+  BaselineSpec,
+  CanarySpec,
+  GateSpec,
+  MetricCheck,
+  MetricsProviderSpec,
+  PipelinePlan,
+} from '../contracts/plan.js';
 import { planSteps } from '../domain/step-plan.js';
 import { DEFAULT_TOLERANCE } from '../analysis/statistics.js';
 import type { GantryConfig, ServiceConfig } from './schema.js';
@@ -18,7 +25,7 @@ export class UnknownServiceError extends Error {
 
 type MetricConfig = ServiceConfig['canary']['metrics'][number];
 
-function metricCheck(metric: MetricConfig): MetricCheck {
+function metricCheck(metric: MetricConfig, provider?: MetricsProviderSpec): MetricCheck {
   const { min, max } = metric.thresholdRange;
   return {
     name: metric.name,
@@ -29,6 +36,7 @@ function metricCheck(metric: MetricConfig): MetricCheck {
     ...(max !== undefined && { max }),
     interval: metric.interval,
     ...(metric.failFast && { failFast: metric.failFast }),
+    ...(provider && { provider }),
   };
 }
 
@@ -77,7 +85,7 @@ export function canaryPlan(canary: ServiceConfig['canary']): CanarySpec {
     steps: planSteps(canary),
     interval: canary.interval,
     threshold: canary.threshold,
-    metrics: canary.metrics.map(metricCheck),
+    metrics: canary.metrics.map((m) => metricCheck(m, canary.provider)),
     minRequests: canary.minRequests,
     inconclusiveLimit: canary.inconclusiveLimit,
     consecutiveErrorLimit: canary.consecutiveErrorLimit,
@@ -128,7 +136,7 @@ export function planFor(config: GantryConfig, serviceName: string): PipelinePlan
       interval: verification.interval,
       rules: verification.rules.map((rule) => ({
         name: rule.name,
-        metric: metricCheck(rule),
+        metric: metricCheck(rule, canary.provider),
         for: rule.for,
       })),
       crashLoops: verification.crashLoops,

@@ -14,6 +14,8 @@ export function providerIssues(
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const [name, service] of Object.entries(services)) {
+    // Application Insights speaks KQL: its templates are checked by provider-schema.ts, not here.
+    if (service.canary.provider) continue;
     const lists: Array<[string[], ServiceConfig['canary']['metrics']]> = [
       [['canary', 'metrics'], service.canary.metrics],
       [['verification', 'rules'], service.verification.rules],

@@ -7,6 +7,7 @@ import * as names from '../domain/names.js';
 import { alertRouting } from './alert-routing-schema.js';
 import { canary, verification, VERIFICATION_DEFAULT } from './analysis-schema.js';
 import type { ChatConfig } from './chat-schema.js';
+import { checkProviderMetrics } from './provider-schema.js';
 import {
   approval,
   argoApplication,
@@ -208,6 +209,11 @@ export const serviceSchema = z.strictObject({
 });
 
 export type ServiceConfig = z.output<typeof serviceSchema>;
+
+/** A service with the checks that span its blocks: verification rules run on the canary's provider. */
+export const checkedServiceSchema = serviceSchema.superRefine((s, ctx) =>
+  checkProviderMetrics(s.canary.provider, s.verification.rules, ['verification', 'rules'], ctx),
+);
 
 /** Keys a service may set; `defaults` may set all of them except `image`. */
 export const SERVICE_KEYS = Object.keys(serviceSchema.shape) as Array<keyof ServiceConfig>;

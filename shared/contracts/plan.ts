@@ -78,6 +78,29 @@ export interface MetricCheck {
   interval: Duration;
   /** Hard bounds: one breach rolls back at once; also checked at the fast-check cadence. */
   failFast?: { min?: number; max?: number };
+  /** Where the metric is read (absent: Prometheus); the service's `canary.provider`, stamped on each. */
+  provider?: MetricsProviderSpec;
+}
+
+/** How Application Insights tells the canary's telemetry from the primary's. */
+export type SideSelector =
+  /** `AppRoleInstance` (the pod name) starts with the canary's, or the primary's, Deployment name. */
+  | { by: 'pod' }
+  /** `AppVersion` equals the value given for each side. */
+  | { by: 'version'; canary: string; primary: string }
+  /** A custom dimension (`Properties[property]`, e.g. a pod label) equals the value given for each side. */
+  | { by: 'property'; property: string; canary: string; primary: string };
+
+/** A metrics provider other than the default Prometheus: Application Insights (workspace-based), over KQL. */
+export interface MetricsProviderSpec {
+  kind: 'app-insights';
+  /** Log Analytics workspace ID (GUID); absent: the app setting `GANTRY_APPINSIGHTS_WORKSPACE_ID`. */
+  workspaceId?: string;
+  /** `AppRoleName` (`cloud_RoleName`) of the service; may use `{{ service }}` etc. */
+  roleName: string;
+  side: SideSelector;
+  /** Telemetry reaches the workspace minutes late: each window ends this long (ms) before the check. */
+  ingestionDelay?: number;
 }
 
 /** Firing Prometheus alerts that abort the canary: `ALERTS{alertstate="firing", <matchers>}`. */

@@ -1,4 +1,4 @@
-import type { RouterSpec } from '../contracts/plan.js';
+import type { MetricsProviderSpec, RouterSpec } from '../contracts/plan.js';
 
 /** One value read from the metrics backend for a rendered query, with what is needed to judge it. */
 export interface MetricSample {
@@ -24,6 +24,8 @@ export interface MetricsQuery {
   window: number;
   /** Evaluation time (ISO); orchestrations pass their own clock so runs can be re-judged. */
   at: string;
+  /** Absent: Prometheus (PromQL templates); `app-insights`: KQL templates over the Logs query API. */
+  provider?: MetricsProviderSpec;
 }
 
 export interface RangeQuery {

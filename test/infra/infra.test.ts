@@ -45,6 +45,8 @@ const DOCUMENTED_ROLES: Record<string, string> = {
  */
 const OTHER_ROLES: Record<string, string> = {
   'b0d8363b-8ddd-447d-831f-62ca05bff136': 'Monitoring Data Reader',
+  // Log Analytics Reader (Azure built-in roles, "Monitor"): the app-insights metrics provider's workspace.
+  '73c42c96-874c-492b-b04d-ab87d138a893': 'Log Analytics Reader',
   // Key Vault Secrets Officer (Azure built-in roles, "Security"): the operator running the postprovision hook.
   'b86a8fe4-44ce-4948-aee5-eccb2c155cd7': 'Key Vault Secrets Officer',
 };
@@ -107,6 +109,7 @@ const ROLE_VARIABLES: Record<string, string> = {
   aksClusterUser: '4abbcc35-e782-43d8-92c5-2d3f1bd2253f',
   aksRbacWriter: 'a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb',
   monitoringDataReader: 'b0d8363b-8ddd-447d-831f-62ca05bff136',
+  logAnalyticsReader: '73c42c96-874c-492b-b04d-ab87d138a893',
   acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
 };

@@ -46,6 +46,8 @@ const AZURE_USE: Record<(typeof SETTING_NAMES)[number], 'required' | 'optional' 
   GANTRY_PROMETHEUS_AUTH: 'optional', // 'entra' whenever the URL is set
   GANTRY_PROMETHEUS_TOKEN: 'never', // managed Prometheus uses Entra auth
   GANTRY_PROMETHEUS_MODE: 'optional', // 'azure-monitor' whenever the URL is set
+  GANTRY_APPINSIGHTS_WORKSPACE_ID: 'optional', // from the workspace, when appInsightsWorkspaceResourceId is set
+  GANTRY_APPINSIGHTS_ENDPOINT: 'never', // the public cloud's Logs query host is the SDK default
   GANTRY_GITHUB_API_URL: 'required',
   GANTRY_GITHUB_TOKEN: 'required',
   GANTRY_SCAN_TARGET: 'optional',
