@@ -3,6 +3,7 @@ import { ref, schemas } from './openapi-schemas.js';
 import { dashboardPaths, dashboardSchemas } from './openapi-dashboard.js';
 import { retryPaths, retrySchemas } from './openapi-retry.js';
 import { boardPaths, boardSchemas } from './openapi-board.js';
+import { quarantinePaths, quarantineSchemas } from './openapi-quarantine.js';
 import { actionGuard, guarded, securitySchemes } from './openapi-security.js';
 import { OPERATOR, READER } from '../domain/roles.js';
 
@@ -92,6 +93,10 @@ const deployments: Json = {
       ),
       '404': error('Unknown service.'),
       '422': error('No configured service deploys the image repository.'),
+      '409': error(
+        'digest-quarantined: the digest was rolled back for the service; details name the run, the ' +
+          'reason and the lift endpoint.',
+      ),
       ...common,
     },
   },
@@ -240,6 +245,7 @@ export const openApiDocument: Json = {
       },
     },
     ...boardPaths,
+    ...quarantinePaths,
     '/api/services/{name}/releases': {
       get: {
         operationId: 'listReleases',
@@ -339,6 +345,7 @@ export const openApiDocument: Json = {
       ...dashboardSchemas,
       ...retrySchemas,
       ...boardSchemas,
+      ...quarantineSchemas,
       ActionResult: {
         type: 'object',
         properties: { deployment: ref('DeploymentRecord'), approval: ref('ApprovalRecord') },

@@ -2,6 +2,7 @@ import { ROLLBACK_ORCHESTRATION, rollbackInstanceId, type RollbackInput } from '
 import type { ReleaseRecord, TimelineEntry } from '../domain/deployment.js';
 import type { Ports } from '../ports/index.js';
 import type { OrchestrationControl } from '../ports/orchestration-control.js';
+import { quarantineDigest } from '../activities/quarantine.js';
 import { AppError } from './errors.js';
 import type { Principal } from './principal.js';
 import { activeDeployment, knownService } from './queries.js';
@@ -80,6 +81,7 @@ export async function rollbackService(
   const release: ReleaseRecord = { ...target, releasedAt: r.at, via: 'rollback' };
   await ports.store.recordRelease(release);
   await audit(ports, r, input.app, current, target);
+  await quarantineCurrent(ports, r, current);
   const result = { service, app: input.app, from: current, to: release, requestedBy: r.principal.name };
   return { ...result, comment: r.comment, at: r.at, instanceId };
 }
@@ -117,4 +119,15 @@ async function audit(
     { ...base, deploymentId: to.deploymentId, title: 'rollback:to', comment: r.comment, evidence },
   ];
   for (const entry of entries) await ports.store.appendEvent(entry);
+}
+
+/** The digest rolled back from stays out of the lane (by a person, or an alert acting for one). */
+async function quarantineCurrent(ports: Ports, r: RollbackRequest, from: ReleaseRecord): Promise<void> {
+  await quarantineDigest(ports, {
+    deployment: { id: from.deploymentId, service: from.service, image: from.image },
+    reason: `service rolled back by ${r.principal.name}: ${r.comment}`,
+    cause: 'person',
+    actor: r.principal.name,
+    at: r.at,
+  });
 }

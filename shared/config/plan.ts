@@ -119,6 +119,7 @@ export function planFor(config: GantryConfig, serviceName: string): PipelinePlan
     },
     approval: s.approval,
     freezes: s.freezes,
+    holds: s.holds,
     provenance: {
       registry: s.image.registry,
       repository: s.image.repository,

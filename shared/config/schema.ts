@@ -193,6 +193,11 @@ const production = z
     return resolved;
   });
 
+/** Whether an automatic rollback in an environment holds the lane until an Operator lifts it. */
+const holds = z
+  .strictObject({ staging: z.boolean().default(false), production: z.boolean().default(true) })
+  .default({ staging: false, production: true });
+
 export const serviceSchema = z.strictObject({
   image: imageMatch,
   gates: gates.default({}),
@@ -202,6 +207,7 @@ export const serviceSchema = z.strictObject({
   verification: verification.default(VERIFICATION_DEFAULT),
   approval,
   freezes: z.array(freeze).default([]),
+  holds,
 });
 
 export type ServiceConfig = z.output<typeof serviceSchema>;

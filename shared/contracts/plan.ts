@@ -212,6 +212,8 @@ export interface PipelinePlan {
   freezes?: FreezeWindow[];
   /** How the image's commit is found (push, image labels, tag). Always set by `planFor`. */
   provenance?: ProvenanceSpec;
+  /** Which environments' automatic rollbacks hold the lane (absent: production only). */
+  holds?: { staging: boolean; production: boolean };
 }
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
