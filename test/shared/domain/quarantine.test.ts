@@ -7,6 +7,7 @@ import {
   quarantineRefusal,
   rollbackCause,
   rollbackEnvironment,
+  type HoldPolicy,
   type QuarantineRecord,
   type RollbackCause,
 } from '../../../shared/domain/quarantine.js';
@@ -44,8 +45,7 @@ describe('rollbackEnvironment', () => {
 });
 
 describe('holdAfter', () => {
-  const on = { staging: false, production: true };
-  it.each<[DeploymentState, RollbackCause, 'staging' | 'production', typeof on | undefined, boolean]>([
+  it.each<[DeploymentState, RollbackCause, 'staging' | 'production', HoldPolicy | undefined, boolean]>([
     ['RolledBack', 'automatic', 'production', undefined, true],
     ['RolledBack', 'automatic', 'staging', undefined, false],
     ['RolledBack', 'person', 'production', undefined, false],
