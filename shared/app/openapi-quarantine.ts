@@ -64,7 +64,8 @@ export const quarantineSchemas: Record<string, Json> = {
       items: ref('QuarantineRecord'),
     },
     hold: {
-      oneOf: [ref('HoldRecord'), { type: 'null' }],
+      type: ['object', 'null'],
+      $ref: '#/components/schemas/HoldRecord',
       description: "The lane's latest hold (`lifted` once lifted); null when never held.",
     },
   }),
