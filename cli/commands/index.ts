@@ -3,6 +3,7 @@ import { actions } from './actions.js';
 import { config } from './config.js';
 import { list, status } from './deployments.js';
 import { login, logout } from './login.js';
+import { hold, quarantine } from './quarantine.js';
 import { rejudge } from './rejudge.js';
 import { retry } from './retry.js';
 import { sandbox } from './sandbox.js';
@@ -23,6 +24,8 @@ export const COMMANDS: readonly Command[] = [
   service,
   releases,
   rollback,
+  quarantine,
+  hold,
   rejudge,
   whoami,
   login,
