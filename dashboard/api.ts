@@ -96,3 +96,23 @@ export async function act(id: string, action: ActionName, comment: string): Prom
   });
   return parse<unknown>(res);
 }
+
+/** Lifts a digest's quarantine (Operator; the reason is audited). */
+export async function liftQuarantine(service: string, digest: string, reason: string): Promise<unknown> {
+  const path = `/api/services/${encodeURIComponent(service)}/quarantine/${encodeURIComponent(digest)}/lift`;
+  return post(path, { reason });
+}
+
+/** Lifts the hold an automatic rollback put on a service's lane (Operator; the reason is audited). */
+export async function liftHold(service: string, reason: string): Promise<unknown> {
+  return post(`/api/services/${encodeURIComponent(service)}/hold/lift`, { reason });
+}
+
+async function post(path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return parse<unknown>(res);
+}
