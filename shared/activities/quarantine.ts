@@ -61,17 +61,35 @@ export async function afterRunEnd(
   const { cause, actor } = rollbackCause(record);
   const reason = transition.reason ?? record.reason ?? 'rolled back';
   await quarantineDigest(ports, { deployment: record, reason, cause, actor, at: transition.at });
+  if (cause !== 'automatic') return;
   const environment = rollbackEnvironment(fromState(transition.title));
-  const policy = ports.config.plan(record.service)?.holds ?? DEFAULT_HOLDS;
-  if (!holdAfter(record.state, cause, environment, policy)) return;
-  const current = await ports.store.getHold(record.service);
-  if (current?.deploymentId === record.id) return;
+  await holdLane(ports, { deployment: record, reason, environment, at: transition.at });
+}
+
+/**
+ * Holds the service's lane after an automatic rollback, when its `holds` policy says so for the
+ * environment. A hold already set for the same run is not written again (retried activities).
+ */
+export async function holdLane(
+  ports: Ports,
+  h: {
+    deployment: Pick<DeploymentRecord, 'id' | 'service'>;
+    reason: string;
+    environment: 'staging' | 'production';
+    at: string;
+  },
+): Promise<void> {
+  const { id, service } = h.deployment;
+  const policy = ports.config.plan(service)?.holds ?? DEFAULT_HOLDS;
+  if (!holdAfter('RolledBack', 'automatic', h.environment, policy)) return;
+  const current = await ports.store.getHold(service);
+  if (current?.deploymentId === id) return;
   const hold: HoldRecord = {
-    service: record.service,
-    environment,
-    deploymentId: record.id,
-    reason: `automatic rollback of ${record.id}: ${reason}`,
-    at: transition.at,
+    service,
+    environment: h.environment,
+    deploymentId: id,
+    reason: `automatic rollback of ${id}: ${h.reason}`,
+    at: h.at,
   };
   await ports.store.putHold(hold);
 }

@@ -2,7 +2,7 @@ import { ROLLBACK_ORCHESTRATION, rollbackInstanceId, type RollbackInput } from '
 import type { ReleaseRecord, TimelineEntry } from '../domain/deployment.js';
 import type { Ports } from '../ports/index.js';
 import type { OrchestrationControl } from '../ports/orchestration-control.js';
-import { quarantineDigest } from '../activities/quarantine.js';
+import { holdLane, quarantineDigest } from '../activities/quarantine.js';
 import { AppError } from './errors.js';
 import type { Principal } from './principal.js';
 import { activeDeployment, knownService } from './queries.js';
@@ -14,6 +14,11 @@ export interface RollbackRequest {
   comment: string;
   principal: Principal;
   at: string;
+  /**
+   * Set by rollbacks no person asked for (an alert webhook): the digest is quarantined as an automatic
+   * rollback and the lane held as the service's `holds` policy says for production.
+   */
+  automatic?: boolean;
 }
 
 export interface RollbackResult {
@@ -121,13 +126,11 @@ async function audit(
   for (const entry of entries) await ports.store.appendEvent(entry);
 }
 
-/** The digest rolled back from stays out of the lane (by a person, or an alert acting for one). */
+/** The digest rolled back from stays out of the lane; an automatic rollback also holds the lane. */
 async function quarantineCurrent(ports: Ports, r: RollbackRequest, from: ReleaseRecord): Promise<void> {
-  await quarantineDigest(ports, {
-    deployment: { id: from.deploymentId, service: from.service, image: from.image },
-    reason: `service rolled back by ${r.principal.name}: ${r.comment}`,
-    cause: 'person',
-    actor: r.principal.name,
-    at: r.at,
-  });
+  const deployment = { id: from.deploymentId, service: from.service, image: from.image };
+  const reason = `service rolled back by ${r.principal.name}: ${r.comment}`;
+  const cause = r.automatic ? 'automatic' : 'person';
+  await quarantineDigest(ports, { deployment, reason, cause, actor: r.principal.name, at: r.at });
+  if (r.automatic) await holdLane(ports, { deployment, reason, environment: 'production', at: r.at });
 }

@@ -218,8 +218,7 @@ describe('lane hold', () => {
 });
 
 describe('service rollback', () => {
-  it('quarantines the digest production is rolled back from, as a person', async () => {
-    const env = setup();
+  async function rollbackFromBad(env: Env, automatic?: boolean) {
     const release = (d: string, id: string, at: string) =>
       env.store.recordRelease({
         service: 'ApiGateway',
@@ -235,7 +234,13 @@ describe('service rollback', () => {
       comment: 'p99 doubled',
       principal: olivia,
       at: LATER,
+      ...(automatic !== undefined && { automatic }),
     });
+  }
+
+  it('quarantines the digest production is rolled back from, as a person, without a hold', async () => {
+    const env = setup();
+    await rollbackFromBad(env);
     expect(await env.store.getQuarantine('ApiGateway', BAD)).toMatchObject({
       deploymentId: FIRST,
       cause: 'person',
@@ -243,5 +248,16 @@ describe('service rollback', () => {
       reason: 'service rolled back by olivia: p99 doubled',
     });
     expect(await env.store.getHold('ApiGateway')).toBeUndefined();
+  });
+
+  it('quarantines as automatic and holds the lane when no person asked for it (an alert)', async () => {
+    const env = setup();
+    await rollbackFromBad(env, true);
+    expect(await env.store.getQuarantine('ApiGateway', BAD)).toMatchObject({ cause: 'automatic' });
+    expect(await env.store.getHold('ApiGateway')).toMatchObject({
+      deploymentId: FIRST,
+      environment: 'production',
+      reason: 'automatic rollback of apigateway-555555555555: service rolled back by olivia: p99 doubled',
+    });
   });
 });
