@@ -90,6 +90,14 @@ describe('digest quarantine (dev host, virtual clock)', () => {
       code: 'digest-quarantined',
       details: { deploymentId: bad.id, run: `/api/deployments/${bad.id}`, reason: bad.reason },
     });
+    // Asked in advance (what the dashboard's Retry button follows): refused, with the reason.
+    const mayRetry = async () => {
+      const res = await e2e.h.host.request(`/api/me?deployment=${bad.id}`, {
+        headers: principalHeaders(ada),
+      });
+      return ((await res.json()) as { deployment: { actions: { retry: unknown } } }).deployment.actions.retry;
+    };
+    expect(await mayRetry()).toEqual({ allowed: false, reason: expect.stringContaining('is quarantined') });
     const retry = await e2e.h.post(`/api/deployments/${bad.id}/retry`, { comment: 'again' }, ada);
     expect(retry.status).toBe(409);
     expect(((await retry.json()) as Failure).error.code).toBe('digest-quarantined');
@@ -111,6 +119,7 @@ describe('digest quarantine (dev host, virtual clock)', () => {
     const after = await board();
     expect(after.quarantine.quarantined).toEqual([]);
     expect(after.quarantine.liftedQuarantine[0]).toMatchObject({ digest: digestOf, lifted: { by: 'ada' } });
+    expect(await mayRetry()).toEqual({ allowed: true });
     const audit = (await e2e.h.view(bad.id)).timeline.find((e) => e.title === 'quarantine:lifted');
     expect(audit).toMatchObject({ actor: 'ada', comment: 'the dashboard query was wrong' });
 

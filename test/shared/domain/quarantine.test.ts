@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeploymentState, StoredInterrupt } from '../../../shared/domain/deployment.js';
+import { deploymentPermissions } from '../../../shared/domain/permissions.js';
 import {
   countRefusal,
   holdAfter,
@@ -96,5 +97,22 @@ describe('countRefusal', () => {
     expect(once.refusals).toEqual({ count: 1, lastAt: AT, lastSource: 'event-grid' });
     expect(twice.refusals).toEqual({ count: 2, lastAt: '2026-12-01T10:05:00.000Z', lastSource: 'retry' });
     expect(q.refusals).toBeUndefined();
+  });
+});
+
+describe('retry permission of a quarantined run', () => {
+  it.each<[string, DeploymentState, string | undefined, boolean]>([
+    ['rolled back, quarantined', 'RolledBack', 'sha256:… is quarantined for ApiGateway', false],
+    ['rolled back, lifted', 'RolledBack', undefined, true],
+    ['failed (never quarantined)', 'Failed', undefined, true],
+  ])('%s: retry allowed=%s', (_, state, quarantined, allowed) => {
+    const retry = deploymentPermissions({
+      authenticated: true,
+      id: 'apigateway-aaaaaaaaaaaa',
+      roles: ['Gantry.Operator', 'Gantry.Reader'],
+      state,
+      quarantined,
+    }).retry;
+    expect(retry).toEqual(allowed ? { allowed: true } : { allowed: false, reason: quarantined });
   });
 });
