@@ -325,6 +325,36 @@ export class TableRunStore implements RunStore {
     await this.tables.call('quarantine', 'put quarantine', (c) => c.upsertEntity(entity, 'Replace'));
   }
 
+  async updateQuarantine(
+    service: string,
+    digest: string,
+    change: (current: QuarantineRecord) => QuarantineRecord,
+  ): Promise<QuarantineRecord> {
+    assertServiceKey(service);
+    assertValidKey(digest, 'digest');
+    for (let attempt = 1; ; attempt++) {
+      const row = await this.tables.read('quarantine', 'read quarantine', service, digest);
+      if (row === undefined) throw notFound(`Quarantine of ${digest} for ${service}`);
+      const next = change(decodeJson(row, 'quarantine') as QuarantineRecord);
+      if (next.service !== service || next.digest !== digest)
+        throw invalidArgument('A quarantine update must not change its service or digest.');
+      checkQuarantine(next);
+      const entity = { partitionKey: service, rowKey: digest, At: next.at, ...encodeJson(next) };
+      const written = await this.tables.attempt(
+        'quarantine',
+        'update quarantine',
+        (c) => c.updateEntity(entity, 'Replace', { etag: row.etag }),
+        412,
+        404,
+      );
+      if (written.ok) return stored(next);
+      if (written.status === 404) throw notFound(`Quarantine of ${digest} for ${service}`);
+      if (attempt >= this.maxUpdateAttempts)
+        throw new ConcurrencyError(`Quarantine of ${digest} changed under ${attempt} guarded updates.`);
+      await delay(Math.random() * Math.min(1_000, 10 * 2 ** attempt));
+    }
+  }
+
   async getQuarantine(service: string, digest: string): Promise<QuarantineRecord | undefined> {
     assertServiceKey(service);
     assertValidKey(digest, 'digest');

@@ -27,7 +27,10 @@ export async function assertNotQuarantined(
   const q = await ports.store.getQuarantine(service, digest);
   const refusal = quarantineRefusal(q);
   if (!q || !refusal) return;
-  await ports.store.putQuarantine(countRefusal(q, at, source));
+  // Guarded: a count racing an Operator's lift leaves the lift in place (and is then not counted).
+  await ports.store.updateQuarantine(service, digest, (current) =>
+    current.lifted ? current : countRefusal(current, at, source),
+  );
   throw new AppError(409, refusal.code, refusal.message, refusal.details);
 }
 
@@ -73,8 +76,16 @@ export async function liftQuarantine(
     throw new AppError(409, 'already-lifted', `The quarantine of ${r.digest} was already lifted.`, {
       lifted: q.lifted,
     });
-  const lifted: QuarantineRecord = { ...q, lifted: { by: r.principal.name, reason, at: r.at } };
-  await ports.store.putQuarantine(lifted);
+  const lift = { by: r.principal.name, reason, at: r.at };
+  let earlier: QuarantineRecord['lifted'];
+  const lifted = await ports.store.updateQuarantine(service, r.digest, (current) => {
+    earlier = current.lifted;
+    return current.lifted ? current : { ...current, lifted: lift };
+  });
+  if (earlier)
+    throw new AppError(409, 'already-lifted', `The quarantine of ${r.digest} was already lifted.`, {
+      lifted: earlier,
+    });
   await auditLift(ports, q.deploymentId, 'quarantine:lifted', { ...r, reason });
   return lifted;
 }

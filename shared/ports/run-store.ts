@@ -121,6 +121,15 @@ export interface RunStore {
   deliveryRecorded(source: string, id: string): Promise<boolean>;
   /** Writes (replaces) the quarantine row of (service, digest): a point write. */
   putQuarantine(record: QuarantineRecord): Promise<void>;
+  /**
+   * Applies `change` to the stored quarantine with an ETag guard (retrying on conflicts, so `change` must
+   * be pure): a refusal counted while an Operator lifts it cannot undo the lift. Throws `not-found`.
+   */
+  updateQuarantine(
+    service: string,
+    digest: string,
+    change: (current: QuarantineRecord) => QuarantineRecord,
+  ): Promise<QuarantineRecord>;
   /** A point read: the quarantine of one digest (lifted ones included, for their audit). */
   getQuarantine(service: string, digest: string): Promise<QuarantineRecord | undefined>;
   /** The service's quarantine rows (one partition), newest first. */

@@ -230,6 +230,25 @@ export class MemoryRunStore implements RunStore {
     partition(this.quarantine, record.service).set(record.digest, storable(record));
   }
 
+  async updateQuarantine(
+    service: string,
+    digest: string,
+    change: (current: QuarantineRecord) => QuarantineRecord,
+  ): Promise<QuarantineRecord> {
+    // No await between read and write: the memory store's update is atomic.
+    assertServiceKey(service);
+    assertValidKey(digest, 'digest');
+    const found = this.quarantine.get(service)?.get(digest);
+    if (found === undefined)
+      throw new RunStoreError('not-found', `Quarantine of ${digest} for ${service} does not exist.`);
+    const next = change(copy(found));
+    if (next.service !== service || next.digest !== digest)
+      throw invalidArgument('A quarantine update must not change its service or digest.');
+    checkQuarantine(next);
+    partition(this.quarantine, service).set(digest, storable(next));
+    return copy(next);
+  }
+
   async getQuarantine(service: string, digest: string): Promise<QuarantineRecord | undefined> {
     assertServiceKey(service);
     assertValidKey(digest, 'digest');

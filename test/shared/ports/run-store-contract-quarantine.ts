@@ -69,6 +69,31 @@ export function runStoreQuarantineContract(name: string, makeStore: () => Promis
       expect(await store.listQuarantine('api')).toEqual([]);
     });
 
+    it('updates a quarantine under a guard: concurrent counts all land, a lift is never undone', async () => {
+      const q = quarantined('api', 'v1');
+      await expect(store.updateQuarantine('api', q.digest, (c) => c)).rejects.toMatchObject({
+        code: 'not-found',
+      });
+      await store.putQuarantine(q);
+      const count = (c: QuarantineRecord): QuarantineRecord => ({
+        ...c,
+        refusals: { count: (c.refusals?.count ?? 0) + 1, lastAt: T0, lastSource: 'event-grid' },
+      });
+      await Promise.all(Array.from({ length: 8 }, () => store.updateQuarantine('api', q.digest, count)));
+      expect((await store.getQuarantine('api', q.digest))?.refusals?.count).toBe(8);
+      const lift = { by: 'olivia', reason: 'ok', at: T0 };
+      await Promise.all([
+        store.updateQuarantine('api', q.digest, (c) => ({ ...c, lifted: lift })),
+        ...Array.from({ length: 4 }, () =>
+          store.updateQuarantine('api', q.digest, (c) => (c.lifted ? c : count(c))),
+        ),
+      ]);
+      expect((await store.getQuarantine('api', q.digest))?.lifted).toEqual(lift);
+      await expect(
+        store.updateQuarantine('api', q.digest, (c) => ({ ...c, digest: digestOf('v2') })),
+      ).rejects.toMatchObject({ code: 'invalid-argument' });
+    });
+
     it('keeps one hold per service, replaced by the next write', async () => {
       const hold: HoldRecord = {
         service: 'api',
