@@ -125,10 +125,25 @@ export interface BacktestView {
 
 /** A service's canary spec judged on a past window (reads metrics only). */
 export async function backtest(body: { service: string; from: string; to: string }): Promise<BacktestView> {
-  const res = await fetch('/api/analysis/backtest', {
+  return (await post('/api/analysis/backtest', body)) as BacktestView;
+}
+
+/** Lifts a digest's quarantine (Operator; the reason is audited). */
+export async function liftQuarantine(service: string, digest: string, reason: string): Promise<unknown> {
+  const path = `/api/services/${encodeURIComponent(service)}/quarantine/${encodeURIComponent(digest)}/lift`;
+  return post(path, { reason });
+}
+
+/** Lifts the hold an automatic rollback put on a service's lane (Operator; the reason is audited). */
+export async function liftHold(service: string, reason: string): Promise<unknown> {
+  return post(`/api/services/${encodeURIComponent(service)}/hold/lift`, { reason });
+}
+
+async function post(path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(body),
   });
-  return parse<BacktestView>(res);
+  return parse<unknown>(res);
 }

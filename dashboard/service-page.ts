@@ -4,6 +4,7 @@ import { h, patch, time } from './dom.js';
 import { formatAge, formatClock, shortDigest, stateLabel } from './format.js';
 import { pageStatus, type Page } from './page.js';
 import { Poller } from './poller.js';
+import { quarantinePanel, type QuarantineView } from './quarantine-panel.js';
 
 const POLL_MS = 3000;
 
@@ -43,6 +44,7 @@ export interface ServiceBoard {
   } | null;
   queue: Array<{ deploymentId: string; digest: string; enqueuedAt: string }>;
   holds: Array<{ kind: string; message: string }>;
+  quarantine?: QuarantineView;
   recent: Array<{
     id: string;
     state: string;
@@ -199,6 +201,7 @@ function recent(b: ServiceBoard): Node {
 export function servicePage(main: HTMLElement, name: string): Page {
   const status = pageStatus(() => formatClock(serverNow()));
   const results = h('div', { class: 'results' });
+  const panel = quarantinePanel(name, () => poller.now());
   main.replaceChildren(
     h('p', {}, h('a', { href: '#/' }, '← Deployments')),
     h('h1', { id: 'page-title', tabindex: -1 }, name),
@@ -210,10 +213,12 @@ export function servicePage(main: HTMLElement, name: string): Page {
     status.live,
     status.error,
     results,
+    panel.element,
   );
   const poller = new Poller(
     async () => {
-      const [board] = await Promise.all([getServiceBoard(name), me()]);
+      const [board, caller] = await Promise.all([getServiceBoard(name), me()]);
+      panel.update(board.quarantine, caller.principal?.roles.includes('Gantry.Operator') ?? false);
       patch(results, JSON.stringify([board, Math.floor(serverNow() / 1000)]), () => [
         summary(board),
         ...board.environments.map(environment),

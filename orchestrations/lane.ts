@@ -35,7 +35,12 @@ export function* lane(ctx: OrchestrationContext): Flow<PipelineResult | undefine
   }
   const next = yield* call(ctx, Activities.takeNext, { service, at: nowIso(ctx) });
   if (!next.run) {
-    ctx.df.setCustomStatus({ lane: service, waitingFor: 'queued images', since: nowIso(ctx) });
+    // A held lane waits the same way: the Operator's lift wakes it, and it then takes the newest push.
+    ctx.df.setCustomStatus(
+      next.held
+        ? { lane: service, waitingFor: 'hold to be lifted', held: next.held, since: next.held.since }
+        : { lane: service, waitingFor: 'queued images', since: nowIso(ctx) },
+    );
     const wake = ctx.df.waitForExternalEvent(Events.wake.name);
     const timer = ctx.df.createTimer(after(ctx, LANE_RECHECK_MS));
     const winner = yield ctx.df.Task.any([wake, timer]);

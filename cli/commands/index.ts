@@ -5,6 +5,7 @@ import { config } from './config.js';
 import { list, status } from './deployments.js';
 import { init } from './init.js';
 import { login, logout } from './login.js';
+import { hold, quarantine } from './quarantine.js';
 import { rejudge } from './rejudge.js';
 import { retry } from './retry.js';
 import { sandbox } from './sandbox.js';
@@ -25,6 +26,8 @@ export const COMMANDS: readonly Command[] = [
   service,
   releases,
   rollback,
+  quarantine,
+  hold,
   rejudge,
   analyse,
   whoami,

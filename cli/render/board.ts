@@ -79,6 +79,7 @@ export function boardLines(b: ServiceBoard, style: Style): string[] {
     lines.push(
       `${i === 0 ? 'Holds          ' : '               '}  ${style.yellow(plain(h.kind))}: ${plain(h.message)}`,
     );
+  lines.push(...quarantineLines(b, style));
   lines.push('', 'Recent outcomes');
   if (b.recent.length === 0) lines.push(style.dim('  none in the last 30 days'));
   for (const r of b.recent)
@@ -86,6 +87,33 @@ export function boardLines(b: ServiceBoard, style: Style): string[] {
       `  ${time(r.updatedAt)}  ${plain(r.id)}  ${stateStyle(style, plain(r.state))}` +
         (r.rolledBack ? `  ${style.red('rolled back')}` : '') +
         (r.reason ? `  ${style.dim(plain(r.reason))}` : ''),
+    );
+  return lines;
+}
+
+/** Quarantined digests and the lane's hold, with the commands that lift them. */
+function quarantineLines(b: ServiceBoard, style: Style): string[] {
+  const { quarantined, hold } = b.quarantine;
+  const service = plain(b.service);
+  const lines: string[] = [];
+  if (quarantined.length === 0) lines.push(`Quarantined      ${style.dim('none')}`);
+  for (const [i, q] of quarantined.entries()) {
+    const refused = q.refusals ? `  refused ${q.refusals.count}x` : '';
+    lines.push(
+      `${i === 0 ? 'Quarantined    ' : '               '}  ${style.red(`@${shortDigest(q.digest)}`)}  ` +
+        `${plain(q.deploymentId)}  ${time(q.at)}  ${plain(q.reason)}${refused}`,
+    );
+    lines.push(
+      style.dim(`                   lift: gantry quarantine lift ${service} ${plain(q.digest)} --reason "…"`),
+    );
+  }
+  if (hold && !hold.lifted)
+    lines.push(style.dim(`Hold             lift: gantry hold lift ${service} --reason "…"`));
+  else if (hold?.lifted)
+    lines.push(
+      style.dim(
+        `Hold             lifted by ${plain(hold.lifted.by)} ${time(hold.lifted.at)}: ${plain(hold.lifted.reason)}`,
+      ),
     );
   return lines;
 }

@@ -20,6 +20,8 @@ var gantryTableSuffixes = [
   'Releases'
   'Approvals'
   'Deliveries'
+  'Quarantine'
+  'Holds'
 ]
 
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'

@@ -1,6 +1,14 @@
 import type { RunInput } from '../contracts/activities.js';
 import type { DeploymentRecord, QueueItem } from '../domain/deployment.js';
 import type { Ports } from '../ports/index.js';
+import { activeHold } from './quarantine.js';
+
+/** An active hold the lane reports instead of taking a push (lifted by an Operator). */
+export interface LaneHold {
+  deploymentId: string;
+  reason: string;
+  since: string;
+}
 
 /**
  * Takes the newest queued digest of a service. Older queued digests are superseded: a newer image makes
@@ -11,10 +19,15 @@ import type { Ports } from '../ports/index.js';
 export async function takeNext(
   ports: Ports,
   input: { service: string; at: string },
-): Promise<{ run?: RunInput; superseded: string[] }> {
+): Promise<{ run?: RunInput; superseded: string[]; held?: LaneHold }> {
   const { store, config } = ports;
   const queue = await store.listQueue(input.service);
   const running = queue.find((q) => q.state === 'running');
+  // A hold keeps new pushes queued (not superseded: the newest is taken once it lifts); a run already
+  // taken before a crash is finished regardless.
+  const hold = running ? undefined : await activeHold(ports, input.service);
+  if (hold)
+    return { superseded: [], held: { deploymentId: hold.deploymentId, reason: hold.reason, since: hold.at } };
   const queued = queue
     .filter((q) => q.state === 'queued')
     .sort((a, b) => a.enqueuedAt.localeCompare(b.enqueuedAt));

@@ -3,6 +3,7 @@ import { TERMINAL_STATES, type DeploymentRecord } from '../domain/deployment.js'
 import type { Ports } from '../ports/index.js';
 import { redactJson } from '../telemetry/redact.js';
 import { processRedactor } from '../telemetry/registry.js';
+import { afterRunEnd } from './quarantine.js';
 
 /**
  * Appends a timeline entry (idempotent on its seq) and, when asked, moves the deployment record and
@@ -23,6 +24,10 @@ export async function record(ports: Ports, raw: RecordInput): Promise<Deployment
       updatedAt: entry.at,
     }));
   }
+  // Every run's end passes here: a rolled back digest is quarantined (and the lane held) before the
+  // outcome is published, so no push of it can slip in between.
+  if (transition && updated)
+    await afterRunEnd(ports, updated, { title: entry.title, reason: transition.reason, at: entry.at });
   if (transition) {
     const terminal = TERMINAL_STATES.has(transition.to);
     const incident = transition.to === 'RolledBack' || transition.to === 'Failed';

@@ -26,6 +26,8 @@ const TABLE_SUFFIXES = {
   releases: 'Releases',
   approvals: 'Approvals',
   deliveries: 'Deliveries',
+  quarantine: 'Quarantine',
+  holds: 'Holds',
 } as const;
 
 export type TableId = keyof typeof TABLE_SUFFIXES;

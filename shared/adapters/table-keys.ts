@@ -12,6 +12,7 @@ import type {
   ReleaseRecord,
   TimelineEntry,
 } from '../domain/deployment.js';
+import type { HoldRecord, QuarantineRecord } from '../domain/quarantine.js';
 import { RunStoreError, type DeploymentQuery } from '../ports/run-store.js';
 
 /** Table Storage counts key size in UTF-16: 1 KiB = 512 code units (513 is rejected, seen on Azurite). */
@@ -265,5 +266,29 @@ export function deploymentFilter(query: DeploymentQuery): DeploymentFilter {
 /** Queue order: oldest `enqueuedAt` first, then digest. */
 export function byEnqueuedAt(a: QueueItem, b: QueueItem): number {
   const byTime = Date.parse(a.enqueuedAt) - Date.parse(b.enqueuedAt);
+  return byTime !== 0 ? byTime : a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0;
+}
+
+/** The single row key of a service's hold (one hold per lane). */
+export const HOLD_ROW = 'hold';
+
+export function checkQuarantine(q: QuarantineRecord): void {
+  assertServiceKey(q.service);
+  assertValidKey(q.digest, 'digest');
+  assertValidKey(q.deploymentId, 'deployment id');
+  parseTime(q.at, 'quarantine time');
+  if (q.lifted) parseTime(q.lifted.at, 'lift time');
+}
+
+export function checkHold(h: HoldRecord): void {
+  assertServiceKey(h.service);
+  assertValidKey(h.deploymentId, 'deployment id');
+  parseTime(h.at, 'hold time');
+  if (h.lifted) parseTime(h.lifted.at, 'lift time');
+}
+
+/** Quarantine order on the board: newest first, then digest. */
+export function byQuarantinedAt(a: QuarantineRecord, b: QuarantineRecord): number {
+  const byTime = Date.parse(b.at) - Date.parse(a.at);
   return byTime !== 0 ? byTime : a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0;
 }

@@ -7,6 +7,8 @@
  *   <prefix>Releases          PK `<service>|<environment>`, RK `<inverted epoch ms, 16 digits>|<id>` + JSON
  *   <prefix>Approvals         PK deployment id, RK `<at ISO>|<URI-encoded approver>` + JSON
  *   <prefix>Deliveries        PK source, RK delivery id (insert-only webhook replay guard)
+ *   <prefix>Quarantine        PK service, RK digest + JSON (point reads on every push and retry)
+ *   <prefix>Holds             PK service, RK `hold` + JSON (point read on every lane turn)
  * Records are stored whole as JSON (see table-rows.ts); scalar columns exist for filters and browsing.
  *
  * `findDeployment` uses an index row rather than a cross-partition `RowKey eq id` query, because that
@@ -27,6 +29,7 @@ import type {
   ReleaseRecord,
   TimelineEntry,
 } from '../domain/deployment.js';
+import type { HoldRecord, QuarantineRecord } from '../domain/quarantine.js';
 import {
   ConcurrencyError,
   RunStoreError,
@@ -44,15 +47,19 @@ import {
 } from './table-rows.js';
 import {
   DEFAULT_RELEASE_LIMIT,
+  HOLD_ROW,
   ID_INDEX_PARTITION,
   MAX_RELEASE_LIMIT,
   approvalRowKey,
   byEnqueuedAt,
+  byQuarantinedAt,
   assertQueueState,
   assertServiceKey,
   assertValidKey,
   checkDeployment,
   checkEvent,
+  checkHold,
+  checkQuarantine,
   checkQueueItem,
   clampLimit,
   deploymentFilter,
@@ -305,6 +312,72 @@ export class TableRunStore implements RunStore {
     assertValidKey(source, 'delivery source');
     assertValidKey(id, 'delivery id');
     return (await this.tables.read('deliveries', 'read delivery', source, id)) !== undefined;
+  }
+
+  async putQuarantine(record: QuarantineRecord): Promise<void> {
+    checkQuarantine(record);
+    const entity = {
+      partitionKey: record.service,
+      rowKey: record.digest,
+      At: record.at,
+      ...encodeJson(record),
+    };
+    await this.tables.call('quarantine', 'put quarantine', (c) => c.upsertEntity(entity, 'Replace'));
+  }
+
+  async updateQuarantine(
+    service: string,
+    digest: string,
+    change: (current: QuarantineRecord) => QuarantineRecord,
+  ): Promise<QuarantineRecord> {
+    assertServiceKey(service);
+    assertValidKey(digest, 'digest');
+    for (let attempt = 1; ; attempt++) {
+      const row = await this.tables.read('quarantine', 'read quarantine', service, digest);
+      if (row === undefined) throw notFound(`Quarantine of ${digest} for ${service}`);
+      const next = change(decodeJson(row, 'quarantine') as QuarantineRecord);
+      if (next.service !== service || next.digest !== digest)
+        throw invalidArgument('A quarantine update must not change its service or digest.');
+      checkQuarantine(next);
+      const entity = { partitionKey: service, rowKey: digest, At: next.at, ...encodeJson(next) };
+      const written = await this.tables.attempt(
+        'quarantine',
+        'update quarantine',
+        (c) => c.updateEntity(entity, 'Replace', { etag: row.etag }),
+        412,
+        404,
+      );
+      if (written.ok) return stored(next);
+      if (written.status === 404) throw notFound(`Quarantine of ${digest} for ${service}`);
+      if (attempt >= this.maxUpdateAttempts)
+        throw new ConcurrencyError(`Quarantine of ${digest} changed under ${attempt} guarded updates.`);
+      await delay(Math.random() * Math.min(1_000, 10 * 2 ** attempt));
+    }
+  }
+
+  async getQuarantine(service: string, digest: string): Promise<QuarantineRecord | undefined> {
+    assertServiceKey(service);
+    assertValidKey(digest, 'digest');
+    const row = await this.tables.read('quarantine', 'read quarantine', service, digest);
+    return row && (decodeJson(row, 'quarantine') as QuarantineRecord);
+  }
+
+  async listQuarantine(service: string): Promise<QuarantineRecord[]> {
+    assertServiceKey(service);
+    const rows = await this.tables.listPartition('quarantine', 'list quarantine', service);
+    return rows.map((row) => decodeJson(row, 'quarantine') as QuarantineRecord).sort(byQuarantinedAt);
+  }
+
+  async putHold(hold: HoldRecord): Promise<void> {
+    checkHold(hold);
+    const entity = { partitionKey: hold.service, rowKey: HOLD_ROW, At: hold.at, ...encodeJson(hold) };
+    await this.tables.call('holds', 'put hold', (c) => c.upsertEntity(entity, 'Replace'));
+  }
+
+  async getHold(service: string): Promise<HoldRecord | undefined> {
+    assertServiceKey(service);
+    const row = await this.tables.read('holds', 'read hold', service, HOLD_ROW);
+    return row && (decodeJson(row, 'hold') as HoldRecord);
   }
 
   /** True when this call wrote the index row; false when it was there already. */

@@ -76,7 +76,13 @@ async function act(
       return { decision };
     }
     const principal = { name: alert.source, groups: [], roles: [], source: 'alert' as const };
-    const done = await rollbackService(ports, control, { service, comment: describe(alert), principal, at });
+    const done = await rollbackService(ports, control, {
+      service,
+      comment: describe(alert),
+      principal,
+      at,
+      automatic: true,
+    });
     return { decision, instanceId: done.instanceId };
   } catch (error) {
     if (!(error instanceof AppError) || error.status >= 500) throw error;

@@ -1,4 +1,4 @@
-import type { DeploymentState } from '../domain/deployment.js';
+import { TERMINAL_STATES, type DeploymentState } from '../domain/deployment.js';
 import {
   deploymentPermissions,
   type ApprovalVerdicts,
@@ -6,6 +6,7 @@ import {
   type Permission,
 } from '../domain/permissions.js';
 import { phaseInstanceId } from '../contracts/events.js';
+import { quarantineRefusal } from '../domain/quarantine.js';
 import { DEPLOYMENT_ID } from '../domain/retry.js';
 import type { Ports } from '../ports/index.js';
 import type { OrchestrationControl } from '../ports/orchestration-control.js';
@@ -108,6 +109,10 @@ export async function describeCaller(
       : undefined;
   const retry =
     deployment.retriedBy !== undefined ? await ports.store.findDeployment(deployment.retriedBy) : undefined;
+  // Only a finished run may be retried, so only then does its digest's quarantine matter.
+  const quarantine = TERMINAL_STATES.has(deployment.state)
+    ? await ports.store.getQuarantine(deployment.service, deployment.image.digest)
+    : undefined;
   const actions = deploymentPermissions({
     authenticated: true,
     id,
@@ -117,6 +122,7 @@ export async function describeCaller(
     paused: (canary?.customStatus as { paused?: unknown } | undefined)?.paused === true,
     retriedBy: deployment.retriedBy,
     retryState: retry?.state,
+    quarantined: quarantineRefusal(quarantine)?.message,
   });
   return { ...view, deployment: { id, state: deployment.state, actions } };
 }

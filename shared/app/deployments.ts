@@ -11,6 +11,7 @@ import { deploymentIdFor, ImageRefError, parseImageRef } from '../domain/image-r
 import type { Ports } from '../ports/index.js';
 import type { OrchestrationControl } from '../ports/orchestration-control.js';
 import { AppError } from './errors.js';
+import { assertNotQuarantined } from './quarantine.js';
 
 export interface Submission {
   /** Full reference; must carry a digest (the identity of a release). */
@@ -71,6 +72,8 @@ export async function submitImage(
       `Service '${service}' does not deploy ${image.registry}/${image.repository}.`,
       { service, registry: image.registry, repository: image.repository },
     );
+  // A rolled back digest stays out until an Operator lifts its quarantine (one point read per push).
+  await assertNotQuarantined(ports, service, image.digest, s.source, s.at);
   const id = deploymentIdFor(service, image.digest);
   const record: DeploymentRecord = {
     id,

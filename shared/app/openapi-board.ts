@@ -106,7 +106,7 @@ export const boardSchemas: Record<string, Json> = {
       items: {
         type: 'object',
         properties: {
-          kind: { type: 'string', enum: ['rollback', 'freeze', 'approval'] },
+          kind: { type: 'string', enum: ['rollback', 'freeze', 'approval', 'lane'] },
           message: str,
           name: str,
           reason: str,
@@ -117,6 +117,7 @@ export const boardSchemas: Record<string, Json> = {
         additionalProperties: false,
       },
     },
+    quarantine: ref('ServiceQuarantine'),
     recent: {
       type: 'array',
       items: obj({

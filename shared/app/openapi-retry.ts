@@ -65,7 +65,8 @@ export const retryPaths: Record<string, Json> = {
         '404': error('No such deployment.'),
         '409': error(
           'deployment-not-finished (queued or running), deployment-succeeded, not-retryable (superseded), ' +
-            'retry-exists (already retried: details.retriedBy; two racing retries make one run), too-many-retries.',
+            'retry-exists (already retried: details.retriedBy; two racing retries make one run), too-many-retries, ' +
+            'digest-quarantined (the image was rolled back: details.deploymentId, details.lift).',
         ),
         '413': error('Body larger than 64 KiB.'),
         '415': error('Content type is not application/json.'),

@@ -352,7 +352,10 @@ export const schemas: Record<string, Schema> = {
   Health: obj({ status: { type: 'string', enum: ['ok'] }, service: str() }, ['status', 'service']),
   WebhookAck: {
     type: 'object',
-    properties: { outcome: str('e.g. submitted, ignored, withdrawn'), note: str('Human-readable.') },
+    properties: {
+      outcome: str('e.g. submitted, ignored, withdrawn, refused (a quarantined digest)'),
+      note: str('Human-readable.'),
+    },
     required: ['outcome', 'note'],
   },
   EventGridValidation: obj({ validationResponse: str() }, ['validationResponse']),

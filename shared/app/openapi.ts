@@ -6,6 +6,7 @@ import { boardPaths, boardSchemas } from './openapi-board.js';
 import { chatPaths, chatSchemas } from './openapi-chat.js';
 import { alertPaths, alertSchemas } from './openapi-alerts.js';
 import { backtestPaths, backtestSchemas } from './openapi-backtest.js';
+import { quarantinePaths, quarantineSchemas } from './openapi-quarantine.js';
 import { actionGuard, guarded, securitySchemes } from './openapi-security.js';
 import { OPERATOR, READER } from '../domain/roles.js';
 
@@ -95,6 +96,10 @@ const deployments: Json = {
       ),
       '404': error('Unknown service.'),
       '422': error('No configured service deploys the image repository.'),
+      '409': error(
+        'digest-quarantined: the digest was rolled back for the service; details name the run, the ' +
+          'reason and the lift endpoint.',
+      ),
       ...common,
     },
   },
@@ -244,6 +249,7 @@ export const openApiDocument: Json = {
     },
     ...boardPaths,
     ...backtestPaths,
+    ...quarantinePaths,
     '/api/services/{name}/releases': {
       get: {
         operationId: 'listReleases',
@@ -348,6 +354,7 @@ export const openApiDocument: Json = {
       ...chatSchemas,
       ...alertSchemas,
       ...backtestSchemas,
+      ...quarantineSchemas,
       ActionResult: {
         type: 'object',
         properties: { deployment: ref('DeploymentRecord'), approval: ref('ApprovalRecord') },

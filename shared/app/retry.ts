@@ -4,6 +4,7 @@ import type { Ports } from '../ports/index.js';
 import type { OrchestrationControl } from '../ports/orchestration-control.js';
 import { findDeployment } from './deployments.js';
 import { AppError } from './errors.js';
+import { assertNotQuarantined } from './quarantine.js';
 
 export interface RetryRequest {
   id: string;
@@ -76,6 +77,7 @@ export async function retryDeployment(
   r: RetryRequest,
 ): Promise<{ deployment: DeploymentRecord; retryOf: DeploymentRecord }> {
   const target = await findDeployment(ports, r.id);
+  await assertNotQuarantined(ports, target.service, target.image.digest, 'retry', r.at);
   const existing = target.retriedBy ? await ports.store.findDeployment(target.retriedBy) : undefined;
   const refusal = retryRefusal(target, existing);
   if (refusal && !(refusal.code === 'retry-exists' && existing?.state === 'Queued'))

@@ -2,6 +2,7 @@ import { ROLLBACK_ORCHESTRATION, rollbackInstanceId, type RollbackInput } from '
 import type { ReleaseRecord, TimelineEntry } from '../domain/deployment.js';
 import type { Ports } from '../ports/index.js';
 import type { OrchestrationControl } from '../ports/orchestration-control.js';
+import { holdLane, quarantineDigest } from '../activities/quarantine.js';
 import { AppError } from './errors.js';
 import type { Principal } from './principal.js';
 import { activeDeployment, knownService } from './queries.js';
@@ -13,6 +14,11 @@ export interface RollbackRequest {
   comment: string;
   principal: Principal;
   at: string;
+  /**
+   * Set by rollbacks no person asked for (an alert webhook): the digest is quarantined as an automatic
+   * rollback and the lane held as the service's `holds` policy says for production.
+   */
+  automatic?: boolean;
 }
 
 export interface RollbackResult {
@@ -80,6 +86,7 @@ export async function rollbackService(
   const release: ReleaseRecord = { ...target, releasedAt: r.at, via: 'rollback' };
   await ports.store.recordRelease(release);
   await audit(ports, r, input.app, current, target);
+  await quarantineCurrent(ports, r, current);
   const result = { service, app: input.app, from: current, to: release, requestedBy: r.principal.name };
   return { ...result, comment: r.comment, at: r.at, instanceId };
 }
@@ -117,4 +124,13 @@ async function audit(
     { ...base, deploymentId: to.deploymentId, title: 'rollback:to', comment: r.comment, evidence },
   ];
   for (const entry of entries) await ports.store.appendEvent(entry);
+}
+
+/** The digest rolled back from stays out of the lane; an automatic rollback also holds the lane. */
+async function quarantineCurrent(ports: Ports, r: RollbackRequest, from: ReleaseRecord): Promise<void> {
+  const deployment = { id: from.deploymentId, service: from.service, image: from.image };
+  const reason = `service rolled back by ${r.principal.name}: ${r.comment}`;
+  const cause = r.automatic ? 'automatic' : 'person';
+  await quarantineDigest(ports, { deployment, reason, cause, actor: r.principal.name, at: r.at });
+  if (r.automatic) await holdLane(ports, { deployment, reason, environment: 'production', at: r.at });
 }

@@ -2,10 +2,12 @@ import { rollbackInstanceId } from '../contracts/rollback.js';
 import type { DeploymentRecord, DeploymentState, ReleaseRecord } from '../domain/deployment.js';
 import { TERMINAL_STATES } from '../domain/deployment.js';
 import { activeFreeze, freezeLiftsAt } from '../domain/calendar.js';
+import { isActive, type HoldRecord, type QuarantineRecord } from '../domain/quarantine.js';
 import { rolledBackIds } from '../domain/release-history.js';
 import type { OrchestrationControl } from '../ports/orchestration-control.js';
 import type { Ports } from '../ports/index.js';
 import { AppError } from './errors.js';
+import { quarantineView } from './quarantine.js';
 import { activeDeployment, knownService } from './queries.js';
 import { compareLive, readLive, type LiveComparison, type LiveView } from './service-live.js';
 
@@ -27,7 +29,9 @@ export interface EnvironmentBoard {
 export type Hold =
   | { kind: 'rollback'; message: string }
   | { kind: 'freeze'; name: string; reason: string; until: string | null; message: string }
-  | { kind: 'approval'; deploymentId: string; message: string };
+  | { kind: 'approval'; deploymentId: string; message: string }
+  /** The lane holds new pushes after an automatic rollback, until an Operator lifts it. */
+  | { kind: 'lane'; deploymentId: string; reason: string; message: string };
 
 export interface ServiceBoard {
   service: string;
@@ -48,6 +52,12 @@ export interface ServiceBoard {
   } | null;
   queue: Array<{ deploymentId: string; digest: string; enqueuedAt: string }>;
   holds: Hold[];
+  /** Digests refused until lifted (newest first), the latest lifted ones, and the lane's hold. */
+  quarantine: {
+    quarantined: QuarantineRecord[];
+    liftedQuarantine: QuarantineRecord[];
+    hold: HoldRecord | null;
+  };
   recent: Array<{
     id: string;
     state: DeploymentState;
@@ -110,6 +120,12 @@ async function holdsFor(
   return holds;
 }
 
+function laneHold(hold: HoldRecord | null): Hold[] {
+  if (!hold || !isActive(hold)) return [];
+  const message = `New pushes wait until an Operator lifts the hold set by ${hold.deploymentId}.`;
+  return [{ kind: 'lane', deploymentId: hold.deploymentId, reason: hold.reason, message }];
+}
+
 async function recentDeployments(ports: Ports, service: string, at: string): Promise<DeploymentRecord[]> {
   const since = new Date(Date.parse(at) - RECENT_WINDOW_MS).toISOString();
   const page = await ports.store.listDeployments({ service, since, pageSize: 200 });
@@ -125,7 +141,7 @@ export async function serviceBoard(
   const plan = ports.config.plan(service);
   if (!plan) throw new AppError(404, 'unknown-service', `Service '${service}' is not configured.`);
   const at = new Date(ports.clock.now()).toISOString();
-  const [production, [staging], queue, activeId, deployments, liveStaging, liveProduction] =
+  const [production, [staging], queue, activeId, deployments, liveStaging, liveProduction, quarantine] =
     await Promise.all([
       ports.store.listReleases(service, 'production', 10),
       ports.store.listReleases(service, 'staging', 1),
@@ -134,6 +150,7 @@ export async function serviceBoard(
       recentDeployments(ports, service, at),
       readLive(ports, plan, 'staging'),
       readLive(ports, plan, 'production'),
+      quarantineView(ports, service),
     ]);
   const rolledBack = rolledBackIds(production);
   const inFlight = activeId ? await ports.store.getDeployment(service, activeId) : undefined;
@@ -179,7 +196,8 @@ export async function serviceBoard(
     queue: queue
       .filter((q) => q.state === 'queued' && q.deploymentId !== activeId)
       .map((q) => ({ deploymentId: q.deploymentId, digest: q.digest, enqueuedAt: q.enqueuedAt })),
-    holds: await holdsFor(ports, control, service, at, inFlight),
+    holds: [...(await holdsFor(ports, control, service, at, inFlight)), ...laneHold(quarantine.hold)],
+    quarantine,
     recent: deployments
       .filter((d) => TERMINAL_STATES.has(d.state))
       .slice(0, RECENT)

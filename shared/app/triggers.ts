@@ -4,6 +4,7 @@ import { deploymentIdFor } from '../domain/image-ref.js';
 import type { Ports } from '../ports/index.js';
 import type { OrchestrationControl } from '../ports/orchestration-control.js';
 import { submitImage } from './deployments.js';
+import { AppError } from './errors.js';
 import type { WorkflowRunResult } from './github-events.js';
 import { imageOf, type RegistryAction } from './registry-events.js';
 
@@ -12,7 +13,9 @@ export type TriggerOutcome =
   | { outcome: 'submitted'; deployment: DeploymentRecord; created: boolean }
   | { outcome: 'cancelled'; deploymentId: string }
   | { outcome: 'reported'; deploymentId: string; workflow: string }
-  | { outcome: 'ignored'; note: string };
+  | { outcome: 'ignored'; note: string }
+  /** A push Gantry will not act on, by rule (a quarantined digest): answered, counted, not retried. */
+  | { outcome: 'refused'; code: string; note: string; details?: Record<string, unknown> };
 
 type Pushed = Extract<RegistryAction, { kind: 'pushed' }>;
 type Deleted = Extract<RegistryAction, { kind: 'deleted' }>;
@@ -28,16 +31,23 @@ export async function acceptPush(
   const service = ports.config.serviceForImage({ ...push });
   if (!service) return { outcome: 'ignored', note: `no service deploys ${push.registry}/${push.repository}` };
   const at = new Date(ports.clock.now()).toISOString();
-  const { deployment, created } = await submitImage(ports, control, {
-    service,
-    image: imageOf(push),
-    source,
-    pushedBy: push.pushedBy,
-    commitSha: extra.commitSha,
-    committedAt: await commitTime(ports, extra, at),
-    at,
-  });
-  return { outcome: 'submitted', deployment, created };
+  try {
+    const { deployment, created } = await submitImage(ports, control, {
+      service,
+      image: imageOf(push),
+      source,
+      pushedBy: push.pushedBy,
+      commitSha: extra.commitSha,
+      committedAt: await commitTime(ports, extra, at),
+      at,
+    });
+    return { outcome: 'submitted', deployment, created };
+  } catch (error) {
+    // A redelivery would be refused again: answer normally so the registry stops retrying.
+    if (error instanceof AppError && error.code === 'digest-quarantined')
+      return { outcome: 'refused', code: error.code, note: error.message, details: error.details };
+    throw error;
+  }
 }
 
 /**
@@ -122,5 +132,7 @@ export function describeOutcome(outcome: TriggerOutcome): string {
       return `reported ${outcome.workflow} to ${outcome.deploymentId}`;
     case 'ignored':
       return `ignored: ${outcome.note}`;
+    case 'refused':
+      return `refused (${outcome.code}): ${outcome.note}`;
   }
 }

@@ -146,6 +146,7 @@ export function planFor(config: GantryConfig, serviceName: string): PipelinePlan
     approval: s.approval,
     freezes: s.freezes,
     ...(s.alertRouting && { alertRouting: s.alertRouting }),
+    holds: s.holds,
     provenance: {
       registry: s.image.registry,
       repository: s.image.repository,

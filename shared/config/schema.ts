@@ -196,6 +196,11 @@ const production = z
     return resolved;
   });
 
+/** Whether an automatic rollback in an environment holds the lane until an Operator lifts it. */
+const holds = z
+  .strictObject({ staging: z.boolean().default(false), production: z.boolean().default(true) })
+  .default({ staging: false, production: true });
+
 export const serviceSchema = z.strictObject({
   image: imageMatch,
   gates: gates.default({}),
@@ -206,6 +211,7 @@ export const serviceSchema = z.strictObject({
   approval,
   freezes: z.array(freeze).default([]),
   alertRouting: alertRouting.optional(),
+  holds,
 });
 
 export type ServiceConfig = z.output<typeof serviceSchema>;

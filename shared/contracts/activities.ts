@@ -81,7 +81,15 @@ export type CheckVerdict = CheckEvidence;
 
 export const Activities = {
   /** Lane: takes the newest queued digest of a service (older ones become Superseded). */
-  takeNext: activity<{ service: string; at: string }, { run?: RunInput; superseded: string[] }>('takeNext'),
+  takeNext: activity<
+    { service: string; at: string },
+    {
+      run?: RunInput;
+      superseded: string[];
+      /** The lane is held after an automatic rollback: nothing was taken. */
+      held?: { deploymentId: string; reason: string; since: string };
+    }
+  >('takeNext'),
   /** Lane: marks the queue row of a finished run. */
   finishRun: activity<{ service: string; digest: string; state: 'done' }, void>('finishRun'),
   /** Timeline entry (and optional state transition) with a deterministic sequence number. */

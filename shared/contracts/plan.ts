@@ -242,6 +242,8 @@ export interface PipelinePlan {
   provenance?: ProvenanceSpec;
   /** Which inbound alerts are about this service (absent: the defaults, shared/alerts/routing.ts). */
   alertRouting?: AlertRoutingSpec;
+  /** Which environments' automatic rollbacks hold the lane (absent: production only). */
+  holds?: { staging: boolean; production: boolean };
 }
 
 /** Matchers name a label (or dimension) and its accepted values, which may hold `{{ ... }}` variables. */

@@ -39,6 +39,8 @@ export interface PermissionQuestion {
   /** The run that already retried this one, and its state (when it could be read). */
   retriedBy?: string;
   retryState?: DeploymentState;
+  /** Why the deployment's digest is quarantined (a retry is refused until it is lifted). */
+  quarantined?: string;
 }
 
 const deny = (reason: string): Permission => ({ allowed: false, reason });
@@ -78,7 +80,7 @@ function permissionsByState(q: PermissionQuestion): Record<DeploymentAction, Per
       : undefined,
     'the deployment',
   );
-  const retry = refusal ? deny(refusal.message) : ALLOW;
+  const retry = refusal ? deny(refusal.message) : q.quarantined ? deny(q.quarantined) : ALLOW;
   const all = (p: Permission) =>
     Object.fromEntries(DEPLOYMENT_ACTIONS.map((a) => [a, p])) as Record<DeploymentAction, Permission>;
   if (TERMINAL_STATES.has(q.state))

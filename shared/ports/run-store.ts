@@ -6,6 +6,7 @@ import type {
   ReleaseRecord,
   TimelineEntry,
 } from '../domain/deployment.js';
+import type { HoldRecord, QuarantineRecord } from '../domain/quarantine.js';
 
 export interface DeploymentQuery {
   service?: string;
@@ -118,4 +119,23 @@ export interface RunStore {
   recordDelivery(source: string, id: string): Promise<boolean>;
   /** Whether `recordDelivery` has recorded this delivery (a replay of a delivery already acted on). */
   deliveryRecorded(source: string, id: string): Promise<boolean>;
+  /** Writes (replaces) the quarantine row of (service, digest): a point write. */
+  putQuarantine(record: QuarantineRecord): Promise<void>;
+  /**
+   * Applies `change` to the stored quarantine with an ETag guard (retrying on conflicts, so `change` must
+   * be pure): a refusal counted while an Operator lifts it cannot undo the lift. Throws `not-found`.
+   */
+  updateQuarantine(
+    service: string,
+    digest: string,
+    change: (current: QuarantineRecord) => QuarantineRecord,
+  ): Promise<QuarantineRecord>;
+  /** A point read: the quarantine of one digest (lifted ones included, for their audit). */
+  getQuarantine(service: string, digest: string): Promise<QuarantineRecord | undefined>;
+  /** The service's quarantine rows (one partition), newest first. */
+  listQuarantine(service: string): Promise<QuarantineRecord[]>;
+  /** Writes (replaces) the hold of a service's lane: a point write. */
+  putHold(hold: HoldRecord): Promise<void>;
+  /** A point read: the service's hold, lifted or not (undefined: never held). */
+  getHold(service: string): Promise<HoldRecord | undefined>;
 }

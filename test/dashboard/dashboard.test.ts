@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TableRunStore } from '../../shared/adapters/table-store.js';
 import { appServicePrincipalHeaders } from '../../shared/app/principal.js';
 import { pipelineInstanceId } from '../../shared/contracts/events.js';
 import { checkedAgainstOpenApi } from '../e2e/openapi-check.js';
@@ -363,6 +364,61 @@ describe.skipIf(BROWSER_MISSING)('the dashboard in Chromium', () => {
     // Retried once: the old run no longer offers it.
     await eventually(() => page.locator('button[data-action="retry"]').isHidden()).toBe(true);
     await shot(page, 'retried');
+    await Promise.all([page.context().close(), reader.context().close()]);
+  });
+
+  it('shows quarantined digests and the lane hold on the service board, and lets an Operator lift them', async () => {
+    // Rows as a rollback writes them (the flow itself is covered by test/e2e/quarantine.test.ts).
+    const store = await TableRunStore.create({
+      connectionString: world.azurite.connectionString,
+      tablePrefix: process.env.GANTRY_TABLE_PREFIX ?? '',
+    });
+    const digest = `sha256:${'c'.repeat(64)}`;
+    const run = 'audioservice-cccccccccccc';
+    const at = new Date(MONDAY_10).toISOString();
+    await store.putQuarantine({
+      service: 'AudioService',
+      digest,
+      deploymentId: run,
+      reason: 'error-rate 7 > max 1',
+      cause: 'automatic',
+      at,
+    });
+    await store.putHold({
+      service: 'AudioService',
+      environment: 'production',
+      deploymentId: run,
+      reason: `automatic rollback of ${run}`,
+      at,
+    });
+    const reader = await world.page(rita);
+    await reader.goto(world.url('#/services/AudioService'));
+    const item = reader.locator(`[data-quarantined="${digest}"]`);
+    await eventually(() => item.textContent()).toContain(`rolled back in ${run} · error-rate 7 > max 1`);
+    await reader.locator('[data-lane-hold]').waitFor();
+    expect(await reader.locator('button[data-lift]').count()).toBe(0);
+
+    const page = await world.page(ada);
+    await page.goto(world.url('#/services/AudioService'));
+    const lift = page.locator(`button[data-lift="${digest}"]`);
+    await lift.click();
+    await eventually(() => page.locator(`[data-quarantined="${digest}"] [role="alert"]`).textContent()).toBe(
+      'A reason is required to lift.',
+    );
+    await shot(page, 'service-quarantine');
+    await page.fill(`input[data-lift-reason="${digest}"]`, 'false alarm');
+    await lift.click();
+    await eventually(() => page.locator(`[data-lifted="${digest}"]`).textContent()).toBe(
+      `${digest.slice(7, 19)} lifted by ada: false alarm`,
+    );
+    expect(await page.locator(`[data-quarantined="${digest}"]`).count()).toBe(0);
+    await page.fill('input[data-lift-reason="hold"]', 'root cause fixed');
+    await page.locator('button[data-lift="hold"]').click();
+    await eventually(() => page.locator('.board-quarantine').textContent()).toContain(
+      'Hold lifted by ada: root cause fixed',
+    );
+    expect(await page.locator('[data-lane-hold]').count()).toBe(0);
+    expect((await store.getQuarantine('AudioService', digest))?.lifted).toMatchObject({ by: 'ada' });
     await Promise.all([page.context().close(), reader.context().close()]);
   });
 

@@ -19,6 +19,31 @@ async function push(tag: string): Promise<{ id: string; digest: string; revision
   expect(pushed).toMatchObject({ delivered: true, service: 'ApiGateway' });
   return { id: pushed.deploymentId as string, digest: pushed.digest, revision: pushed.revision };
 }
+interface Board {
+  quarantine: {
+    quarantined: Array<{
+      digest: string;
+      deploymentId: string;
+      refusals?: { count: number; lastSource: string };
+    }>;
+    hold: { deploymentId: string; lifted?: { by: string } } | null;
+  };
+}
+const board = async (): Promise<Board> =>
+  (await (await rig.host.request('/api/services/ApiGateway', { headers: CI_HEADERS })).json()) as Board;
+
+/** An automatic rollback holds the lane (configuration `holds`): an Operator lifts it with a reason. */
+async function liftHold(after: string): Promise<void> {
+  expect((await board()).quarantine.hold).toMatchObject({ deploymentId: after });
+  const res = await rig.host.request('/api/services/ApiGateway/hold/lift', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...CI_HEADERS },
+    body: JSON.stringify({ reason: 'fault cleared' }),
+  });
+  expect(res.status).toBe(200);
+  expect((await board()).quarantine.hold?.lifted).toMatchObject({ by: 'ci-bot' });
+}
+
 beforeAll(async () => {
   azurite = await startAzurite({ location: undefined });
   rig = await startSandboxRig({ configPath: EXAMPLE_CONFIG, storage: azurite.connectionString });
@@ -96,6 +121,17 @@ describe('a full pipeline against the sandbox cluster', () => {
     expect(at('weight:0') - at('weight:10')).toBeLessThanOrEqual(60_000);
     expect(rig.prodImage()).toBe(before);
     expect(rig.canaryWeight()).toBe('0');
+    // Its digest is quarantined: the same image pushed again through the registry's Event Grid route is
+    // refused (the delivery still succeeds, so it is not retried) and counted.
+    const { digest: d } = await rig.registryPush('api-gateway:2.1.1');
+    expect((await board()).quarantine.quarantined).toEqual([
+      expect.objectContaining({
+        digest: d,
+        deploymentId: id,
+        refusals: expect.objectContaining({ count: 1 }),
+      }),
+    ]);
+    await liftHold(id);
   });
 });
 
@@ -109,6 +145,7 @@ describe('alerts and re-judging against the sandbox', () => {
     expect(done.reason).toBe('fail-fast: alerts: firing alert(s): HighMemoryPressure at 10%');
     expect(rig.prodImage()).toBe(before);
     expect(rig.canaryWeight()).toBe('0');
+    await liftHold(id);
   });
 
   it('re-judges a released run: a stricter latency bound would have rolled it back', async () => {

@@ -10,6 +10,7 @@ import type {
   ReleaseRecord,
   TimelineEntry,
 } from '../../shared/domain/deployment.js';
+import type { HoldRecord, QuarantineRecord } from '../../shared/domain/quarantine.js';
 import {
   RunStoreError,
   type DeploymentQuery,
@@ -25,8 +26,11 @@ import {
   assertServiceKey,
   assertValidKey,
   byEnqueuedAt,
+  byQuarantinedAt,
   checkDeployment,
   checkEvent,
+  checkHold,
+  checkQuarantine,
   checkQueueItem,
   clampLimit,
   deploymentFilter,
@@ -69,6 +73,8 @@ export class MemoryRunStore implements RunStore {
   readonly releases = new Map<string, Map<string, ReleaseRecord>>();
   readonly approvals = new Map<string, Map<string, ApprovalRecord>>();
   readonly deliveries = new Map<string, Map<string, true>>();
+  readonly quarantine = new Map<string, Map<string, QuarantineRecord>>();
+  readonly holds = new Map<string, HoldRecord>();
 
   async createDeployment(record: DeploymentRecord): Promise<{ record: DeploymentRecord; created: boolean }> {
     checkDeployment(record);
@@ -218,5 +224,51 @@ export class MemoryRunStore implements RunStore {
   async listApprovals(deploymentId: string): Promise<ApprovalRecord[]> {
     assertValidKey(deploymentId, 'deployment id');
     return inKeyOrder(this.approvals.get(deploymentId));
+  }
+  async putQuarantine(record: QuarantineRecord): Promise<void> {
+    checkQuarantine(record);
+    partition(this.quarantine, record.service).set(record.digest, storable(record));
+  }
+
+  async updateQuarantine(
+    service: string,
+    digest: string,
+    change: (current: QuarantineRecord) => QuarantineRecord,
+  ): Promise<QuarantineRecord> {
+    // No await between read and write: the memory store's update is atomic.
+    assertServiceKey(service);
+    assertValidKey(digest, 'digest');
+    const found = this.quarantine.get(service)?.get(digest);
+    if (found === undefined)
+      throw new RunStoreError('not-found', `Quarantine of ${digest} for ${service} does not exist.`);
+    const next = change(copy(found));
+    if (next.service !== service || next.digest !== digest)
+      throw invalidArgument('A quarantine update must not change its service or digest.');
+    checkQuarantine(next);
+    partition(this.quarantine, service).set(digest, storable(next));
+    return copy(next);
+  }
+
+  async getQuarantine(service: string, digest: string): Promise<QuarantineRecord | undefined> {
+    assertServiceKey(service);
+    assertValidKey(digest, 'digest');
+    const found = this.quarantine.get(service)?.get(digest);
+    return found && copy(found);
+  }
+
+  async listQuarantine(service: string): Promise<QuarantineRecord[]> {
+    assertServiceKey(service);
+    return inKeyOrder(this.quarantine.get(service)).sort(byQuarantinedAt);
+  }
+
+  async putHold(hold: HoldRecord): Promise<void> {
+    checkHold(hold);
+    this.holds.set(hold.service, storable(hold));
+  }
+
+  async getHold(service: string): Promise<HoldRecord | undefined> {
+    assertServiceKey(service);
+    const found = this.holds.get(service);
+    return found && copy(found);
   }
 }

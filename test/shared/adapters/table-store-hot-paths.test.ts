@@ -139,8 +139,10 @@ describe('TableRunStore hot paths with a large history', () => {
     const shape = (requests: Record<string, string[]>): Record<string, number> =>
       Object.fromEntries(Object.entries(requests).map(([path, urls]) => [path, urls.length]));
     expect(shape(large)).toEqual(shape(empty));
-    // A new image: index row, deployment row, then its timeline entry and queue row (in parallel).
-    expect(shape(large)).toEqual({ fresh: 4, queuedAgain: 3, takenAgain: 2, byId: 2, delivery: 1 });
+    // A new image: the quarantine point read (every push), index row, deployment row, then its timeline
+    // entry and queue row (in parallel).
+    expect(shape(large)).toEqual({ fresh: 5, queuedAgain: 4, takenAgain: 3, byId: 2, delivery: 1 });
+    expect(large.fresh?.[0]).toMatch(/Quarantine\(PartitionKey='ApiGateway',RowKey='sha256:[0-9a-f]{64}'\)$/);
     for (const urls of Object.values(large)) for (const url of urls) expect(url).not.toMatch(/\$filter/);
     expect(lanes.filter((s) => s === SERVICE)).toHaveLength(4); // fresh and queuedAgain, twice each
   }, 120_000);

@@ -6,6 +6,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DeploymentRecord } from '../../../shared/domain/deployment.js';
 import type { RunStore } from '../../../shared/ports/run-store.js';
+import { runStoreQuarantineContract } from './run-store-contract-quarantine.js';
 import { runStoreRecordsContract } from './run-store-contract-records.js';
 import { INJECTION, deployment, event } from './run-store-fixtures.js';
 
@@ -175,4 +176,5 @@ export function runStoreContract(name: string, makeStore: () => Promise<RunStore
   });
 
   runStoreRecordsContract(name, makeStore);
+  runStoreQuarantineContract(name, makeStore);
 }
