@@ -55,7 +55,7 @@ describe('GET /api/services/{name}', () => {
     const other = digest();
     await api.h.world.deployImage(
       'api-gateway-prod',
-      { kind: 'helm-parameter', parameter: 'image' },
+      { kind: 'kustomize-image', name: 'hearloveen.azurecr.io/api-gateway' },
       { registry: 'hearloveen.azurecr.io', repository: 'apigateway', digest: other },
     );
     await settle('api-gateway-prod');

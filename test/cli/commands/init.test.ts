@@ -34,12 +34,12 @@ async function cli(argv: string[]) {
 }
 
 describe('gantry init', () => {
-  it('writes the kit, equal to examples/apigateway, and warns about the Helm binding', async () => {
+  it('writes the kit of the example file, equal to examples/apigateway, without warnings', async () => {
     const out = mkdtempSync(join(tmpdir(), 'gantry-init-'));
     const result = await cli(['init', 'ApiGateway', '--config', CONFIG, '--out', out]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Wrote 22 files for ApiGateway into ${out}:`);
-    expect(result.stderr).toMatch(/warning: ApiGateway binds its image by Helm parameter/);
+    expect(result.stderr).toBe('');
     for (const file of [
       'k8s/base/deployment.yaml',
       'argocd/application-production.yaml',
@@ -48,6 +48,19 @@ describe('gantry init', () => {
       expect(readFileSync(join(out, file), 'utf8')).toBe(
         readFileSync(join('examples/apigateway', file), 'utf8'),
       );
+  });
+
+  it('warns, on stderr and in --json, when the service is bound by Helm parameter', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'gantry-init-'));
+    const text = await cli(['init', 'AudioService', '-c', CONFIG, '-o', join(out, 'text')]);
+    expect(text.code).toBe(0);
+    expect(text.stderr).toMatch(
+      /warning: AudioService binds its image by Helm parameter; .*\{ kustomizeImage: hearloveen\.azurecr\.io\/audio-service \}/,
+    );
+    const json = await cli(['init', 'AudioService', '-c', CONFIG, '-o', join(out, 'json'), '--json']);
+    expect(JSON.parse(json.stdout).warnings).toEqual([
+      expect.stringMatching(/binds its image by Helm parameter/),
+    ]);
   });
 
   it('refuses to overwrite without --force, and overwrites with it', async () => {

@@ -186,7 +186,24 @@ describe('what the kit says matches what Gantry acts on', () => {
       "cosign sign --yes --key 'azurekms://hearloveen-kv.vault.azure.net/cosign-signing-key' hearloveen.azurecr.io/api-gateway@${{ steps.push.outputs.digest }}",
     );
     expect(build.text).toContain('--type spdxjson --predicate sbom.spdx.json');
-    expect(nginx.warnings[0]).toMatch(/binds its image by Helm parameter/);
+    expect(nginx.warnings).toEqual([]);
+  });
+});
+
+describe('a service bound by Helm parameter', () => {
+  it('is ApiGateway no longer: the example binds it by Kustomize image in both stages', () => {
+    const [, nginx] = kits[0]!;
+    expect(nginx.context.helmBound).toBe(false);
+    expect(nginx.context.kustomizeImage).toBe('hearloveen.azurecr.io/api-gateway');
+  });
+
+  it('gets the kit with a warning naming the Kustomize image to bind', () => {
+    const kit = buildKit(EXAMPLE, CONFIG, 'AudioService');
+    expect(kit.context.helmBound).toBe(true);
+    expect(kit.warnings).toEqual([
+      'AudioService binds its image by Helm parameter; this kit is Kustomize: set staging.image and ' +
+        'production.image to { kustomizeImage: hearloveen.azurecr.io/audio-service } in the pipeline file.',
+    ]);
   });
 });
 
