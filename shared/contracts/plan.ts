@@ -4,6 +4,8 @@
  * orchestrations never read configuration themselves and a run is replayed with the plan it started with.
  */
 
+import type { ChatRoute } from '../domain/chat-routing.js';
+
 export type Duration = number; // milliseconds
 
 export interface ImageRef {
@@ -212,6 +214,8 @@ export interface PipelinePlan {
   freezes?: FreezeWindow[];
   /** How the image's commit is found (push, image labels, tag). Always set by `planFor`. */
   provenance?: ProvenanceSpec;
+  /** Chat routes (`notifications.routes`): which channel hears which events. Absent or empty: none. */
+  chat?: ChatRoute[];
 }
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
