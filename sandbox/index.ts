@@ -2,6 +2,7 @@ import type { Clock } from '../devhost/durable/types.js';
 import { startHttpServer, type RunningHttpServer } from '../devhost/http/server.js';
 import type { ImageBinding, PipelinePlan } from '../shared/contracts/plan.js';
 import { addApplication, startArgoCdSandbox } from './argocd.js';
+import { createChatControlRoutes } from './chat-control.js';
 import { createControlRoutes } from './control.js';
 import { createGitHubRoutes, type GitHubSandboxOptions } from './github.js';
 import { gitRepositoryOf, type EventGridDelivery, type RegistryIdentity } from './registry-push.js';
@@ -9,7 +10,9 @@ import { createRegistryRoutes } from './registry.js';
 import { defaultRevision } from './registry-store.js';
 import { addWorkload, startKubernetesSandbox } from './kubernetes.js';
 import { startPrometheusSandbox } from './prometheus.js';
+import { createSlackStandIn, type SlackStandIn } from './slack.js';
 import { createStagingWebRoutes } from './staging-web.js';
+import { createTeamsStandIn, type TeamsStandIn } from './teams.js';
 import { SandboxWorld } from './world.js';
 import { persistWorld } from './world-store.js';
 
@@ -21,6 +24,8 @@ export interface SandboxPorts {
   web?: number;
   control?: number;
   registry?: number;
+  slack?: number;
+  teams?: number;
 }
 
 export interface SandboxOptions {
@@ -30,7 +35,7 @@ export interface SandboxOptions {
   /** 0 or absent: a free port each. */
   ports?: SandboxPorts;
   /** Bearer tokens the stand-ins require (not secrets: the sandbox only listens on loopback). */
-  tokens: { kubernetes: string; argocd: string; github: string };
+  tokens: { kubernetes: string; argocd: string; github: string; slack?: string };
   /** Where finished test workflows are reported (the dev host's Durable API). */
   deliverTestResult: GitHubSandboxOptions['deliver'];
   /** Where registry pushes deliver ACR's Event Grid events (the dev host's Event Grid route). */
@@ -92,7 +97,14 @@ export interface Sandbox {
     web: string;
     control: string;
     registry: string;
+    /** The Slack Web API stand-in (`<url>/api/` is the API base). */
+    slack: string;
+    /** The Teams Workflows webhook stand-in (`<url>/workflows/<name>`). */
+    teams: string;
   };
+  /** What the chat stand-ins received (also at `GET /sandbox/slack` and `/sandbox/teams`). */
+  slack: Omit<SlackStandIn, 'close' | 'url' | 'apiUrl'>;
+  teams: Omit<TeamsStandIn, 'close' | 'url'>;
   close(): Promise<void>;
 }
 
@@ -182,14 +194,28 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       createGitHubRoutes(world, { token: options.tokens.github, deliver: options.deliverTestResult }),
     ]);
     const web = await serve(ports.web, [createStagingWebRoutes(world, stagingNamespace)]);
+    const now = () => options.clock.now();
+    let slackUrl = '';
+    const slack = createSlackStandIn({ token: options.tokens.slack ?? '', now }, () => slackUrl);
+    const teams = createTeamsStandIn(now);
     const control = await serve(ports.control, [
       createControlRoutes(world, {
         registry: SANDBOX_REGISTRY,
         plans: options.plans,
         deliver: options.deliverRegistryEvents,
       }),
+      createChatControlRoutes({
+        slack: {
+          faults: slack.faults,
+          view: () => ({ messages: slack.messages(), calls: slack.calls, responses: slack.responses }),
+        },
+        teams: { faults: teams.faults, view: () => ({ posts: teams.posts }) },
+      }),
     ]);
     const registry = await serve(ports.registry, [createRegistryRoutes(world)]);
+    const slackServer = await serve(ports.slack, [slack.route]);
+    slackUrl = slackServer.url;
+    const teamsServer = await serve(ports.teams, [teams.route]);
     return {
       world,
       restored: file?.restored ?? false,
@@ -201,7 +227,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         web: web.url,
         control: control.url,
         registry: registry.url,
+        slack: slackServer.url,
+        teams: teamsServer.url,
       },
+      slack,
+      teams,
       close: async () => {
         await Promise.all(started.map((s) => s.close()));
         file?.save();
