@@ -79,7 +79,7 @@ export function takePortBase(argv: string[]): { argv: string[]; portBase?: numbe
 export function applyPortBase(env: NodeJS.ProcessEnv, base: number): number {
   COMPONENTS.forEach((c, i) => {
     const url = `http://127.0.0.1:${base + 1 + i}`;
-    if (!MAP_SETTINGS.has(c.setting)) env[c.setting] = `${url}${pathOf(env[c.setting])}`;
+    if (!MAP_SETTINGS.has(c.setting)) env[c.setting] = `${url}${pathOf(c.setting, env[c.setting])}`;
     else {
       const current = env[c.setting] ? (JSON.parse(env[c.setting] as string) as Record<string, string>) : {};
       const hosts = Object.keys(current);
@@ -90,9 +90,17 @@ export function applyPortBase(env: NodeJS.ProcessEnv, base: number): number {
   return base;
 }
 
-/** The path of a URL setting worth keeping when its port moves (`/api/` of the Slack base). */
-const pathOf = (value: string | undefined): string =>
-  value && URL.canParse(value) && new URL(value).pathname !== '/' ? new URL(value).pathname : '';
+/** Paths the chat stand-ins are reached at when the settings name none. */
+const DEFAULT_PATH: Record<string, string> = {
+  GANTRY_SLACK_API_URL: '/api/',
+  GANTRY_TEAMS_WEBHOOK_SANDBOX: '/workflows/sandbox',
+};
+
+/** The path of a URL setting, kept when its port moves (`/api/` of the Slack base, a webhook's path). */
+const pathOf = (setting: string, value: string | undefined): string =>
+  value && URL.canParse(value) && new URL(value).pathname !== '/'
+    ? new URL(value).pathname
+    : (DEFAULT_PATH[setting] ?? '');
 
 /** Port of a loopback URL setting, so the sandbox listens where the app's settings point. */
 function portOf(setting: string, url: string | undefined): number | undefined {
