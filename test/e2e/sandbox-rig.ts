@@ -24,7 +24,12 @@ export const EXAMPLE_CONFIG = 'config/gantry.example.yaml';
 
 /** Monday 03:00 UTC: inside the auto-approve window, so a run needs no human. */
 export const MONDAY_03 = Date.UTC(2026, 0, 5, 3, 0, 0);
-const TOKENS = { kubernetes: 'k8s-test-token', argocd: 'argocd-test-token', github: 'github-test-token' };
+const TOKENS = {
+  kubernetes: 'k8s-test-token',
+  argocd: 'argocd-test-token',
+  github: 'github-test-token',
+  slack: 'xoxb-sandbox-e2e',
+};
 
 export interface SandboxRigOptions {
   /** The Gantry YAML the app loads (`GANTRY_CONFIG_PATH`) and the sandbox seeds its services from. */
@@ -92,6 +97,9 @@ function settings(options: SandboxRigOptions, sandbox: Sandbox): Record<string, 
     GANTRY_REGISTRY_HOST_MAP: JSON.stringify({ 'hearloveen.azurecr.io': sandbox.urls.registry }),
     GANTRY_SCAN_TARGET: '00000000-0000-0000-0000-000000000000/sandbox-rg/sandbox-aks/gantry-scans',
     GANTRY_SCAN_SERVICE_ACCOUNT: 'gantry-scanner',
+    GANTRY_SLACK_API_URL: `${sandbox.urls.slack}/api/`,
+    GANTRY_SLACK_BOT_TOKEN: TOKENS.slack,
+    GANTRY_TEAMS_WEBHOOK_SANDBOX: `${sandbox.urls.teams}/workflows/sandbox`,
   };
 }
 
