@@ -49,7 +49,11 @@ export function slackBlocks(m: ChatMessage): Array<KnownBlock | Block> {
     { type: 'section', fields },
   ];
   if (reason.length > 0)
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(reason.join('\n')) } });
+    // A section's text holds at most 3000 characters; provider errors in a reason can be long.
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: escapeMrkdwn(reason.join('\n')).slice(0, 2900) },
+    });
   blocks.push({
     type: 'context',
     elements: [{ type: 'mrkdwn', text: `<${m.link}|Open ${escapeMrkdwn(m.deploymentId)} in Gantry>` }],

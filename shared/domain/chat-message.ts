@@ -116,16 +116,12 @@ export function chatMessage(
   const actor = event.actor ?? (event.kind === 'queued' ? deployment.pushedBy : undefined);
   const reason = event.reason ?? (failure || stage === deployment.state ? deployment.reason : undefined);
   const check = failure ? options.check : undefined;
-  const detail = [
-    `${event.title}`,
-    event.kind === 'canary-step' ? `weight ${weight}%` : undefined,
-    actor ? `by ${actor}` : undefined,
-    reason ? `: ${reason}` : undefined,
-    check ? ` (${describeCheck(check)})` : undefined,
-  ]
-    .filter(Boolean)
-    .join(' ')
-    .replace(' : ', ': ');
+  const detail =
+    [event.title, event.kind === 'canary-step' ? `weight ${weight}%` : undefined, actor && `by ${actor}`]
+      .filter(Boolean)
+      .join(' ') +
+    (reason ? `: ${reason}` : '') +
+    (check ? ` (${describeCheck(check)})` : '');
   return {
     deploymentId: deployment.id,
     event: event.kind,
