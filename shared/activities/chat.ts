@@ -22,8 +22,11 @@ async function sendSlack(
   const slack = ports.chat?.slack;
   if (!slack) return NOT_CONFIGURED.slack;
   const known = deployment.chat?.find((t) => t.route === channel);
-  const outcome = await slack.send(channel, message, known && { channel: known.channel, ts: known.ts });
-  if (outcome.status === 'sent' && !known && outcome.thread) {
+  let outcome = await slack.send(channel, message, known && { channel: known.channel, ts: known.ts });
+  // The message was deleted (or the sandbox restarted): start a new one rather than fail every event.
+  if (known && outcome.status === 'failed' && outcome.error === 'slack: message_not_found')
+    outcome = await slack.send(channel, message);
+  if (outcome.status === 'sent' && outcome.thread && outcome.thread.ts !== known?.ts) {
     const ref = { route: channel, ...outcome.thread };
     // Kept on the record so every later event updates this message instead of posting another.
     await ports.store.updateDeployment(deployment.service, deployment.id, (current) => ({

@@ -81,6 +81,26 @@ describe('notifyChat', () => {
     );
   });
 
+  it('starts a new message when the stored one is gone', async () => {
+    const { ports, store } = await setUp({
+      publicUrl: 'https://gantry.example',
+      slack: new SlackWebChat({ token: TOKEN, apiUrl: slack.apiUrl }),
+    });
+    await store.updateDeployment('ApiGateway', ID, (d) => ({
+      ...d,
+      chat: [{ route: SANDBOX_SLACK_CHANNEL, channel: SANDBOX_SLACK_CHANNEL, ts: '1.999999' }],
+    }));
+    const to = [{ kind: 'slack' as const, channel: SANDBOX_SLACK_CHANNEL }];
+    const [result] = await notifyChat(
+      ports,
+      input({ kind: 'failed', title: 'Gating->Failed', state: 'Failed' }, to),
+    );
+    expect(result?.outcome.status).toBe('sent');
+    const ts = (await store.getDeployment('ApiGateway', ID))?.chat?.[0]?.ts;
+    expect(ts).not.toBe('1.999999');
+    expect(slack.messages().some((m) => m.ts === ts)).toBe(true);
+  });
+
   it('quotes the deciding check of a rollback from the timeline', async () => {
     const { ports, store } = await setUp({
       publicUrl: 'https://gantry.example',
