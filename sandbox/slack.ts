@@ -89,7 +89,7 @@ export interface SlackStandInOptions {
 }
 
 type Params = Record<string, unknown>;
-type Handler = (params: Params) => Params | { error: string };
+type Handler = (params: Params) => Params;
 
 function readParams(req: HostRequest): Params | undefined {
   const text = req.body.toString('utf8');
@@ -120,28 +120,19 @@ function readParams(req: HostRequest): Params | undefined {
 const ok = (body: Params): HostResponse => jsonResponse(200, { ok: true, ...body });
 const fail = (error: string): HostResponse => jsonResponse(200, { ok: false, error });
 
-export function createSlackStandIn(options: SlackStandInOptions, base: () => string) {
-  const now = options.now ?? Date.now;
-  const users = options.users ?? SANDBOX_SLACK_USERS;
-  const channels = new Set(options.channels ?? [SANDBOX_SLACK_CHANNEL]);
-  const calls: SlackCall[] = [];
-  const responses: SlackStandIn['responses'] = [];
-  const top: SlackMessage[] = [];
-  const byTs = new Map<string, SlackMessage>();
-  const faults: SlackFaults = {};
-  let counter = 0;
-  const nextTs = () => `${Math.floor(now() / 1000)}.${String(++counter).padStart(6, '0')}`;
-  const messageView = (m: SlackMessage) => ({
-    type: 'message',
-    user: 'U0GANTRYBOT',
-    bot_id: 'B0GANTRYBOT',
-    text: m.text ?? '',
-    ts: m.ts,
-    ...(m.blocks && { blocks: m.blocks }),
-    ...(m.thread_ts && { thread_ts: m.thread_ts }),
-  });
+/** The workspace's messages and users, and the Web API methods over them. */
+class SlackWorkspace {
+  readonly top: SlackMessage[] = [];
+  private readonly byTs = new Map<string, SlackMessage>();
+  private counter = 0;
 
-  const methods: Record<string, Handler> = {
+  constructor(
+    private readonly now: () => number,
+    private readonly users: SlackUser[],
+    private readonly channels: Set<string>,
+  ) {}
+
+  readonly methods: Record<string, Handler> = {
     'auth.test': () => ({
       url: 'https://sandbox.slack.com/',
       team: 'Sandbox',
@@ -150,102 +141,134 @@ export function createSlackStandIn(options: SlackStandInOptions, base: () => str
       user_id: 'U0GANTRYBOT',
       bot_id: 'B0GANTRYBOT',
     }),
-    'chat.postMessage': (p) => {
-      const channel = String(p.channel ?? '');
-      if (!channel) return { error: 'channel_not_found' };
-      if (!channels.has(channel)) return { error: 'channel_not_found' };
-      if (!p.text && !Array.isArray(p.blocks)) return { error: 'no_text' };
-      const thread = typeof p.thread_ts === 'string' ? byTs.get(`${channel}/${p.thread_ts}`) : undefined;
-      if (p.thread_ts !== undefined && !thread) return { error: 'thread_not_found' };
-      const m: SlackMessage = {
-        channel,
-        ts: nextTs(),
-        ...(typeof p.text === 'string' && { text: p.text }),
-        ...(Array.isArray(p.blocks) && { blocks: p.blocks }),
-        ...(thread && { thread_ts: thread.ts }),
-        updates: 0,
-        replies: [],
-      };
-      byTs.set(`${channel}/${m.ts}`, m);
-      if (thread) thread.replies.push(m);
-      else top.push(m);
-      return { channel, ts: m.ts, message: messageView(m) };
-    },
-    'chat.update': (p) => {
-      const channel = String(p.channel ?? '');
-      if (!channels.has(channel)) return { error: 'channel_not_found' };
-      const m = byTs.get(`${channel}/${String(p.ts ?? '')}`);
-      if (!m) return { error: 'message_not_found' };
-      if (!p.text && !Array.isArray(p.blocks)) return { error: 'no_text' };
-      if (typeof p.text === 'string') m.text = p.text;
-      if (Array.isArray(p.blocks)) m.blocks = p.blocks;
-      m.updates++;
-      return { channel, ts: m.ts, text: m.text ?? '', message: messageView(m) };
-    },
-    'users.info': (p) => {
-      const user = users.find((u) => u.id === p.user);
-      if (!user) return { error: 'user_not_found' };
-      const realName = user.realName ?? user.name;
-      return {
-        user: {
-          id: user.id,
-          team_id: 'T0SANDBOX1',
-          name: user.name,
-          deleted: false,
-          real_name: realName,
-          is_bot: false,
-          profile: { email: user.email, real_name: realName, display_name: user.name },
-        },
-      };
-    },
+    'chat.postMessage': (p) => this.post(p),
+    'chat.update': (p) => this.update(p),
+    'users.info': (p) => this.userInfo(p),
   };
 
-  const record = (method: string, params: Params, status: number, error?: string) => {
-    const { token: _token, ...shown } = params;
-    calls.push({
-      method,
-      at: new Date(now()).toISOString(),
-      params: shown,
-      status,
-      ok: !error && status === 200,
-      ...(error && { error }),
-    });
-  };
+  private view(m: SlackMessage): Params {
+    return {
+      type: 'message',
+      user: 'U0GANTRYBOT',
+      bot_id: 'B0GANTRYBOT',
+      text: m.text ?? '',
+      ts: m.ts,
+      ...(m.blocks && { blocks: m.blocks }),
+      ...(m.thread_ts && { thread_ts: m.thread_ts }),
+    };
+  }
 
-  const webApi = (method: string, req: HostRequest): HostResponse => {
-    if (req.method !== 'POST' && req.method !== 'GET') return fail('invalid_request');
-    const params = req.method === 'GET' ? Object.fromEntries(req.url.searchParams) : readParams(req);
-    if (!params) {
-      record(method, {}, 200, 'invalid_json');
-      return fail('invalid_json');
-    }
-    if (faults.outage) {
-      record(method, params, 503, 'service_unavailable');
-      return { status: 503, headers: { 'content-type': 'text/plain' }, body: 'Service Unavailable' };
-    }
-    if (faults.rateLimit && faults.rateLimit.count > 0) {
-      faults.rateLimit.count--;
-      const retryAfter = faults.rateLimit.retryAfter;
-      if (faults.rateLimit.count === 0) delete faults.rateLimit;
-      record(method, params, 429, 'ratelimited');
-      return jsonResponse(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
-    }
-    const auth =
-      req.headers.authorization ?? (typeof params.token === 'string' ? `Bearer ${params.token}` : undefined);
-    if (!auth) return (record(method, params, 200, 'not_authed'), fail('not_authed'));
-    if (auth !== `Bearer ${options.token}`)
-      return (record(method, params, 200, 'invalid_auth'), fail('invalid_auth'));
-    const handler = methods[method];
-    if (!handler) return (record(method, params, 200, 'unknown_method'), fail('unknown_method'));
-    const result = handler(params);
-    if ('error' in result && typeof result.error === 'string') {
-      record(method, params, 200, result.error);
-      return fail(result.error);
-    }
-    record(method, params, 200);
-    return ok(result);
-  };
+  private post(p: Params): Params | { error: string } {
+    const channel = String(p.channel ?? '');
+    if (!this.channels.has(channel)) return { error: 'channel_not_found' };
+    if (!p.text && !Array.isArray(p.blocks)) return { error: 'no_text' };
+    const thread = typeof p.thread_ts === 'string' ? this.byTs.get(`${channel}/${p.thread_ts}`) : undefined;
+    if (p.thread_ts !== undefined && !thread) return { error: 'thread_not_found' };
+    const m: SlackMessage = {
+      channel,
+      ts: `${Math.floor(this.now() / 1000)}.${String(++this.counter).padStart(6, '0')}`,
+      ...(typeof p.text === 'string' && { text: p.text }),
+      ...(Array.isArray(p.blocks) && { blocks: p.blocks }),
+      ...(thread && { thread_ts: thread.ts }),
+      updates: 0,
+      replies: [],
+    };
+    this.byTs.set(`${channel}/${m.ts}`, m);
+    if (thread) thread.replies.push(m);
+    else this.top.push(m);
+    return { channel, ts: m.ts, message: this.view(m) };
+  }
 
+  private update(p: Params): Params | { error: string } {
+    const channel = String(p.channel ?? '');
+    if (!this.channels.has(channel)) return { error: 'channel_not_found' };
+    const m = this.byTs.get(`${channel}/${String(p.ts ?? '')}`);
+    if (!m) return { error: 'message_not_found' };
+    if (!p.text && !Array.isArray(p.blocks)) return { error: 'no_text' };
+    if (typeof p.text === 'string') m.text = p.text;
+    if (Array.isArray(p.blocks)) m.blocks = p.blocks;
+    m.updates++;
+    return { channel, ts: m.ts, text: m.text ?? '', message: this.view(m) };
+  }
+
+  private userInfo(p: Params): Params | { error: string } {
+    const user = this.users.find((u) => u.id === p.user);
+    if (!user) return { error: 'user_not_found' };
+    const realName = user.realName ?? user.name;
+    return {
+      user: {
+        id: user.id,
+        team_id: 'T0SANDBOX1',
+        name: user.name,
+        deleted: false,
+        real_name: realName,
+        is_bot: false,
+        profile: { email: user.email, real_name: realName, display_name: user.name },
+      },
+    };
+  }
+}
+
+interface WebApiContext {
+  token: string;
+  faults: SlackFaults;
+  calls: SlackCall[];
+  methods: Record<string, Handler>;
+  now: () => number;
+}
+
+/** The answer a fault gives before the method runs (an outage, a rate limit), if any. */
+function faultAnswer(faults: SlackFaults): { response: HostResponse; error: string } | undefined {
+  if (faults.outage)
+    return {
+      response: { status: 503, headers: { 'content-type': 'text/plain' }, body: 'Service Unavailable' },
+      error: 'service_unavailable',
+    };
+  if (!faults.rateLimit || faults.rateLimit.count <= 0) return undefined;
+  const retryAfter = faults.rateLimit.retryAfter;
+  if (--faults.rateLimit.count === 0) delete faults.rateLimit;
+  return {
+    response: jsonResponse(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) }),
+    error: 'ratelimited',
+  };
+}
+
+/** One Web API call: parse, faults, bearer token, method; recorded whatever the answer. */
+function webApi(method: string, req: HostRequest, ctx: WebApiContext): HostResponse {
+  const params = req.method === 'GET' ? Object.fromEntries(req.url.searchParams) : readParams(req);
+  const record = (status: number, error?: string) => {
+    const { token: _token, ...shown } = params ?? {};
+    const at = new Date(ctx.now()).toISOString();
+    ctx.calls.push({ method, at, params: shown, status, ok: !error, ...(error && { error }) });
+  };
+  const refuse = (error: string) => (record(200, error), fail(error));
+  if (!params) return refuse('invalid_json');
+  const fault = faultAnswer(ctx.faults);
+  if (fault) return (record(fault.response.status, fault.error), fault.response);
+  const auth =
+    req.headers.authorization ?? (typeof params.token === 'string' ? `Bearer ${params.token}` : undefined);
+  if (!auth) return refuse('not_authed');
+  if (auth !== `Bearer ${ctx.token}`) return refuse('invalid_auth');
+  const handler = ctx.methods[method];
+  if (!handler) return refuse('unknown_method');
+  const result = handler(params);
+  if (typeof result.error === 'string') return refuse(result.error);
+  record(200);
+  return ok(result);
+}
+
+/** The stand-in's parts; `base()` is its URL once listening (for `response_url`s). */
+export function createSlackStandIn(options: SlackStandInOptions, base: () => string) {
+  const now = options.now ?? Date.now;
+  const workspace = new SlackWorkspace(
+    now,
+    options.users ?? SANDBOX_SLACK_USERS,
+    new Set(options.channels ?? [SANDBOX_SLACK_CHANNEL]),
+  );
+  const calls: SlackCall[] = [];
+  const responses: SlackStandIn['responses'] = [];
+  const faults: SlackFaults = {};
+  const ctx: WebApiContext = { token: options.token, faults, calls, methods: workspace.methods, now };
   const route: HostRoute = (req) => {
     const path = req.url.pathname;
     const response = /^\/response\/([\w-]{1,100})$/.exec(path);
@@ -260,15 +283,14 @@ export function createSlackStandIn(options: SlackStandInOptions, base: () => str
       return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
     }
     const method = /^\/(?:api\/)?([a-z]+\.[a-zA-Z.]+)$/.exec(path);
-    return method ? webApi(method[1] as string, req) : undefined;
+    return method ? webApi(method[1] as string, req, ctx) : undefined;
   };
-
   return {
     calls,
     responses,
     faults,
     route,
-    messages: () => top,
+    messages: () => workspace.top,
     responseUrl: (id: string) => `${base()}/response/${encodeURIComponent(id)}`,
   };
 }
