@@ -13,3 +13,9 @@ export function writePrivateFile(path: string, text: string): void {
   chmodSync(temporary, 0o600);
   renameSync(temporary, path);
 }
+
+/** Writes a file others may read (the onboarding kit goes into a repository), creating its folder. */
+export function writePublicFile(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text, { flag: 'w' });
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writePrivateFile } from './files.js';
+import { writePrivateFile, writePublicFile } from './files.js';
 import { run } from './main.js';
 
 const readFile = (path: string): string | undefined => {
@@ -26,6 +26,7 @@ void run({
   stderr: process.stderr,
   readFile,
   writeFile: writePrivateFile,
+  writeOutputFile: writePublicFile,
   version: version(),
 }).then((code) => {
   process.exitCode = code;

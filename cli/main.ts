@@ -20,6 +20,8 @@ export interface Io {
   readFile(path: string): string | undefined;
   /** Writes a file only the user can read (mode 600); absent, commands that store tokens fail. */
   writeFile?(path: string, text: string): void;
+  /** Writes an ordinary file (`gantry init`'s kit); absent, commands that write files fail. */
+  writeOutputFile?(path: string, text: string): void;
   fetch?: typeof fetch;
   now?(): number;
   sleep?(ms: number): Promise<void>;
@@ -114,7 +116,7 @@ export async function run(io: Io): Promise<number> {
       (() => {
         throw new CliError('no-file-access', 'This CLI cannot write files here.', EXIT.usage);
       });
-    if (command.name !== 'login' && command.name !== 'logout')
+    if (!['login', 'logout', 'init'].includes(command.name))
       await renewLogin(settings, { readFile: io.readFile, writeFile }, (line) => out.error(line));
     const ctx: CommandContext = {
       command: command.name,
@@ -126,6 +128,11 @@ export async function run(io: Io): Promise<number> {
       now,
       readFile: io.readFile,
       writeFile,
+      writeOutputFile:
+        io.writeOutputFile ??
+        (() => {
+          throw new CliError('no-file-access', 'This CLI cannot write files here.', EXIT.usage);
+        }),
       env: io.env,
       sleep: io.sleep ?? ((ms) => delay(ms)),
     };

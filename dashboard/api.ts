@@ -96,3 +96,39 @@ export async function act(id: string, action: ActionName, comment: string): Prom
   });
   return parse<unknown>(res);
 }
+
+/** The answer of `POST /api/analysis/backtest` (shared/app/openapi-backtest.ts). */
+export interface BacktestView {
+  service: string;
+  from: string;
+  to: string;
+  outcome: 'passed' | 'rolled-back' | 'paused' | 'undetermined';
+  reason?: string;
+  at?: string;
+  failedChecks: number;
+  rounds: number;
+  decisions: Array<{ at: string; action: string; weight: number }>;
+  checks: Array<{
+    at: string;
+    round: 'interval' | 'fast';
+    weight: number;
+    metric: string;
+    kind: 'metric' | 'fail-fast' | 'alerts' | 'baseline';
+    value: number | null;
+    verdict: 'pass' | 'fail' | 'inconclusive';
+    reason?: string;
+    min?: number;
+    max?: number;
+    query: string;
+  }>;
+}
+
+/** A service's canary spec judged on a past window (reads metrics only). */
+export async function backtest(body: { service: string; from: string; to: string }): Promise<BacktestView> {
+  const res = await fetch('/api/analysis/backtest', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return parse<BacktestView>(res);
+}

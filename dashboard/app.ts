@@ -1,5 +1,6 @@
 /** Entry module: the hash router, the signed-in line and the skip link. */
 import { onCaller } from './api.js';
+import { backtestPage } from './backtest-page.js';
 import { deploymentPage } from './deployment-page.js';
 import { listPage } from './list-page.js';
 import { servicePage } from './service-page.js';
@@ -24,7 +25,9 @@ function go(navigated: boolean): void {
       ? listPage(main, route.params)
       : route.kind === 'service'
         ? servicePage(main, route.name)
-        : deploymentPage(main, route.id);
+        : route.kind === 'backtest'
+          ? backtestPage(main, route.name, route.params)
+          : deploymentPage(main, route.id);
   current = { route, page };
   // After a navigation, start keyboard and screen-reader users at the new page's heading.
   if (navigated) document.getElementById('page-title')?.focus();

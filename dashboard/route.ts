@@ -1,8 +1,12 @@
-/** Hash routes: `#/` (optionally `#/?service=…&status=…`), `#/deployments/<id>` and `#/services/<name>`. */
+/**
+ * Hash routes: `#/` (optionally `#/?service=…&status=…`), `#/deployments/<id>`, `#/services/<name>` and
+ * `#/services/<name>/backtest?from=…&to=…`.
+ */
 export type Route =
   | { kind: 'list'; params: URLSearchParams }
   | { kind: 'deployment'; id: string }
-  | { kind: 'service'; name: string };
+  | { kind: 'service'; name: string }
+  | { kind: 'backtest'; name: string; params: URLSearchParams };
 
 const decoded = (segment: string): string => {
   try {
@@ -27,6 +31,9 @@ export function parseRoute(hash: string): Route | undefined {
     }
     return { kind: 'deployment', id };
   }
+  const backtest = /^services\/([^/]+)\/backtest\/?$/.exec(path);
+  if (backtest)
+    return { kind: 'backtest', name: decoded(backtest[1] ?? ''), params: new URLSearchParams(query) };
   const service = /^services\/([^/]+)\/?$/.exec(path);
   if (service) return { kind: 'service', name: decoded(service[1] ?? '') };
   return { kind: 'list', params: new URLSearchParams(query) };

@@ -202,6 +202,11 @@ export function servicePage(main: HTMLElement, name: string): Page {
   main.replaceChildren(
     h('p', {}, h('a', { href: '#/' }, '← Deployments')),
     h('h1', { id: 'page-title', tabindex: -1 }, name),
+    h(
+      'p',
+      {},
+      h('a', { href: `#/services/${encodeURIComponent(name)}/backtest` }, 'Backtest the canary spec'),
+    ),
     status.live,
     status.error,
     results,

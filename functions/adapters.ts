@@ -14,6 +14,7 @@ import { lazy } from '../shared/lazy.js';
 import { modules } from './modules.js';
 import type { AppSettings } from '../shared/config.js';
 import type { Ports } from '../shared/ports/index.js';
+import type { ChatInbound } from '../shared/ports/chat.js';
 import type { ScanRunner, SmokeRunner } from '../shared/ports/runners.js';
 import { processRedactor, reportSecretRefreshFailure } from '../shared/telemetry/registry.js';
 
@@ -49,6 +50,7 @@ type OutsidePorts = Pick<
   | 'source'
   | 'registry'
   | 'chat'
+  | 'chatInbound'
 >;
 
 /**
@@ -116,6 +118,14 @@ function keyVault(vaultUrl: string, credential: () => TokenCredential): KeyVault
       clock: systemClock,
       onRefreshError: (name, error) => void reportSecretRefreshFailure(name, error),
     });
+  });
+}
+
+/** Slack's client loads with the first slash command or button press, not with every worker. */
+function slackInbound(token: string, slackApiUrl: string): ChatInbound {
+  return lazy(async () => {
+    const { SlackInbound } = modules.slackUsers();
+    return new SlackInbound({ token, slackApiUrl });
   });
 }
 
@@ -194,8 +204,9 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
     metrics: settings.GANTRY_PROMETHEUS_URL
       ? new PrometheusMetrics({
           baseUrl: settings.GANTRY_PROMETHEUS_URL,
+          mode: settings.GANTRY_PROMETHEUS_MODE,
           auth:
-            settings.GANTRY_PROMETHEUS_AUTH === 'entra'
+            settings.GANTRY_PROMETHEUS_AUTH === 'entra' || settings.GANTRY_PROMETHEUS_MODE === 'azure-monitor'
               ? { kind: 'entra', credential: credential() }
               : settings.GANTRY_PROMETHEUS_AUTH === 'bearer' && promToken
                 ? { kind: 'bearer', token: async () => promToken }
@@ -213,6 +224,9 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
       return new AcrImageRegistry({ credential, endpoints });
     }),
     chat: chatChannels(settings),
+    ...(settings.GANTRY_SLACK_BOT_TOKEN && {
+      chatInbound: slackInbound(settings.GANTRY_SLACK_BOT_TOKEN, settings.GANTRY_SLACK_API_URL),
+    }),
     notifier: serviceBus
       ? lazy(async () => {
           const { ServiceBusNotifier } = modules.serviceBus();

@@ -25,7 +25,9 @@ async function build(settings: AppSettings, provided: Partial<Ports>): Promise<P
 /** The YAML parser and the config schema load with the first function that needs ports, not at start. */
 async function configFile(settings: AppSettings): Promise<Ports['config']> {
   const { FileConfigSource } = modules.configFile();
-  return FileConfigSource.load(appFile(settings.GANTRY_CONFIG_PATH));
+  return FileConfigSource.load(appFile(settings.GANTRY_CONFIG_PATH), {
+    prometheusMode: settings.GANTRY_PROMETHEUS_MODE,
+  });
 }
 
 /** The run store; its module (and the Tables SDK) loads when the first function needs storage. */

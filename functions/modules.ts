@@ -23,6 +23,8 @@ export const modules = {
   serviceBus: () =>
     require('../shared/adapters/service-bus.js') as typeof import('../shared/adapters/service-bus.js'),
   slack: () => require('../shared/adapters/slack.js') as typeof import('../shared/adapters/slack.js'),
+  slackUsers: () =>
+    require('../shared/adapters/slack-users.js') as typeof import('../shared/adapters/slack-users.js'),
   tableStore: () =>
     require('../shared/adapters/table-store.js') as typeof import('../shared/adapters/table-store.js'),
 };

@@ -18,6 +18,7 @@ import {
   type Json,
   type SandboxApp,
 } from './argocd-state.js';
+import { createApp } from './argocd-create.js';
 import { applicationJson, resourceTreeJson } from './argocd-view.js';
 import type { SandboxWorld } from './world.js';
 
@@ -184,6 +185,13 @@ function appHandlers(world: SandboxWorld, initiatedBy: Json): Record<string, Han
 function route(world: SandboxWorld, request: HostRequest, initiatedBy: Json): HostResponse {
   const path = request.url.pathname.replace(/\/+$/, '');
   if (path === '/api/v1/applications') {
+    if (request.method === 'POST') {
+      const upsert = request.url.searchParams.get('upsert') === 'true';
+      return jsonResponse(
+        200,
+        applicationJson(world, createApp(world, parseBody(request), upsert, validateSpec)),
+      );
+    }
     if (request.method !== 'GET') return grpcError(GrpcCode.Unimplemented, 'Method Not Allowed');
     return jsonResponse(200, listApps(world, request.url.searchParams));
   }

@@ -1,6 +1,7 @@
 import type { Clock } from '../devhost/durable/types.js';
 import { startHttpServer, type RunningHttpServer } from '../devhost/http/server.js';
 import type { ImageBinding, PipelinePlan } from '../shared/contracts/plan.js';
+import { alertmanagerRoutes, SandboxAlertmanager, type AlertmanagerDelivery } from './alertmanager.js';
 import { addApplication, startArgoCdSandbox } from './argocd.js';
 import { createChatControlRoutes } from './chat-control.js';
 import { createControlRoutes } from './control.js';
@@ -42,6 +43,13 @@ export interface SandboxOptions {
   deliverRegistryEvents?: EventGridDelivery;
   /** A file the world is kept in across restarts (see world-store.ts); absent: in memory only. */
   worldFile?: string;
+  /** Where `alert` faults are delivered as Alertmanager webhooks (alertmanager.ts); absent: not sent. */
+  deliverAlerts?: AlertmanagerDelivery;
+  /**
+   * Services not seeded: their Deployments, router objects and Argo CD applications come from
+   * elsewhere, e.g. an onboarding kit (`gantry init`) applied through the Kubernetes and Argo CD APIs.
+   */
+  unseeded?: readonly string[];
 }
 
 /** The registry host images are pushed to when no service names one, and the build's identity. */
@@ -87,6 +95,8 @@ export function deliverToHost(hostUrl: () => string): SandboxOptions['deliverTes
 
 export interface Sandbox {
   world: SandboxWorld;
+  /** Present when `deliverAlerts` was given. */
+  alertmanager?: SandboxAlertmanager;
   /** True when the world was restored from `worldFile`. */
   restored: boolean;
   urls: {
@@ -166,9 +176,10 @@ export function seedWorld(world: SandboxWorld, plans: PipelinePlan[]): void {
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const world = new SandboxWorld(options.clock);
+  const seeded = options.plans.filter((p) => !options.unseeded?.includes(p.service));
   const file = options.worldFile
-    ? persistWorld(world, options.worldFile, () => seedWorld(world, options.plans))
-    : (seedWorld(world, options.plans), undefined);
+    ? persistWorld(world, options.worldFile, () => seedWorld(world, seeded))
+    : (seedWorld(world, seeded), undefined);
   const ports = options.ports ?? {};
   const stagingNamespace = options.plans[0]?.staging.namespace ?? 'staging';
   const started: Array<{ close(): Promise<void> }> = [];
@@ -198,12 +209,20 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     let slackUrl = '';
     const slack = createSlackStandIn({ token: options.tokens.slack ?? '', now }, () => slackUrl);
     const teams = createTeamsStandIn(now);
+    const controlRoutes = createControlRoutes(world, {
+      registry: SANDBOX_REGISTRY,
+      plans: options.plans,
+      deliver: options.deliverRegistryEvents,
+    });
+    const alertmanager =
+      options.deliverAlerts &&
+      new SandboxAlertmanager(world, options.clock, {
+        deliver: options.deliverAlerts,
+        prometheusUrl: prometheus.url,
+      });
+    if (alertmanager) started.push({ close: async () => alertmanager.close() });
     const control = await serve(ports.control, [
-      createControlRoutes(world, {
-        registry: SANDBOX_REGISTRY,
-        plans: options.plans,
-        deliver: options.deliverRegistryEvents,
-      }),
+      alertmanager ? alertmanagerRoutes(alertmanager, controlRoutes) : controlRoutes,
       createChatControlRoutes({
         slack: {
           faults: slack.faults,
@@ -218,6 +237,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const teamsServer = await serve(ports.teams, [teams.route]);
     return {
       world,
+      ...(alertmanager && { alertmanager }),
       restored: file?.restored ?? false,
       urls: {
         kubernetes: kubernetes.url,

@@ -11,19 +11,15 @@ import {
   qualified,
   type StatusCause,
 } from './kube-api.js';
-import { jobLog, jobPods, jobView, prepareJob, recordJobResult, validateJob } from './kube-jobs.js';
+import { jobLog } from './kube-jobs.js';
+import { allPods, RESOURCES } from './kube-kinds.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './kube-patch.js';
-import {
-  beforeDeploymentWrite,
-  deploymentPods,
-  deploymentView,
-  replicaSetOf,
-  servicePodLog,
-  validateDeployment,
-} from './kube-workloads.js';
+import { servicePodLog } from './kube-workloads.js';
 import type { KubeObject, SandboxWorld } from './world.js';
 
-/** The resources the sandbox serves, and the generic get/list/create/update/patch over the world. */
+/** The generic get/list/create/update/patch/apply over the world, for the resources kube-kinds.ts lists. */
+
+export { RESOURCES };
 
 export type Verb = 'get' | 'list' | 'create' | 'update' | 'patch';
 
@@ -35,6 +31,8 @@ export interface Resource {
   verbs: Verb[];
   /** Custom resources take JSON Patch and merge patch only (strategic merge → 415). */
   custom?: boolean;
+  /** Served at `/api/v1/<plural>[/name]`, stored without a namespace (Namespaces). */
+  clusterScoped?: boolean;
   /** Derived objects (not stored): what the controllers would have created. */
   derive?: (world: SandboxWorld, namespace: string) => KubeObject[];
   /** The stored object as served now; undefined when it is gone (a Job past its TTL). */
@@ -43,91 +41,6 @@ export interface Resource {
   beforeWrite?: (world: SandboxWorld, next: KubeObject, previous?: KubeObject) => void;
   beforeCreate?: (obj: KubeObject) => void;
 }
-
-function allPods(world: SandboxWorld, namespace: string): KubeObject[] {
-  return [
-    ...world.list('Deployment', namespace).flatMap((d) => deploymentPods(world, d)),
-    ...world
-      .list('Job', namespace)
-      .filter((job) => jobView(world, job))
-      .flatMap((job) => jobPods(world, job)),
-  ];
-}
-
-function validateRoute(route: KubeObject): StatusCause[] {
-  const causes: StatusCause[] = [];
-  asArray(asRecord(route.spec).rules).forEach((rule, i) =>
-    asArray(asRecord(rule).backendRefs).forEach((ref, j) => {
-      const weight = asRecord(ref).weight;
-      if (
-        weight === undefined ||
-        (Number.isInteger(weight) && (weight as number) >= 0 && (weight as number) <= 1e6)
-      )
-        return;
-      const field = `spec.rules[${i}].backendRefs[${j}].weight`;
-      const bound =
-        typeof weight === 'number' && weight < 0
-          ? 'greater than or equal to 0'
-          : 'less than or equal to 1000000';
-      causes.push({
-        reason: 'FieldValueInvalid',
-        message: `Invalid value: ${JSON.stringify(weight)}: ${field} in body should be ${bound}`,
-        field,
-      });
-    }),
-  );
-  return causes;
-}
-
-export const RESOURCES: Resource[] = [
-  {
-    plural: 'deployments',
-    group: 'apps',
-    version: 'v1',
-    kind: 'Deployment',
-    verbs: ['get', 'list', 'create', 'update', 'patch'],
-    view: deploymentView,
-    validate: validateDeployment,
-    beforeWrite: beforeDeploymentWrite,
-  },
-  {
-    plural: 'replicasets',
-    group: 'apps',
-    version: 'v1',
-    kind: 'ReplicaSet',
-    verbs: ['get', 'list'],
-    derive: (world, ns) => world.list('Deployment', ns).map((d) => replicaSetOf(world, d)),
-  },
-  { plural: 'pods', group: '', version: 'v1', kind: 'Pod', verbs: ['get', 'list'], derive: allPods },
-  { plural: 'services', group: '', version: 'v1', kind: 'Service', verbs: ['get', 'list'] },
-  {
-    plural: 'ingresses',
-    group: 'networking.k8s.io',
-    version: 'v1',
-    kind: 'Ingress',
-    verbs: ['get', 'list', 'create', 'update', 'patch'],
-  },
-  {
-    plural: 'httproutes',
-    group: 'gateway.networking.k8s.io',
-    version: 'v1',
-    kind: 'HTTPRoute',
-    custom: true,
-    verbs: ['get', 'list', 'create', 'update', 'patch'],
-    validate: validateRoute,
-  },
-  {
-    plural: 'jobs',
-    group: 'batch',
-    version: 'v1',
-    kind: 'Job',
-    verbs: ['get', 'list', 'create'],
-    view: jobView,
-    validate: validateJob,
-    beforeCreate: prepareJob,
-    beforeWrite: recordJobResult,
-  },
-];
 
 export interface ApiRequest {
   verb: Verb;
@@ -163,7 +76,7 @@ function list(world: SandboxWorld, r: Resource, req: ApiRequest): ApiResult {
   const all = r.derive
     ? r.derive(world, req.namespace)
     : world
-        .list(r.kind, req.namespace)
+        .list(r.kind, r.clusterScoped ? undefined : req.namespace)
         .flatMap((o) => current(world, r, req.namespace, o.metadata.name) ?? []);
   // Typed lists carry kind/apiVersion on the list only; custom resources keep them on each item.
   const items = all
@@ -220,7 +133,7 @@ function commit(
     throw badRequest(
       `the name of the object (${String(next.metadata.name)}) does not match the name on the URL (${req.name})`,
     );
-  if (next.metadata.namespace !== undefined && next.metadata.namespace !== req.namespace)
+  if (!r.clusterScoped && next.metadata.namespace !== undefined && next.metadata.namespace !== req.namespace)
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   if (
     previous &&
@@ -233,6 +146,7 @@ function commit(
   // `status` is a subresource: writes to the main resource never change it.
   const stored: KubeObject = { ...next, apiVersion: previous?.apiVersion ?? next.apiVersion, kind: r.kind };
   stored.metadata = { ...next.metadata, namespace: req.namespace };
+  if (r.clusterScoped) delete stored.metadata.namespace;
   if (previous?.status) stored.status = previous.status;
   else delete stored.status;
   r.beforeWrite?.(world, stored, previous);
@@ -259,15 +173,39 @@ function create(world: SandboxWorld, r: Resource, req: ApiRequest): ApiResult {
       kind: r.plural,
     });
   const next = structuredClone(obj);
-  next.metadata.namespace ??= req.namespace;
+  if (!r.clusterScoped) next.metadata.namespace ??= req.namespace;
   r.beforeCreate?.(next);
   return { status: 201, body: commit(world, r, { ...req, name }, next) };
 }
 
-/** get, list, create, update (PUT) and patch of one resource. */
+export const APPLY_PATCH = 'application/apply-patch+yaml';
+export const isApply = (contentType: string): boolean => contentType.split(';')[0]?.trim() === APPLY_PATCH;
+
+/**
+ * Server-side apply (`kubectl apply --server-side`) as far as the sandbox models it: the object is
+ * created when absent, else the applied fields are merged over it (no managedFields, so no conflicts
+ * between managers). The applied object must name the resource's apiVersion, kind and the URL's name.
+ */
+function apply(world: SandboxWorld, r: Resource, req: ApiRequest): ApiResult {
+  if (!req.query.get('fieldManager')) throw badRequest('fieldManager is required for apply requests');
+  const obj = asRecord(req.body);
+  const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+  if (obj.apiVersion !== apiVersion || obj.kind !== r.kind)
+    throw badRequest(`apply of ${qualified(r.plural, r.group)}: the object must be ${apiVersion} ${r.kind}`);
+  const name = req.name as string;
+  if (asRecord(obj.metadata).name !== name)
+    throw badRequest(`the name of the object does not match the name on the URL (${name})`);
+  const found = current(world, r, req.namespace, name);
+  if (!found) return create(world, r, { ...req, verb: 'create' });
+  const previous = world.get(r.kind, r.clusterScoped ? undefined : req.namespace, name) as KubeObject;
+  return { status: 200, body: commit(world, r, req, mergePatch(found, obj) as KubeObject, previous) };
+}
+
+/** get, list, create, update (PUT), patch and apply of one resource. */
 export function serve(world: SandboxWorld, r: Resource, req: ApiRequest): ApiResult {
   if (req.verb === 'list') return list(world, r, req);
   if (req.verb === 'create') return create(world, r, req);
+  if (req.verb === 'patch' && isApply(req.contentType)) return apply(world, r, req);
   const name = req.name as string;
   const found = current(world, r, req.namespace, name);
   if (!found) throw notFound(r.plural, r.group, name);

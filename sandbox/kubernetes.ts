@@ -2,7 +2,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { settleArgoCd } from './argocd-ops.js';
 import { ApiError, badRequest } from './kube-api.js';
-import { podLog, RESOURCES, serve, type ApiRequest, type Resource, type Verb } from './kube-resources.js';
+import { parse as parseYaml } from 'yaml';
+import {
+  isApply,
+  podLog,
+  RESOURCES,
+  serve,
+  type ApiRequest,
+  type Resource,
+  type Verb,
+} from './kube-resources.js';
 import type { SandboxWorld } from './world.js';
 
 export { addWorkload, type WorkloadSeed } from './kube-seed.js';
@@ -49,12 +58,26 @@ interface Route {
   subresource?: string;
 }
 
+/** Cluster-scoped resources: `/api/v1/namespaces[/name]`. */
+const CLUSTER_PATH = /^\/api\/v1\/(namespaces)(?:\/([^/]+))?$/;
+
 function route(pathname: string): Route {
+  const cluster = CLUSTER_PATH.exec(pathname);
+  if (cluster) {
+    const resource = RESOURCES.find((r) => r.clusterScoped && r.plural === cluster[1]) as Resource;
+    return {
+      resource,
+      namespace: '',
+      ...(cluster[2] !== undefined && { name: decodeURIComponent(cluster[2]) }),
+    };
+  }
   const m = PATH.exec(pathname);
   if (!m) throw notServed();
   const [, core, group = '', groupVersion, namespace, plural, name, subresource] = m;
   const version = core ?? groupVersion;
-  const resource = RESOURCES.find((r) => r.plural === plural && r.group === group && r.version === version);
+  const resource = RESOURCES.find(
+    (r) => !r.clusterScoped && r.plural === plural && r.group === group && r.version === version,
+  );
   if (!resource || !namespace) throw notServed();
   return {
     resource,
@@ -72,7 +95,7 @@ function verbOf(method: string, r: Route): Verb {
   throw methodNotAllowed();
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+async function readBody(req: IncomingMessage, apply: boolean): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -82,7 +105,9 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
   if (size === 0) return undefined;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    // An apply body is YAML (JSON is YAML too); everything else is JSON.
+    const text = Buffer.concat(chunks).toString('utf8');
+    return apply ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
     throw badRequest(`error decoding request body: ${(error as Error).message}`);
   }
@@ -127,7 +152,7 @@ async function respond(world: SandboxWorld, sandbox: KubernetesSandbox, token: s
     ...(r.name !== undefined && { name: r.name }),
     query: url.searchParams,
     contentType: contentType ?? '',
-    body: await readBody(req),
+    body: await readBody(req, isApply(contentType ?? '')),
   };
   return serve(world, r.resource, request);
 }

@@ -74,12 +74,12 @@ function param(
   return value;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+export function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }
 
-function sendError(res: ServerResponse, error: unknown): void {
+export function sendError(res: ServerResponse, error: unknown): void {
   if (error instanceof QueryError)
     return send(res, 400, {
       status: 'error',
@@ -118,7 +118,7 @@ function rangeData(query: string, store: SeriesStore, start: number, end: number
   return { resultType: 'matrix', result: [...series.values()] };
 }
 
-async function readParams(req: IncomingMessage, url: URL): Promise<URLSearchParams> {
+export async function readParams(req: IncomingMessage, url: URL): Promise<URLSearchParams> {
   const params = new URLSearchParams(url.search);
   if (req.method !== 'POST') return params;
   const chunks: Buffer[] = [];
@@ -129,7 +129,7 @@ async function readParams(req: IncomingMessage, url: URL): Promise<URLSearchPara
   return params;
 }
 
-function answer(path: string, params: URLSearchParams, store: SeriesStore, now: number): unknown {
+export function answer(path: string, params: URLSearchParams, store: SeriesStore, now: number): unknown {
   if (params.has('timeout')) param(params, 'timeout', parseDuration, 'duration');
   const query = params.get('query') ?? '';
   if (path === '/api/v1/query') {

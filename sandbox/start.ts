@@ -10,6 +10,7 @@ import { startDevHost, type DevHost } from '../devhost/host.js';
 import { FileConfigSource } from '../shared/adapters/config-file.js';
 import type { PipelinePlan } from '../shared/contracts/plan.js';
 import { clockFile, clockSuffix, isolateClock, keepClock, resumeClock } from './local-clock.js';
+import { deliverAlertmanager } from './alertmanager.js';
 import { deliverEventGrid, deliverToHost, startSandbox, type Sandbox, type SandboxPorts } from './index.js';
 import {
   applyPortBase,
@@ -69,6 +70,7 @@ async function startSandboxFor(
     },
     deliverTestResult: deliverToHost(hostUrl),
     deliverRegistryEvents: deliverEventGrid(hostUrl),
+    deliverAlerts: deliverAlertmanager(hostUrl, env.GANTRY_ALERTMANAGER_TOKEN),
     worldFile,
   });
 }

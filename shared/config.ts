@@ -36,6 +36,12 @@ const schema = z.object({
   GANTRY_PROMETHEUS_URL: z.url().optional(),
   GANTRY_PROMETHEUS_AUTH: z.enum(['none', 'bearer', 'entra']).default('none'),
   GANTRY_PROMETHEUS_TOKEN: z.string().min(1).optional(),
+  /**
+   * `azure-monitor`: the URL is an Azure Monitor workspace's query endpoint (managed Prometheus): Entra
+   * auth with the identity whatever GANTRY_PROMETHEUS_AUTH says, and templates held to the service's
+   * query limits when the pipeline file loads and before each query.
+   */
+  GANTRY_PROMETHEUS_MODE: z.enum(['prometheus', 'azure-monitor']).default('prometheus'),
   /** GitHub: API URL (GitHub Enterprise or the sandbox) and a token. */
   GANTRY_GITHUB_API_URL: z.url().default('https://api.github.com'),
   GANTRY_GITHUB_TOKEN: z.string().min(1).optional(),
@@ -62,7 +68,10 @@ const schema = z.object({
   GANTRY_ARGOCD_TOKEN_SECRET: z.string().min(1).default('argocd-token'),
   /** Secret of the GitHub webhook, used to check `X-Hub-Signature-256`. */
   GANTRY_GITHUB_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
-  /** Slack bot token (`xoxb-...`) for chat notifications (a Key Vault reference in Azure). */
+  /**
+   * Slack bot token (`xoxb-...`; chat:write for notifications, users:read and users:read.email for
+   * users.info); a Key Vault reference in Azure.
+   */
   GANTRY_SLACK_BOT_TOKEN: z
     .string()
     .regex(/^xoxb-[A-Za-z0-9-]+$/, 'a Slack bot token (xoxb-...)')
@@ -76,6 +85,16 @@ const schema = z.object({
   GANTRY_PUBLIC_URL: z.url().optional(),
   /** Set by App Service: the app's host name, the link base when GANTRY_PUBLIC_URL is not set. */
   WEBSITE_HOSTNAME: z.string().optional(),
+  /** Slack app's signing secret: verifies slash commands and button presses (`X-Slack-Signature`). */
+  GANTRY_SLACK_SIGNING_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  /**
+   * Inbound alerts (docs/alerts.md): the token Alertmanager sends (`http_config.authorization` as a bearer
+   * token, or as the `basic_auth` password with GANTRY_ALERTMANAGER_USERNAME), and the secret an Azure
+   * Monitor action group's webhook URL carries (`?token=`). Key Vault references in Azure.
+   */
+  GANTRY_ALERTMANAGER_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  GANTRY_ALERTMANAGER_USERNAME: z.string().min(1).max(128).default('alertmanager'),
+  GANTRY_AZURE_MONITOR_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   /** Local only: JSON map of host names to base URLs for smoke checks, e.g. to reach the sandbox. */
   GANTRY_SMOKE_HOST_MAP: z.string().optional(),
   /**
@@ -106,6 +125,9 @@ export const SECRET_SETTINGS = [
   'GANTRY_ACR_WEBHOOK_SECRET',
   'GANTRY_GITHUB_WEBHOOK_SECRET',
   'GANTRY_SLACK_BOT_TOKEN',
+  'GANTRY_SLACK_SIGNING_SECRET',
+  'GANTRY_ALERTMANAGER_TOKEN',
+  'GANTRY_AZURE_MONITOR_SECRET',
   'APPLICATIONINSIGHTS_CONNECTION_STRING',
 ] as const satisfies readonly (keyof typeof schema.shape)[];
 

@@ -1,7 +1,9 @@
 import type { FlagSpec } from '../args.js';
 import { actions } from './actions.js';
+import { analyse } from './analyse.js';
 import { config } from './config.js';
 import { list, status } from './deployments.js';
+import { init } from './init.js';
 import { login, logout } from './login.js';
 import { rejudge } from './rejudge.js';
 import { retry } from './retry.js';
@@ -24,11 +26,13 @@ export const COMMANDS: readonly Command[] = [
   releases,
   rollback,
   rejudge,
+  analyse,
   whoami,
   login,
   logout,
   config,
   sandbox,
+  init,
 ];
 
 export const findCommand = (name: string): Command | undefined => COMMANDS.find((c) => c.name === name);

@@ -15,6 +15,8 @@ export interface CommandContext {
   readFile(path: string): string | undefined;
   /** Writes a file only the user can read (the token cache). */
   writeFile(path: string, text: string): void;
+  /** Writes an ordinary file, creating its folder (`gantry init`). */
+  writeOutputFile(path: string, text: string): void;
   /** The environment the CLI was started with (read-only; settings are already resolved from it). */
   env: Record<string, string | undefined>;
   /** Waits between polls; tests of the loop can replace it. */

@@ -12,7 +12,11 @@ param identifierUri string
 var excludedPaths = [
   '/api/webhooks/github' // GitHub: HMAC-SHA256 of the body with GANTRY_GITHUB_WEBHOOK_SECRET
   '/api/webhooks/acr' // ACR native webhook: x-acr-key header = GANTRY_ACR_WEBHOOK_SECRET
+  '/api/webhooks/alertmanager' // Alertmanager: bearer token or basic auth = GANTRY_ALERTMANAGER_TOKEN
+  '/api/webhooks/azure-monitor' // Azure Monitor action group: ?token= GANTRY_AZURE_MONITOR_SECRET
   '/runtime/webhooks/eventgrid' // Event Grid extension: the eventgrid_extension system key (host-checked)
+  '/api/chat/slack/commands' // Slack slash command: v0 HMAC-SHA256 with GANTRY_SLACK_SIGNING_SECRET
+  '/api/chat/slack/interactions' // Slack buttons: the same signature
 ]
 
 resource functionApp 'Microsoft.Web/sites@2025-03-01' existing = {

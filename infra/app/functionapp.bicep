@@ -77,6 +77,7 @@ var appSettings = union(
   empty(prometheusQueryEndpoint) ? {} : {
     GANTRY_PROMETHEUS_URL: prometheusQueryEndpoint
     GANTRY_PROMETHEUS_AUTH: 'entra'
+    GANTRY_PROMETHEUS_MODE: 'azure-monitor'
   }
 )
 

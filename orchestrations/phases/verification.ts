@@ -1,6 +1,7 @@
 import type { OrchestrationContext } from 'durable-functions';
 import { Activities } from '../../shared/contracts/activities.js';
 import { observe, track } from '../../shared/analysis/verification.js';
+import { DEFAULT_MIN_REQUESTS } from '../../shared/analysis/judge.js';
 import { call, firstStored, nowIso, type Flow, type Interrupt } from '../lib/flow.js';
 import { interrupted, PhaseScope, type PhaseResult } from '../lib/phase.js';
 import { clusterTarget } from './traffic.js';
@@ -36,7 +37,7 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
       at: nowIso(ctx),
       router: prod.router,
       side: 'primary',
-      minRequests: verification.minRequests ?? 0,
+      minRequests: verification.minRequests ?? DEFAULT_MIN_REQUESTS,
     });
     measured ||= checks.some((c) => c.error !== true);
     const pods = watchPods

@@ -2,6 +2,7 @@ import type { Activities } from '../contracts/activities.js';
 import type { InputOf } from '../contracts/contract.js';
 import type { BaselineMetric, MetricCheck } from '../contracts/plan.js';
 import {
+  DEFAULT_MIN_REQUESTS,
   judgeAlerts,
   judgeBaseline,
   judgeFailFast,
@@ -25,6 +26,9 @@ const providerError = (error: unknown) => ({
   reason: `provider error: ${message(error)}`,
   error: true,
 });
+
+/** A caller that leaves `minRequests` out gets the default, never 0 (an empty window is not evidence). */
+const minRequestsOf = (input: Input): number => input.minRequests ?? DEFAULT_MIN_REQUESTS;
 
 type Requests = { requests: number | null } | { error: unknown };
 
@@ -63,7 +67,7 @@ async function metricChecks(
   traffic: Requests | undefined,
 ): Promise<CheckEvidence[]> {
   const fast = input.mode === 'fast';
-  const minRequests = input.minRequests ?? 0;
+  const minRequests = minRequestsOf(input);
   const base = { name: metric.name, evaluatedAt: input.at, window: metric.interval, minRequests };
   const shapes: Array<Pick<CheckEvidence, 'kind' | 'min' | 'max'>> = [
     ...(fast ? [] : [{ kind: 'metric' as const, min: metric.min, max: metric.max }]),
@@ -192,7 +196,7 @@ export async function analyse(ports: Ports, input: Input): Promise<CheckEvidence
   const fast = input.mode === 'fast';
   const metrics = fast ? input.metrics.filter((m) => m.failFast) : input.metrics;
   const counts =
-    (input.minRequests ?? 0) > 0
+    minRequestsOf(input) > 0
       ? await requestCounts(
           ports,
           input,

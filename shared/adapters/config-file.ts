@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ApprovalDecision } from '../contracts/activities.js';
 import type { ApprovalPolicy, ImageRef } from '../contracts/plan.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, type LoadOptions } from '../config/load.js';
 import {
   planFor,
   serviceForImage,
@@ -32,9 +32,9 @@ export class FileConfigSource implements ConfigSource {
   constructor(readonly config: GantryConfig) {}
 
   /** Reads and validates the file; a ConfigError names the field and the line. */
-  static load(file: string): FileConfigSource {
+  static load(file: string, options: LoadOptions = {}): FileConfigSource {
     const resolved = path.resolve(file);
-    return new FileConfigSource(loadConfig(readFileSync(resolved, 'utf8'), resolved));
+    return new FileConfigSource(loadConfig(readFileSync(resolved, 'utf8'), resolved, options));
   }
 
   services(): string[] {
@@ -81,6 +81,10 @@ export class FileConfigSource implements ConfigSource {
         };
       }
     }
+  }
+
+  chatPrincipals() {
+    return this.config.chat?.principals ?? [];
   }
 
   checkApproval(check: ApprovalCheck): { accepted: boolean; refusal?: string } {

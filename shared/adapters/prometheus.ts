@@ -1,4 +1,5 @@
 import type { TokenCredential } from '@azure/core-auth';
+import { azureMonitorProblems } from '../analysis/azure-monitor-limits.js';
 import { promDuration } from '../analysis/promql.js';
 import { alertsQuery, renderMetricQuery } from '../analysis/templates.js';
 import type { FiringAlerts, MetricSample, Metrics, MetricsQuery } from '../ports/metrics.js';
@@ -32,6 +33,11 @@ export interface PrometheusOptions {
   /** e.g. `http://prometheus.monitoring:9090` or the workspace's query endpoint (a path prefix is kept). */
   baseUrl: string;
   auth?: PrometheusAuth;
+  /**
+   * `azure-monitor`: Azure Monitor managed Prometheus (the workspace's query endpoint, Entra auth only);
+   * a query it would refuse or misread (see azure-monitor-limits.ts) fails here, before it is sent.
+   */
+  mode?: 'prometheus' | 'azure-monitor';
   /** POST (form body) by default: long queries stay out of URLs and proxy logs. */
   method?: 'GET' | 'POST';
   /** Per attempt; the server is asked to give up one second earlier so its own timeout error wins. */
@@ -86,9 +92,17 @@ export class PrometheusMetrics implements Metrics {
   private readonly auth: PrometheusAuth;
   private readonly method: 'GET' | 'POST';
   private readonly timeoutMs: number;
+  private readonly azureMonitor: boolean;
 
   constructor(private readonly options: PrometheusOptions) {
     this.auth = options.auth ?? { kind: 'none' };
+    this.azureMonitor = options.mode === 'azure-monitor';
+    if (this.azureMonitor && this.auth.kind !== 'entra')
+      throw new PrometheusError(
+        'invalid-configuration',
+        'Azure Monitor managed Prometheus is queried with an Entra token (entra auth)',
+        false,
+      );
     this.baseUrl = validateBaseUrl(options.baseUrl, this.auth);
     this.method = options.method ?? 'POST';
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -96,7 +110,7 @@ export class PrometheusMetrics implements Metrics {
 
   /** One number at `q.at`: no series is `null`; more than one series is an `ambiguous-result` error. */
   async query(q: MetricsQuery): Promise<MetricSample> {
-    const query = renderMetricQuery(q);
+    const query = this.checked(renderMetricQuery(q));
     const time = unixSeconds(q.at, 'at');
     const { data, warnings } = await this.call('query', { query, time });
     const { value, at } = instantValue(data);
@@ -110,7 +124,7 @@ export class PrometheusMetrics implements Metrics {
     variables: Record<string, string>,
     at: string,
   ): Promise<FiringAlerts> {
-    const query = alertsQuery(matchers, variables);
+    const query = this.checked(alertsQuery(matchers, variables));
     const { data } = await this.call('query', { query, time: unixSeconds(at, 'at') });
     return { query, alerts: vectorLabels(data) };
   }
@@ -120,15 +134,20 @@ export class PrometheusMetrics implements Metrics {
     q: Omit<MetricsQuery, 'at'>,
     range: { start: string; end: string; stepMs: number },
   ): Promise<RangeResult> {
-    const query = renderMetricQuery(q);
-    const params = {
-      query,
-      start: unixSeconds(range.start, 'start'),
-      end: unixSeconds(range.end, 'end'),
-      step: promDuration(range.stepMs),
-    };
+    const start = unixSeconds(range.start, 'start');
+    const end = unixSeconds(range.end, 'end');
+    const query = this.checked(renderMetricQuery(q), (Number(end) - Number(start)) * 1000);
+    const params = { query, start, end, step: promDuration(range.stepMs) };
     const { data, warnings } = await this.call('query_range', params);
     return { query, samples: rangeSamples(data), ...(warnings.length ? { warnings } : {}) };
+  }
+
+  /** In Azure Monitor mode, a query the service would refuse (or answer wrongly) is not sent. */
+  private checked(query: string, rangeMs = 0): string {
+    if (!this.azureMonitor) return query;
+    const [problem] = azureMonitorProblems(query, rangeMs);
+    if (problem) throw new PrometheusError('query-invalid', problem, false);
+    return query;
   }
 
   private async call(

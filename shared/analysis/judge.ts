@@ -45,6 +45,12 @@ export interface CheckEvidence extends Judgement {
   alerts?: Array<Record<string, string>>;
 }
 
+/**
+ * Requests a judged side must have served in a metric's window when the spec does not say: one, so an
+ * empty window is never judged. The one default of `minRequests` (canary, verification, activity).
+ */
+export const DEFAULT_MIN_REQUESTS = 1;
+
 const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n.toPrecision(4));
 
 /** Traffic sufficiency: fewer requests than `minRequests` in the window makes any judgement premature. */
@@ -63,7 +69,7 @@ export function trafficShortfall(
 export function judgeValue(
   bounds: Bounds,
   value: number | null,
-  traffic: { requests?: number | null; minRequests: number } = { minRequests: 0 },
+  traffic: { requests?: number | null; minRequests: number } = { minRequests: DEFAULT_MIN_REQUESTS },
 ): Judgement {
   const short = trafficShortfall(traffic.requests, traffic.minRequests);
   if (short) return { verdict: 'inconclusive', reason: short };
@@ -110,6 +116,7 @@ export function judgeBaseline(
 ): Judgement & { stats: NonNullable<CheckEvidence['stats']> } {
   const c = compareToBaseline(samples.canary, samples.baseline, {
     tolerance: spec.tolerance,
+    ...(spec.scale && { scale: spec.scale }),
     alpha: spec.alpha,
     direction: spec.direction,
   });

@@ -1,5 +1,5 @@
 import type { CanarySpec, ExhaustedPolicy } from '../contracts/plan.js';
-import type { CheckEvidence } from './judge.js';
+import { DEFAULT_MIN_REQUESTS, type CheckEvidence } from './judge.js';
 
 /**
  * How one analysis interval's checks move the canary. Flagger counts failed intervals cumulatively and
@@ -27,7 +27,7 @@ export const DEFAULT_LIMITS = {
   inconclusiveLimit: 3,
   consecutiveErrorLimit: 4,
   onLimitExhausted: 'pause',
-  minRequests: 1,
+  minRequests: DEFAULT_MIN_REQUESTS,
 } as const satisfies Omit<Limits, 'threshold'>;
 
 export function limitsOf(spec: CanarySpec): Limits {

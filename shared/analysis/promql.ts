@@ -4,6 +4,8 @@
  * namespace name can never change the shape of a query (`"} or vector(1) or {a="` stays a label value).
  */
 
+import { firstError, parsePromql, positionOf, slotOf, type Slot } from './promql-tree.js';
+
 export type PromqlErrorCode = 'template-invalid' | 'variable-invalid' | 'variable-missing';
 
 export class PromqlError extends Error {
@@ -122,82 +124,176 @@ export interface TemplateVariables extends Partial<Record<Exclude<Placeholder, '
   variables?: Record<string, string>;
 }
 
-type Context = { kind: 'bare' } | { kind: 'string'; quote: '"' | "'" | '`'; regex: boolean };
-
 const PLACEHOLDER =
   /^\{\{\s*(?:(variables)\.([A-Za-z_][A-Za-z0-9_]*)|([a-z]+))\s*(?:\|\s*([^\s{}|]+)\s*)?\}\}/;
 
-function lookup(vars: TemplateVariables, match: RegExpExecArray): { key: string; value: string | undefined } {
-  const [, scope, variable, name, fallback] = match;
-  if (scope && variable)
-    return { key: `variables.${variable}`, value: vars.variables?.[variable] ?? fallback };
-  const key = name ?? '';
-  if (!(PLACEHOLDERS as readonly string[]).includes(key))
-    throw new PromqlError('template-invalid', `unknown placeholder {{ ${key} }}`);
-  if (fallback !== undefined)
-    throw new PromqlError('template-invalid', `only {{ variables.x }} placeholders take a default`);
-  if (key === 'interval')
-    return { key, value: vars.interval === undefined ? undefined : promDuration(vars.interval) };
-  return { key, value: vars[key as Exclude<Placeholder, 'interval'>] };
+/** One `{{ … }}` of a template: what it names, where it is, and the literal it sits in. */
+export interface PlaceholderUse {
+  /** `namespace`, `interval`, `variables.quantile`, … */
+  key: string;
+  /** The `| default` of a `{{ variables.x | default }}`. */
+  fallback?: string;
+  /** Offset in the template. */
+  offset: number;
+  slot: Slot;
 }
 
-function substitute(key: string, value: string, context: Context): string {
-  if (context.kind === 'bare') return key === 'interval' ? value : bareValue(key, value);
-  const literal = context.regex ? regexQuote(value) : value;
-  if (context.quote !== '`') return stringEscape(literal, context.quote);
+/** A template split into literal text and placeholders, each placeholder placed by the PromQL grammar. */
+export interface TemplatePlan {
+  parts: Array<string | PlaceholderUse>;
+}
+
+function invalidAt(template: string, offset: number, message: string): PromqlError {
+  const { line, column } = positionOf(template, offset);
+  return new PromqlError('template-invalid', `line ${line}, column ${column}: ${message}`);
+}
+
+function placeholderAt(
+  template: string,
+  offset: number,
+): { use: Omit<PlaceholderUse, 'slot'>; length: number } {
+  const match = PLACEHOLDER.exec(template.slice(offset));
+  if (!match) throw invalidAt(template, offset, 'malformed placeholder');
+  const [text, scope, variable, name, fallback] = match;
+  if (scope && variable)
+    return {
+      use: { key: `variables.${variable}`, offset, ...(fallback !== undefined && { fallback }) },
+      length: text.length,
+    };
+  const key = name ?? '';
+  if (!(PLACEHOLDERS as readonly string[]).includes(key))
+    throw invalidAt(
+      template,
+      offset,
+      `unknown placeholder {{ ${key} }} (known: ${PLACEHOLDERS.join(', ')}, variables.<name>)`,
+    );
+  if (fallback !== undefined)
+    throw invalidAt(template, offset, 'only {{ variables.x }} placeholders take a default');
+  return { use: { key, offset }, length: text.length };
+}
+
+/** A stand-in value that is valid PromQL both inside a string and where a number or duration stands. */
+const probeFor = (key: string) => (key === 'interval' ? '1m' : '1');
+
+function placeholderProblem(use: Omit<PlaceholderUse, 'slot'>, slot: Slot): string | undefined {
+  if (slot.kind === 'string') return undefined;
+  if (slot.kind === 'comment') return 'placeholders are not allowed in comments';
+  const numeric = use.key === 'interval' || use.key.startsWith('variables.');
+  if (slot.kind === 'number' && numeric) return undefined;
+  return numeric
+    ? `{{ ${use.key} }} outside a string literal must stand alone where a number or duration goes`
+    : `{{ ${use.key} }} is outside quotes (a string literal); put it in quotes, e.g. label="{{ ${use.key} }}"`;
+}
+
+function buildPlan(template: string): TemplatePlan {
+  const parts: Array<string | Omit<PlaceholderUse, 'slot'>> = [];
+  const spans: Array<{ probeFrom: number; probeTo: number; templateFrom: number }> = [];
+  let probe = '';
+  for (let i = 0; i < template.length;) {
+    const next = template.indexOf('{{', i);
+    const end = next === -1 ? template.length : next;
+    if (end > i) {
+      parts.push(template.slice(i, end));
+      spans.push({ probeFrom: probe.length, probeTo: probe.length + end - i, templateFrom: i });
+      probe += template.slice(i, end);
+    }
+    if (next === -1) break;
+    const { use, length } = placeholderAt(template, next);
+    parts.push(use);
+    spans.push({
+      probeFrom: probe.length,
+      probeTo: probe.length + probeFor(use.key).length,
+      templateFrom: next,
+    });
+    probe += probeFor(use.key);
+    i = next + length;
+  }
+  const tree = parsePromql(probe);
+  const placed = parts.map((part, index) => {
+    if (typeof part === 'string') return part;
+    const span = spans[index] as (typeof spans)[number];
+    return { ...part, slot: slotOf(tree, probe, span.probeFrom, span.probeTo) };
+  });
+  // A misplaced placeholder is reported before the syntax error it causes (`{{ target }}_total`),
+  // unless it sits in the broken text itself.
+  for (const part of placed) {
+    if (typeof part === 'string' || (part.slot.kind === 'other' && part.slot.node === '⚠')) continue;
+    const problem = placeholderProblem(part, part.slot);
+    if (problem) throw invalidAt(template, part.offset, problem);
+  }
+  const error = firstError(tree);
+  if (error !== undefined) {
+    const span = spans.find((s) => error < s.probeTo) ?? spans[spans.length - 1];
+    // An error at the very end (an unclosed parenthesis) is reported on the template's last line.
+    const end = template.trimEnd().length;
+    const at = span ? Math.min(span.templateFrom + Math.max(0, error - span.probeFrom), end) : 0;
+    const near = template.slice(at, at + 20).split('\n')[0] ?? '';
+    throw invalidAt(
+      template,
+      at,
+      `PromQL syntax error${near ? ` near ${JSON.stringify(near)}` : ' at the end'}`,
+    );
+  }
+  return { parts: placed };
+}
+
+const plans = new Map<string, TemplatePlan | PromqlError>();
+
+/**
+ * Reads a template with the PromQL grammar, each placeholder standing in as a sample value: a syntax
+ * error, an unknown placeholder, or a name placeholder outside quotes is a `template-invalid` error
+ * naming the line and column. Plans are cached: the same few templates are rendered at every check.
+ */
+export function planTemplate(template: string): TemplatePlan {
+  let plan = plans.get(template);
+  if (plan === undefined) {
+    try {
+      plan = buildPlan(template);
+    } catch (error) {
+      if (!(error instanceof PromqlError)) throw error;
+      plan = error;
+    }
+    if (plans.size >= 500) plans.clear();
+    plans.set(template, plan);
+  }
+  if (plan instanceof PromqlError) throw new PromqlError(plan.code, plan.message);
+  return plan;
+}
+
+function valueOf(vars: TemplateVariables, use: PlaceholderUse): string | undefined {
+  if (use.key.startsWith('variables.'))
+    return vars.variables?.[use.key.slice('variables.'.length)] ?? use.fallback;
+  if (use.key === 'interval') return vars.interval === undefined ? undefined : promDuration(vars.interval);
+  return vars[use.key as Exclude<Placeholder, 'interval'>];
+}
+
+function substitute(key: string, value: string, slot: Slot): string {
+  if (slot.kind !== 'string') return key === 'interval' ? value : bareValue(key, value);
+  const literal = slot.regex ? regexQuote(value) : value;
+  if (slot.quote !== '`') return stringEscape(literal, slot.quote);
   // Backtick strings are raw: nothing can be escaped, so a backtick would end the string.
   assertWellFormed(literal);
   if (literal.includes('`')) throw new PromqlError('variable-invalid', `${key} contains a backtick`);
   return literal;
 }
 
-/** Whether a string literal opening at `i` is the operand of a regex matcher (`=~` or `!~`). */
-function opensRegex(template: string, i: number): boolean {
-  return /[=!]~\s*$/.test(template.slice(Math.max(0, i - 16), i));
-}
-
 /**
  * Renders `{{ namespace }}`, `{{ target }}`, `{{ canary }}`, `{{ service }}`, `{{ ingress }}`,
  * `{{ route }}`, `{{ interval }}` and `{{ variables.x }}` (optionally `{{ variables.x | default }}`).
- * The template is scanned like the PromQL lexer so each value is escaped for where it lands: inside a
- * quoted string (regex-escaped too after `=~`/`!~`), or outside quotes (inert grammars only).
+ * Each value is escaped for where the PromQL grammar places it (see `planTemplate`): inside a string
+ * literal it is string-escaped, and regex-escaped first when that literal is the value of a `=~`/`!~`
+ * matcher; where a number or duration stands only an inert number or duration is accepted.
  */
 export function render(template: string, vars: TemplateVariables): string {
   let out = '';
-  let context: Context = { kind: 'bare' };
-  for (let i = 0; i < template.length;) {
-    const ch = template[i] as string;
-    if (ch === '{' && template[i + 1] === '{') {
-      const match = PLACEHOLDER.exec(template.slice(i));
-      if (!match) throw new PromqlError('template-invalid', `malformed placeholder at offset ${i}`);
-      const { key, value } = lookup(vars, match);
-      if (value === undefined) throw new PromqlError('variable-missing', `no value for {{ ${key} }}`);
-      out += substitute(key, value, context);
-      i += match[0].length;
+  for (const part of planTemplate(template).parts) {
+    if (typeof part === 'string') {
+      out += part;
       continue;
     }
-    if (context.kind === 'bare') {
-      if (ch === '"' || ch === "'" || ch === '`')
-        context = { kind: 'string', quote: ch, regex: opensRegex(template, i) };
-      else if (ch === '#') {
-        // A comment runs to the end of the line; quotes inside it open nothing.
-        const end = template.indexOf('\n', i);
-        const stop = end === -1 ? template.length : end;
-        if (template.slice(i, stop).includes('{{'))
-          throw new PromqlError('template-invalid', 'placeholders are not allowed in comments');
-        out += template.slice(i, stop);
-        i = stop;
-        continue;
-      }
-    } else if (ch === '\\' && context.quote !== '`') {
-      out += template.slice(i, i + 2);
-      i += 2;
-      continue;
-    } else if (ch === context.quote) context = { kind: 'bare' };
-    out += ch;
-    i++;
+    const value = valueOf(vars, part);
+    if (value === undefined) throw new PromqlError('variable-missing', `no value for {{ ${part.key} }}`);
+    out += substitute(part.key, value, part.slot);
   }
-  if (context.kind !== 'bare')
-    throw new PromqlError('template-invalid', 'unterminated string literal in template');
   return out;
 }

@@ -167,9 +167,21 @@ export function hodgesLehmann(canary: readonly number[], baseline: readonly numb
   return median(differences);
 }
 
+/**
+ * How a baseline's tolerance is read: `ratio`, a share of |median(baseline)| (latencies: 0.25 = 25 %
+ * slower); `points`, an absolute difference in the metric's own unit (percentages: 1 = one percentage
+ * point, so 97 % against 99.5 % success is a 2.5-point drop).
+ */
+export type ToleranceScale = 'points' | 'ratio';
+
+/** The tolerance when the spec gives none: one percentage point, or 25 % of the baseline median. */
+export const DEFAULT_TOLERANCE: Record<ToleranceScale, number> = { points: 1, ratio: 0.25 };
+
 export interface CompareOptions {
-  /** Relative effect size allowed before failing, e.g. 0.25 = 25 % of |median(baseline)|. */
+  /** Effect size allowed before failing, read as `scale` says. */
   tolerance: number;
+  /** Absent: `ratio` (what specs recorded before `points` existed meant). */
+  scale?: ToleranceScale;
   alpha?: number;
   direction: 'increase-is-bad' | 'decrease-is-bad';
 }
@@ -184,16 +196,17 @@ export interface Comparison {
 
 /**
  * Judges a canary metric against its baseline. Non-finite values (NaN from 0/0) are dropped first.
- * Fails when the shift is significant (p < alpha, one-sided in the bad direction) and larger than
- * tolerance × |median(baseline)|; an all-zero baseline fails on any canary value in the bad direction,
- * because a relative effect size against 0 is undefined (Kayenta's zero-baseline blind spot).
+ * Fails when the shift is significant (p < alpha, one-sided in the bad direction) and larger than the
+ * band: `tolerance` points, or tolerance × |median(baseline)| for `ratio`. Under `ratio` an all-zero
+ * baseline fails on any canary value in the bad direction, because a relative effect size against 0 is
+ * undefined (Kayenta's zero-baseline blind spot); under `points` the band is defined there too.
  */
 export function compareToBaseline(
   canarySample: readonly number[],
   baselineSample: readonly number[],
   options: CompareOptions,
 ): Comparison {
-  const { tolerance, alpha = 0.05, direction } = options;
+  const { tolerance, alpha = 0.05, direction, scale = 'ratio' } = options;
   if (!(tolerance >= 0) || !Number.isFinite(tolerance)) throw new RangeError('tolerance must be ≥ 0');
   if (!(alpha > 0 && alpha < 1)) throw new RangeError('alpha must be in (0, 1)');
   const canary = canarySample.filter(Number.isFinite);
@@ -220,7 +233,7 @@ export function compareToBaseline(
   if (baselineConstant && canary.every((v) => v === first)) {
     return result('pass', 'canary and baseline are the same constant');
   }
-  if (baselineConstant && first === 0) {
+  if (baselineConstant && first === 0 && scale === 'ratio') {
     const bad = canary.filter((v) => sign * v > 0).length;
     return bad > 0
       ? result(
@@ -231,7 +244,7 @@ export function compareToBaseline(
       : result('pass', 'baseline is all zero and the canary never moves in the bad direction');
   }
   if (test.pValue === null) return result('inconclusive', test.reason ?? 'no p-value');
-  const band = tolerance * Math.abs(median(baseline) ?? 0);
+  const band = scale === 'points' ? tolerance : tolerance * Math.abs(median(baseline) ?? 0);
   const significant = test.pValue < alpha;
   const badShift = sign * shift > 0 && Math.abs(shift) > band;
   const p = test.pValue.toPrecision(3);
@@ -239,5 +252,6 @@ export function compareToBaseline(
     return result('fail', `shift ${shift} beyond ±${band} and significant (p = ${p} < ${alpha})`);
   }
   if (!significant) return result('pass', `no significant shift in the bad direction (p = ${p})`);
-  return result('pass', `significant but shift ${shift} within ±${band} (tolerance ${tolerance})`);
+  const unit = scale === 'points' ? ' points' : '';
+  return result('pass', `significant but shift ${shift} within ±${band} (tolerance ${tolerance}${unit})`);
 }

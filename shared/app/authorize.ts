@@ -4,6 +4,8 @@ import type { Principal } from './principal.js';
 
 /** Where a missing role is fixed: the development principal's JSON, or an Entra app role assignment. */
 function remedy(principal: Principal, role: Role): string {
+  if (principal.source === 'slack')
+    return `add "${role}" to your entry under chat.principals in the pipeline file`;
   return principal.source === 'development'
     ? `add "${role}" to the roles of GANTRY_DEV_PRINCIPAL`
     : `an administrator assigns the app role ${role} to you (or a group of yours) on Gantry's enterprise application`;

@@ -3,6 +3,9 @@ import { ref, schemas } from './openapi-schemas.js';
 import { dashboardPaths, dashboardSchemas } from './openapi-dashboard.js';
 import { retryPaths, retrySchemas } from './openapi-retry.js';
 import { boardPaths, boardSchemas } from './openapi-board.js';
+import { chatPaths, chatSchemas } from './openapi-chat.js';
+import { alertPaths, alertSchemas } from './openapi-alerts.js';
+import { backtestPaths, backtestSchemas } from './openapi-backtest.js';
 import { actionGuard, guarded, securitySchemes } from './openapi-security.js';
 import { OPERATOR, READER } from '../domain/roles.js';
 
@@ -240,6 +243,7 @@ export const openApiDocument: Json = {
       },
     },
     ...boardPaths,
+    ...backtestPaths,
     '/api/services/{name}/releases': {
       get: {
         operationId: 'listReleases',
@@ -305,6 +309,8 @@ export const openApiDocument: Json = {
     },
     '/api/webhooks/github': webhook('githubWebhook', 'GitHub deliveries (X-Hub-Signature-256 HMAC).'),
     '/api/webhooks/acr': webhook('acrWebhook', 'ACR native webhook deliveries (shared secret header).'),
+    ...chatPaths,
+    ...alertPaths,
     '/runtime/webhooks/EventGrid': {
       post: {
         operationId: 'acrEventGrid',
@@ -339,6 +345,9 @@ export const openApiDocument: Json = {
       ...dashboardSchemas,
       ...retrySchemas,
       ...boardSchemas,
+      ...chatSchemas,
+      ...alertSchemas,
+      ...backtestSchemas,
       ActionResult: {
         type: 'object',
         properties: { deployment: ref('DeploymentRecord'), approval: ref('ApprovalRecord') },

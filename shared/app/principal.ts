@@ -9,7 +9,9 @@ export interface Principal {
   groups: string[];
   /** Gantry app roles from the `roles` claim, implied ones included (shared/domain/roles.ts). */
   roles: Role[];
-  source: 'app-service' | 'development';
+  /** `slack`: a chat user mapped through the pipeline file's `chat.principals` (shared/app/chat-principals.ts). */
+  /** `alert`: an inbound alert acting on its own (shared/app/alerts.ts), authenticated by its webhook. */
+  source: 'app-service' | 'development' | 'slack' | 'alert';
 }
 
 const GROUP_CLAIMS = new Set(['groups', 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups']);

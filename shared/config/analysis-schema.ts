@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { parseDuration } from '../domain/duration.js';
 import { planSteps } from '../domain/step-plan.js';
 import { BUILTIN_TEMPLATES } from '../analysis/templates.js';
+import { checkMetricTemplate } from '../analysis/template-check.js';
+import { DEFAULT_MIN_REQUESTS } from '../analysis/judge.js';
 import {
   duration,
   expected,
@@ -56,6 +58,8 @@ type MetricInput = {
   templateRef?: string;
   query?: string;
   thresholdRange: z.output<typeof bounds>;
+  templateVariables?: Record<string, string>;
+  interval: number;
 };
 
 /** Flagger's built-ins are named, not referenced: a metric named like one needs no templateRef. */
@@ -82,6 +86,9 @@ function checkMetric(v: MetricInput & { failFast?: z.output<typeof bounds> }, ct
         `unknown template "${v.templateRef}" (built-ins: ${BUILTIN_TEMPLATES.join(', ')}); ` +
         "write a MetricTemplate's PromQL inline as query",
     });
+  // The template is read with the PromQL grammar now, not at the first check (see template-check.ts).
+  if ((v.templateRef === undefined) !== (v.query === undefined))
+    for (const issue of checkMetricTemplate(v)) ctx.addIssue({ code: 'custom', ...issue });
   checkBounds(v.thresholdRange, ['thresholdRange'], ctx);
   if (v.failFast) checkBounds(v.failFast, ['failFast'], ctx);
 }
@@ -118,7 +125,9 @@ const baseline = z.strictObject({
       z.strictObject({
         metric: label,
         direction: z.enum(['increase-is-bad', 'decrease-is-bad']),
-        tolerance: z.number().min(0).default(0.25),
+        // Defaults depend on the metric (see `baselinePlan` in plan.ts): points for a success rate.
+        scale: z.enum(['points', 'ratio']).optional(),
+        tolerance: z.number().min(0).optional(),
         alpha: z.number().gt(0).lt(1).default(0.02),
       }),
     )
@@ -183,7 +192,7 @@ const canaryObject = z.strictObject({
   iterations: int(1, 1000).optional(),
   stepWeightPromotion: weight.optional(),
   metrics: z.array(metric).min(1, { message: 'a canary needs at least one metric to judge it' }),
-  minRequests: int(0, 1_000_000_000).default(1),
+  minRequests: int(0, 1_000_000_000).default(DEFAULT_MIN_REQUESTS),
   inconclusiveLimit: int(0, 1000).default(3),
   consecutiveErrorLimit: int(0, 1000).default(4),
   onLimitExhausted: z.enum(['pause', 'fail']).default('pause'),
@@ -230,7 +239,7 @@ export const verification = z
     rules: z.array(rule).default([]),
     crashLoops: z.boolean().default(true),
     health: z.strictObject({ maxRatio: z.number().min(0).max(1), for: duration }).optional(),
-    minRequests: int(0, 1_000_000_000).default(0),
+    minRequests: int(0, 1_000_000_000).default(DEFAULT_MIN_REQUESTS),
   })
   .superRefine((v, ctx) => {
     uniqueNames(v.rules, ctx, 'rules');
@@ -251,5 +260,5 @@ export const VERIFICATION_DEFAULT = {
   interval: parseDuration('30s'),
   rules: [],
   crashLoops: true,
-  minRequests: 0,
+  minRequests: DEFAULT_MIN_REQUESTS,
 };

@@ -1,6 +1,9 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
+import type { PrometheusMode } from '../analysis/template-check.js';
 import { isServiceName } from '../domain/names.js';
+import { readChat } from './chat-schema.js';
+import { providerIssues } from './provider-check.js';
 import { serviceSchema, SERVICE_KEYS, type GantryConfig, type ServiceConfig } from './schema.js';
 
 /**
@@ -170,7 +173,8 @@ function topLevelIssues(map: SourceMap, raw: unknown): ConfigIssue[] {
   if (!isPlain(raw)) return [at([], 'the file must be a mapping with version, defaults and services')];
   const issues: ConfigIssue[] = [];
   for (const key of Object.keys(raw)) {
-    if (!['version', 'defaults', 'services'].includes(key)) issues.push(at([key], `unknown field "${key}"`));
+    if (!['version', 'defaults', 'services', 'chat'].includes(key))
+      issues.push(at([key], `unknown field "${key}"`));
   }
   if (raw.version !== 1) {
     issues.push(at(['version'], raw.version === undefined ? 'required (version: 1)' : 'must be 1'));
@@ -237,8 +241,16 @@ function fail(fileName: string, issues: ConfigIssue[]): never {
   );
 }
 
+export interface LoadOptions {
+  /**
+   * The metrics provider the templates will be sent to (app setting `GANTRY_PROMETHEUS_MODE`):
+   * `azure-monitor` also refuses what Azure Monitor managed Prometheus cannot answer.
+   */
+  prometheusMode?: PrometheusMode;
+}
+
 /** Parses and validates the configuration file; throws `ConfigError` listing every problem found. */
-export function loadConfig(text: string, fileName: string): GantryConfig {
+export function loadConfig(text: string, fileName: string, options: LoadOptions = {}): GantryConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter: lines,
@@ -284,6 +296,15 @@ export function loadConfig(text: string, fileName: string): GantryConfig {
     }
   }
   if (issues.length === 0) issues.push(...overlapIssues(map, services));
+  const line = (path: Path) => map.locate(path).line;
+  const chat = readChat((raw as { chat?: unknown }).chat, line, issues, { error: requiredMessage });
+  if (issues.length === 0 && options.prometheusMode === 'azure-monitor')
+    issues.push(
+      ...providerIssues(services, options.prometheusMode, (name, rel) => {
+        const source = sourceOf(map, name, rel, defaults, file.services[name] as Plain);
+        return { path: formatPath(source.path), line: source.line };
+      }),
+    );
   if (issues.length > 0) fail(fileName, issues);
-  return { version: 1, services };
+  return { version: 1, services, ...(chat && { chat }) };
 }

@@ -1,5 +1,6 @@
-import type { CanarySpec, GateSpec, MetricCheck, PipelinePlan } from '../contracts/plan.js';
+import type { BaselineSpec, CanarySpec, GateSpec, MetricCheck, PipelinePlan } from '../contracts/plan.js';
 import { planSteps } from '../domain/step-plan.js';
+import { DEFAULT_TOLERANCE } from '../analysis/statistics.js';
 import type { GantryConfig, ServiceConfig } from './schema.js';
 
 /**
@@ -53,6 +54,23 @@ function findService(config: GantryConfig, name: string): [string, ServiceConfig
   return Object.entries(config.services).find(([key]) => key.toLowerCase() === lower);
 }
 
+/**
+ * Baseline metrics with their tolerance scale resolved: a success rate (the built-in, a percentage) is
+ * compared in percentage points, anything else as a share of the baseline median, unless the spec says.
+ */
+function baselinePlan(canary: ServiceConfig['canary']): BaselineSpec | undefined {
+  if (!canary.baseline) return undefined;
+  const templates = new Map(canary.metrics.map((m) => [m.name, m.templateRef]));
+  return {
+    step: canary.baseline.step,
+    metrics: canary.baseline.metrics.map((b) => {
+      const scale = b.scale ?? (templates.get(b.metric) === 'request-success-rate' ? 'points' : 'ratio');
+      const { metric, direction, alpha } = b;
+      return { metric, direction, tolerance: b.tolerance ?? DEFAULT_TOLERANCE[scale], scale, alpha };
+    }),
+  };
+}
+
 /** The canary analysis part of a plan, from a validated `canary` block (also used to re-judge runs). */
 export function canaryPlan(canary: ServiceConfig['canary']): CanarySpec {
   return {
@@ -68,7 +86,7 @@ export function canaryPlan(canary: ServiceConfig['canary']): CanarySpec {
     onDrift: canary.onDrift,
     ...(canary.fastCheckInterval !== undefined && { fastCheckInterval: canary.fastCheckInterval }),
     ...(canary.alerts && { alerts: canary.alerts }),
-    ...(canary.baseline && { baseline: canary.baseline }),
+    ...(canary.baseline && { baseline: baselinePlan(canary) }),
     ...(canary.stepWeightPromotion !== undefined && { promotionStepWeight: canary.stepWeightPromotion }),
     ...(canary.ignored.length > 0 && { ignored: canary.ignored }),
   };
@@ -119,6 +137,7 @@ export function planFor(config: GantryConfig, serviceName: string): PipelinePlan
     },
     approval: s.approval,
     freezes: s.freezes,
+    ...(s.alertRouting && { alertRouting: s.alertRouting }),
     provenance: {
       registry: s.image.registry,
       repository: s.image.repository,

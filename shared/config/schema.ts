@@ -6,7 +6,9 @@ import { parseDuration } from '../domain/duration.js';
 import { isValidRegistry, isValidRepository } from '../domain/image-ref.js';
 import { DEFAULT_COMMIT_TAG } from '../domain/provenance.js';
 import * as names from '../domain/names.js';
+import { alertRouting } from './alert-routing-schema.js';
 import { canary, verification, VERIFICATION_DEFAULT } from './analysis-schema.js';
+import type { ChatConfig } from './chat-schema.js';
 import {
   approval,
   argoApplication,
@@ -244,6 +246,7 @@ export const serviceSchema = z.strictObject({
   approval,
   freezes: z.array(freeze).default([]),
   notifications: notifications.default({ routes: [] }),
+  alertRouting: alertRouting.optional(),
 });
 
 export type ServiceConfig = z.output<typeof serviceSchema>;
@@ -255,4 +258,6 @@ export interface GantryConfig {
   version: 1;
   /** Services by name, in file order. */
   services: Record<string, ServiceConfig>;
+  /** Who chat users are to Gantry (shared/config/chat-schema.ts); absent: nobody acts from chat. */
+  chat?: ChatConfig;
 }

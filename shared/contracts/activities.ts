@@ -158,7 +158,7 @@ export const Activities = {
       side?: 'canary' | 'primary';
       /** `interval` (default): every check; `fast`: hard bounds and alerts only. */
       mode?: 'interval' | 'fast';
-      /** Requests the judged side must have served in a metric's window (0 or absent: not checked). */
+      /** Requests the judged side must have served in a metric's window (0: not checked; absent: 1). */
       minRequests?: number;
       alerts?: AlertsSpec;
       baseline?: BaselineSpec;

@@ -93,8 +93,13 @@ export interface BaselineMetric {
   /** A canary metric's name: its template is queried for both sides. */
   metric: string;
   direction: 'increase-is-bad' | 'decrease-is-bad';
-  /** Relative effect size tolerated, e.g. 0.25 = 25 % of the baseline median. */
+  /**
+   * Effect size tolerated: with `scale: ratio` a share of the baseline median (0.25 = 25 %), with
+   * `scale: points` an absolute difference (1 = one percentage point of a success rate).
+   */
   tolerance: number;
+  /** How `tolerance` is read; absent (plans from before it existed): `ratio`. */
+  scale?: 'points' | 'ratio';
   /** Significance level of the one-sided Mann-Whitney U test. */
   alpha: number;
 }
@@ -166,7 +171,7 @@ export interface VerificationSpec {
    * not ready for `for` (absent: no check).
    */
   health?: { maxRatio: number; for: Duration };
-  /** Requests the primary must serve in a rule's window before the rule is judged (absent: 0). */
+  /** Requests the primary must serve in a rule's window before the rule is judged (absent: 1). */
   minRequests?: number;
 }
 
@@ -216,6 +221,15 @@ export interface PipelinePlan {
   provenance?: ProvenanceSpec;
   /** Chat routes (`notifications.routes`): which channel hears which events. Absent or empty: none. */
   chat?: ChatRoute[];
+  /** Which inbound alerts are about this service (absent: the defaults, shared/alerts/routing.ts). */
+  alertRouting?: AlertRoutingSpec;
+}
+
+/** Matchers name a label (or dimension) and its accepted values, which may hold `{{ ... }}` variables. */
+export interface AlertRoutingSpec {
+  labels?: Record<string, string[]>;
+  dimensions?: Record<string, string[]>;
+  rollbackWindow?: Duration;
 }
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';

@@ -1,5 +1,6 @@
 import type { ApprovalDecision } from '../contracts/activities.js';
 import type { ImageRef, PipelinePlan } from '../contracts/plan.js';
+import type { ChatPrincipalRule } from '../config/chat-schema.js';
 import type { ApprovalRecord, DeploymentRecord } from '../domain/deployment.js';
 
 export interface ApprovalCheck {
@@ -21,4 +22,6 @@ export interface ConfigSource {
   servesRepository(service: string, image: Pick<ImageRef, 'registry' | 'repository'>): boolean;
   decideApproval(service: string, environment: 'staging' | 'production', at: string): ApprovalDecision;
   checkApproval(check: ApprovalCheck): { accepted: boolean; refusal?: string };
+  /** The `chat.principals` rules mapping chat users to principals; none (or absent) maps nobody. */
+  chatPrincipals?(): readonly ChatPrincipalRule[];
 }

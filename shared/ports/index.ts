@@ -1,4 +1,4 @@
-import type { ChatChannels } from './chat.js';
+import type { ChatChannels, ChatInbound } from './chat.js';
 import type { AppClock } from './clock.js';
 import type { Cluster, TrafficRouter } from './cluster.js';
 import type { ConfigSource } from './config-source.js';
@@ -28,4 +28,6 @@ export interface Ports {
   chat?: ChatChannels;
   /** The container registry: the commit and source an image is labelled with (absent: not read). */
   registry?: ImageRegistry;
+  /** Slack's side of chat commands and buttons (users.info, response_url); absent: Slack not configured. */
+  chatInbound?: ChatInbound;
 }

@@ -15,11 +15,23 @@ describe('parseRoute', () => {
     ['#/services/ApiGateway', { kind: 'service', name: 'ApiGateway' }],
     ['#/services/%3Cb%3E/', { kind: 'service', name: '<b>' }],
     ['#/services/%E0%A4%A', { kind: 'service', name: '' }],
+    ['#/services/ApiGateway/backtest', { kind: 'backtest', name: 'ApiGateway', params: '' }],
+    [
+      '#/services/ApiGateway/backtest?from=2026-01-05T09:00:00Z&to=2026-01-05T10:00:00Z',
+      {
+        kind: 'backtest',
+        name: 'ApiGateway',
+        params: 'from=2026-01-05T09%3A00%3A00Z&to=2026-01-05T10%3A00%3A00Z',
+      },
+    ],
     ['#/unknown', { kind: 'list', params: '' }],
     ['#main', undefined],
   ])('%s', (hash, expected) => {
     const route = parseRoute(hash);
-    const plain = route?.kind === 'list' ? { kind: 'list', params: route.params.toString() } : route;
+    const plain =
+      route?.kind === 'list' || route?.kind === 'backtest'
+        ? { ...route, params: route.params.toString() }
+        : route;
     expect(plain).toEqual(expected);
   });
 });

@@ -6,6 +6,7 @@ import { appServicePrincipalHeaders } from '../../shared/app/principal.js';
 import { pipelineInstanceId } from '../../shared/contracts/events.js';
 import type { PipelinePlan } from '../../shared/contracts/plan.js';
 import type { DeploymentRecord, TimelineEntry } from '../../shared/domain/deployment.js';
+import { deliverAlertmanager } from '../../sandbox/alertmanager.js';
 import { deliverEventGrid, deliverToHost, startSandbox, type Sandbox } from '../../sandbox/index.js';
 import type { FaultProfile } from '../../sandbox/world.js';
 
@@ -24,7 +25,10 @@ export const EXAMPLE_CONFIG = 'config/gantry.example.yaml';
 
 /** Monday 03:00 UTC: inside the auto-approve window, so a run needs no human. */
 export const MONDAY_03 = Date.UTC(2026, 0, 5, 3, 0, 0);
-const TOKENS = {
+/** What the sandbox Alertmanager sends and Gantry's alert route expects (GANTRY_ALERTMANAGER_TOKEN). */
+export const ALERTMANAGER_TOKEN = 'alertmanager-test-token-0123';
+/** The bearer tokens the sandbox's stand-ins accept (loopback only, not secrets). */
+export const TOKENS = {
   kubernetes: 'k8s-test-token',
   argocd: 'argocd-test-token',
   github: 'github-test-token',
@@ -38,6 +42,10 @@ export interface SandboxRigOptions {
   storage: string;
   /** Start of virtual time (default MONDAY_03). */
   startTime?: number;
+  /** The sandbox Alertmanager delivers `alert` faults to Gantry's webhook too (default: off). */
+  alertmanager?: boolean;
+  /** Services the sandbox does not seed (their objects are applied by the test). */
+  unseeded?: string[];
 }
 
 export interface SandboxRig {
@@ -100,6 +108,7 @@ function settings(options: SandboxRigOptions, sandbox: Sandbox): Record<string, 
     GANTRY_SLACK_API_URL: `${sandbox.urls.slack}/api/`,
     GANTRY_SLACK_BOT_TOKEN: TOKENS.slack,
     GANTRY_TEAMS_WEBHOOK_SANDBOX: `${sandbox.urls.teams}/workflows/sandbox`,
+    GANTRY_ALERTMANAGER_TOKEN: ALERTMANAGER_TOKEN,
   };
 }
 
@@ -185,6 +194,8 @@ export async function startSandboxRig(options: SandboxRigOptions): Promise<Sandb
     tokens: TOKENS,
     deliverTestResult: deliverToHost(() => hostUrl),
     deliverRegistryEvents: deliverEventGrid(() => hostUrl),
+    ...(options.alertmanager && { deliverAlerts: deliverAlertmanager(() => hostUrl, ALERTMANAGER_TOKEN) }),
+    ...(options.unseeded && { unseeded: options.unseeded }),
   });
   const restoreEnv = applyEnv(settings(options, sandbox));
   let host: TestHost;

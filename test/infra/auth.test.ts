@@ -93,14 +93,24 @@ describe('App Service authentication (authsettingsV2)', () => {
   it('excludes exactly the routes that authenticate themselves, and nothing else', () => {
     const excluded = literal(statement(AUTH, 'var', 'excludedPaths').value) as string[];
     expect(render(at(settings, 'properties.globalValidation.excludedPaths'))).toBe('excludedPaths');
-    const webhooks = httpRoutes().filter((r) => r.route.startsWith('webhooks/'));
+    const webhooks = httpRoutes().filter(
+      (r) => r.route.startsWith('webhooks/') || r.route.startsWith('chat/slack/'),
+    );
     const eventGrid = /\.eventGrid\('/.test(functionsText('events/acr-eventgrid.ts'));
     const expected = [
       ...webhooks.map((r) => `/${routePrefix}/${r.route}`),
       ...(eventGrid ? ['/runtime/webhooks/eventgrid'] : []),
     ];
     expect([...excluded].sort()).toEqual(expected.sort());
-    expect(excluded).toEqual(['/api/webhooks/github', '/api/webhooks/acr', '/runtime/webhooks/eventgrid']);
+    expect(excluded).toEqual([
+      '/api/webhooks/github',
+      '/api/webhooks/acr',
+      '/api/webhooks/alertmanager',
+      '/api/webhooks/azure-monitor',
+      '/runtime/webhooks/eventgrid',
+      '/api/chat/slack/commands',
+      '/api/chat/slack/interactions',
+    ]);
   });
 
   it('excludes routes only whose handlers verify the caller themselves', () => {
@@ -114,8 +124,22 @@ describe('App Service authentication (authsettingsV2)', () => {
     expect(functionsText('http/webhooks.ts')).toMatch(
       /if \(!secret \|\| !given \|\| !sameSecret\(given, secret\)\)\s*throw new AppError\(401/,
     );
+    // Slack: the v0 signature over the raw body, with a secret that must be set (else 503, never unsigned).
+    const slack = functionsText('http/chat-slack.ts');
+    expect(slack).toMatch(/verifySlackSignature\(/);
+    expect(slack).toMatch(/if \(!secret\)\s*throw new AppError\(\s*503/);
+    // Alert receivers: their credentials are checked before the body is read.
+    const alerts = functionsText('http/alert-webhooks.ts');
+    expect(routes.filter((r) => r.file === 'http/alert-webhooks.ts').map((r) => r.route)).toEqual([
+      'webhooks/alertmanager',
+      'webhooks/azure-monitor',
+    ]);
+    expect(alerts).toMatch(/checkAlertmanagerAuth\([\s\S]*?\);\s*const body = await readBody/);
+    expect(alerts).toMatch(/checkAzureMonitorAuth\([^;]*\);\s*const body = await readBody/);
     // Every other route (the API, the dashboard, health, OpenAPI) stays behind authentication.
-    const others = routes.filter((r) => !r.route.startsWith('webhooks/')).map((r) => r.route);
+    const others = routes
+      .filter((r) => !r.route.startsWith('webhooks/') && !r.route.startsWith('chat/slack/'))
+      .map((r) => r.route);
     expect(others).toEqual(expect.arrayContaining(['deployments', 'dashboard', 'health', 'me']));
   });
 });

@@ -45,19 +45,26 @@ const AZURE_USE: Record<(typeof SETTING_NAMES)[number], 'required' | 'optional' 
   GANTRY_PROMETHEUS_URL: 'optional',
   GANTRY_PROMETHEUS_AUTH: 'optional', // 'entra' whenever the URL is set
   GANTRY_PROMETHEUS_TOKEN: 'never', // managed Prometheus uses Entra auth
+  GANTRY_PROMETHEUS_MODE: 'optional', // 'azure-monitor' whenever the URL is set
   GANTRY_GITHUB_API_URL: 'required',
   GANTRY_GITHUB_TOKEN: 'required',
   GANTRY_SCAN_TARGET: 'optional',
   GANTRY_SCAN_SERVICE_ACCOUNT: 'optional',
   GANTRY_ACR_WEBHOOK_SECRET: 'required',
   GANTRY_GITHUB_WEBHOOK_SECRET: 'required',
+  // Slack (docs/chatops-inbound.md): set by the operator, as Key Vault references, once the Slack app exists.
+  GANTRY_SLACK_BOT_TOKEN: 'optional',
+  GANTRY_SLACK_SIGNING_SECRET: 'optional',
+  GANTRY_SLACK_API_URL: 'optional', // the default is Slack's
+  // Inbound alerts are opt-in: set as Key Vault references when a receiver is configured (docs/alerts.md).
+  GANTRY_ALERTMANAGER_TOKEN: 'optional',
+  GANTRY_ALERTMANAGER_USERNAME: 'optional',
+  GANTRY_AZURE_MONITOR_SECRET: 'optional',
   GANTRY_SMOKE_HOST_MAP: 'never', // local only
   GANTRY_REGISTRY_HOST_MAP: 'never', // local only: Azure reads https://<registry> with the identity (AcrPull)
   GANTRY_SERVICEBUS_NAMESPACE: 'required', // the namespace of infra/app/servicebus.bicep
   GANTRY_KEYVAULT_URI: 'required', // the vault of infra/app/keyvault.bicep
   GANTRY_ARGOCD_TOKEN_SECRET: 'required', // must name the vault's Argo CD secret (default agrees)
-  GANTRY_SLACK_BOT_TOKEN: 'optional', // chat: a Key Vault reference when Slack routes are configured
-  GANTRY_SLACK_API_URL: 'optional', // the default is Slack's
   GANTRY_PUBLIC_URL: 'optional', // chat links; WEBSITE_HOSTNAME otherwise
   WEBSITE_HOSTNAME: 'never', // set by the platform
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'required', // telemetry (shared/adapters/azure-monitor.ts)

@@ -55,7 +55,9 @@ describe('sandbox Argo CD: auth and errors', () => {
   it('answers unknown routes, methods and bodies with grpc errors', async () => {
     expect((await call('GET', '/api/v1/nothing')).status).toBe(404);
     expect((await call('PUT', '/api/v1/applications/web/sync', {})).body.code).toBe(12);
-    expect((await call('POST', '/api/v1/applications', {})).status).toBe(501);
+    // Create is served (test/sandbox/kube-apply.test.ts); an Application without a name is a 400.
+    expect((await call('POST', '/api/v1/applications', {})).status).toBe(400);
+    expect((await call('DELETE', '/api/v1/applications', {})).status).toBe(501);
     const bad = await call('POST', '/api/v1/applications/web/sync', '{not json');
     expect(bad).toMatchObject({ status: 400, body: { code: 3 } });
     expect((await call('POST', '/api/v1/applications/web/sync', '[1]')).status).toBe(400);

@@ -109,14 +109,18 @@ describe('analyse: interval mode', () => {
     if (verdict === 'inconclusive') expect(metric?.reason).toMatch(/too few requests in the window/);
   });
 
-  it('does not count requests when minRequests is 0 or absent', async () => {
-    for (const minRequests of [0, undefined]) {
-      world.queries.length = 0;
-      const checks = await analyse(ports, input({ minRequests }));
-      expect(rateQueries()).toEqual([]);
-      expect(checks.every((c) => !('requests' in c))).toBe(true);
-      expect(only(checks, 'success', 'metric')[0]).toMatchObject({ verdict: 'fail', minRequests: 0 });
-    }
+  it.each([
+    // minRequests given, whether requests are counted, the interval check (97 < min 99)
+    [0, false, { verdict: 'fail', minRequests: 0 }],
+    // Left out: the one default (1), never 0: the window's requests are counted (5/s × 60 s = 300).
+    [undefined, true, { verdict: 'fail', minRequests: 1, requests: 300 }],
+    [1000, true, { verdict: 'inconclusive', minRequests: 1000, requests: 300 }],
+  ] as const)('minRequests %s: requests counted: %s, then %j', async (minRequests, counted, check) => {
+    const checks = await analyse(ports, input({ minRequests }));
+    expect(rateQueries().length > 0).toBe(counted);
+    const metricChecks = checks.filter((c) => c.kind === 'metric' || c.kind === 'fail-fast');
+    expect(metricChecks.every((c) => 'requests' in c === counted)).toBe(true);
+    expect(only(checks, 'success', 'metric')[0]).toMatchObject(check);
   });
 });
 

@@ -182,7 +182,13 @@ describe.skipIf(REAL.skip)('Prometheus adapter and built-in templates against a 
       ),
     );
     expect(total.value).toBeCloseTo((1180 + 120) / 60, 9);
+    // A syntax error never reaches Prometheus: the template is read with the PromQL grammar first.
     await expect(real.query(inline('sum(rate(x[{{ interval }}])'))).rejects.toMatchObject({
+      code: 'template-invalid',
+      retryable: false,
+    });
+    // A type error is Prometheus's to find.
+    await expect(real.query(inline('rate(sum(x))'))).rejects.toMatchObject({
       code: 'query-invalid',
       status: 400,
       errorType: 'bad_data',

@@ -1,16 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileConfigSource } from '../../../shared/adapters/config-file.js';
 import { PrometheusMetrics } from '../../../shared/adapters/prometheus.js';
-import { loadConfig } from '../../../shared/config/load.js';
 import type { TimelineEntry } from '../../../shared/domain/deployment.js';
-import type { Metrics } from '../../../shared/ports/metrics.js';
 import { Orchestrations } from '../../orchestrations/harness.js';
 import {
   realPrometheusAvailability,
   startRealPrometheus,
   type RealPrometheus,
 } from '../adapters/prometheus-process.js';
+import { config, DEGRADE_AT, FAIL_FAST, FLAGGER, LateMetrics, MIN, openMetrics } from './degrading-canary.js';
 
 /**
  * Acceptance (issue 6): a canary that degrades at minute 7 after its traffic starts gets its first
@@ -36,82 +33,6 @@ import {
  */
 
 const REAL = realPrometheusAvailability('degrade-real');
-
-const MIN = 60_000;
-const SCRAPE = 15_000;
-const CANARY_RPS = 20;
-const PRIMARY_RPS = 100;
-const DEGRADE_AT = 7 * MIN;
-const ERROR_SHARE = 0.2;
-const LABELS = 'namespace="hearloveen-prod",ingress="api-gateway"';
-const CANARY_LABEL = 'canary="hearloveen-prod-api-gateway-canary-80"';
-
-/** NGINX request counters for the primary (30 min of history) and the canary (from S), every 15 s. */
-function openMetrics(s: number): string {
-  const lines = ['# TYPE nginx_ingress_controller_requests unknown'];
-  const perScrape = (rps: number) => (rps * SCRAPE) / 1000;
-  let canaryOk = 0;
-  let canaryErrors = 0;
-  for (let t = s - 30 * MIN; t <= s + 20 * MIN; t += SCRAPE) {
-    const n = (t - (s - 30 * MIN)) / SCRAPE;
-    const stamp = (t / 1000).toFixed(3);
-    const series = (labels: string, value: number) =>
-      lines.push(`nginx_ingress_controller_requests{${labels}} ${value} ${stamp}`);
-    // The primary also answers a few 503s: they must not count against the canary.
-    series(`${LABELS},canary="",status="200"`, 1_000_000 + n * perScrape(PRIMARY_RPS));
-    series(`${LABELS},canary="",status="503"`, 50 + n);
-    if (t < s) continue;
-    if (t > s + DEGRADE_AT) {
-      canaryErrors += perScrape(CANARY_RPS) * ERROR_SHARE;
-      canaryOk += perScrape(CANARY_RPS) * (1 - ERROR_SHARE);
-    } else if (t > s) canaryOk += perScrape(CANARY_RPS);
-    series(`${LABELS},${CANARY_LABEL},status="200"`, canaryOk);
-    if (canaryErrors > 0) series(`${LABELS},${CANARY_LABEL},status="500"`, canaryErrors);
-  }
-  lines.push('# EOF', '');
-  return lines.join('\n');
-}
-
-/** The example configuration with this canary block, auto-approved at any hour. */
-function config(canary: string): FileConfigSource {
-  const example = readFileSync('config/gantry.example.yaml', 'utf8');
-  const text = example
-    .replace(/\n {2}canary:\n[\s\S]*?\n(?= {2}verification:)/, `\n${canary}\n`)
-    .replace(
-      "{ from: '02:00', to: '06:00', timeZone: UTC }",
-      "{ from: '00:00', to: '24:00', timeZone: UTC }",
-    );
-  expect(text).toContain(canary);
-  expect(text).not.toContain("from: '02:00'");
-  return new FileConfigSource(loadConfig(text, 'degrade.yaml'));
-}
-
-const FLAGGER = `  canary:
-    interval: 1m
-    threshold: 2
-    maxWeight: 50
-    stepWeight: 5
-    minRequests: 100
-    metrics:
-      - name: request-success-rate
-        thresholdRange: { min: 99 }
-        interval: 1m`;
-
-const FAIL_FAST = `${FLAGGER}
-        failFast: { min: 95 }
-    fastCheckInterval: 15s`;
-
-/** A metrics port that waits for Prometheus: the data is written once traffic has reached the canary. */
-class LateMetrics implements Metrics {
-  private resolve!: (m: Metrics) => void;
-  private readonly ready = new Promise<Metrics>((r) => (this.resolve = r));
-  set(m: Metrics): void {
-    this.resolve(m);
-  }
-  query: Metrics['query'] = async (q) => (await this.ready).query(q);
-  queryRange: Metrics['queryRange'] = async (q, r) => (await this.ready).queryRange(q, r);
-  firingAlerts: Metrics['firingAlerts'] = async (m, v, at) => (await this.ready).firingAlerts(m, v, at);
-}
 
 let o: Orchestrations | undefined;
 let prometheus: RealPrometheus | undefined;

@@ -171,7 +171,7 @@ describe('render', () => {
       ['up{a="{{ canary }}"}', /no value for \{\{ canary \}\}/, 'variable-missing'],
       ['up{a="{{ variables.x }}"}', /variables\.x/, 'variable-missing'],
       ['x[{{ interval }}]', /interval/, 'variable-missing'],
-      ['up{a="open}', /unterminated/, 'template-invalid'],
+      ['up{a="open}', /line 1, column \d+: PromQL syntax error/, 'template-invalid'],
       ['up # {{ namespace }}', /comments/, 'template-invalid'],
     ];
     for (const [template, message, code] of cases) {

@@ -41,7 +41,7 @@ describe('loadConfig: a valid file', () => {
       interval: 30_000,
       rules: [],
       crashLoops: true,
-      minRequests: 0,
+      minRequests: 1,
     });
     expect(api.approval).toEqual({
       autoApprove: [],
