@@ -70,6 +70,8 @@ export interface SlackStandIn {
   messages(): SlackMessage[];
   /** What arrived at `response_url`s: the id in the path and the JSON body. */
   responses: Array<{ id: string; at: string; body: unknown }>;
+  /** Resolves with what arrives (or arrived) at `responseUrl(id)`. */
+  response(id: string): Promise<unknown>;
   /** A `response_url` on this stand-in for an interaction (give it to payloads sent to Gantry). */
   responseUrl(id: string): string;
   faults: SlackFaults;
@@ -268,18 +270,27 @@ export function createSlackStandIn(options: SlackStandInOptions, base: () => str
   const calls: SlackCall[] = [];
   const responses: SlackStandIn['responses'] = [];
   const faults: SlackFaults = {};
+  const waiting = new Map<string, Array<(body: unknown) => void>>();
+  const response = (id: string): Promise<unknown> => {
+    const found = responses.find((r) => r.id === id);
+    if (found) return Promise.resolve(found.body);
+    return new Promise((resolve) => waiting.set(id, [...(waiting.get(id) ?? []), resolve]));
+  };
   const ctx: WebApiContext = { token: options.token, faults, calls, methods: workspace.methods, now };
   const route: HostRoute = (req) => {
     const path = req.url.pathname;
-    const response = /^\/response\/([\w-]{1,100})$/.exec(path);
-    if (response && req.method === 'POST') {
+    const received = /^\/response\/([\w-]{1,100})$/.exec(path);
+    if (received && req.method === 'POST') {
       let body: unknown;
       try {
         body = JSON.parse(req.body.toString('utf8'));
       } catch {
         return errorResponse(400, 'invalid-json', 'A response_url takes a JSON body.');
       }
-      responses.push({ id: response[1] as string, at: new Date(now()).toISOString(), body });
+      const id = received[1] as string;
+      responses.push({ id, at: new Date(now()).toISOString(), body });
+      for (const resolve of waiting.get(id) ?? []) resolve(body);
+      waiting.delete(id);
       return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
     }
     const method = /^\/(?:api\/)?([a-z]+\.[a-zA-Z.]+)$/.exec(path);
@@ -288,6 +299,7 @@ export function createSlackStandIn(options: SlackStandInOptions, base: () => str
   return {
     calls,
     responses,
+    response,
     faults,
     route,
     messages: () => workspace.top,
