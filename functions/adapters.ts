@@ -9,6 +9,8 @@ import { providerMetrics } from '../shared/adapters/metrics-providers.js';
 import { JobScanRunner } from '../shared/adapters/scan-runner.js';
 import { HttpSmokeRunner } from '../shared/adapters/smoke.js';
 import { NoopNotifier } from '../shared/adapters/noop-notifier.js';
+import { TeamsWorkflowChat } from '../shared/adapters/teams.js';
+import type { ChatChannels } from '../shared/ports/chat.js';
 import { lazy } from '../shared/lazy.js';
 import { modules } from './modules.js';
 import type { AppSettings } from '../shared/config.js';
@@ -48,8 +50,30 @@ type OutsidePorts = Pick<
   | 'notifier'
   | 'source'
   | 'registry'
+  | 'chat'
   | 'chatInbound'
 >;
+
+/**
+ * Slack and Teams: each provider only with its settings. A route to a provider without them is not
+ * skipped: its deliveries are recorded on the timeline as notification failures naming the setting.
+ */
+export function chatChannels(settings: AppSettings): ChatChannels {
+  const token = settings.GANTRY_SLACK_BOT_TOKEN;
+  const host = settings.WEBSITE_HOSTNAME;
+  return {
+    publicUrl: settings.GANTRY_PUBLIC_URL ?? (host ? `https://${host}` : 'http://localhost:7071'),
+    ...(token && {
+      slack: lazy(async () => {
+        const { SlackWebChat } = modules.slack();
+        return new SlackWebChat({ token, apiUrl: settings.GANTRY_SLACK_API_URL });
+      }),
+    }),
+    ...(Object.keys(settings.teamsWebhooks).length > 0 && {
+      teams: new TeamsWorkflowChat({ webhooks: settings.teamsWebhooks }),
+    }),
+  };
+}
 
 /** Local registry endpoints (the sandbox's) from `GANTRY_REGISTRY_HOST_MAP`; Azure uses none. */
 function registryEndpoints(settings: AppSettings): Record<string, string> {
@@ -211,6 +235,7 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
       const { AcrImageRegistry } = modules.acr();
       return new AcrImageRegistry({ credential, endpoints });
     }),
+    chat: chatChannels(settings),
     ...(settings.GANTRY_SLACK_BOT_TOKEN && {
       chatInbound: slackInbound(settings.GANTRY_SLACK_BOT_TOKEN, settings.GANTRY_SLACK_API_URL),
     }),

@@ -24,6 +24,7 @@ export const modules = {
   routers: () => require('../shared/adapters/routers.js') as typeof import('../shared/adapters/routers.js'),
   serviceBus: () =>
     require('../shared/adapters/service-bus.js') as typeof import('../shared/adapters/service-bus.js'),
+  slack: () => require('../shared/adapters/slack.js') as typeof import('../shared/adapters/slack.js'),
   slackUsers: () =>
     require('../shared/adapters/slack-users.js') as typeof import('../shared/adapters/slack-users.js'),
   tableStore: () =>

@@ -55,7 +55,7 @@ function settle(phase: Phase, result: PhaseResult): PipelineResult | undefined {
 export function* pipeline(ctx: OrchestrationContext): Flow<PipelineResult> {
   const run = ctx.df.getInput() as RunInput;
   const { id, service } = run.deployment;
-  const rec = new Recorder(ctx, id, service, 0);
+  const rec = new Recorder(ctx, id, service, 0, { routes: run.plan.chat, environment: 'staging' });
   let state: DeploymentState = run.deployment.state;
   let outcome: PipelineResult | undefined;
   let reached: Phase | undefined;

@@ -3,6 +3,7 @@ import { startHttpServer, type RunningHttpServer } from '../devhost/http/server.
 import type { ImageBinding, PipelinePlan } from '../shared/contracts/plan.js';
 import { alertmanagerRoutes, SandboxAlertmanager, type AlertmanagerDelivery } from './alertmanager.js';
 import { addApplication, startArgoCdSandbox } from './argocd.js';
+import { createChatControlRoutes } from './chat-control.js';
 import { createControlRoutes } from './control.js';
 import { createGitHubRoutes, type GitHubSandboxOptions } from './github.js';
 import { gitRepositoryOf, type EventGridDelivery, type RegistryIdentity } from './registry-push.js';
@@ -10,7 +11,9 @@ import { createRegistryRoutes } from './registry.js';
 import { defaultRevision } from './registry-store.js';
 import { addWorkload, startKubernetesSandbox } from './kubernetes.js';
 import { startPrometheusSandbox } from './prometheus.js';
+import { createSlackStandIn, type SlackStandIn } from './slack.js';
 import { createStagingWebRoutes } from './staging-web.js';
+import { createTeamsStandIn, type TeamsStandIn } from './teams.js';
 import { SandboxWorld } from './world.js';
 import { persistWorld } from './world-store.js';
 
@@ -22,6 +25,8 @@ export interface SandboxPorts {
   web?: number;
   control?: number;
   registry?: number;
+  slack?: number;
+  teams?: number;
 }
 
 export interface SandboxOptions {
@@ -31,7 +36,7 @@ export interface SandboxOptions {
   /** 0 or absent: a free port each. */
   ports?: SandboxPorts;
   /** Bearer tokens the stand-ins require (not secrets: the sandbox only listens on loopback). */
-  tokens: { kubernetes: string; argocd: string; github: string };
+  tokens: { kubernetes: string; argocd: string; github: string; slack?: string };
   /** Where finished test workflows are reported (the dev host's Durable API). */
   deliverTestResult: GitHubSandboxOptions['deliver'];
   /** Where registry pushes deliver ACR's Event Grid events (the dev host's Event Grid route). */
@@ -102,7 +107,14 @@ export interface Sandbox {
     web: string;
     control: string;
     registry: string;
+    /** The Slack Web API stand-in (`<url>/api/` is the API base). */
+    slack: string;
+    /** The Teams Workflows webhook stand-in (`<url>/workflows/<name>`). */
+    teams: string;
   };
+  /** What the chat stand-ins received (also at `GET /sandbox/slack` and `/sandbox/teams`). */
+  slack: Omit<SlackStandIn, 'close' | 'url' | 'apiUrl'>;
+  teams: Omit<TeamsStandIn, 'close' | 'url'>;
   close(): Promise<void>;
 }
 
@@ -193,6 +205,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       createGitHubRoutes(world, { token: options.tokens.github, deliver: options.deliverTestResult }),
     ]);
     const web = await serve(ports.web, [createStagingWebRoutes(world, stagingNamespace)]);
+    const now = () => options.clock.now();
+    let slackUrl = '';
+    const slack = createSlackStandIn({ token: options.tokens.slack ?? '', now }, () => slackUrl);
+    const teams = createTeamsStandIn(now);
     const controlRoutes = createControlRoutes(world, {
       registry: SANDBOX_REGISTRY,
       plans: options.plans,
@@ -207,8 +223,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (alertmanager) started.push({ close: async () => alertmanager.close() });
     const control = await serve(ports.control, [
       alertmanager ? alertmanagerRoutes(alertmanager, controlRoutes) : controlRoutes,
+      createChatControlRoutes({
+        slack: {
+          faults: slack.faults,
+          view: () => ({ messages: slack.messages(), calls: slack.calls, responses: slack.responses }),
+        },
+        teams: { faults: teams.faults, view: () => ({ posts: teams.posts }) },
+      }),
     ]);
     const registry = await serve(ports.registry, [createRegistryRoutes(world)]);
+    const slackServer = await serve(ports.slack, [slack.route]);
+    slackUrl = slackServer.url;
+    const teamsServer = await serve(ports.teams, [teams.route]);
     return {
       world,
       ...(alertmanager && { alertmanager }),
@@ -221,7 +247,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         web: web.url,
         control: control.url,
         registry: registry.url,
+        slack: slackServer.url,
+        teams: teamsServer.url,
       },
+      slack,
+      teams,
       close: async () => {
         await Promise.all(started.map((s) => s.close()));
         file?.save();

@@ -16,7 +16,8 @@ local.settings.example.json).
 Options:
   --port-base <n>         Move every local port together: the host on n, and the sandbox's kubernetes
                           n+1, argocd n+2, prometheus n+3, github n+4, staging web n+5, control n+6,
-                          registry n+7 (default: host 7071, sandbox 7080-7086 from the settings)
+                          registry n+7, slack n+8, teams n+9 (default: host 7071, sandbox
+                          7080-7088 from the settings)
   --port <n>              The host's HTTP port only (default Host.LocalHttpPort, 7071)
   --storage <conn>        All of the app's storage (task hub and Gantry's tables) in this Table Storage
                           (default: a local Azurite keeping its data in ./.azurite)
@@ -42,6 +43,8 @@ export const COMPONENTS = [
   { key: 'web', name: 'sandbox staging web', setting: 'GANTRY_SMOKE_HOST_MAP' },
   { key: 'control', name: 'sandbox control API', setting: 'GANTRY_SANDBOX_CONTROL_URL' },
   { key: 'registry', name: 'sandbox registry', setting: 'GANTRY_REGISTRY_HOST_MAP' },
+  { key: 'slack', name: 'sandbox Slack Web API', setting: 'GANTRY_SLACK_API_URL' },
+  { key: 'teams', name: 'sandbox Teams webhook', setting: 'GANTRY_TEAMS_WEBHOOK_SANDBOX' },
 ] as const satisfies ReadonlyArray<{ key: keyof SandboxPorts; name: string; setting: string }>;
 
 const MAP_SETTINGS = new Set(['GANTRY_SMOKE_HOST_MAP', 'GANTRY_REGISTRY_HOST_MAP']);
@@ -76,7 +79,7 @@ export function takePortBase(argv: string[]): { argv: string[]; portBase?: numbe
 export function applyPortBase(env: NodeJS.ProcessEnv, base: number): number {
   COMPONENTS.forEach((c, i) => {
     const url = `http://127.0.0.1:${base + 1 + i}`;
-    if (!MAP_SETTINGS.has(c.setting)) env[c.setting] = url;
+    if (!MAP_SETTINGS.has(c.setting)) env[c.setting] = `${url}${pathOf(c.setting, env[c.setting])}`;
     else {
       const current = env[c.setting] ? (JSON.parse(env[c.setting] as string) as Record<string, string>) : {};
       const hosts = Object.keys(current);
@@ -86,6 +89,18 @@ export function applyPortBase(env: NodeJS.ProcessEnv, base: number): number {
   });
   return base;
 }
+
+/** Paths the chat stand-ins are reached at when the settings name none. */
+const DEFAULT_PATH: Record<string, string> = {
+  GANTRY_SLACK_API_URL: '/api/',
+  GANTRY_TEAMS_WEBHOOK_SANDBOX: '/workflows/sandbox',
+};
+
+/** The path of a URL setting, kept when its port moves (`/api/` of the Slack base, a webhook's path). */
+const pathOf = (setting: string, value: string | undefined): string =>
+  value && URL.canParse(value) && new URL(value).pathname !== '/'
+    ? new URL(value).pathname
+    : (DEFAULT_PATH[setting] ?? '');
 
 /** Port of a loopback URL setting, so the sandbox listens where the app's settings point. */
 function portOf(setting: string, url: string | undefined): number | undefined {

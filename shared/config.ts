@@ -74,12 +74,25 @@ const schema = z.object({
   GANTRY_ARGOCD_TOKEN_SECRET: z.string().min(1).default('argocd-token'),
   /** Secret of the GitHub webhook, used to check `X-Hub-Signature-256`. */
   GANTRY_GITHUB_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
-  /** Slack app: bot token (`xoxb-…`, users:read and users:read.email) for users.info. */
-  GANTRY_SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  /**
+   * Slack bot token (`xoxb-...`; chat:write for notifications, users:read and users:read.email for
+   * users.info); a Key Vault reference in Azure.
+   */
+  GANTRY_SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-[A-Za-z0-9-]+$/, 'a Slack bot token (xoxb-...)')
+    .optional(),
+  /** The Slack Web API base (the sandbox's stand-in locally); must end with a slash. */
+  GANTRY_SLACK_API_URL: z
+    .url()
+    .regex(/\/$/, 'a URL ending with /, e.g. https://slack.com/api/')
+    .default('https://slack.com/api/'),
+  /** The app's public base URL: chat messages link to `<url>/api/dashboard#/deployments/<id>`. */
+  GANTRY_PUBLIC_URL: z.url().optional(),
+  /** Set by App Service: the app's host name, the link base when GANTRY_PUBLIC_URL is not set. */
+  WEBSITE_HOSTNAME: z.string().optional(),
   /** Slack app's signing secret: verifies slash commands and button presses (`X-Slack-Signature`). */
   GANTRY_SLACK_SIGNING_SECRET: z.string().min(16, 'at least 16 characters').optional(),
-  /** Slack Web API base URL; the sandbox's stand-in locally. */
-  GANTRY_SLACK_API_URL: z.url().default('https://slack.com/api/'),
   /**
    * Inbound alerts (docs/alerts.md): the token Alertmanager sends (`http_config.authorization` as a bearer
    * token, or as the `basic_auth` password with GANTRY_ALERTMANAGER_USERNAME), and the secret an Azure
@@ -201,11 +214,54 @@ export function readTelemetrySettings(
   return {
     connectionString: parsed.data.APPLICATIONINSIGHTS_CONNECTION_STRING || undefined,
     authentication: parsed.data.APPLICATIONINSIGHTS_AUTHENTICATION_STRING || undefined,
-    secretValues: SECRET_SETTINGS.map((n) => env[n]).filter((v): v is string => Boolean(v)),
+    secretValues: [
+      ...SECRET_SETTINGS.map((n) => env[n]),
+      ...Object.values(prefixed(env, TEAMS_WEBHOOK_PREFIX)),
+    ].filter((v): v is string => Boolean(v)),
   };
 }
 
-export type AppSettings = z.infer<typeof schema> & { storage: StorageSetting };
+/**
+ * Teams Workflows webhook URLs, one setting per name: `GANTRY_TEAMS_WEBHOOK_<NAME>` (a Key Vault reference
+ * in Azure; the URL carries its signature, so it is a secret). A route names `<name>` case-insensitively.
+ */
+export const TEAMS_WEBHOOK_PREFIX = 'GANTRY_TEAMS_WEBHOOK_';
+
+function prefixed(env: Record<string, string | undefined>, prefix: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env)
+      .filter(([k, v]) => k.startsWith(prefix) && k.length > prefix.length && v)
+      .map(([k, v]) => [k.slice(prefix.length).toLowerCase(), v as string]),
+  );
+}
+
+/** https, or http on loopback (the sandbox): a webhook URL the app may post a card to. */
+function isWebhookUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const u = new URL(value);
+  return (
+    u.protocol === 'https:' ||
+    (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname))
+  );
+}
+
+/** The Teams webhooks by lower-case name; errors name the setting, never the URL. */
+function teamsWebhooks(env: Record<string, string | undefined>): Record<string, string> {
+  const hooks = prefixed(env, TEAMS_WEBHOOK_PREFIX);
+  const bad = Object.entries(hooks)
+    .filter(([, url]) => !isWebhookUrl(url))
+    .map(
+      ([name]) => `${TEAMS_WEBHOOK_PREFIX}${name.toUpperCase()}: an https URL (a Teams Workflows webhook)`,
+    );
+  if (bad.length > 0) throw new SettingsError(bad);
+  return hooks;
+}
+
+export type AppSettings = z.infer<typeof schema> & {
+  storage: StorageSetting;
+  /** Teams Workflows webhook URLs by lower-case name (`GANTRY_TEAMS_WEBHOOK_<NAME>`). */
+  teamsWebhooks: Record<string, string>;
+};
 
 export type StorageSetting = { kind: 'connection-string'; value: string } | { kind: 'account'; name: string };
 
@@ -232,5 +288,5 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     throw new SettingsError([
       'GANTRY_STORAGE: set a connection string, GANTRY_STORAGE_ACCOUNT, or AzureWebJobsStorage',
     ]);
-  return { ...s, storage };
+  return { ...s, storage, teamsWebhooks: teamsWebhooks(env) };
 }

@@ -4,6 +4,9 @@ import type { Phase } from '../../shared/contracts/events.js';
 import { call, Interrupts, type Flow, type Interrupt } from './flow.js';
 import { Recorder } from './recorder.js';
 
+/** Phases before production approval: their chat events are staging's. */
+const STAGING_PHASES: ReadonlySet<Phase> = new Set(['gates', 'staging', 'tests']);
+
 /** What every phase reports back to the pipeline. Expected outcomes are data, never throws. */
 export type PhaseResult =
   | { outcome: 'passed'; weight?: number; detail?: string }
@@ -35,7 +38,10 @@ export class PhaseScope {
     options: { skipAnalysis?: boolean } = {},
   ) {
     this.run = ctx.df.getInput() as RunInput;
-    this.rec = new Recorder(ctx, this.run.deployment.id, this.run.deployment.service, slot);
+    this.rec = new Recorder(ctx, this.run.deployment.id, this.run.deployment.service, slot, {
+      routes: this.run.plan.chat,
+      environment: STAGING_PHASES.has(phase) ? 'staging' : 'production',
+    });
     this.interrupts = new Interrupts(ctx, options);
   }
 

@@ -1,7 +1,23 @@
 import type { OrchestrationContext } from 'durable-functions';
 import { Activities } from '../../shared/contracts/activities.js';
 import type { DeploymentState, TimelineEntry } from '../../shared/domain/deployment.js';
+import {
+  chatEventKind,
+  environmentOf,
+  hasRoutes,
+  routeChat,
+  type ChatEnvironment,
+  type ChatRoute,
+  type RecordedChange,
+} from '../../shared/domain/chat-routing.js';
+import { deliverChat } from './chat.js';
 import { call, type Flow } from './flow.js';
+
+/** The pipeline file's chat routes for the run, and the environment of what this recorder writes. */
+export interface RecorderChat {
+  routes?: ChatRoute[];
+  environment: ChatEnvironment;
+}
 
 /**
  * Writes timeline entries with deterministic sequence numbers: orchestration time in ms × 1000, plus a
@@ -10,13 +26,73 @@ import { call, type Flow } from './flow.js';
  */
 export class Recorder {
   private counter = 0;
+  /** The last state this recorder moved the run to (where its later notes happen). */
+  private state: DeploymentState | undefined;
+  /** A chat delivery of this orchestration gave up: later ones get a single attempt. */
+  private chatDown = false;
 
   constructor(
     private readonly ctx: OrchestrationContext,
     private readonly deploymentId: string,
     private readonly service: string,
     private readonly slot: number,
+    private readonly chat?: RecorderChat,
   ) {}
+
+  /**
+   * Tells the routed channels about a chat-worthy write (after it is recorded). What could not be
+   * delivered is recorded as a `notification:failed` note; nothing here can fail the run.
+   */
+  private *announce(
+    change: RecordedChange,
+    entry: { seq: number; at: string },
+    extra: {
+      actor?: string;
+      reason?: string;
+    },
+  ): Flow<void> {
+    const routes = this.chat?.routes;
+    const kind = hasRoutes(routes) ? chatEventKind(change) : undefined;
+    if (!kind || !hasRoutes(routes)) return;
+    const environment =
+      change.to || this.state
+        ? environmentOf({ from: change.from ?? this.state, to: change.to })
+        : (this.chat?.environment ?? 'staging');
+    const destinations = routeChat(routes, { kind, environment });
+    if (destinations.length === 0) return;
+    const event = {
+      kind,
+      environment,
+      at: entry.at,
+      title: change.title,
+      seq: entry.seq,
+      ...(change.to && { state: change.to }),
+      ...(change.weight !== undefined && { weight: change.weight }),
+      ...(extra.actor && { actor: extra.actor }),
+      ...(extra.reason && { reason: extra.reason }),
+    };
+    const input = { deploymentId: this.deploymentId, service: this.service, event, destinations };
+    const failures = yield* deliverChat(this.ctx, input, this.chatDown);
+    if (failures.length === 0) return;
+    this.chatDown = true;
+    try {
+      yield* call(this.ctx, Activities.record, {
+        deploymentId: this.deploymentId,
+        service: this.service,
+        entry: {
+          seq: this.seq(),
+          at: this.ctx.df.currentUtcDateTime.toISOString(),
+          kind: 'note',
+          title: 'notification:failed',
+          verdict: 'warn',
+          comment: failures.map((f) => `${f.destination}: ${f.error}`).join('; '),
+          evidence: { event: kind, failures },
+        },
+      });
+    } catch {
+      // The store itself is failing: the run's next write reports that; chat stays out of its way.
+    }
+  }
 
   private seq(): number {
     const ms = this.ctx.df.currentUtcDateTime.getTime();
@@ -49,6 +125,10 @@ export class Recorder {
       service: this.service,
       entry,
       ...options,
+    });
+    yield* this.announce({ title, notify: options.notify }, entry, {
+      actor: details.actor,
+      reason: details.comment,
     });
   }
 
@@ -88,6 +168,8 @@ export class Recorder {
       entry,
       transition: { to, reason },
     });
+    this.state = to;
+    yield* this.announce({ title: entry.title, from, to }, entry, { reason });
   }
 
   /** Records a traffic weight change and stores it on the deployment record. */
@@ -106,5 +188,6 @@ export class Recorder {
       entry,
       weight,
     });
+    yield* this.announce({ title: entry.title, weight }, entry, { reason: comment });
   }
 }

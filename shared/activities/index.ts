@@ -2,6 +2,7 @@ import { Activities } from '../contracts/activities.js';
 import type { ActivityContract } from '../contracts/contract.js';
 import type { Ports } from '../ports/index.js';
 import { analyse } from './analysis.js';
+import { notifyChat } from './chat.js';
 import { checkApproval, decideApproval } from './approval.js';
 import { claimFinish, storedInterrupts } from './interrupts.js';
 import { resolveProvenance } from './provenance.js';
@@ -44,6 +45,7 @@ export const activityHandlers: { [K in keyof Contracts]: Handler<Contracts[K]> }
   lastKnownGood,
   recordRelease,
   rollbackInProgress,
+  notifyChat,
   storedInterrupts,
   claimFinish,
 };

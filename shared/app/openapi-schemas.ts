@@ -78,6 +78,14 @@ const DeploymentRecord = obj(
       type: 'boolean',
       description: 'The run has claimed its end: interrupts are answered 409 from now on.',
     },
+    chat: {
+      type: 'array',
+      description: "The deployment's Slack message per routed channel (docs/chatops.md).",
+      items: obj(
+        { route: str('The channel as routed'), channel: str('The channel id Slack answered'), ts: str() },
+        ['route', 'channel', 'ts'],
+      ),
+    },
   },
   ['id', 'service', 'image', 'state', 'source', 'createdAt', 'updatedAt', 'weight'],
 );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHAT_ACTIONS } from '../domain/chat-actions.js';
 import { DEPLOYMENT_ID } from '../domain/retry.js';
 
 /**
@@ -7,10 +8,10 @@ import { DEPLOYMENT_ID } from '../domain/retry.js';
  * application service is validated here first.
  */
 
-/** Button action ids on Gantry's messages (the outbound side's shared/domain/chat-actions.ts, same strings). */
-export const SLACK_ACTION_APPROVE = 'gantry_approve';
-export const SLACK_ACTION_REJECT = 'gantry_reject';
-export const SLACK_ACTION_ABORT = 'gantry_abort';
+/** Button action ids on Gantry's messages: the one definition is shared/domain/chat-actions.ts. */
+export const SLACK_ACTION_APPROVE = CHAT_ACTIONS.approve;
+export const SLACK_ACTION_REJECT = CHAT_ACTIONS.reject;
+export const SLACK_ACTION_ABORT = CHAT_ACTIONS.abort;
 
 export type ChatCommand =
   | { kind: 'help' }

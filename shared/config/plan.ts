@@ -153,6 +153,7 @@ export function planFor(config: GantryConfig, serviceName: string): PipelinePlan
       commitTag: s.image.commitTag,
       ...(gitRepository !== undefined && { gitRepository }),
     },
+    ...(s.notifications.routes.length > 0 && { chat: s.notifications.routes }),
   });
 }
 

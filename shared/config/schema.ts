@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { ImageBinding, RouterSpec } from '../contracts/plan.js';
+import { CHAT_EVENTS } from '../domain/chat-actions.js';
+import type { ChatRoute } from '../domain/chat-routing.js';
 import { parseDuration } from '../domain/duration.js';
 import { isValidRegistry, isValidRepository } from '../domain/image-ref.js';
 import { DEFAULT_COMMIT_TAG } from '../domain/provenance.js';
@@ -201,6 +203,45 @@ const holds = z
   .strictObject({ staging: z.boolean().default(false), production: z.boolean().default(true) })
   .default({ staging: false, production: true });
 
+/**
+ * Chat routes: which channel gets which events, per environment. `defaults` sets the routes every
+ * service inherits; a service's own `routes` list replaces them (lists are replaced when merged).
+ * Tokens and webhook URLs are app settings, never here: a Teams route names its setting.
+ */
+const chatRoute = z
+  .strictObject({
+    slack: grammar(
+      (v) => /^[CDG][A-Z0-9]{8,20}$/.test(v),
+      'a Slack channel id such as C0123ABCD45',
+    ).optional(),
+    teams: grammar(
+      (v) => /^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(v),
+      'a webhook setting name (letters, digits, _): GANTRY_TEAMS_WEBHOOK_<NAME> holds the URL',
+    ).optional(),
+    events: z
+      .array(z.enum(CHAT_EVENTS))
+      .min(1)
+      .default([...CHAT_EVENTS]),
+    environments: z
+      .array(z.enum(['staging', 'production']))
+      .min(1)
+      .default(['staging', 'production']),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.slack === undefined) === (v.teams === undefined))
+      ctx.addIssue({ code: 'custom', message: 'set exactly one of slack or teams' });
+  })
+  .transform((v): ChatRoute => ({
+    to:
+      v.slack !== undefined
+        ? { kind: 'slack', channel: v.slack }
+        : { kind: 'teams', webhook: v.teams as string },
+    events: [...new Set(v.events)],
+    environments: [...new Set(v.environments)],
+  }));
+
+const notifications = z.strictObject({ routes: z.array(chatRoute).default([]) });
+
 export const serviceSchema = z.strictObject({
   image: imageMatch,
   gates: gates.default({}),
@@ -210,6 +251,7 @@ export const serviceSchema = z.strictObject({
   verification: verification.default(VERIFICATION_DEFAULT),
   approval,
   freezes: z.array(freeze).default([]),
+  notifications: notifications.default({ routes: [] }),
   alertRouting: alertRouting.optional(),
   holds,
 });

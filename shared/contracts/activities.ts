@@ -12,6 +12,8 @@ import type { SyncState } from '../ports/gitops.js';
 import type { GateProgress, ScanHandle, SmokeResult } from '../ports/runners.js';
 import { activity } from './contract.js';
 import type { CheckEvidence } from '../analysis/judge.js';
+import type { ChatDestination, ChatEvent } from '../domain/chat-routing.js';
+import type { ChatOutcome } from '../ports/chat.js';
 import type {
   AlertsSpec,
   BaselineSpec,
@@ -74,6 +76,20 @@ export interface ProvenanceResult extends DeploymentProvenance {
   gitRepository?: string;
   /** Where each image label was read (index/manifest annotations, config labels). */
   readFrom?: Record<string, string>;
+}
+
+/** One chat event of a deployment, for the destinations its routes chose (orchestrations/lib/chat.ts). */
+export interface NotifyChatInput {
+  deploymentId: string;
+  service: string;
+  event: ChatEvent;
+  destinations: ChatDestination[];
+}
+
+/** How each destination's delivery went (an outcome per destination, in input order). */
+export interface ChatDelivery {
+  destination: ChatDestination;
+  outcome: ChatOutcome;
 }
 
 /** One check's evidence and verdict (see `shared/analysis/judge.ts`). */
@@ -172,6 +188,8 @@ export const Activities = {
   ),
   /** Marks the run as finishing (the API then refuses interrupts) and returns those stored before. */
   claimFinish: activity<{ service: string; deploymentId: string }, StoredInterrupt[]>('claimFinish'),
+  /** Chat: posts or updates the deployment's message in each destination; outcomes are data. */
+  notifyChat: activity<NotifyChatInput, ChatDelivery[]>('notifyChat'),
   /** Lane: whether a manual rollback of the service is still syncing (a pipeline must wait for it). */
   rollbackInProgress: activity<
     { service: string },

@@ -4,6 +4,8 @@
  * orchestrations never read configuration themselves and a run is replayed with the plan it started with.
  */
 
+import type { ChatRoute } from '../domain/chat-routing.js';
+
 export type Duration = number; // milliseconds
 
 export interface ImageRef {
@@ -240,6 +242,8 @@ export interface PipelinePlan {
   freezes?: FreezeWindow[];
   /** How the image's commit is found (push, image labels, tag). Always set by `planFor`. */
   provenance?: ProvenanceSpec;
+  /** Chat routes (`notifications.routes`): which channel hears which events. Absent or empty: none. */
+  chat?: ChatRoute[];
   /** Which inbound alerts are about this service (absent: the defaults, shared/alerts/routing.ts). */
   alertRouting?: AlertRoutingSpec;
   /** Which environments' automatic rollbacks hold the lane (absent: production only). */

@@ -57,8 +57,17 @@ export interface DeploymentRecord {
    * one that arrives between two phases (or before the first) is not lost. Oldest first.
    */
   interrupts?: StoredInterrupt[];
+  /** The deployment's Slack message per routed channel (updated in place; events go in its thread). */
+  chat?: ChatThreadRef[];
   /** Set once the run has claimed its end: from then on an interrupt is answered 409, not accepted. */
   finishing?: boolean;
+}
+
+/** Where a deployment's Slack message is: the channel as routed, the channel id Slack answered, its ts. */
+export interface ChatThreadRef {
+  route: string;
+  channel: string;
+  ts: string;
 }
 
 /** What the pipeline found out about the image's origin before its gates ran. */

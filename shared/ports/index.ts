@@ -1,4 +1,4 @@
-import type { ChatInbound } from './chat.js';
+import type { ChatChannels, ChatInbound } from './chat.js';
 import type { AppClock } from './clock.js';
 import type { Cluster, TrafficRouter } from './cluster.js';
 import type { ConfigSource } from './config-source.js';
@@ -24,6 +24,8 @@ export interface Ports {
   clock: AppClock;
   /** Commit metadata for triggers (lead time from the commit); absent when GitHub is not configured. */
   source?: SourceControl;
+  /** Slack and Teams (absent: no chat configured; a route to it is recorded as a notification failure). */
+  chat?: ChatChannels;
   /** The container registry: the commit and source an image is labelled with (absent: not read). */
   registry?: ImageRegistry;
   /** Slack's side of chat commands and buttons (users.info, response_url); absent: Slack not configured. */

@@ -49,8 +49,9 @@ let urls: { host: string; control: string };
 let output = '';
 
 beforeAll(async () => {
-  const [host, kube, argo, prom, github, web, control, registry] = (await freePorts(8)) as number[] &
-    [number, number, number, number, number, number, number, number];
+  const [host, kube, argo, prom, github, web, control, registry, slack, teams] = (await freePorts(
+    10,
+  )) as number[] & [number, number, number, number, number, number, number, number, number, number];
   const loop = (port: number) => `http://127.0.0.1:${port}`;
   urls = { host: loop(host), control: loop(control) };
   home = mkdtempSync(path.join(tmpdir(), 'gantry-readme-'));
@@ -79,6 +80,8 @@ beforeAll(async () => {
         GANTRY_SMOKE_HOST_MAP: JSON.stringify({ 'staging.hearloveen.example': loop(web) }),
         GANTRY_SANDBOX_CONTROL_URL: loop(control),
         GANTRY_REGISTRY_HOST_MAP: JSON.stringify({ 'hearloveen.azurecr.io': loop(registry) }),
+        GANTRY_SLACK_API_URL: `${loop(slack)}/api/`,
+        GANTRY_TEAMS_WEBHOOK_SANDBOX: `${loop(teams)}/workflows/sandbox`,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

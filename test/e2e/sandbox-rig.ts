@@ -32,6 +32,7 @@ export const TOKENS = {
   kubernetes: 'k8s-test-token',
   argocd: 'argocd-test-token',
   github: 'github-test-token',
+  slack: 'xoxb-sandbox-e2e',
 };
 
 export interface SandboxRigOptions {
@@ -104,6 +105,9 @@ function settings(options: SandboxRigOptions, sandbox: Sandbox): Record<string, 
     GANTRY_REGISTRY_HOST_MAP: JSON.stringify({ 'hearloveen.azurecr.io': sandbox.urls.registry }),
     GANTRY_SCAN_TARGET: '00000000-0000-0000-0000-000000000000/sandbox-rg/sandbox-aks/gantry-scans',
     GANTRY_SCAN_SERVICE_ACCOUNT: 'gantry-scanner',
+    GANTRY_SLACK_API_URL: `${sandbox.urls.slack}/api/`,
+    GANTRY_SLACK_BOT_TOKEN: TOKENS.slack,
+    GANTRY_TEAMS_WEBHOOK_SANDBOX: `${sandbox.urls.teams}/workflows/sandbox`,
     GANTRY_ALERTMANAGER_TOKEN: ALERTMANAGER_TOKEN,
   };
 }

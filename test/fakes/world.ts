@@ -17,6 +17,8 @@ import type {
   RangeQuery,
   RangeSamples,
 } from '../../shared/ports/metrics.js';
+import type { ChatChannels, ChatOutcome, ChatThread } from '../../shared/ports/chat.js';
+import type { ChatMessage } from '../../shared/domain/chat-message.js';
 import type { Ports } from '../../shared/ports/index.js';
 import type { Notification, Notifier } from '../../shared/ports/notifier.js';
 import type { ImageProvenance, ImageRegistry } from '../../shared/ports/registry.js';
@@ -315,6 +317,29 @@ export class FakeWorld implements GitOps, Cluster, TrafficRouter, Metrics, TestR
   async publish(notification: Notification): Promise<void> {
     this.notifications.push(notification);
   }
+
+  /** What the chat port was asked to deliver (Slack channel or Teams webhook, message, thread). */
+  readonly chatSent: Array<{ to: string; message: ChatMessage; thread?: ChatThread }> = [];
+  /** When set, every chat delivery answers this (an outage, a rate limit) instead of succeeding. */
+  chatAnswer: ChatOutcome | undefined;
+
+  readonly chat: ChatChannels = {
+    publicUrl: 'https://gantry.example',
+    slack: {
+      send: async (channel, message, thread) => {
+        if (this.chatAnswer) return this.chatAnswer;
+        this.chatSent.push({ to: `slack:${channel}`, message, ...(thread && { thread }) });
+        return { status: 'sent', thread: thread ?? { channel, ts: `1.${this.chatSent.length}` } };
+      },
+    },
+    teams: {
+      send: async (webhook, message) => {
+        if (this.chatAnswer) return this.chatAnswer;
+        this.chatSent.push({ to: `teams:${webhook}`, message });
+        return { status: 'sent' };
+      },
+    },
+  };
 }
 
 /** The outside-system ports a FakeWorld stands in for (all but config, store and clock). */
@@ -332,6 +357,7 @@ export function worldPorts(
   | 'notifier'
   | 'source'
   | 'registry'
+  | 'chat'
 > {
   return {
     gitops: world,
@@ -344,5 +370,6 @@ export function worldPorts(
     notifier: world,
     source: world,
     registry: world.registry,
+    chat: world.chat,
   };
 }

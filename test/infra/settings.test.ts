@@ -67,6 +67,8 @@ const AZURE_USE: Record<(typeof SETTING_NAMES)[number], 'required' | 'optional' 
   GANTRY_SERVICEBUS_NAMESPACE: 'required', // the namespace of infra/app/servicebus.bicep
   GANTRY_KEYVAULT_URI: 'required', // the vault of infra/app/keyvault.bicep
   GANTRY_ARGOCD_TOKEN_SECRET: 'required', // must name the vault's Argo CD secret (default agrees)
+  GANTRY_PUBLIC_URL: 'optional', // chat links; WEBSITE_HOSTNAME otherwise
+  WEBSITE_HOSTNAME: 'never', // set by the platform
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'required', // telemetry (shared/adapters/azure-monitor.ts)
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'required', // Entra-only ingestion: export with the identity
 };

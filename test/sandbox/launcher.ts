@@ -44,7 +44,10 @@ export interface Launched {
 
 const loop = (port: number): string => `http://127.0.0.1:${port}`;
 
-/** Environment pointing the sandbox stand-ins at the given ports (host, kube, argo, prom, gh, web, control, registry). */
+/**
+ * Environment pointing the sandbox stand-ins at the given ports (host, kube, argo, prom, gh, web, control,
+ * registry, slack, teams); the chat stand-ins take a free port when the list stops at the registry.
+ */
 export function sandboxEnv(ports: number[]): NodeJS.ProcessEnv {
   const [, kube, argo, prom, github, web, control, registry] = ports as [
     number,
@@ -64,6 +67,8 @@ export function sandboxEnv(ports: number[]): NodeJS.ProcessEnv {
     GANTRY_SMOKE_HOST_MAP: JSON.stringify({ 'staging.hearloveen.example': loop(web) }),
     GANTRY_SANDBOX_CONTROL_URL: loop(control),
     GANTRY_REGISTRY_HOST_MAP: JSON.stringify({ 'hearloveen.azurecr.io': loop(registry) }),
+    GANTRY_SLACK_API_URL: `${loop(ports[8] ?? 0)}/api/`,
+    GANTRY_TEAMS_WEBHOOK_SANDBOX: `${loop(ports[9] ?? 0)}/workflows/sandbox`,
   };
 }
 

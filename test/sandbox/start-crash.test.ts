@@ -66,7 +66,7 @@ async function deployment(host: string): Promise<{ status: number; body: unknown
 
 describe('npm start survives kill -9', () => {
   it('keeps every confirmed instance and record, and the deployment in flight finishes', async () => {
-    const ports = await freePorts(8);
+    const ports = await freePorts(10);
     const env = sandboxEnv(ports);
     const urls = { host: loop(ports[0] ?? 0), control: env.GANTRY_SANDBOX_CONTROL_URL ?? '' };
     const args = ['--port', String(ports[0]), ...CLOCK];
@@ -120,7 +120,7 @@ describe('npm start survives kill -9', () => {
   }, 240_000);
 
   it('keeps the sandbox world: a test workflow dispatched before the kill still reports after it', async () => {
-    const ports = await freePorts(8);
+    const ports = await freePorts(10);
     const env = sandboxEnv(ports);
     const urls = { host: loop(ports[0] ?? 0), control: env.GANTRY_SANDBOX_CONTROL_URL ?? '' };
     const args = ['--port', String(ports[0]), ...CLOCK];
@@ -151,7 +151,7 @@ describe('npm start survives kill -9', () => {
 
 describe('npm start survives kill -9 during the canary', () => {
   it('resumes the canary analysis and releases', async () => {
-    const ports = await freePorts(8);
+    const ports = await freePorts(10);
     const env = sandboxEnv(ports);
     const urls = { host: loop(ports[0] ?? 0), control: env.GANTRY_SANDBOX_CONTROL_URL ?? '' };
     const args = ['--port', String(ports[0]), ...CLOCK];

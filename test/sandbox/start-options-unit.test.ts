@@ -23,8 +23,12 @@ describe('applyPortBase', () => {
     const env: NodeJS.ProcessEnv = {
       GANTRY_KUBE_SERVER: 'http://127.0.0.1:7080',
       GANTRY_SMOKE_HOST_MAP: JSON.stringify({ 'web.example': 'http://127.0.0.1:7084' }),
+      GANTRY_SLACK_API_URL: 'http://127.0.0.1:7087/slack/api/',
     };
     expect(applyPortBase(env, 8000)).toBe(8000);
+    // A URL setting's path stays (the Slack API base); an unset one gets the stand-in's.
+    expect(env.GANTRY_SLACK_API_URL).toBe('http://127.0.0.1:8008/slack/api/');
+    expect(env.GANTRY_TEAMS_WEBHOOK_SANDBOX).toBe('http://127.0.0.1:8009/workflows/sandbox');
     expect(env.GANTRY_KUBE_SERVER).toBe('http://127.0.0.1:8001');
     expect(JSON.parse(env.GANTRY_SMOKE_HOST_MAP ?? '')).toEqual({ 'web.example': 'http://127.0.0.1:8005' });
     expect(JSON.parse(env.GANTRY_REGISTRY_HOST_MAP ?? '')).toEqual({
@@ -38,6 +42,8 @@ describe('applyPortBase', () => {
       web: 8005,
       control: 8006,
       registry: 8007,
+      slack: 8008,
+      teams: 8009,
     });
   });
 

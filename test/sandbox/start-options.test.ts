@@ -28,7 +28,7 @@ describe('npm start --storage', () => {
     try {
       const dir = makeAppDir();
       dirs.push(dir);
-      const ports = await freePorts(8);
+      const ports = await freePorts(10);
       const env = sandboxEnv(ports);
       const launched = await launch(
         dir,
@@ -103,7 +103,7 @@ describe('npm start ports and help', () => {
   it('names the component and its setting when a sandbox port is taken, without a stack trace', async () => {
     const dir = makeAppDir();
     dirs.push(dir);
-    const ports = await freePorts(8);
+    const ports = await freePorts(10);
     const taken = await occupy();
     const port = (taken.address() as { port: number }).port;
     try {
@@ -123,7 +123,7 @@ describe('npm start ports and help', () => {
   it('names the dev host and --port when the host port is taken', async () => {
     const dir = makeAppDir();
     dirs.push(dir);
-    const ports = await freePorts(8);
+    const ports = await freePorts(10);
     const taken = await occupy();
     const port = (taken.address() as { port: number }).port;
     try {
