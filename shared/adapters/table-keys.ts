@@ -25,6 +25,11 @@ const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Index rows (deployment id -> service) share the Deployments table under this partition. */
 export const ID_INDEX_PARTITION = '~ids';
+/**
+ * Row key of a deployment's id index row in its own DeploymentEvents partition (sorts after every seq
+ * key), so the index row and the first timeline entry go in one entity-group transaction.
+ */
+export const ID_INDEX_ROW = '~index';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -231,6 +236,13 @@ export function checkEvent(entry: TimelineEntry): string {
   parseTime(entry.at, 'event time');
   if (typeof entry.title !== 'string') throw invalidArgument('Invalid event title: expected a string.');
   return seqKey(entry.seq);
+}
+
+/** A deployment's first timeline entry, written with it: checked before anything is written. */
+export function checkFirstEntry(record: DeploymentRecord, entry: TimelineEntry): string {
+  if (entry.deploymentId !== record.id)
+    throw invalidArgument('A first timeline entry must belong to the deployment it is created with.');
+  return checkEvent(entry);
 }
 
 export function checkQueueItem(item: QueueItem): void {

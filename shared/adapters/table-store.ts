@@ -1,8 +1,10 @@
 /**
  * RunStore on Azure Table Storage (Azurite locally). Layout, one table per record kind:
  *   <prefix>Deployments       PK service, RK id: State, CreatedAt, CreatedTime (DateTime) + JSON;
- *                             plus index rows PK `~ids`, RK id -> Service, for `findDeployment`
- *   <prefix>DeploymentEvents  PK deployment id, RK seq (10 digits) + JSON
+ *                             (index rows PK `~ids`, RK id -> Service: written by earlier versions, read
+ *                             as a fallback)
+ *   <prefix>DeploymentEvents  PK deployment id, RK seq (10 digits) + JSON; plus the id index row
+ *                             RK `~index` -> Service, for `findDeployment`
  *   <prefix>Queue             PK service, RK digest: DeploymentId, EnqueuedAt, State (columns only)
  *   <prefix>Releases          PK `<service>|<environment>`, RK `<inverted epoch ms, 16 digits>|<id>` + JSON
  *   <prefix>Approvals         PK deployment id, RK `<at ISO>|<URI-encoded approver>` + JSON
@@ -15,7 +17,9 @@
  * query is a full table scan on Azure, paid on every `GET /deployments/{id}` (including unknown ids).
  * The index row is written before the deployment row, so a crash in between leaves at worst an index
  * row to a missing deployment (read as "not found"; the retried activity completes it), never a
- * deployment that cannot be found by id.
+ * deployment that cannot be found by id. It lives in the deployment's own timeline partition, so that
+ * claiming the id and appending the first timeline entry are one entity-group transaction (a pushed
+ * image: 3 requests, the claim, the deployment row, the queue row).
  *
  * SDK access and safe errors: table-client.ts; keys: table-keys.ts; row encoding: table-rows.ts.
  */
@@ -49,6 +53,7 @@ import {
   DEFAULT_RELEASE_LIMIT,
   HOLD_ROW,
   ID_INDEX_PARTITION,
+  ID_INDEX_ROW,
   MAX_RELEASE_LIMIT,
   approvalRowKey,
   byEnqueuedAt,
@@ -58,6 +63,7 @@ import {
   assertValidKey,
   checkDeployment,
   checkEvent,
+  checkFirstEntry,
   checkHold,
   checkQuarantine,
   checkQueueItem,
@@ -107,13 +113,18 @@ export class TableRunStore implements RunStore {
   }
 
   /**
-   * Round trips: a new id, 2 (index row, deployment row); a known one, 2 (the index row's 409, then
-   * the deployment read), whatever the size of the tables: both are point operations.
+   * Round trips: a new id, 2 (index row with `firstEntry` in one transaction, deployment row); a known
+   * one, 2 (the claim's 409, then the deployment read), whatever the size of the tables: all are point
+   * operations.
    */
-  async createDeployment(record: DeploymentRecord): Promise<{ record: DeploymentRecord; created: boolean }> {
+  async createDeployment(
+    record: DeploymentRecord,
+    firstEntry?: TimelineEntry,
+  ): Promise<{ record: DeploymentRecord; created: boolean }> {
     checkDeployment(record);
+    if (firstEntry) checkFirstEntry(record, firstEntry);
     const entity = deploymentEntity(record);
-    if (!(await this.claimId(record.id, record.service))) {
+    if (!(await this.claimId(record.id, record.service, firstEntry))) {
       const existing = await this.getDeployment(record.service, record.id);
       if (existing !== undefined) return { record: existing, created: false };
       // The index row without its deployment: a first attempt stopped in between, or the id belongs
@@ -142,11 +153,17 @@ export class TableRunStore implements RunStore {
 
   async findDeployment(id: string): Promise<DeploymentRecord | undefined> {
     assertValidKey(id, 'deployment id');
-    const index = await this.tables.read('deployments', 'read deployment index', ID_INDEX_PARTITION, id);
+    const index = await this.readIndex(id);
     if (index === undefined) return undefined;
     if (typeof index.Service !== 'string')
       throw new RunStoreError('corrupt-record', 'Stored index row has no service.');
     return this.getDeployment(index.Service, id);
+  }
+
+  /** The id's index row: in its timeline partition, or where versions before it wrote it. */
+  private async readIndex(id: string): Promise<Record<string, unknown> | undefined> {
+    const index = await this.tables.read('events', 'read deployment index', id, ID_INDEX_ROW);
+    return index ?? this.tables.read('deployments', 'read deployment index', ID_INDEX_PARTITION, id);
   }
 
   async updateDeployment(
@@ -203,16 +220,7 @@ export class TableRunStore implements RunStore {
   }
 
   async appendEvent(entry: TimelineEntry): Promise<void> {
-    const rowKey = checkEvent(entry);
-    const fitted = fitEntry(entry);
-    const entity = {
-      partitionKey: entry.deploymentId,
-      rowKey,
-      Kind: entry.kind,
-      At: entry.at,
-      ...(entry.verdict === undefined ? {} : { Verdict: entry.verdict }),
-      ...encodeJson(fitted),
-    };
+    const entity = eventEntity(entry);
     // Upsert: a retried activity rewrites the same seq instead of failing or appending a duplicate.
     await this.tables.call('events', 'append event', (c) => c.upsertEntity(entity, 'Replace'));
   }
@@ -220,7 +228,9 @@ export class TableRunStore implements RunStore {
   async listEvents(deploymentId: string): Promise<TimelineEntry[]> {
     assertValidKey(deploymentId, 'deployment id');
     const rows = await this.tables.listPartition('events', 'list events', deploymentId);
-    return rows.map((row) => decodeJson(row, 'timeline entry') as TimelineEntry);
+    return rows
+      .filter((row) => row.rowKey !== ID_INDEX_ROW)
+      .map((row) => decodeJson(row, 'timeline entry') as TimelineEntry);
   }
 
   async enqueue(item: QueueItem): Promise<boolean> {
@@ -380,24 +390,49 @@ export class TableRunStore implements RunStore {
     return row && (decodeJson(row, 'hold') as HoldRecord);
   }
 
-  /** True when this call wrote the index row; false when it was there already. */
-  private async claimId(id: string, service: string): Promise<boolean> {
-    const entity = { partitionKey: ID_INDEX_PARTITION, rowKey: id, Service: service };
+  /**
+   * True when this call wrote the index row (and `entry`, atomically with it); false when it was there
+   * already (then nothing is written: the transaction fails as a whole). An id indexed by an earlier
+   * version (`~ids`) is then caught by the deployment row's own insert or `checkOwner`.
+   */
+  private async claimId(id: string, service: string, entry?: TimelineEntry): Promise<boolean> {
+    const index = { partitionKey: id, rowKey: ID_INDEX_ROW, Service: service };
     const claimed = await this.tables.attempt(
-      'deployments',
+      'events',
       'index deployment',
-      (c) => c.createEntity(entity),
+      async (c) => {
+        if (!entry) return c.createEntity(index);
+        await c.submitTransaction([
+          ['create', index],
+          ['upsert', eventEntity(entry), 'Replace'],
+        ]);
+      },
       409,
     );
     return claimed.ok;
   }
 
   private async checkOwner(id: string, service: string): Promise<void> {
-    const owner = await this.tables.read('deployments', 'read deployment index', ID_INDEX_PARTITION, id);
+    const owner = await this.readIndex(id);
     if (owner !== undefined && owner.Service !== service) {
       throw new RunStoreError('id-conflict', `Deployment id ${id} already belongs to another service.`);
     }
   }
+}
+
+function eventEntity(entry: TimelineEntry): Record<string, unknown> & {
+  partitionKey: string;
+  rowKey: string;
+} {
+  const rowKey = checkEvent(entry);
+  return {
+    partitionKey: entry.deploymentId,
+    rowKey,
+    Kind: entry.kind,
+    At: entry.at,
+    ...(entry.verdict === undefined ? {} : { Verdict: entry.verdict }),
+    ...encodeJson(fitEntry(entry)),
+  };
 }
 
 /** What a reader gets back: JSON drops `undefined` fields. */

@@ -72,8 +72,6 @@ export async function submitImage(
       `Service '${service}' does not deploy ${image.registry}/${image.repository}.`,
       { service, registry: image.registry, repository: image.repository },
     );
-  // A rolled back digest stays out until an Operator lifts its quarantine (one point read per push).
-  await assertNotQuarantined(ports, service, image.digest, s.source, s.at);
   const id = deploymentIdFor(service, image.digest);
   const record: DeploymentRecord = {
     id,
@@ -89,7 +87,14 @@ export async function submitImage(
     updatedAt: s.at,
     weight: 0,
   };
-  const { record: stored, created } = await ports.store.createDeployment(record);
+  // The `->Queued` entry goes with the id's claim (one transaction on Table Storage), only if new.
+  const { record: stored, created } = await ports.store.createDeployment(record, queuedEntry(id, s));
+  // A rolled back digest stays out until an Operator lifts its quarantine. Only a run of this digest
+  // can have quarantined it, and every run of it follows this deployment (retries are retries of it), so
+  // a digest whose deployment is new, or has not ended, cannot be quarantined: the point read is paid
+  // only by pushes of ended images. The claim of a refused push wrote nothing.
+  if (!created && TERMINAL_STATES.has(stored.state))
+    await assertNotQuarantined(ports, service, image.digest, s.source, s.at);
   if (!created && stored.state !== 'Queued') {
     // A redelivery of an image its lane already took (or that ended): it was queued back then, and
     // nothing is left to queue or wake: the duplicate costs only the `createDeployment` call.
@@ -102,9 +107,8 @@ export async function submitImage(
     enqueuedAt: stored.createdAt,
     state: 'queued',
   } as const;
-  // Independent writes, in parallel: the enqueue is also the repair when a first attempt stopped
-  // between recording the deployment and queueing it.
-  await Promise.all([created && ports.store.appendEvent(queuedEntry(id, s)), ports.store.enqueue(queueItem)]);
+  // The enqueue is also the repair when a first attempt stopped between recording and queueing.
+  await ports.store.enqueue(queueItem);
   if (!TERMINAL_STATES.has(stored.state)) await control.ensureLane(service, image.digest);
   return { deployment: stored, created };
 }

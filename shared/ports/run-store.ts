@@ -68,8 +68,15 @@ export class ConcurrencyError extends RunStoreError {
  * keys are validated; writes that two callers can race on are ETag-guarded.
  */
 export interface RunStore {
-  /** Creates the deployment if it does not exist; returns the stored record and whether it was new. */
-  createDeployment(record: DeploymentRecord): Promise<{ record: DeploymentRecord; created: boolean }>;
+  /**
+   * Creates the deployment if it does not exist; returns the stored record and whether it was new.
+   * `firstEntry` (the deployment's own, e.g. `->Queued`) is appended with it when this call creates it,
+   * in the same request where the store can (never on a duplicate, so a redelivery adds no entry).
+   */
+  createDeployment(
+    record: DeploymentRecord,
+    firstEntry?: TimelineEntry,
+  ): Promise<{ record: DeploymentRecord; created: boolean }>;
   getDeployment(service: string, id: string): Promise<DeploymentRecord | undefined>;
   /** Finds a deployment by id alone (ids embed the service, but callers may not know it). */
   findDeployment(id: string): Promise<DeploymentRecord | undefined>;

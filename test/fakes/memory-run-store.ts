@@ -29,6 +29,7 @@ import {
   byQuarantinedAt,
   checkDeployment,
   checkEvent,
+  checkFirstEntry,
   checkHold,
   checkQuarantine,
   checkQueueItem,
@@ -76,8 +77,12 @@ export class MemoryRunStore implements RunStore {
   readonly quarantine = new Map<string, Map<string, QuarantineRecord>>();
   readonly holds = new Map<string, HoldRecord>();
 
-  async createDeployment(record: DeploymentRecord): Promise<{ record: DeploymentRecord; created: boolean }> {
+  async createDeployment(
+    record: DeploymentRecord,
+    firstEntry?: TimelineEntry,
+  ): Promise<{ record: DeploymentRecord; created: boolean }> {
     checkDeployment(record);
+    const entryKey = firstEntry && checkFirstEntry(record, firstEntry);
     const value = storable(record);
     const owner = this.owners.get(record.id);
     if (owner !== undefined && owner !== record.service) {
@@ -91,6 +96,8 @@ export class MemoryRunStore implements RunStore {
     const existing = rows.get(record.id);
     if (existing !== undefined) return { record: copy(existing), created: false };
     rows.set(record.id, value);
+    if (firstEntry && entryKey)
+      partition(this.events, record.id).set(entryKey, storable(fitEntry(firstEntry)));
     return { record: copy(value), created: true };
   }
 

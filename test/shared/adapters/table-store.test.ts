@@ -70,7 +70,8 @@ describe('TableRunStore: layout and guards', () => {
       // ASCII only, so Azurite's chunk-wise body decoding cannot split a character.
       expect(String(row[part])).toMatch(/^[\x20-\x7e]*$/);
     }
-    expect(await table.getEntity('~ids', d.id)).toMatchObject({ Service: 'Api' });
+    const events = raw(opts.tablePrefix, 'DeploymentEvents');
+    expect(await events.getEntity(d.id, '~index')).toMatchObject({ Service: 'Api' });
     expect(await store.findDeployment(d.id)).toEqual(d);
   });
 

@@ -32,6 +32,25 @@ export function runStoreContract(name: string, makeStore: () => Promise<RunStore
       expect(await store.findDeployment('api-000000000000')).toBeUndefined();
     });
 
+    it('appends a first timeline entry only with the deployment it creates, and checks it first', async () => {
+      const d = deployment('api', 'v1');
+      const first = event(d.id, 1000, { kind: 'transition', title: '->Queued' });
+      await expect(store.createDeployment(d, event('api-other', 1000))).rejects.toMatchObject({
+        code: 'invalid-argument',
+      });
+      await expect(store.createDeployment(d, { ...first, at: 'yesterday' })).rejects.toMatchObject({
+        code: 'invalid-argument',
+      });
+      expect(await store.findDeployment(d.id)).toBeUndefined();
+      expect((await store.createDeployment(d, first)).created).toBe(true);
+      // A duplicate (another arrival, another time) adds no second entry.
+      expect((await store.createDeployment(d, { ...first, seq: 2000 })).created).toBe(false);
+      expect(await store.listEvents(d.id)).toEqual([first]);
+      await store.appendEvent(event(d.id, 3000));
+      expect((await store.listEvents(d.id)).map((e) => e.seq)).toEqual([1000, 3000]);
+      expect(await store.findDeployment(d.id)).toEqual(d);
+    });
+
     it('finds deployments of services whose names are not lower case, and refuses an id reused by another service', async () => {
       const mixed = deployment('PaymentsAPI', 'v1');
       await store.createDeployment(mixed);
