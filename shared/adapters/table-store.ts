@@ -37,6 +37,7 @@ import type { HoldRecord, QuarantineRecord } from '../domain/quarantine.js';
 import {
   ConcurrencyError,
   RunStoreError,
+  type CreateAlso,
   type DeploymentQuery,
   type Page,
   type RunStore,
@@ -65,6 +66,10 @@ import {
   checkEvent,
   checkFirstEntry,
   checkHold,
+  checkQueueItemOf,
+  QUEUE_ROWS,
+  digestOfQueueRow,
+  queueRowKey,
   checkQuarantine,
   checkQueueItem,
   clampLimit,
@@ -113,28 +118,38 @@ export class TableRunStore implements RunStore {
   }
 
   /**
-   * Round trips: a new id, 2 (index row with `firstEntry` in one transaction, deployment row); a known
-   * one, 2 (the claim's 409, then the deployment read), whatever the size of the tables: all are point
-   * operations.
+   * Round trips, whatever the size of the tables (all point operations): a known id, 1 (the
+   * deployment read); a new one, 3 (that read, the id's index row with `also.entry` in one transaction,
+   * the deployment row with `also.queueItem` in another: both in the service's partition).
    */
   async createDeployment(
     record: DeploymentRecord,
-    firstEntry?: TimelineEntry,
+    also: CreateAlso = {},
   ): Promise<{ record: DeploymentRecord; created: boolean }> {
     checkDeployment(record);
-    if (firstEntry) checkFirstEntry(record, firstEntry);
-    const entity = deploymentEntity(record);
-    if (!(await this.claimId(record.id, record.service, firstEntry))) {
+    if (also.entry) checkFirstEntry(record, also.entry);
+    if (also.queueItem) checkQueueItemOf(record, also.queueItem);
+    const known = await this.getDeployment(record.service, record.id);
+    if (known !== undefined) return { record: known, created: false };
+    if (!(await this.claimId(record.id, record.service, also.entry))) {
       const existing = await this.getDeployment(record.service, record.id);
       if (existing !== undefined) return { record: existing, created: false };
-      // The index row without its deployment: a first attempt stopped in between, or the id belongs
-      // to another service.
+      // The index row without its deployment: a racing first attempt not done yet, one that stopped
+      // in between, or the id belongs to another service.
       await this.checkOwner(record.id, record.service);
     }
+    const entity = deploymentEntity(record);
+    const queue = also.queueItem && queueEntity(also.queueItem);
     const created = await this.tables.attempt(
       'deployments',
       'create deployment',
-      (c) => c.createEntity(entity),
+      async (c) => {
+        if (!queue) return c.createEntity(entity);
+        await c.submitTransaction([
+          ['create', entity],
+          ['create', queue],
+        ]);
+      },
       409,
     );
     if (created.ok) return { record: stored(record), created: true };
@@ -234,22 +249,17 @@ export class TableRunStore implements RunStore {
   }
 
   async enqueue(item: QueueItem): Promise<boolean> {
-    checkQueueItem(item);
-    const entity = {
-      partitionKey: item.service,
-      rowKey: item.digest,
-      DeploymentId: item.deploymentId,
-      EnqueuedAt: item.enqueuedAt,
-      State: item.state,
-    };
-    return (await this.tables.attempt('queue', 'enqueue', (c) => c.createEntity(entity), 409)).ok;
+    const entity = queueEntity(item);
+    return (await this.tables.attempt('deployments', 'enqueue', (c) => c.createEntity(entity), 409)).ok;
   }
 
-  /** Oldest first (by `enqueuedAt`, then digest). */
+  /** Oldest first (by `enqueuedAt`, then digest). A bounded query: the queue rows of one partition. */
   async listQueue(service: string): Promise<QueueItem[]> {
     assertServiceKey(service);
-    const rows = await this.tables.listPartition('queue', 'list queue', service);
-    return rows.map(readQueueItem).sort(byEnqueuedAt);
+    const rows = await this.tables.listPartition('deployments', 'list queue', service, Infinity, QUEUE_ROWS);
+    return rows
+      .map((row) => readQueueItem({ ...row, rowKey: digestOfQueueRow(row.rowKey) }))
+      .sort(byEnqueuedAt);
   }
 
   async setQueueState(service: string, digest: string, state: QueueItem['state']): Promise<void> {
@@ -257,9 +267,9 @@ export class TableRunStore implements RunStore {
     assertValidKey(digest, 'digest');
     assertQueueState(state);
     // Merge without creating: an upsert would leave a queue row without a deployment id.
-    const entity = { partitionKey: service, rowKey: digest, State: state };
+    const entity = { partitionKey: service, rowKey: queueRowKey(digest), State: state };
     const done = await this.tables.attempt(
-      'queue',
+      'deployments',
       'set queue state',
       (c) => c.updateEntity(entity, 'Merge'),
       404,
@@ -418,6 +428,17 @@ export class TableRunStore implements RunStore {
       throw new RunStoreError('id-conflict', `Deployment id ${id} already belongs to another service.`);
     }
   }
+}
+
+function queueEntity(item: QueueItem): Record<string, unknown> & { partitionKey: string; rowKey: string } {
+  checkQueueItem(item);
+  return {
+    partitionKey: item.service,
+    rowKey: queueRowKey(item.digest),
+    DeploymentId: item.deploymentId,
+    EnqueuedAt: item.enqueuedAt,
+    State: item.state,
+  };
 }
 
 function eventEntity(entry: TimelineEntry): Record<string, unknown> & {

@@ -13,6 +13,7 @@ import type {
 import type { HoldRecord, QuarantineRecord } from '../../shared/domain/quarantine.js';
 import {
   RunStoreError,
+  type CreateAlso,
   type DeploymentQuery,
   type Page,
   type RunStore,
@@ -30,6 +31,7 @@ import {
   checkDeployment,
   checkEvent,
   checkFirstEntry,
+  checkQueueItemOf,
   checkHold,
   checkQuarantine,
   checkQueueItem,
@@ -79,10 +81,11 @@ export class MemoryRunStore implements RunStore {
 
   async createDeployment(
     record: DeploymentRecord,
-    firstEntry?: TimelineEntry,
+    also: CreateAlso = {},
   ): Promise<{ record: DeploymentRecord; created: boolean }> {
     checkDeployment(record);
-    const entryKey = firstEntry && checkFirstEntry(record, firstEntry);
+    const entryKey = also.entry && checkFirstEntry(record, also.entry);
+    if (also.queueItem) checkQueueItemOf(record, also.queueItem);
     const value = storable(record);
     const owner = this.owners.get(record.id);
     if (owner !== undefined && owner !== record.service) {
@@ -96,8 +99,9 @@ export class MemoryRunStore implements RunStore {
     const existing = rows.get(record.id);
     if (existing !== undefined) return { record: copy(existing), created: false };
     rows.set(record.id, value);
-    if (firstEntry && entryKey)
-      partition(this.events, record.id).set(entryKey, storable(fitEntry(firstEntry)));
+    if (also.entry && entryKey)
+      partition(this.events, record.id).set(entryKey, storable(fitEntry(also.entry)));
+    if (also.queueItem) await this.enqueue(also.queueItem);
     return { record: copy(value), created: true };
   }
 
