@@ -32,6 +32,11 @@ import type {
 export interface RunInput {
   deployment: DeploymentRecord;
   plan: PipelinePlan;
+  /**
+   * Set when the run is one ring of a release train (shared/domain/rings.ts): only the last ring's
+   * verification ends the run (claims its finish and records the release).
+   */
+  train?: { ring: string; last: boolean };
 }
 
 export interface RecordInput {
