@@ -93,9 +93,13 @@ export function ringsToRestore(
   const between: RingRestore[] = [];
   for (let index = failed - 1; index >= 1; index--) {
     const ring = rings[index];
-    ring?.targets.forEach((t, target) =>
-      between.push({ ring: ring.name, app: t.argoApp, binding: t.image, target }),
-    );
+    const all = (ring?.targets ?? []).map((t, target) => ({
+      ring: ring?.name ?? '',
+      app: t.argoApp,
+      binding: t.image,
+      target,
+    }));
+    between.push(...all.reverse());
   }
   return { apps: [...apps.reverse(), ...between], ring0: true };
 }
