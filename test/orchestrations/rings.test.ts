@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FileConfigSource } from '../../shared/adapters/config-file.js';
+import { loadConfig } from '../../shared/config/load.js';
+import type { TimelineEntry } from '../../shared/domain/deployment.js';
+import { AUTO_APPROVAL, image, LKG, PROD_APP, withLastKnownGood } from './chaos-fixtures.js';
+import { Orchestrations, type ActivityHook } from './harness.js';
+
+const NORTH_APP = 'api-gateway-prod-eun';
+const CENTRAL_APP = 'api-gateway-prod-euc';
+const PROD_BLOCK =
+  '      application: api-gateway-prod\n      image: { kustomizeImage: hearloveen.azurecr.io/api-gateway }\n';
+
+/** The example file with ApiGateway as a three-ring train; `extra` is appended to the eu-north ring. */
+function trainConfig(extra = '', policy = ''): FileConfigSource {
+  const example = readFileSync('config/gantry.example.yaml', 'utf8');
+  expect(example).toContain(PROD_BLOCK);
+  const rings = `      rings:
+        - { name: eu-west, region: westeurope }
+        - name: eu-north
+          region: northeurope
+          soak: 30m
+          targets: [{ cluster: hearloveen-aks-eun, application: ${NORTH_APP} }]
+${extra}        - name: eu-central
+          region: germanywestcentral
+          soak: 15m
+          canary: rollout
+          targets: [{ cluster: hearloveen-aks-euc, application: ${CENTRAL_APP} }]
+${policy}`;
+  return new FileConfigSource(loadConfig(example.replace(PROD_BLOCK, PROD_BLOCK + rings), 'rings.yaml'));
+}
+
+let o: Orchestrations | undefined;
+afterEach(async () => {
+  await o?.close();
+  o = undefined;
+});
+
+async function run(config: FileConfigSource, onActivity?: ActivityHook) {
+  o = await Orchestrations.start({ startTime: AUTO_APPROVAL, config, ...(onActivity && { onActivity }) });
+  await withLastKnownGood(o);
+  const ref = image();
+  const digest = ref.split('@')[1] as string;
+  const d = await o.submit(ref);
+  await o.completeTests(d.id);
+  const done = await o.finish(d.id);
+  const events = await o.ports.store.listEvents(d.id);
+  return { x: o, done, digest, events };
+}
+
+const at = (events: TimelineEntry[], title: string): number => {
+  const entry = events.find((e) => e.title === title);
+  expect(entry, title).toBeDefined();
+  return Date.parse(entry?.at ?? '');
+};
+const deployed = (x: Orchestrations, app: string): string[] =>
+  x.world.deploys.filter((d) => d.app === app).map((d) => d.digest);
+
+describe('release trains (rings)', () => {
+  it('releases across three rings in order, with a soak between them, and records one release', async () => {
+    const { x, done, digest, events } = await run(trainConfig());
+    expect(done.state).toBe('Succeeded');
+    expect(deployed(x, PROD_APP)).toEqual([digest]);
+    expect(deployed(x, NORTH_APP)).toEqual([digest]);
+    expect(deployed(x, CENTRAL_APP)).toEqual([digest]);
+    const order = x.world.deploys.map((d) => d.app).filter((a) => a.startsWith('api-gateway-prod'));
+    expect(order).toEqual([PROD_APP, NORTH_APP, CENTRAL_APP]);
+    expect(at(events, 'ring:eu-north:started') - at(events, 'ring:eu-west:released')).toBeGreaterThanOrEqual(
+      30 * 60_000,
+    );
+    expect(
+      at(events, 'ring:eu-central:started') - at(events, 'ring:eu-north:released'),
+    ).toBeGreaterThanOrEqual(15 * 60_000);
+    // Ring 0 and ring 1 are verified, only the last ring's clean window records the release.
+    expect(events.map((e) => e.title)).toEqual(
+      expect.arrayContaining(['ring:eu-west:verified', 'ring:eu-north:verified', 'release:last-known-good']),
+    );
+    const releases = await x.ports.store.listReleases('ApiGateway', 'production');
+    expect(releases.filter((r) => r.deploymentId === done.id)).toHaveLength(1);
+    // eu-north ran a shorter canary (the first step, 10%); eu-central a plain rollout (no canary image).
+    expect(x.world.weights).toEqual([10, 25, 50, 0, 10, 0, 0]);
+    expect(x.world.images.filter((i) => i.digest === digest)).toHaveLength(2);
+  });
+
+  it('a failure in ring 1 leaves ring 2 untouched and rolls ring 0 and ring 1 back', async () => {
+    const { x, done, events } = await run(trainConfig(), async (name, input) => {
+      const i = input as { app?: string; image?: { digest: string } };
+      if (name !== 'deployImage' || i.app !== NORTH_APP) return;
+      // The new image breaks eu-north's sync; the last known good one syncs again.
+      if (i.image?.digest === LKG.digest) o?.world.syncOutcomes.delete(NORTH_APP);
+      else o?.world.syncOutcomes.set(NORTH_APP, 'Failed');
+    });
+    expect(done.state).toBe('RolledBack');
+    expect(done.reason).toMatch(/^ring eu-north: /);
+    expect(deployed(x, CENTRAL_APP)).toEqual([]);
+    expect(x.world.apps.get(PROD_APP)?.image?.digest).toBe(LKG.digest);
+    expect(x.world.apps.get(NORTH_APP)?.image?.digest).toBe(LKG.digest);
+    const titles = events.map((e) => e.title);
+    expect(titles).toEqual(expect.arrayContaining(['rollback:production@eu-north', 'rollback:production']));
+    expect(titles).not.toContain('ring:eu-central:started');
+    const releases = await x.ports.store.listReleases('ApiGateway', 'production');
+    expect(releases.map((r) => r.deploymentId)).not.toContain(done.id);
+  });
+
+  it('with onRingFailure: hold, ring 0 keeps the new image when ring 1 fails', async () => {
+    const { x, done, digest } = await run(
+      trainConfig('', '      onRingFailure: hold\n'),
+      async (name, input) => {
+        const i = input as { app?: string; image?: { digest: string } };
+        if (name !== 'deployImage' || i.app !== NORTH_APP) return;
+        if (i.image?.digest === LKG.digest) o?.world.syncOutcomes.delete(NORTH_APP);
+        else o?.world.syncOutcomes.set(NORTH_APP, 'Failed');
+      },
+    );
+    expect(done.state).toBe('RolledBack');
+    expect(done.reason).toMatch(/keep the new image \(onRingFailure: hold\)/);
+    expect(x.world.apps.get(PROD_APP)?.image?.digest).toBe(digest);
+    expect(x.world.apps.get(NORTH_APP)?.image?.digest).toBe(LKG.digest);
+  });
+
+  it('a freeze on ring 1 holds the train at its border until the freeze lifts', async () => {
+    const freeze = `          freezes:
+            - { name: nordic-peak, reason: Nordic sales day, from: '2026-01-06T03:00:00Z', to: '2026-01-06T09:00:00Z' }
+`;
+    const { x, done, digest, events } = await run(trainConfig(freeze));
+    expect(done.state).toBe('Succeeded');
+    const frozen = events.find((e) => e.title === 'ring:eu-north:frozen');
+    expect(frozen?.evidence).toMatchObject({ until: '2026-01-06T09:00:00.000Z' });
+    expect(at(events, 'ring:eu-north:frozen')).toBeLessThan(Date.parse('2026-01-06T09:00:00Z'));
+    expect(at(events, 'ring:eu-north:started')).toBeGreaterThanOrEqual(Date.parse('2026-01-06T09:00:00Z'));
+    expect(deployed(x, NORTH_APP)).toEqual([digest]);
+  });
+});
