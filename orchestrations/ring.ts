@@ -47,7 +47,9 @@ export function* ringPhase(ctx: OrchestrationContext): Flow<RingResult> {
   });
   let promoted = 0;
   for (let target = 0; target < ring.targets.length; target++) {
-    const targetRun = ringRun(run, index, target);
+    const base = ringRun(run, index, target);
+    const since = ctx.df.currentUtcDateTime.toISOString();
+    const targetRun = { ...base, train: { ...base.train, ring: ring.name, last: !!base.train?.last, since } };
     for (const phase of ringPhases(ring)) {
       if (phase === 'promotion') promoted = target + 1;
       status(ctx, ringStage(phase, ring.name), ring.targets[target]?.argoApp ?? '');

@@ -36,7 +36,12 @@ export interface RunInput {
    * Set when the run is one ring of a release train (shared/domain/rings.ts): only the last ring's
    * verification ends the run (claims its finish and records the release).
    */
-  train?: { ring: string; last: boolean };
+  train?: {
+    ring: string;
+    last: boolean;
+    /** When the ring started (ISO): a skip-analysis stored before it was meant for an earlier ring. */
+    since?: string;
+  };
 }
 
 export interface RecordInput {

@@ -103,3 +103,28 @@ export function ringsToRestore(
   }
   return { apps: [...apps.reverse(), ...between], ring0: true };
 }
+
+/**
+ * Every instance of a train's later rings that may listen for an interrupt (the ring orchestrations,
+ * waiting out soaks and border freezes, and their phases), so the API raises cancel and abort there too.
+ */
+export function trainInstanceIds(deploymentId: string, plan: PipelinePlan): string[] {
+  if (!isTrain(plan)) return [];
+  return plan.rings
+    .slice(1)
+    .flatMap((ring) => [
+      ringInstanceId(deploymentId, ring.name),
+      ...ring.targets.flatMap((_, target) =>
+        ringPhases(ring).map((phase) => ringPhaseInstanceId(deploymentId, phase, ring.name, target)),
+      ),
+    ]);
+}
+
+/** The canary phase instances of a train's later rings (where skip-analysis applies while Verifying). */
+export function ringCanaryInstanceIds(deploymentId: string, plan: PipelinePlan): string[] {
+  if (!isTrain(plan)) return [];
+  return plan.rings
+    .slice(1)
+    .filter((ring) => ring.canary)
+    .flatMap((ring) => ring.targets.map((_, t) => ringPhaseInstanceId(deploymentId, 'canary', ring.name, t)));
+}

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FileConfigSource } from '../../shared/adapters/config-file.js';
 import { loadConfig } from '../../shared/config/load.js';
 import type { TimelineEntry } from '../../shared/domain/deployment.js';
+import { ringInstanceId, ringPhaseInstanceId } from '../../shared/domain/rings.js';
 import { AUTO_APPROVAL, image, LKG, PROD_APP, withLastKnownGood } from './chaos-fixtures.js';
 import { Orchestrations, type ActivityHook } from './harness.js';
 
@@ -129,5 +130,63 @@ describe('release trains (rings)', () => {
     expect(at(events, 'ring:eu-north:frozen')).toBeLessThan(Date.parse('2026-01-06T09:00:00Z'));
     expect(at(events, 'ring:eu-north:started')).toBeGreaterThanOrEqual(Date.parse('2026-01-06T09:00:00Z'));
     expect(deployed(x, NORTH_APP)).toEqual([digest]);
+  });
+
+  /** Starts a train and lets virtual time run until `instance` is running and `ready` holds for its status. */
+  async function reach(
+    instance: (id: string) => string,
+    ready: (status: Record<string, unknown>) => boolean,
+  ) {
+    o = await Orchestrations.start({ startTime: AUTO_APPROVAL, config: trainConfig() });
+    await withLastKnownGood(o);
+    const ref = image();
+    const d = await o.submit(ref);
+    await o.completeTests(d.id);
+    await o.waitFor(instance(d.id), (s) => {
+      const status = s.customStatus ? (JSON.parse(s.customStatus) as Record<string, unknown>) : {};
+      return s.runtimeStatus === 'Running' && ready(status);
+    });
+    return { x: o, id: d.id, digest: ref.split('@')[1] as string };
+  }
+
+  it('an abort in ring 1 canary reaches that ring: traffic back to 0, rings 0 and 1 restored, ring 2 untouched', async () => {
+    const { x, id } = await reach(
+      (d) => ringPhaseInstanceId(d, 'canary', 'eu-north', 0),
+      (s) => s.waitingFor === 'next analysis' && s.weight === 10,
+    );
+    await x.interrupt(id, 'abort', 'latency in Stockholm');
+    const done = await x.finish(id);
+    expect(done.state).toBe('RolledBack');
+    expect(done.reason).toBe('ring eu-north: abort by ops: latency in Stockholm');
+    expect(x.world.weights.at(-1)).toBe(0);
+    expect(x.world.apps.get(PROD_APP)?.image?.digest).toBe(LKG.digest);
+    expect(deployed(x, NORTH_APP)).toEqual([]);
+    expect(deployed(x, CENTRAL_APP)).toEqual([]);
+  });
+
+  it('skip-analysis is accepted in a later ring canary (the record says Verifying) and promotes that ring', async () => {
+    const { x, id, digest } = await reach(
+      (d) => ringPhaseInstanceId(d, 'canary', 'eu-north', 0),
+      (s) => s.waitingFor === 'next analysis',
+    );
+    const accepted = await x.interrupt(id, 'skipAnalysis', 'hotfix');
+    expect(accepted.state).toBe('Verifying');
+    const done = await x.finish(id);
+    expect(done.state).toBe('Succeeded');
+    expect(deployed(x, NORTH_APP)).toEqual([digest]);
+    expect(deployed(x, CENTRAL_APP)).toEqual([digest]);
+  });
+
+  it('a cancel during the soak stops the train before ring 1 starts', async () => {
+    const { x, id } = await reach(
+      (d) => ringInstanceId(d, 'eu-north'),
+      (s) => s.stage === 'soak@eu-north',
+    );
+    await x.interrupt(id, 'cancel', 'not today');
+    const done = await x.finish(id);
+    expect(done.state).toBe('Cancelled');
+    expect(done.reason).toBe('ring eu-north: cancel by ops: not today');
+    expect(deployed(x, NORTH_APP)).toEqual([]);
+    expect(x.world.apps.get(PROD_APP)?.image?.digest).toBe(LKG.digest);
   });
 });
