@@ -40,6 +40,12 @@ export function* runTrain(ctx: OrchestrationContext, run: RunInput, rec: Recorde
   for (let index = 1; index < rings.length; index++) {
     const ring = rings[index]?.name ?? String(index);
     const input: RingInput = { run, index };
+    // The live status (API, CLI) follows the ring: its orchestration says which phase it is in.
+    ctx.df.setCustomStatus({
+      stage: `ring@${ring}`,
+      phaseInstanceId: ringInstanceId(run.deployment.id, ring),
+      since: ctx.df.currentUtcDateTime.toISOString(),
+    });
     const r = (yield ctx.df.callSubOrchestrator(
       RING_FUNCTION,
       input,

@@ -4,6 +4,7 @@ import { FileConfigSource } from '../../shared/adapters/config-file.js';
 import { loadConfig } from '../../shared/config/load.js';
 import type { TimelineEntry } from '../../shared/domain/deployment.js';
 import { ringInstanceId, ringPhaseInstanceId } from '../../shared/domain/rings.js';
+import { describeDeployment } from '../../shared/app/status.js';
 import { AUTO_APPROVAL, image, LKG, PROD_APP, withLastKnownGood } from './chaos-fixtures.js';
 import { Orchestrations, type ActivityHook } from './harness.js';
 
@@ -81,6 +82,12 @@ describe('release trains (rings)', () => {
     // eu-north ran a shorter canary (the first step, 10%); eu-central a plain rollout (no canary image).
     expect(x.world.weights).toEqual([10, 25, 50, 0, 10, 0, 0]);
     expect(x.world.images.filter((i) => i.digest === digest)).toHaveLength(2);
+    const view = await describeDeployment(x.ports, x.control, done.id);
+    expect(view.rings).toEqual([
+      { name: 'eu-west', region: 'westeurope', state: 'released', weight: 0, image: digest },
+      { name: 'eu-north', region: 'northeurope', state: 'released', weight: 0, image: digest },
+      { name: 'eu-central', region: 'germanywestcentral', state: 'released', weight: 0, image: digest },
+    ]);
   });
 
   it('a failure in ring 1 leaves ring 2 untouched and rolls ring 0 and ring 1 back', async () => {
@@ -99,6 +106,12 @@ describe('release trains (rings)', () => {
     const titles = events.map((e) => e.title);
     expect(titles).toEqual(expect.arrayContaining(['rollback:production@eu-north', 'rollback:production']));
     expect(titles).not.toContain('ring:eu-central:started');
+    const view = await describeDeployment(x.ports, x.control, done.id);
+    expect(view.rings?.map((r) => [r.name, r.state, r.image])).toEqual([
+      ['eu-west', 'rolled-back', LKG.digest],
+      ['eu-north', 'rolled-back', LKG.digest],
+      ['eu-central', 'untouched', null],
+    ]);
     const releases = await x.ports.store.listReleases('ApiGateway', 'production');
     expect(releases.map((r) => r.deploymentId)).not.toContain(done.id);
   });
@@ -117,6 +130,12 @@ describe('release trains (rings)', () => {
     expect(done.reason).toMatch(/keep the new image \(onRingFailure: hold\)/);
     expect(x.world.apps.get(PROD_APP)?.image?.digest).toBe(digest);
     expect(x.world.apps.get(NORTH_APP)?.image?.digest).toBe(LKG.digest);
+    const view = await describeDeployment(x.ports, x.control, done.id);
+    expect(view.rings?.map((r) => [r.state, r.image])).toEqual([
+      ['held', digest],
+      ['rolled-back', LKG.digest],
+      ['untouched', null],
+    ]);
   });
 
   it('a freeze on ring 1 holds the train at its border until the freeze lifts', async () => {
@@ -182,6 +201,9 @@ describe('release trains (rings)', () => {
       (d) => ringInstanceId(d, 'eu-north'),
       (s) => s.stage === 'soak@eu-north',
     );
+    const live = await describeDeployment(x.ports, x.control, id);
+    expect(live.live.stage).toBe('soak@eu-north');
+    expect(live.rings?.map((r) => r.state)).toEqual(['released', 'soaking', 'pending']);
     await x.interrupt(id, 'cancel', 'not today');
     const done = await x.finish(id);
     expect(done.state).toBe('Cancelled');
