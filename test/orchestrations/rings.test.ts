@@ -5,6 +5,7 @@ import { loadConfig } from '../../shared/config/load.js';
 import type { TimelineEntry } from '../../shared/domain/deployment.js';
 import { ringInstanceId, ringPhaseInstanceId } from '../../shared/domain/rings.js';
 import { describeDeployment } from '../../shared/app/status.js';
+import { validator } from '../e2e/openapi-check.js';
 import { AUTO_APPROVAL, image, LKG, PROD_APP, withLastKnownGood } from './chaos-fixtures.js';
 import { Orchestrations, type ActivityHook } from './harness.js';
 
@@ -88,6 +89,10 @@ describe('release trains (rings)', () => {
       { name: 'eu-north', region: 'northeurope', state: 'released', weight: 0, image: digest },
       { name: 'eu-central', region: 'germanywestcentral', state: 'released', weight: 0, image: digest },
     ]);
+    const body = JSON.stringify(view);
+    expect(
+      validator.checkResponse('GET', `/api/deployments/${done.id}`, 200, body, 'application/json'),
+    ).toEqual([]);
   });
 
   it('a failure in ring 1 leaves ring 2 untouched and rolls ring 0 and ring 1 back', async () => {
