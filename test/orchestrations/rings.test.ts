@@ -6,6 +6,8 @@ import type { TimelineEntry } from '../../shared/domain/deployment.js';
 import { ringInstanceId, ringPhaseInstanceId } from '../../shared/domain/rings.js';
 import { describeDeployment } from '../../shared/app/status.js';
 import { validator } from '../e2e/openapi-check.js';
+import { DEFAULT_RETRY } from '../../shared/contracts/contract.js';
+import type { RecordInput } from '../../shared/contracts/activities.js';
 import { AUTO_APPROVAL, image, LKG, PROD_APP, withLastKnownGood } from './chaos-fixtures.js';
 import { Orchestrations, type ActivityHook } from './harness.js';
 
@@ -215,5 +217,18 @@ describe('release trains (rings)', () => {
     expect(done.reason).toBe('ring eu-north: cancel by ops: not today');
     expect(deployed(x, NORTH_APP)).toEqual([]);
     expect(x.world.apps.get(PROD_APP)?.image?.digest).toBe(LKG.digest);
+  });
+
+  it('a ring whose phase throws (Kubernetes down in eu-north) is drained and rolled back like a failed one', async () => {
+    const { x, done } = await run(trainConfig(), async (name, input) => {
+      if (name === 'record' && (input as RecordInput).entry.title === 'ring:eu-north:started')
+        o?.world.failNext('setImage', new Error('Kubernetes PATCH answered 503'), DEFAULT_RETRY.maxAttempts);
+    });
+    expect(done.state).toBe('RolledBack');
+    expect(done.reason).toMatch(/^ring eu-north: /);
+    expect(x.world.weights.at(-1)).toBe(0);
+    expect(x.world.apps.get(PROD_APP)?.image?.digest).toBe(LKG.digest);
+    expect(x.world.apps.get(NORTH_APP)?.image?.digest).toBe(LKG.digest);
+    expect(deployed(x, CENTRAL_APP)).toEqual([]);
   });
 });
