@@ -25,8 +25,15 @@ const RINGS = `      rings:
           targets: [{ cluster: hearloveen-aks-eun, application: ${NORTH} }]
 `;
 const example = readFileSync('config/gantry.example.yaml', 'utf8');
-const config = join(mkdtempSync(join(tmpdir(), 'gantry-rings-')), 'gantry.yaml');
+const dir = mkdtempSync(join(tmpdir(), 'gantry-rings-'));
+const config = join(dir, 'gantry.yaml');
 writeFileSync(config, example.replace(PROD_BLOCK, PROD_BLOCK + RINGS));
+/** The same train with a freeze on EU North only, over the morning the run starts in. */
+const frozenConfig = join(dir, 'gantry-frozen.yaml');
+const FREEZE = `          freezes:
+            - { name: nordic-peak, reason: Nordic sales day, from: '2026-01-06T03:00:00Z', to: '2026-01-06T09:00:00Z' }
+`;
+writeFileSync(frozenConfig, example.replace(PROD_BLOCK, PROD_BLOCK + RINGS + FREEZE));
 
 let azurite: AzuriteHandle;
 let h: PipelineHarness | undefined;
@@ -42,11 +49,11 @@ afterAll(async () => {
   await azurite?.stop();
 });
 
-async function train(): Promise<{ x: PipelineHarness; id: string; digest: string }> {
+async function train(configPath = config): Promise<{ x: PipelineHarness; id: string; digest: string }> {
   const x = await PipelineHarness.start({
     storage: azurite.connectionString,
     startTime: TUESDAY_03,
-    configPath: config,
+    configPath,
   });
   h = x;
   const d = digest();
@@ -102,5 +109,17 @@ describe('a two-ring release train (compiled app, HTTP)', () => {
     expect(view.deployment.reason).toMatch(/^ring eu-north: /);
     expect(view.rings?.map((r) => r.state)).toEqual(['rolled-back', 'rolled-back']);
     expect(x.world.rollbacks.map((r) => r.app)).toEqual(expect.arrayContaining([NORTH, 'api-gateway-prod']));
+  });
+
+  it('a freeze on EU North holds the train at its border until it lifts', { timeout: 120_000 }, async () => {
+    const { x, id, digest: d } = await train(frozenConfig);
+    const view = await x.finish(id);
+    expect(view.deployment.state).toBe('Succeeded');
+    const entry = (title: string) => view.timeline.find((e) => e.title === title);
+    expect(entry('ring:eu-north:frozen')?.evidence).toMatchObject({ until: '2026-01-06T09:00:00.000Z' });
+    expect(Date.parse(entry('ring:eu-north:started')?.at ?? '')).toBeGreaterThanOrEqual(
+      Date.parse('2026-01-06T09:00:00Z'),
+    );
+    expect(x.world.deploys.filter((e) => e.digest === d).map((e) => e.app)).toContain(NORTH);
   });
 });
