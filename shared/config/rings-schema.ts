@@ -53,6 +53,13 @@ function checkRings(rings: readonly RingConfig[], ctx: Ctx): void {
   const first = rings[0];
   if (!first) return;
   // Ring 0 is the production block: its target, its canary, no soak before it.
+  // Its freezes are the service's `freezes`, checked at approval before the train leaves.
+  if (first.freezes.length > 0)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['rings', 0, 'freezes'],
+      message: "ring 0 is the production block above: its freezes are the service's freezes",
+    });
   for (const key of ['targets', 'canary', 'soak', 'verificationWindow'] as const) {
     if (first[key] !== undefined)
       ctx.addIssue({

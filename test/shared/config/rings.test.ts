@@ -87,6 +87,11 @@ describe('production.rings (configuration)', () => {
       /rings\[0\]\.targets.*ring 0 is the production block/,
     ],
     [
+      'freezes on ring 0',
+      `      rings:\n        - { name: a, freezes: [{ name: f, reason: r, from: '2026-01-05T00:00:00Z', to: '2026-01-06T00:00:00Z' }] }\n`,
+      /rings\[0\]\.freezes.*the service's freezes/,
+    ],
+    [
       'an application used twice',
       `      rings:\n        - { name: a }\n        - { name: b, targets: [{ application: api-prod }] }\n`,
       /rings\[1\]\.targets\[0\]\.application.*already a target/,
