@@ -1,4 +1,5 @@
 import { Events, PHASES, phaseInstanceId, pipelineInstanceId } from '../contracts/events.js';
+import { ringCanaryInstanceIds, trainInstanceIds } from '../domain/rings.js';
 import type { ImageRef } from '../contracts/plan.js';
 import {
   TERMINAL_STATES,
@@ -152,7 +153,11 @@ export async function interrupt(
 ): Promise<DeploymentRecord> {
   const deployment = await findDeployment(ports, id);
   if (TERMINAL_STATES.has(deployment.state)) throw finished(id, deployment.state);
-  if (kind === 'skipAnalysis' && deployment.state !== 'Canary') {
+  const ringCanary =
+    kind === 'skipAnalysis' && deployment.state === 'Verifying'
+      ? await runningRingCanary(ports, control, deployment)
+      : undefined;
+  if (kind === 'skipAnalysis' && deployment.state !== 'Canary' && !ringCanary) {
     throw new AppError(
       409,
       'not-in-canary',
@@ -177,8 +182,26 @@ export async function interrupt(
   const stored = await storeInterrupt(ports, deployment, kind, actor, reason);
   const event = Events[kind].name;
   const payload = { actor, reason };
-  await Promise.all(PHASES.map((p) => control.raise(phaseInstanceId(id, p), event, payload)));
+  const plan = ports.config.plan(deployment.service);
+  const instances = [
+    ...PHASES.map((p) => phaseInstanceId(id, p)),
+    ...(plan ? trainInstanceIds(id, plan) : []),
+  ];
+  await Promise.all(instances.map((instance) => control.raise(instance, event, payload)));
   return stored;
+}
+
+/** A later ring of a release train in its canary (the record says Verifying: ring 0 is past it). */
+async function runningRingCanary(
+  ports: Ports,
+  control: OrchestrationControl,
+  deployment: DeploymentRecord,
+): Promise<string | undefined> {
+  const plan = ports.config.plan(deployment.service);
+  for (const instance of plan ? ringCanaryInstanceIds(deployment.id, plan) : []) {
+    if ((await control.status(instance))?.runtimeStatus === 'Running') return instance;
+  }
+  return undefined;
 }
 
 /** Appends the interrupt unless the run ended or claimed its end; one per kind is enough to honour. */

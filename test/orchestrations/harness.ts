@@ -22,6 +22,7 @@ import { promotionPhase } from '../../orchestrations/phases/promotion.js';
 import { stagingPhase } from '../../orchestrations/phases/staging.js';
 import { testsPhase } from '../../orchestrations/phases/tests.js';
 import { verificationPhase } from '../../orchestrations/phases/verification.js';
+import { RING_FUNCTION, ringPhase } from '../../orchestrations/ring.js';
 import type { InstanceState } from '../../devhost/durable/types.js';
 import { TERMINAL_STATUSES } from '../../devhost/durable/types.js';
 import { harness, type Harness, type OrchestratorFn } from '../devhost/durable/engine-harness.js';
@@ -38,6 +39,7 @@ const ORCHESTRATORS: Array<[string, OrchestratorFn]> = [
   [phaseFunction('canary'), canaryPhase],
   [phaseFunction('promotion'), promotionPhase],
   [phaseFunction('verification'), verificationPhase],
+  [RING_FUNCTION, ringPhase],
 ];
 
 type AnyHandler = (ports: Ports, input: unknown) => Promise<unknown>;
