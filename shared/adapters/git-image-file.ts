@@ -20,8 +20,7 @@ function parse(text: string, path: string) {
   const doc = parseDocument(text);
   if (doc.errors.length > 0)
     throw new GitFileError(`${path} is not valid YAML: ${doc.errors[0]?.message.split('\n')[0] ?? ''}`);
-  if (doc.contents !== null && !isMap(doc.contents))
-    throw new GitFileError(`${path} is not a YAML mapping`);
+  if (doc.contents !== null && !isMap(doc.contents)) throw new GitFileError(`${path} is not a YAML mapping`);
   return doc;
 }
 
@@ -36,8 +35,7 @@ export function setImageInFile(text: string, path: string, binding: ImageBinding
     return doc.toString();
   }
   const images = doc.get('images', true);
-  if (images !== undefined && !isSeq(images))
-    throw new GitFileError(`${path}: "images" is not a list`);
+  if (images !== undefined && !isSeq(images)) throw new GitFileError(`${path}: "images" is not a list`);
   const entry = (images?.items ?? []).find((i) => isMap(i) && i.get('name') === binding.name);
   const newName = `${image.registry}/${image.repository}`;
   if (isMap(entry)) {

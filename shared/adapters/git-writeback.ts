@@ -113,7 +113,10 @@ export class GitWriteBackGitOps implements GitOps {
   ): Promise<Plan | undefined> {
     const current = await repo.fileAt(git.path, head.sha);
     if (current === undefined)
-      throw new GitHubError('github-not-found', `${git.path} does not exist on ${git.repository}@${git.branch}`);
+      throw new GitHubError(
+        'github-not-found',
+        `${git.path} does not exist on ${git.repository}@${git.branch}`,
+      );
     const text = edit(current, git.path, binding, image);
     if (text === current) return undefined;
     const parent = head.parents[0];

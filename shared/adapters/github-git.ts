@@ -1,4 +1,7 @@
+import { isBranchName, isRepoPath, isRepository } from '../domain/git-names.js';
 import { GitHubError, githubRequest, type GitHubTransport } from './github-http.js';
+
+export { isBranchName, isRepoPath, isRepository };
 
 /**
  * The Git database, contents and pulls endpoints of the GitHub REST API, as a GitHub App installation
@@ -22,32 +25,7 @@ export interface PullState {
   htmlUrl?: string;
 }
 
-const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
-const BRANCH_CHARS = /^[A-Za-z0-9._/-]{1,200}$/;
-const PATH_SEGMENT = /^[A-Za-z0-9._-]{1,255}$/;
 const SHA = /^[0-9a-f]{40}$/;
-
-export function isRepository(v: string): boolean {
-  return REPO.test(v) && !v.endsWith('.git') && !v.split('/')[1]?.startsWith('.');
-}
-
-/** `git check-ref-format` for a branch, narrowed to the characters a URL path keeps as they are. */
-export function isBranchName(v: string): boolean {
-  return (
-    BRANCH_CHARS.test(v) &&
-    !v.startsWith('/') &&
-    !v.endsWith('/') &&
-    !v.endsWith('.') &&
-    !v.includes('..') &&
-    !v.includes('//') &&
-    !v.split('/').some((s) => s.startsWith('.') || s.endsWith('.lock'))
-  );
-}
-
-export function isRepoPath(v: string): boolean {
-  const parts = v.split('/');
-  return v.length <= 1024 && parts.every((p) => PATH_SEGMENT.test(p) && p !== '.' && p !== '..');
-}
 
 function check(ok: boolean, what: string, value: string): void {
   if (!ok) throw new GitHubError('github-invalid-input', `invalid ${what} "${value.slice(0, 120)}"`);
@@ -142,7 +120,11 @@ export class GitHubGitRepo {
       await this.call('PATCH', `/git/refs/heads/${branch}`, { sha: commitSha, force: false });
       return true;
     } catch (error) {
-      if (error instanceof GitHubError && error.code === 'github-unprocessable' && /fast.forward/i.test(error.message))
+      if (
+        error instanceof GitHubError &&
+        error.code === 'github-unprocessable' &&
+        /fast.forward/i.test(error.message)
+      )
         return false;
       throw error;
     }
