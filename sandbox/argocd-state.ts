@@ -94,6 +94,7 @@ export function touch(world: SandboxWorld, app: SandboxApp): void {
 
 /** A stable fake commit sha for a repository revision (the sandbox has no Git). */
 export function revisionSha(source: AppSource): string {
+  if (/^[0-9a-f]{40}$/.test(source.targetRevision)) return source.targetRevision; // a commit is itself
   return createHash('sha1').update(`${source.repoURL}#${source.targetRevision}`).digest('hex');
 }
 
