@@ -54,7 +54,19 @@ export function resolveSource(
   } catch {
     image = undefined; // an unparsable file renders nothing new (Argo CD would report ComparisonError)
   }
-  return { image: image ?? app.defaultImage, revision: commit };
+  // Application-level overrides (Helm parameters, Kustomize images) apply on top of Git, as in Argo CD.
+  const override = renderImage(app, source);
+  const fromSpec = override !== app.defaultImage || overrides(app, source);
+  return { image: fromSpec ? override : (image ?? app.defaultImage), revision: commit };
+}
+
+function overrides(app: SandboxApp, source: AppSource): boolean {
+  const r = app.rendering;
+  if (r.kind === 'helm')
+    return (source.helm?.parameters ?? []).some((p) => p.name === r.parameter && p.value !== '');
+  return (source.kustomize?.images ?? []).some(
+    (i) => i.startsWith(`${r.name}=`) || i.split(/[:@]/)[0] === r.name,
+  );
 }
 
 /** Whether the app's source is a sandbox repository (its syncs pin the commit the branch resolves to). */

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { newDeployment } from './rollout.js';
+import { repoForUrl } from './git-store.js';
 import type { SandboxWorld } from './world.js';
 
 /**
@@ -184,7 +185,10 @@ export function addApplication(world: SandboxWorld, options: AddApplicationOptio
     options.helmParameter !== undefined
       ? { kind: 'helm', parameter: options.helmParameter, repository: repositoryOf(options.image) }
       : { kind: 'kustomize', name: options.kustomizeImage as string };
-  const source = initialSource(options, rendering);
+  // An app following a sandbox repository takes its image from the repository, with no override.
+  const follows = repoForUrl(world, options.repoURL ?? '') !== undefined;
+  const { helm: _h, kustomize: _k, ...plain } = initialSource(options, rendering);
+  const source: AppSource = follows ? plain : initialSource(options, rendering);
   const now = world.nowIso();
   const app: SandboxApp = {
     metadata: {
