@@ -145,6 +145,8 @@ export interface AddApplicationOptions {
   /** Enables `syncPolicy.automated` (rollback is then refused, as in Argo CD). */
   autoSync?: boolean;
   repoURL?: string;
+  /** Directory of the app's manifests in the repository (default `apps/<deployment>`). */
+  path?: string;
   labels?: Record<string, string>;
 }
 
@@ -157,7 +159,7 @@ function tagPart(image: string): string {
 function initialSource(options: AddApplicationOptions, rendering: ImageRendering): AppSource {
   const base = {
     repoURL: options.repoURL ?? 'https://github.com/gantry-sandbox/deploy.git',
-    path: `apps/${options.deployment}`,
+    path: options.path ?? `apps/${options.deployment}`,
     targetRevision: 'main',
   };
   if (rendering.kind === 'kustomize')

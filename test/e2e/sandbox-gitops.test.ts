@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
+import { branchLog } from '../../sandbox/git-store.js';
+import { CI_HEADERS, EXAMPLE_CONFIG, startSandboxRig, TOKENS, type SandboxRig } from './sandbox-rig.js';
+
+/**
+ * ApiGateway's production in `gitops: commit` mode on the sandbox: the compiled app writes each release's
+ * digest into the sandbox GitHub's environment repository (Git data API, as a GitHub App would) and waits
+ * for the sandbox Argo CD, which follows that branch, to sync exactly that commit. A rollback is a revert
+ * commit of the promotion. The repository's history is the evidence.
+ */
+
+const REPO = 'hearloveen/environments';
+const FILE = 'apps/api-gateway/prod/kustomization.yaml';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'gantry-gitops-'));
+const config = path.join(dir, 'gantry.yaml');
+const doc = parseDocument(readFileSync(EXAMPLE_CONFIG, 'utf8'));
+doc.setIn(['services', 'ApiGateway', 'production', 'image', 'gitops'], {
+  mode: 'commit',
+  repository: REPO,
+  branch: 'main',
+  path: FILE,
+});
+writeFileSync(config, doc.toString());
+
+let azurite: AzuriteHandle;
+let rig: SandboxRig;
+
+beforeAll(async () => {
+  azurite = await startAzurite({ location: undefined });
+  rig = await startSandboxRig({ configPath: config, storage: azurite.connectionString });
+}, 60_000);
+
+afterAll(async () => {
+  await rig?.close();
+  await azurite?.stop();
+});
+
+const log = () => branchLog(rig.sandbox.world, REPO);
+
+async function argoRevision(): Promise<string | undefined> {
+  const res = await fetch(`${rig.sandbox.urls.argocd}/api/v1/applications/api-gateway-prod`, {
+    headers: { authorization: `Bearer ${TOKENS.argocd}` },
+  });
+  return ((await res.json()) as { status: { sync: { revision?: string } } }).status.sync.revision;
+}
+
+async function release(tag: string): Promise<{ id: string; digest: string }> {
+  const pushed = await rig.registryPush(`api-gateway:${tag}`);
+  const done = await rig.finish(pushed.deploymentId as string);
+  expect([done.state, done.reason]).toEqual(['Succeeded', undefined]);
+  return { id: pushed.deploymentId as string, digest: pushed.digest };
+}
+
+describe('Git write-back (commit mode) on the sandbox', () => {
+  it('promotes by a commit Argo CD syncs, and rolls back by reverting that commit', async () => {
+    const seeded = log();
+    expect(seeded).toHaveLength(1);
+
+    const first = await release('2.1.0');
+    const [promotion1] = log();
+    expect(promotion1!.message).toContain(`Gantry-Deployment: ${first.id}`);
+    expect(promotion1!.message).toContain(first.digest);
+    expect(promotion1!.parents).toEqual([seeded[0]!.sha]);
+    expect(rig.prodImage()).toBe(`hearloveen.azurecr.io/api-gateway@${first.digest}`);
+    expect(await argoRevision()).toBe(promotion1!.sha);
+    const timeline1 = (await rig.view(first.id)).timeline;
+    expect(timeline1.find((e) => e.title === 'git:commit:api-gateway-prod')).toMatchObject({
+      verdict: 'pass',
+      evidence: { repository: REPO, branch: 'main', commit: promotion1!.sha },
+    });
+
+    const second = await release('2.2.0');
+    const [promotion2] = log();
+    expect(promotion2!.parents).toEqual([promotion1!.sha]);
+    expect(await argoRevision()).toBe(promotion2!.sha);
+
+    const res = await rig.host.request('/api/services/ApiGateway/rollback', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...CI_HEADERS },
+      body: JSON.stringify({ comment: 'error budget burn after 2.2.0' }),
+    });
+    expect(res.status).toBe(202);
+    const { rollback } = (await res.json()) as {
+      rollback: { instanceId: string; to: { deploymentId: string } };
+    };
+    expect(rollback.to.deploymentId).toBe(first.id);
+    await rig.host.waitForCompletion(rollback.instanceId);
+    await rig.host.idle();
+
+    const [revert, ...rest] = log();
+    expect(rest.map((c) => c.sha)).toEqual([promotion2!.sha, promotion1!.sha, seeded[0]!.sha]);
+    expect(revert!.message).toMatch(/^Revert "Deploy api-gateway@[0-9a-f]{12}"/);
+    expect(revert!.message).toContain(`This reverts commit ${promotion2!.sha}.`);
+    expect(rig.prodImage()).toBe(`hearloveen.azurecr.io/api-gateway@${first.digest}`);
+    expect(await argoRevision()).toBe(revert!.sha);
+    const restored = (await rig.view(first.id)).timeline;
+    expect(restored.find((e) => e.title === 'rollback:synced:api-gateway-prod')).toMatchObject({
+      verdict: 'pass',
+      evidence: { commit: revert!.sha, reverts: promotion2!.sha, revision: revert!.sha },
+    });
+    expect(second.digest).not.toBe(first.digest);
+  }, 180_000);
+});
