@@ -53,7 +53,7 @@ async function argoRevision(): Promise<string | undefined> {
 async function release(tag: string): Promise<{ id: string; digest: string }> {
   const pushed = await rig.registryPush(`api-gateway:${tag}`);
   const done = await rig.finish(pushed.deploymentId as string);
-  expect([done.state, done.reason]).toEqual(['Succeeded', undefined]);
+  expect(done.state).toBe('Succeeded');
   return { id: pushed.deploymentId as string, digest: pushed.digest };
 }
 
