@@ -40,6 +40,7 @@ export function* deployToApp(p: PhaseScope, app: string, binding: ImageBinding):
   let revision = written.commit;
   if (written.pullRequest && !revision) {
     yield* p.rec.note('action', `git:pull-request:${app}`, { evidence: gitEvidence(written) });
+    p.status({ step: app, waitingFor: `merge of pull request #${written.pullRequest.number}` });
     for (;;) {
       const pull = yield* call(ctx, Activities.followPull, {
         app,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
+import { phaseInstanceId } from '../../shared/contracts/events.js';
 import { branchLog } from '../../sandbox/git-store.js';
 import { CI_HEADERS, EXAMPLE_CONFIG, startSandboxRig, TOKENS, type SandboxRig } from './sandbox-rig.js';
 
@@ -105,5 +106,81 @@ describe('Git write-back (commit mode) on the sandbox', () => {
       evidence: { commit: revert!.sha, reverts: promotion2!.sha, revision: revert!.sha },
     });
     expect(second.digest).not.toBe(first.digest);
+  }, 180_000);
+});
+
+describe('Git write-back (pull-request mode) on the sandbox', () => {
+  const prConfig = path.join(dir, 'gantry-pr.yaml');
+  const prDoc = parseDocument(readFileSync(EXAMPLE_CONFIG, 'utf8'));
+  prDoc.setIn(['services', 'ApiGateway', 'production', 'image', 'gitops'], {
+    mode: 'pull-request',
+    repository: REPO,
+    path: FILE,
+  });
+  writeFileSync(prConfig, prDoc.toString());
+
+  beforeAll(async () => {
+    await rig.close();
+    rig = await startSandboxRig({ configPath: prConfig, storage: azurite.connectionString });
+  }, 60_000);
+
+  /** Pushes `tag` and waits until its promotion waits for the pull request; its number. */
+  async function pushAndAwaitPull(tag: string): Promise<{ id: string; digest: string; pull: number }> {
+    const pushed = await rig.registryPush(`api-gateway:${tag}`);
+    const id = pushed.deploymentId as string;
+    const waiting = (s: { customStatus?: unknown }): string => {
+      const status =
+        typeof s.customStatus === 'string' ? (JSON.parse(s.customStatus) as unknown) : s.customStatus;
+      return String((status as { waitingFor?: unknown } | null)?.waitingFor ?? '');
+    };
+    const state = await rig.host.waitFor(phaseInstanceId(id, 'promotion'), (s) =>
+      /^merge of pull request #\d+$/.test(waiting(s)),
+    );
+    const pull = Number(/#(\d+)/.exec(waiting(state))![1]);
+    return { id, digest: pushed.digest, pull };
+  }
+
+  const github = (method: string, p: string, body: unknown) =>
+    fetch(`${rig.sandbox.urls.github}/repos/${REPO}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKENS.github}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('opens a pull request with the evidence, deploys its merge commit once merged', async () => {
+    const before = log()[0]!.sha;
+    const run = await pushAndAwaitPull('2.3.0');
+    expect(log()[0]!.sha).toBe(before); // nothing on main until the merge
+    const pull = (await (
+      await fetch(`${rig.sandbox.urls.github}/repos/${REPO}/pulls/${run.pull}`, {
+        headers: { authorization: `Bearer ${TOKENS.github}` },
+      })
+    ).json()) as { body: string; state: string };
+    expect(pull.state).toBe('open');
+    expect(pull.body).toContain(run.digest);
+    expect(pull.body).toContain('gate:'); // the evidence bundle: the run's gates so far
+    expect((await github('PUT', `/pulls/${run.pull}/merge`, {})).status).toBe(200);
+    const done = await rig.finish(run.id);
+    expect(done.state).toBe('Succeeded');
+    const [merge] = log();
+    expect(merge!.message).toMatch(new RegExp(`^Merge pull request #${run.pull}`));
+    expect(await argoRevision()).toBe(merge!.sha);
+    expect(rig.prodImage()).toBe(`hearloveen.azurecr.io/api-gateway@${run.digest}`);
+    expect(
+      (await rig.view(run.id)).timeline.find((e) => e.title === 'git:commit:api-gateway-prod'),
+    ).toMatchObject({
+      evidence: { pullRequest: run.pull, commit: merge!.sha },
+    });
+  }, 180_000);
+
+  it('fails the promotion when the pull request is closed unmerged', async () => {
+    const head = log()[0]!.sha;
+    const run = await pushAndAwaitPull('2.4.0');
+    expect((await github('PATCH', `/pulls/${run.pull}`, { state: 'closed' })).status).toBe(200);
+    const done = await rig.finish(run.id);
+    expect(done.state).not.toBe('Succeeded');
+    expect(done.reason).toContain(`pull request #${run.pull} in ${REPO} was closed without being merged`);
+    expect(log()[0]!.sha).toBe(head);
+    expect(rig.prodImage()).not.toContain(run.digest);
   }, 180_000);
 });
