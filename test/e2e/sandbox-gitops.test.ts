@@ -59,26 +59,64 @@ async function release(tag: string): Promise<{ id: string; digest: string }> {
 }
 
 describe('Git write-back (commit mode) on the sandbox', () => {
-  it('promotes by a commit Argo CD syncs, and rolls back by reverting that commit', async () => {
-    const seeded = log();
-    expect(seeded).toHaveLength(1);
+  let seeded: string;
+  let first: { id: string; digest: string };
+  let promotion1: string;
 
-    const first = await release('2.1.0');
-    const [promotion1] = log();
-    expect(promotion1!.message).toContain(`Gantry-Deployment: ${first.id}`);
-    expect(promotion1!.message).toContain(first.digest);
-    expect(promotion1!.parents).toEqual([seeded[0]!.sha]);
+  it('promotes by a commit Argo CD syncs; a failing verification reverts it', async () => {
+    const initial = log();
+    expect(initial).toHaveLength(1);
+    seeded = initial[0]!.sha;
+
+    first = await release('2.1.0');
+    const [p1] = log();
+    promotion1 = p1!.sha;
+    expect(p1!.message).toContain(`Gantry-Deployment: ${first.id}`);
+    expect(p1!.message).toContain(first.digest);
+    expect(p1!.parents).toEqual([seeded]);
     expect(rig.prodImage()).toBe(`hearloveen.azurecr.io/api-gateway@${first.digest}`);
-    expect(await argoRevision()).toBe(promotion1!.sha);
-    const timeline1 = (await rig.view(first.id)).timeline;
-    expect(timeline1.find((e) => e.title === 'git:commit:api-gateway-prod')).toMatchObject({
+    expect(await argoRevision()).toBe(promotion1);
+    expect(
+      (await rig.view(first.id)).timeline.find((e) => e.title === 'git:commit:api-gateway-prod'),
+    ).toMatchObject({
       verdict: 'pass',
-      evidence: { repository: REPO, branch: 'main', commit: promotion1!.sha },
+      evidence: { repository: REPO, branch: 'main', commit: promotion1 },
     });
 
+    // 2.5.0 is promoted by a commit, then fails its verification window: the commit is reverted.
+    const pushed = await rig.registryPush('api-gateway:2.5.0');
+    const id = pushed.deploymentId as string;
+    await rig.host.waitFor(phaseInstanceId(id, 'verification'), 'Running');
+    const [promotion] = log();
+    expect(promotion!.message).toContain(`Gantry-Deployment: ${id}`);
+    expect(await rig.fault(pushed.digest, { errorRate: 0.3 })).toBe(200);
+    const done = await rig.finish(id);
+    expect(done.state).toBe('RolledBack');
+    const [revert] = log();
+    expect(revert!.message).toContain(`This reverts commit ${promotion!.sha}.`);
+    expect(revert!.parents).toEqual([promotion!.sha]);
+    expect(await argoRevision()).toBe(revert!.sha);
+    expect(rig.prodImage()).toBe(`hearloveen.azurecr.io/api-gateway@${first.digest}`);
+    const entry = (await rig.view(id)).timeline.find((e) => e.title === 'rollback:production');
+    expect(entry).toMatchObject({
+      verdict: 'pass',
+      evidence: { commit: revert!.sha, reverts: promotion!.sha },
+    });
+
+    // The automatic rollback held the lane: lift it for the next test.
+    const lifted = await rig.host.request('/api/services/ApiGateway/hold/lift', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...CI_HEADERS },
+      body: JSON.stringify({ reason: 'bad build understood' }),
+    });
+    expect(lifted.status).toBe(200);
+  }, 180_000);
+
+  it('a service rollback (POST /api/services/{name}/rollback) is a revert commit too', async () => {
+    const before = log()[0]!.sha;
     const second = await release('2.2.0');
     const [promotion2] = log();
-    expect(promotion2!.parents).toEqual([promotion1!.sha]);
+    expect(promotion2!.parents).toEqual([before]);
     expect(await argoRevision()).toBe(promotion2!.sha);
 
     const res = await rig.host.request('/api/services/ApiGateway/rollback', {
@@ -95,7 +133,9 @@ describe('Git write-back (commit mode) on the sandbox', () => {
     await rig.host.idle();
 
     const [revert, ...rest] = log();
-    expect(rest.map((c) => c.sha)).toEqual([promotion2!.sha, promotion1!.sha, seeded[0]!.sha]);
+    expect(rest[0]!.sha).toBe(promotion2!.sha);
+    expect(rest.at(-1)!.sha).toBe(seeded);
+    expect(rest.map((c) => c.sha)).toContain(promotion1);
     expect(revert!.message).toMatch(/^Revert "Deploy api-gateway@[0-9a-f]{12}"/);
     expect(revert!.message).toContain(`This reverts commit ${promotion2!.sha}.`);
     expect(rig.prodImage()).toBe(`hearloveen.azurecr.io/api-gateway@${first.digest}`);
