@@ -143,10 +143,25 @@ function pulls(
   rest: string,
 ): HostResponse | undefined {
   const b = body(req) ?? {};
+  if (rest === '/pulls' && req.method === 'GET') {
+    const q = req.url.searchParams;
+    const head = q.get('head')?.split(':').pop();
+    const state = q.get('state') ?? 'open';
+    const found = [...repo.pulls.values()].filter(
+      (p) => (!head || p.head === head) && (state === 'all' || p.state === state),
+    );
+    return jsonResponse(
+      200,
+      found.reverse().map((p) => pullJson(name, p)),
+    );
+  }
   if (rest === '/pulls' && req.method === 'POST') {
     const headSha = typeof b.head === 'string' ? repo.refs.get(b.head) : undefined;
     if (!headSha || typeof b.base !== 'string' || !repo.refs.has(b.base) || typeof b.title !== 'string')
       return unprocessable('Validation Failed');
+    const duplicate = [...repo.pulls.values()].some((p) => p.state === 'open' && p.head === b.head);
+    if (duplicate)
+      return unprocessable(`A pull request already exists for ${name.split('/')[0]}:${String(b.head)}.`);
     const pull: SandboxPull = {
       number: repo.nextPull++,
       title: b.title,

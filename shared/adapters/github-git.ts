@@ -144,7 +144,17 @@ export class GitHubGitRepo {
   async openPull(head: string, base: string, title: string, body: string): Promise<PullState> {
     check(isBranchName(head), 'branch', head);
     check(isBranchName(base), 'branch', base);
-    return pullState(await this.call('POST', '/pulls', { title, head, base, body }));
+    try {
+      return pullState(await this.call('POST', '/pulls', { title, head, base, body }));
+    } catch (error) {
+      // A retried activity opened it already (422 "A pull request already exists"): that one is it.
+      if (!(error instanceof GitHubError && error.code === 'github-unprocessable')) throw error;
+      const owner = this.repository.split('/')[0] as string;
+      const query = new URLSearchParams({ head: `${owner}:${head}`, base, state: 'open' });
+      const open = await this.call<unknown[]>('GET', `/pulls?${query.toString()}`);
+      if (!Array.isArray(open) || open.length === 0) throw error;
+      return pullState(open[0]);
+    }
   }
 
   async pull(number: number): Promise<PullState> {

@@ -168,6 +168,15 @@ describe('Git write-back, pull-request mode', () => {
     expect((await rig.gitops.status('web')).revision).toBe(merge!.sha);
   });
 
+  it('a retried deploy finds the pull request it opened instead of failing', async () => {
+    rig = await startGitRig();
+    const first = await rig.gitops.deployImage('web', binding('pull-request'), image('b'));
+    const again = await rig.gitops.deployImage('web', binding('pull-request'), image('b'));
+    expect(again).toEqual(first);
+    const open = await githubCall(rig, 'GET', `/repos/${REPO}/pulls?state=open`);
+    expect((open.body as unknown as unknown[]).length).toBe(1);
+  });
+
   it('reports a pull request closed without merging as a failure with its reason', async () => {
     rig = await startGitRig();
     await rig.gitops.deployImage('web', binding('pull-request'), image('8'));
