@@ -4,6 +4,7 @@ import type { KeyVaultSecrets } from '../shared/adapters/key-vault.js';
 import { ArgoCdGitOps } from '../shared/adapters/argocd.js';
 import { systemClock } from '../shared/adapters/clock.js';
 import { GitHubClient } from '../shared/adapters/github.js';
+import { withGitWriteBack } from './git-writeback.js';
 import { PrometheusMetrics } from '../shared/adapters/prometheus.js';
 import { providerMetrics } from '../shared/adapters/metrics-providers.js';
 import { JobScanRunner } from '../shared/adapters/scan-runner.js';
@@ -184,7 +185,7 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
   const serviceBus = settings.GANTRY_SERVICEBUS_NAMESPACE;
   const endpoints = registryEndpoints(settings); // a bad map fails the build, not the first push
   return {
-    gitops:
+    gitops: withGitWriteBack(
       settings.GANTRY_ARGOCD_URL && argoToken
         ? new ArgoCdGitOps({
             baseUrl: settings.GANTRY_ARGOCD_URL,
@@ -194,6 +195,9 @@ export function buildOutsidePorts(settings: AppSettings, credential: () => Token
             ...(!fixedArgoToken && secrets && { onTokenRejected: () => secrets.invalidate(argoSecret) }),
           })
         : unconfigured('Argo CD', 'GANTRY_ARGOCD_URL and GANTRY_ARGOCD_TOKEN or GANTRY_KEYVAULT_URI'),
+      settings,
+      secrets,
+    ),
     cluster: lazy(async () => {
       const { KubernetesCluster } = modules.kubernetes();
       return new KubernetesCluster({ kubeconfigs });

@@ -3,6 +3,7 @@ import { Activities } from '../shared/contracts/activities.js';
 import type { RollbackInput } from '../shared/contracts/rollback.js';
 import type { SyncState } from '../shared/ports/gitops.js';
 import { after, call, nowIso, type Flow } from './lib/flow.js';
+import { gitEvidence } from './lib/git-deploy.js';
 import { SYNC_POLL_MS } from './phases/staging.js';
 
 export type RollbackOutcome = { kind: 'healthy'; state: SyncState } | { kind: 'failed'; reason: string };
@@ -12,12 +13,13 @@ export function* waitForSync(
   ctx: OrchestrationContext,
   input: Pick<RollbackInput, 'app' | 'syncTimeoutMs'>,
   /** An Argo CD history rollback leaves the application OutOfSync by design: then Healthy is enough. */
-  options: { outOfSyncOk?: boolean } = {},
+  options: { outOfSyncOk?: boolean; revision?: string } = {},
 ): Flow<RollbackOutcome> {
   const deadline = after(ctx, input.syncTimeoutMs).getTime();
   for (;;) {
     const state = yield* call(ctx, Activities.syncStatus, { app: input.app });
-    const synced = state.sync === 'Synced' || options.outOfSyncOk === true;
+    const atRevision = options.revision === undefined || state.revision === options.revision;
+    const synced = (state.sync === 'Synced' && atRevision) || options.outOfSyncOk === true;
     if (state.phase === 'Succeeded' && synced && state.health === 'Healthy')
       return { kind: 'healthy', state };
     if (state.phase === 'Failed' || state.phase === 'Error' || state.health === 'Degraded')
@@ -42,8 +44,20 @@ export function* waitForSync(
 export function* rollbackService(ctx: OrchestrationContext): Flow<RollbackOutcome> {
   const input = ctx.df.getInput() as RollbackInput;
   ctx.df.setCustomStatus({ service: input.service, waitingFor: `sync of ${input.app}`, since: nowIso(ctx) });
-  yield* call(ctx, Activities.deployImage, { app: input.app, binding: input.binding, image: input.image });
-  const outcome = yield* waitForSync(ctx, input);
+  const written = yield* call(ctx, Activities.deployImage, {
+    app: input.app,
+    binding: input.binding,
+    image: input.image,
+    deploymentId: input.deploymentId,
+  });
+  const outcome: RollbackOutcome =
+    written && !written.commit
+      ? {
+          kind: 'failed',
+          reason: `revert proposed as pull request #${written.pullRequest?.number ?? '?'}: merge it`,
+        }
+      : yield* waitForSync(ctx, input, written?.commit ? { revision: written.commit } : {});
+  const git = written ? gitEvidence(written) : {};
   const at = nowIso(ctx);
   yield* call(ctx, Activities.record, {
     deploymentId: input.deploymentId,
@@ -56,7 +70,8 @@ export function* rollbackService(ctx: OrchestrationContext): Flow<RollbackOutcom
         outcome.kind === 'healthy' ? `rollback:synced:${input.app}` : `rollback:sync-failed:${input.app}`,
       verdict: outcome.kind === 'healthy' ? 'pass' : 'fail',
       actor: input.actor,
-      evidence: outcome.kind === 'healthy' ? { ...outcome.state } : { reason: outcome.reason },
+      evidence:
+        outcome.kind === 'healthy' ? { ...outcome.state, ...git } : { reason: outcome.reason, ...git },
     },
   });
   return outcome;

@@ -1,7 +1,7 @@
+import { followsRepository, resolveSource } from './argocd-git.js';
 import { newDeployment, ROLLOUT_STARTED_ANNOTATION, setDeploymentImage } from './rollout.js';
 import {
   argoState,
-  renderImage,
   revisionSha,
   touch,
   type AppSource,
@@ -131,7 +131,7 @@ export function advance(world: SandboxWorld, app: SandboxApp): void {
     return;
   }
   if (now < doneAt) return;
-  const image = renderImage(app, operationSource(app, op));
+  const image = resolveSource(world, app, operationSource(app, op)).image;
   if (hooks && world.faultFor(image).syncFailure) {
     const reason = 'Job has reached the specified backoff limit';
     finish(app, 'Failed', `PreSync hook ${HOOK_JOB} failed: ${reason}`, doneAt, [
@@ -169,6 +169,9 @@ function start(world: SandboxWorld, app: SandboxApp, request: Json, pinned: Part
   if (app.operation)
     throw new ArgoApiError(GrpcCode.FailedPrecondition, 'another operation is already in progress');
   const startedAt = world.now();
+  // A followed repository: the sync applies the commit the branch names now, like Argo CD's resolution.
+  if (pinned.revision === undefined && !pinned.rollbackSource && followsRepository(world, app.spec.source))
+    pinned = { ...pinned, revision: resolveSource(world, app, app.spec.source).revision };
   const op: RunningOperation = { request, startedAt, ...pinned };
   app.operation = op;
   const hooks = usesHooks(op);

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { newDeployment } from './rollout.js';
+import { repoForUrl } from './git-store.js';
 import type { SandboxWorld } from './world.js';
 
 /**
@@ -94,6 +95,7 @@ export function touch(world: SandboxWorld, app: SandboxApp): void {
 
 /** A stable fake commit sha for a repository revision (the sandbox has no Git). */
 export function revisionSha(source: AppSource): string {
+  if (/^[0-9a-f]{40}$/.test(source.targetRevision)) return source.targetRevision; // a commit is itself
   return createHash('sha1').update(`${source.repoURL}#${source.targetRevision}`).digest('hex');
 }
 
@@ -143,6 +145,8 @@ export interface AddApplicationOptions {
   /** Enables `syncPolicy.automated` (rollback is then refused, as in Argo CD). */
   autoSync?: boolean;
   repoURL?: string;
+  /** Directory of the app's manifests in the repository (default `apps/<deployment>`). */
+  path?: string;
   labels?: Record<string, string>;
 }
 
@@ -155,7 +159,7 @@ function tagPart(image: string): string {
 function initialSource(options: AddApplicationOptions, rendering: ImageRendering): AppSource {
   const base = {
     repoURL: options.repoURL ?? 'https://github.com/gantry-sandbox/deploy.git',
-    path: `apps/${options.deployment}`,
+    path: options.path ?? `apps/${options.deployment}`,
     targetRevision: 'main',
   };
   if (rendering.kind === 'kustomize')
@@ -183,7 +187,10 @@ export function addApplication(world: SandboxWorld, options: AddApplicationOptio
     options.helmParameter !== undefined
       ? { kind: 'helm', parameter: options.helmParameter, repository: repositoryOf(options.image) }
       : { kind: 'kustomize', name: options.kustomizeImage as string };
-  const source = initialSource(options, rendering);
+  // An app following a sandbox repository takes its image from the repository, with no override.
+  const follows = repoForUrl(world, options.repoURL ?? '') !== undefined;
+  const { helm: _h, kustomize: _k, ...plain } = initialSource(options, rendering);
+  const source: AppSource = follows ? plain : initialSource(options, rendering);
   const now = world.nowIso();
   const app: SandboxApp = {
     metadata: {

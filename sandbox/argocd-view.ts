@@ -1,5 +1,6 @@
 import { deploymentRollout, type DeploymentRollout } from './rollout.js';
-import { renderImage, revisionSha, type Json, type SandboxApp } from './argocd-state.js';
+import { resolveSource } from './argocd-git.js';
+import type { Json, SandboxApp } from './argocd-state.js';
 import type { KubeObject, SandboxWorld } from './world.js';
 
 /**
@@ -19,7 +20,7 @@ function live(world: SandboxWorld, app: SandboxApp): Live {
   return {
     deployment,
     rollout: deployment ? deploymentRollout(world, deployment) : undefined,
-    desiredImage: renderImage(app, app.spec.source),
+    desiredImage: resolveSource(world, app, app.spec.source).image,
   };
 }
 
@@ -72,7 +73,7 @@ export function applicationJson(world: SandboxWorld, app: SandboxApp): Json {
       sync: {
         status: sync,
         comparedTo: { source: app.spec.source, destination: app.spec.destination },
-        revision: revisionSha(app.spec.source),
+        revision: resolveSource(world, app, app.spec.source).revision,
       },
       health: appHealth,
       ...(app.history.length > 0 ? { history: app.history } : {}),

@@ -5,6 +5,7 @@ import {
   type HostResponse,
   type HostRoute,
 } from '../devhost/http/types.js';
+import { gitRoute } from './github-git.js';
 import type { SandboxWorld } from './world.js';
 
 /** Virtual time a dispatched workflow takes before it reports. */
@@ -154,6 +155,8 @@ export function createGitHubRoutes(world: SandboxWorld, options: GitHubSandboxOp
     const commit = COMMIT.exec(path);
     if (commit && req.method === 'GET')
       return commitResponse(world, commit[1] as string, commit[2] as string, commit[3] as string);
+    const git = gitRoute(world, req);
+    if (git) return git;
     return errorResponse(404, 'not-found', `The sandbox GitHub does not serve ${req.method} ${path}`);
   };
 }

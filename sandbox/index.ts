@@ -3,6 +3,7 @@ import { startHttpServer, type RunningHttpServer } from '../devhost/http/server.
 import type { ImageBinding, PipelinePlan } from '../shared/contracts/plan.js';
 import { alertmanagerRoutes, SandboxAlertmanager, type AlertmanagerDelivery } from './alertmanager.js';
 import { addApplication, startArgoCdSandbox } from './argocd.js';
+import { seedGitTarget } from './git-seed.js';
 import { createChatControlRoutes } from './chat-control.js';
 import { createControlRoutes } from './control.js';
 import { createGitHubRoutes, type GitHubSandboxOptions } from './github.js';
@@ -158,6 +159,7 @@ export function seedWorld(world: SandboxWorld, plans: PipelinePlan[]): void {
       deployment: prod.deployment,
       image,
       ...bindingOptions(prod.image),
+      ...seedGitTarget(world, prod.image, image),
     });
     const stagingNamespace = plan.staging.namespace ?? `${prod.namespace}-staging`;
     addApplication(world, {
@@ -166,6 +168,7 @@ export function seedWorld(world: SandboxWorld, plans: PipelinePlan[]): void {
       deployment: prod.deployment,
       image,
       ...bindingOptions(plan.staging.image),
+      ...seedGitTarget(world, plan.staging.image, image),
     });
   }
 }

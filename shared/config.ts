@@ -51,6 +51,15 @@ const schema = z.object({
   /** GitHub: API URL (GitHub Enterprise or the sandbox) and a token. */
   GANTRY_GITHUB_API_URL: z.url().default('https://api.github.com'),
   GANTRY_GITHUB_TOKEN: z.string().min(1).optional(),
+  /** Git write-back as a GitHub App (key: Key Vault secret `github-app-key`): its commits show as Verified. */
+  GANTRY_GITHUB_APP_ID: z
+    .string()
+    .regex(/^[0-9]+$/, 'a numeric GitHub App id')
+    .optional(),
+  GANTRY_GITHUB_APP_INSTALLATION_ID: z
+    .string()
+    .regex(/^[0-9]+$/, 'a numeric installation id')
+    .optional(),
   /** Where scan Jobs run: `<subscription>/<resourceGroup>/<cluster>/<namespace>` of the staging cluster. */
   GANTRY_SCAN_TARGET: z
     .string()

@@ -5,7 +5,9 @@ import { PHASES, type Phase } from '../../shared/contracts/events.js';
 import type { ImageBinding } from '../../shared/contracts/plan.js';
 import type { ReleaseRecord } from '../../shared/domain/deployment.js';
 import type { RingRestore } from '../../shared/domain/rings.js';
+import type { GitWrite } from '../../shared/ports/gitops.js';
 import { waitForSync } from '../rollback.js';
+import { gitEvidence } from './git-deploy.js';
 import { call, type Flow } from './flow.js';
 import type { Recorder } from './recorder.js';
 
@@ -61,25 +63,36 @@ function* restoreApp(
     target.title ?? (target.environment === 'production' ? 'rollback:production' : `rollback:${target.app}`);
   let why: string;
   try {
+    let written: GitWrite | void = undefined;
     if (good)
-      yield* call(
+      written = yield* call(
         ctx,
         Activities.deployImage,
-        { app: target.app, binding: target.binding, image: good.image },
+        { app: target.app, binding: target.binding, image: good.image, deploymentId: run.deployment.id },
         RESTORE_RETRY,
       );
     else yield* call(ctx, Activities.rollbackApp, { app: target.app }, RESTORE_RETRY);
+    const git = written ? gitEvidence(written) : {};
+    if (written && !written.commit) {
+      // Pull-request mode: the revert is proposed; merging it is a person's call.
+      yield* rec.note('action', title, {
+        verdict: 'warn',
+        comment: `revert proposed as pull request #${written.pullRequest?.number ?? '?'}; merge it to roll back`,
+        evidence: { app: target.app, ...git },
+      });
+      return undefined;
+    }
     const synced = yield* waitForSync(
       ctx,
       { app: target.app, syncTimeoutMs: run.plan.staging.syncTimeout },
-      { outOfSyncOk: !good },
+      { outOfSyncOk: !good, ...(written?.commit ? { revision: written.commit } : {}) },
     );
     if (synced.kind === 'healthy') {
       yield* rec.note('action', title, {
         verdict: good ? 'pass' : 'warn',
         ...(!good && { comment: NO_RELEASE }),
         evidence: good
-          ? { app: target.app, to: good.deploymentId, digest: good.image.digest }
+          ? { app: target.app, to: good.deploymentId, digest: good.image.digest, ...git }
           : { app: target.app, to: 'previous Argo CD history entry' },
       });
       return undefined;

@@ -3,6 +3,7 @@ import { Activities } from '../../shared/contracts/activities.js';
 import type { ImageBinding } from '../../shared/contracts/plan.js';
 import type { SyncState } from '../../shared/ports/gitops.js';
 import { after, call, type Flow, type Interrupt } from '../lib/flow.js';
+import { deployToApp } from '../lib/git-deploy.js';
 import { interrupted, PhaseScope, type PhaseResult } from '../lib/phase.js';
 
 /** How often a sync is polled. */
@@ -22,11 +23,14 @@ export function* syncApp(
   timeoutMs: number,
 ): Flow<SyncOutcome> {
   const { ctx } = p;
-  yield* call(ctx, Activities.deployImage, { app, binding, image: p.run.deployment.image });
+  const written = yield* deployToApp(p, app, binding);
+  if (written.kind !== 'written') return written;
   const deadline = after(ctx, timeoutMs).getTime();
   for (;;) {
     const state = yield* call(ctx, Activities.syncStatus, { app });
-    if (state.phase === 'Succeeded' && state.sync === 'Synced' && state.health === 'Healthy')
+    // A Git-mode write counts once Argo CD reports exactly that commit as synced.
+    const atRevision = written.revision === undefined || state.revision === written.revision;
+    if (state.phase === 'Succeeded' && state.sync === 'Synced' && state.health === 'Healthy' && atRevision)
       return { kind: 'healthy', state };
     if (state.phase === 'Failed' || state.phase === 'Error') {
       return {
@@ -39,7 +43,7 @@ export function* syncApp(
     if (ctx.df.currentUtcDateTime.getTime() >= deadline) {
       return {
         kind: 'failed',
-        reason: `${app} not Synced and Healthy within ${Math.round(timeoutMs / 1000)}s (last: ${state.sync}/${state.health})`,
+        reason: `${app} not Synced and Healthy within ${Math.round(timeoutMs / 1000)}s (last: ${state.sync}/${state.health}${written.revision ? ` at ${state.revision ?? 'no revision'}, want ${written.revision}` : ''})`,
       };
     }
     const interrupt = yield* p.interrupts.sleep(SYNC_POLL_MS);

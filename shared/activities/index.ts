@@ -4,6 +4,7 @@ import type { Ports } from '../ports/index.js';
 import { analyse } from './analysis.js';
 import { notifyChat } from './chat.js';
 import { checkApproval, decideApproval } from './approval.js';
+import { deployImage, followPull } from './gitops.js';
 import { claimFinish, storedInterrupts } from './interrupts.js';
 import { resolveProvenance } from './provenance.js';
 import { finishRun, takeNext } from './queue.js';
@@ -26,7 +27,8 @@ export const activityHandlers: { [K in keyof Contracts]: Handler<Contracts[K]> }
   resolveProvenance,
   startGate: (p, i) => p.scans.start(i.gate, i.image, i.commitSha, i.imageSource),
   checkGate: (p, i) => p.scans.check(i.gate, i.image, i.handle, i.commitSha, i.imageSource),
-  deployImage: (p, i) => p.gitops.deployImage(i.app, i.binding, i.image),
+  deployImage,
+  followPull,
   syncStatus: (p, i) => p.gitops.status(i.app),
   rollbackApp: (p, i) => p.gitops.rollback(i.app, i.historyId),
   runSmoke: (p, i) => p.smoke.run(i.check),

@@ -74,17 +74,8 @@ export class ArgoCdGitOps implements GitOps {
       const body = { name: ref.name, patchType: 'merge', patch: JSON.stringify(patch), ...this.scope(ref) };
       await this.send('PATCH', ref, '', body);
     }
-    // syncOptions in the request replace the application's own, so the app's are sent back unchanged.
-    const items = current.spec?.syncPolicy?.syncOptions ?? [];
-    const sync = {
-      name: ref.name,
-      prune: false,
-      strategy: { hook: {} },
-      syncOptions: { items },
-      ...this.scope(ref),
-    };
     try {
-      await this.send('POST', ref, '/sync', sync);
+      await this.startSync(ref, current);
     } catch (error) {
       // A retried activity (or auto-sync reacting to the patch) may already be syncing this image.
       if (
@@ -94,6 +85,35 @@ export class ArgoCdGitOps implements GitOps {
         return;
       throw error;
     }
+  }
+
+  /**
+   * Syncs the application's Git source at `revision` (a commit Gantry wrote). An auto-synced app refuses
+   * an explicit revision other than its target, so it is synced at its branch, whose head is that commit
+   * or a later one; the caller checks `status().revision`.
+   */
+  async syncRevision(app: string, revision: string): Promise<void> {
+    const ref = parseAppRef(app);
+    if (!/^[0-9a-f]{40}$/.test(revision))
+      throw new ArgoCdError('invalid-request', `invalid Git revision "${revision.slice(0, 60)}"`);
+    const current = await this.get(ref);
+    const auto = current.spec?.syncPolicy?.automated != null;
+    // A running operation throws `operation-in-progress` (retryable): the retried activity syncs after it.
+    await this.startSync(ref, current, auto ? undefined : revision);
+  }
+
+  private async startSync(ref: AppRef, current: Application, revision?: string): Promise<void> {
+    // syncOptions in the request replace the application's own, so the app's are sent back unchanged.
+    const items = current.spec?.syncPolicy?.syncOptions ?? [];
+    const sync = {
+      name: ref.name,
+      ...(revision ? { revision } : {}),
+      prune: false,
+      strategy: { hook: {} },
+      syncOptions: { items },
+      ...this.scope(ref),
+    };
+    await this.send('POST', ref, '/sync', sync);
   }
 
   async status(app: string): Promise<SyncState> {

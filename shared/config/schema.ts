@@ -9,6 +9,7 @@ import * as names from '../domain/names.js';
 import { alertRouting } from './alert-routing-schema.js';
 import { canary, verification, VERIFICATION_DEFAULT } from './analysis-schema.js';
 import type { ChatConfig } from './chat-schema.js';
+import { gitopsMode } from './gitops-schema.js';
 import { checkProviderMetrics } from './provider-schema.js';
 import { checkRingTargets, onRingFailure, rings } from './rings-schema.js';
 import {
@@ -46,17 +47,19 @@ const imageBinding = z
   .strictObject({
     helmParameter: grammar(names.isHelmParameter, 'a Helm parameter path such as image.tag').optional(),
     kustomizeImage: grammar(names.isKustomizeImageName, 'a Kustomize image name').optional(),
+    gitops: gitopsMode.optional(),
   })
   .superRefine((v, ctx) => {
     if ((v.helmParameter === undefined) === (v.kustomizeImage === undefined)) {
       ctx.addIssue({ code: 'custom', message: 'set exactly one of helmParameter or kustomizeImage' });
     }
   })
-  .transform((v): ImageBinding =>
-    v.helmParameter !== undefined
+  .transform((v): ImageBinding => ({
+    ...(v.helmParameter !== undefined
       ? { kind: 'helm-parameter', parameter: v.helmParameter }
-      : { kind: 'kustomize-image', name: v.kustomizeImage as string },
-  );
+      : { kind: 'kustomize-image', name: v.kustomizeImage as string }),
+    ...(v.gitops ? { git: v.gitops } : {}),
+  }));
 
 const gates = z.strictObject({
   vulnerability: z

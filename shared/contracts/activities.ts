@@ -8,7 +8,7 @@ import type {
   TimelineEntry,
 } from '../domain/deployment.js';
 import type { ClusterTarget, RolloutState } from '../ports/cluster.js';
-import type { SyncState } from '../ports/gitops.js';
+import type { GitWrite, PullOutcome, SyncState } from '../ports/gitops.js';
 import type { GateProgress, ScanHandle, SmokeResult } from '../ports/runners.js';
 import { activity } from './contract.js';
 import type { CheckEvidence } from '../analysis/judge.js';
@@ -132,7 +132,12 @@ export const Activities = {
     { gate: GateSpec; image: ImageRef; handle: ScanHandle; commitSha?: string; imageSource?: string },
     GateProgress
   >('checkGate'),
-  deployImage: activity<{ app: string; binding: ImageBinding; image: ImageRef }, void>('deployImage'),
+  deployImage: activity<
+    { app: string; binding: ImageBinding; image: ImageRef; deploymentId?: string },
+    GitWrite | void
+  >('deployImage'),
+  /** Pull-request mode: polls the write-back pull request (merged: its merge commit is synced). */
+  followPull: activity<{ app: string; binding: ImageBinding; pull: number }, PullOutcome>('followPull'),
   syncStatus: activity<{ app: string }, SyncState>('syncStatus'),
   rollbackApp: activity<{ app: string; historyId?: number }, void>('rollbackApp'),
   runSmoke: activity<{ check: SmokeCheck }, SmokeResult>('runSmoke'),

@@ -19,8 +19,22 @@ export interface ImageRef {
 }
 
 /** How the new image is written into an Argo CD application. */
-export type ImageBinding =
-  { kind: 'helm-parameter'; parameter: string } | { kind: 'kustomize-image'; name: string };
+export type ImageBinding = (
+  { kind: 'helm-parameter'; parameter: string } | { kind: 'kustomize-image'; name: string }
+) & {
+  /** Git write-back (`gitops` mode commit / pull-request); absent: the Argo CD parameter (default). */
+  git?: GitWriteBack;
+};
+
+/** Where a Git-mode target's image lives: a kustomization.yaml `images:` entry or a Helm values path. */
+export interface GitWriteBack {
+  mode: 'commit' | 'pull-request';
+  /** Environment repository `owner/name`. */
+  repository: string;
+  branch: string;
+  /** The kustomization.yaml (Kustomize binding) or values file (Helm binding) in the repository. */
+  path: string;
+}
 
 export type GateSpec =
   | {

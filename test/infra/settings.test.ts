@@ -50,6 +50,8 @@ const AZURE_USE: Record<(typeof SETTING_NAMES)[number], 'required' | 'optional' 
   GANTRY_APPINSIGHTS_ENDPOINT: 'never', // the public cloud's Logs query host is the SDK default
   GANTRY_GITHUB_API_URL: 'required',
   GANTRY_GITHUB_TOKEN: 'required',
+  GANTRY_GITHUB_APP_ID: 'optional', // Git write-back as a GitHub App, set by the operator
+  GANTRY_GITHUB_APP_INSTALLATION_ID: 'optional',
   GANTRY_SCAN_TARGET: 'optional',
   GANTRY_SCAN_SERVICE_ACCOUNT: 'optional',
   GANTRY_ACR_WEBHOOK_SECRET: 'required',
