@@ -155,7 +155,10 @@ export function releaseRowKey(release: ReleaseRecord): string {
   // Before 1970 the inverted value would pass 2^53 and lose precision; releases never predate Gantry.
   if (ms < 0) throw invalidArgument('Invalid releasedAt: must not be before 1970.');
   assertValidKey(release.deploymentId, 'deployment id');
-  const key = `${String(MAX_EPOCH_MS - ms).padStart(16, '0')}|${release.deploymentId}`;
+  // A rollback always follows the release it undoes; on the virtual clock both can share a millisecond,
+  // so at equal times a rollback sorts first (`0`) and is the newest release, whatever the ids.
+  const rank = release.via === 'rollback' ? 0 : 1;
+  const key = `${String(MAX_EPOCH_MS - ms).padStart(16, '0')}|${rank}|${release.deploymentId}`;
   assertValidKey(key, 'release row key');
   return key;
 }

@@ -3,6 +3,7 @@ import type { ReleaseRecord, TimelineEntry } from '../domain/deployment.js';
 import type { Ports } from '../ports/index.js';
 import type { OrchestrationControl } from '../ports/orchestration-control.js';
 import { holdLane, quarantineDigest } from '../activities/quarantine.js';
+import { rolledBackIds } from '../domain/release-history.js';
 import { AppError } from './errors.js';
 import type { Principal } from './principal.js';
 import { activeDeployment, knownService } from './queries.js';
@@ -43,7 +44,11 @@ function pickTarget(releases: ReleaseRecord[], current: ReleaseRecord, to?: stri
       throw new AppError(409, 'already-current', `'${to}' is the current production release.`);
     return target;
   }
-  const previous = releases.find((r) => r.image.digest !== current.image.digest);
+  // A release an earlier rollback moved production away from is not a way back (its digest is quarantined).
+  const undone = rolledBackIds(releases);
+  const previous = releases.find(
+    (r) => r.image.digest !== current.image.digest && !undone.has(r.deploymentId),
+  );
   if (!previous)
     throw new AppError(409, 'no-previous-release', 'There is no earlier production release to go back to.');
   return previous;

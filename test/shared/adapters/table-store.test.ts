@@ -77,7 +77,7 @@ describe('TableRunStore: layout and guards', () => {
     expect(await store.findDeployment(d.id)).toEqual(d);
   });
 
-  it('keys releases by inverted time and approvals by time and encoded approver', async () => {
+  it('keys releases by inverted time (a rollback first at equal times) and approvals by time and encoded approver', async () => {
     const opts = options();
     const store = await TableRunStore.create(opts);
     const image = { registry: 'r.io', repository: 'api', digest: 'sha256:00' };
@@ -90,7 +90,7 @@ describe('TableRunStore: layout and guards', () => {
     });
     const release = (await raw(opts.tablePrefix, 'Releases').listEntities().next()).value;
     const inverted = String(8_640_000_000_000_000 - Date.parse('2025-01-01T00:00:00Z')).padStart(16, '0');
-    expect(release).toMatchObject({ partitionKey: 'api|staging', rowKey: `${inverted}|api-1` });
+    expect(release).toMatchObject({ partitionKey: 'api|staging', rowKey: `${inverted}|1|api-1` });
 
     const approval = {
       deploymentId: 'api-1',

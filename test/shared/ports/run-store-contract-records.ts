@@ -134,6 +134,16 @@ export function runStoreRecordsContract(name: string, makeStore: () => Promise<R
       });
     });
 
+    it('lists a rollback before the release it undid when both share a millisecond', async () => {
+      const at = '2025-01-02T00:00:00.000Z';
+      await store.recordRelease(release('api-a', '2025-01-01T00:00:00Z'));
+      await store.recordRelease(release('api-z', at));
+      await store.recordRelease({ ...release('api-a', at), via: 'rollback' });
+      expect((await store.listReleases('api', 'production', 1)).map((r) => [r.deploymentId, r.via])).toEqual([
+        ['api-a', 'rollback'],
+      ]);
+    });
+
     it('lists approvals oldest first, accepting approver names with # and /', async () => {
       const guest = approval('alice_example.com#EXT#@tenant.onmicrosoft.com', '2025-01-01T10:00:00Z');
       const refused = approval('ci/bot', '2025-01-01T09:00:00Z', {
