@@ -22,6 +22,8 @@ import { promotionPhase } from '../../orchestrations/phases/promotion.js';
 import { stagingPhase } from '../../orchestrations/phases/staging.js';
 import { testsPhase } from '../../orchestrations/phases/tests.js';
 import { verificationPhase } from '../../orchestrations/phases/verification.js';
+import { rollbackService } from '../../orchestrations/rollback.js';
+import { ROLLBACK_ORCHESTRATION } from '../../shared/contracts/rollback.js';
 import type { InstanceState } from '../../devhost/durable/types.js';
 import { TERMINAL_STATUSES } from '../../devhost/durable/types.js';
 import { harness, type Harness, type OrchestratorFn } from '../devhost/durable/engine-harness.js';
@@ -38,6 +40,7 @@ const ORCHESTRATORS: Array<[string, OrchestratorFn]> = [
   [phaseFunction('canary'), canaryPhase],
   [phaseFunction('promotion'), promotionPhase],
   [phaseFunction('verification'), verificationPhase],
+  [ROLLBACK_ORCHESTRATION, rollbackService],
 ];
 
 type AnyHandler = (ports: Ports, input: unknown) => Promise<unknown>;
