@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Principal } from '../../shared/app/principal.js';
 import { rollbackService } from '../../shared/app/rollback.js';
 import { rollbackInstanceId } from '../../shared/contracts/rollback.js';
 import { AUTO_APPROVAL, LKG, PROD_APP, image, withLastKnownGood } from './chaos-fixtures.js';
@@ -15,18 +16,18 @@ afterEach(async () => {
   await o?.close();
 });
 
-const OPERATOR = {
+const OPERATOR: Principal = {
   name: 'ada@example.com',
   groups: [],
-  roles: ['Operator' as const],
-  source: 'slack' as const,
+  roles: ['Gantry.Operator'],
+  source: 'slack',
 };
-const ALERT = { name: 'alertmanager', groups: [], roles: [], source: 'alert' as const };
+const ALERT: Principal = { name: 'alertmanager', groups: [], roles: [], source: 'alert' };
 
 /** Releases a new image over the last known good, then rolls it back as `principal` says. */
 async function releaseThenRollBack(
   comment: string,
-  principal: typeof OPERATOR | typeof ALERT = OPERATOR,
+  principal: Principal = OPERATOR,
   beforeRollback: () => void = () => undefined,
 ): Promise<{ id: string }> {
   o = await Orchestrations.start({ startTime: AUTO_APPROVAL });
