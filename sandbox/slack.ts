@@ -27,6 +27,9 @@ export const SANDBOX_SLACK_USERS: SlackUser[] = [
   { id: 'U0REVIEWER1', name: 'reviewer', email: 'reviewer@localhost', realName: 'Rita Reviewer' },
   { id: 'U0DEVELOPR1', name: 'developer', email: 'developer@localhost', realName: 'Dev Eloper' },
   { id: 'U0OUTSIDER1', name: 'outsider', email: 'outsider@localhost', realName: 'Otto Outsider' },
+  // The people of the example file's `chat.principals` (config/gantry.example.yaml).
+  { id: 'U0ADA000001', name: 'ada', email: 'ada@hearloveen.io', realName: 'Ada Lovelace' },
+  { id: 'U0LINUS0001', name: 'linus', email: 'linus@hearloveen.io', realName: 'Linus Torvalds' },
 ];
 
 /** The sandbox's deployments channel (the example routes point at it). */
