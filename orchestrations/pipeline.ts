@@ -8,6 +8,8 @@ import { clusterTarget } from './phases/traffic.js';
 import type { PhaseResult } from './lib/phase.js';
 import { Recorder } from './lib/recorder.js';
 import { restoreGitOps } from './lib/restore.js';
+import { isTrain } from '../shared/domain/rings.js';
+import { runTrain } from './train.js';
 
 export const PHASE_STATE: Record<Phase, DeploymentState> = {
   gates: 'Gating',
@@ -59,6 +61,10 @@ export function* pipeline(ctx: OrchestrationContext): Flow<PipelineResult> {
   let state: DeploymentState = run.deployment.state;
   let outcome: PipelineResult | undefined;
   let reached: Phase | undefined;
+  // A release train (plan.rings): ring 0's verification does not end the run; later rings follow.
+  const train = isTrain(run.plan) ? { ring: run.plan.rings[0]?.name ?? '', last: false } : undefined;
+  let holdEarlier = false;
+  let trainFailures: string[] = [];
   try {
     // Interrupts are not awaited here: the API stores each one before answering 202 and raises it to the
     // phases; every phase reads the store when it starts, so none is lost between two phases.
@@ -73,12 +79,18 @@ export function* pipeline(ctx: OrchestrationContext): Flow<PipelineResult> {
       });
       const result = (yield ctx.df.callSubOrchestrator(
         phaseFunction(phase),
-        { ...run, deployment: { ...run.deployment, state } },
+        { ...run, deployment: { ...run.deployment, state }, ...(train && { train }) },
         phaseInstanceId(id, phase),
       )) as PhaseResult;
       if (result.outcome === 'passed' && result.weight !== undefined) run.deployment.weight = result.weight;
       outcome = settle(phase, result);
       if (outcome) break;
+    }
+    if (!outcome && train) {
+      const rest = yield* runTrain(ctx, { ...run, deployment: { ...run.deployment, state } }, rec);
+      outcome = rest.stopped;
+      holdEarlier = rest.holdEarlier;
+      trainFailures = rest.failures;
     }
   } catch (error) {
     // Activities exhausted their retries or a phase threw: the run ends, recorded with the reason, and
@@ -94,7 +106,7 @@ export function* pipeline(ctx: OrchestrationContext): Flow<PipelineResult> {
   }
   let final = outcome ?? { state: 'Succeeded', reason: 'released' };
   if (final.state !== 'Succeeded' && reached) {
-    const failures = yield* restoreGitOps(ctx, run, rec, reached);
+    const failures = [...trainFailures, ...(holdEarlier ? [] : yield* restoreGitOps(ctx, run, rec, reached))];
     // A rollback that did not complete is never reported as one: both reasons, and Failed.
     if (failures.length > 0) final = { state: 'Failed', reason: [final.reason, ...failures].join('; ') };
   }

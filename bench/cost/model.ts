@@ -9,7 +9,9 @@
  *    appends its new rows (1 entity-group transaction) and updates the Instances row: 3 table transactions;
  *  - every new instance inserts its Instances row (1 table transaction);
  *  - Gantry's own RunStore: 1 table transaction per call, 2 for the calls that read before they write
- *    (createDeployment, updateDeployment, findDeployment);
+ *    (updateDeployment, findDeployment), 3 for a new deployment (createDeployment: its read, then the
+ *    id's index row with its first entry and the record with its queue row, two entity-group
+ *    transactions, each billed here as one);
  *  - messages stay under the 45 KB that would move them to blobs: no per-pipeline blob transactions.
  * Fixed costs that do not depend on the number of deployments (queue polling, partition leases) are
  * left out of the per-deployment figure.
@@ -38,7 +40,7 @@ export interface Prices {
 /** List prices, Standard general-purpose v2, LRS, pay-as-you-go, USD (see docs/benchmarks.md for date). */
 export const LIST_PRICES: Prices = { queuePer10k: 0.004, tablePer10k: 0.00036, executionsPerMillion: 0.4 };
 
-const TWO_ROUND_TRIPS = new Set(['createDeployment', 'updateDeployment', 'findDeployment']);
+const ROUND_TRIPS: Record<string, number> = { createDeployment: 3, updateDeployment: 2, findDeployment: 2 };
 
 export interface Estimate {
   queueMessages: number;
@@ -58,7 +60,7 @@ export function estimate(c: PipelineCounts, prices: Prices = LIST_PRICES): Estim
   const episodes = c.episodes + c.laneEpisodes;
   const durableTableTransactions = 3 * episodes + subOrchestrations;
   const gantryTableTransactions = Object.entries(c.storeCalls).reduce(
-    (sum, [call, count]) => sum + count * (TWO_ROUND_TRIPS.has(call) ? 2 : 1),
+    (sum, [call, count]) => sum + count * (ROUND_TRIPS[call] ?? 1),
     0,
   );
   const executions = episodes + activities;

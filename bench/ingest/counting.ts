@@ -28,7 +28,11 @@ export function countingPolicy(counter: Counter): PipelinePolicy {
   return {
     name: 'gantryBenchCountRequests',
     sendRequest: (request, next) => {
-      const table = /\/([A-Za-z0-9]+)(\(|\?|$)/.exec(new URL(request.url).pathname)?.[1] ?? '?';
+      const path = new URL(request.url).pathname;
+      // An entity-group transaction goes to the account's `$batch` endpoint, whatever its table.
+      const table = path.endsWith('/$batch')
+        ? '$batch'
+        : (/\/([A-Za-z0-9]+)(\(|\?|$)/.exec(path)?.[1] ?? '?');
       add(counter, `${request.method} ${table.replace(/^Ingest\d*/, '')}`);
       return next(request);
     },

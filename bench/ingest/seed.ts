@@ -1,6 +1,6 @@
 import { TableClient } from '@azure/data-tables';
 import { deploymentEntity } from '../../shared/adapters/table-rows.js';
-import { ID_INDEX_PARTITION } from '../../shared/adapters/table-keys.js';
+import { ID_INDEX_PARTITION, queueRowKey } from '../../shared/adapters/table-keys.js';
 import type { DeploymentRecord } from '../../shared/domain/deployment.js';
 import { deploymentIdFor } from '../../shared/domain/image-ref.js';
 import { digest } from './driver.js';
@@ -36,7 +36,8 @@ export async function seedTables(
     TableClient.fromConnectionString(connectionString, `${tablePrefix}${table}`, {
       allowInsecureConnection: true,
     });
-  const [deployments, queue] = [client('Deployments'), client('Queue')];
+  // Index rows where earlier versions wrote them (still read), queue rows in the deployments' partition.
+  const deployments = client('Deployments');
   for (let start = 0; start < count; start += 100) {
     const rows = Array.from({ length: Math.min(100, count - start) }, (_, k) => finished(service, start + k));
     await Promise.all([
@@ -44,12 +45,12 @@ export async function seedTables(
       deployments.submitTransaction(
         rows.map((r) => ['create', { partitionKey: ID_INDEX_PARTITION, rowKey: r.id, Service: service }]),
       ),
-      queue.submitTransaction(
+      deployments.submitTransaction(
         rows.map((r) => [
           'create',
           {
             partitionKey: service,
-            rowKey: r.image.digest,
+            rowKey: queueRowKey(r.image.digest),
             DeploymentId: r.id,
             EnqueuedAt: r.createdAt,
             State: 'done',

@@ -15,13 +15,16 @@ import {
   tookLabel,
 } from './timeline.js';
 import { decidedLines } from './decided.js';
+import { ringLines } from './rings.js';
 import type { DecidedBy } from '../../shared/domain/decided-by.js';
+import type { RingView } from '../../shared/domain/ring-view.js';
 
 export interface DeploymentView {
   deployment: DeploymentRecord;
   timeline: TimelineEntry[];
   live: LiveStatus;
   decidedBy?: DecidedBy;
+  rings?: RingView[];
 }
 
 /** `running: canary, step 2, waiting for next check since …`: the live part of the status line. */
@@ -149,5 +152,6 @@ export function renderStatus(view: DeploymentView, style: Style, width: number, 
         ...[...view.timeline].sort((a, b) => a.seq - b.seq).map((e) => entryLine(e, style)),
       ]
     : [...stages(view, style, width), ...checks(view, style, width), ...events(view, style, width, false)];
-  return [...header(view, style), ...decidedLines(view.decidedBy, style), ...body];
+  const rings = timeline ? [] : ringLines(view.rings, style, width);
+  return [...header(view, style), ...decidedLines(view.decidedBy, style), ...rings, ...body];
 }

@@ -8,6 +8,7 @@ import { stagingPhase } from '../../orchestrations/phases/staging.js';
 import { testsPhase } from '../../orchestrations/phases/tests.js';
 import { verificationPhase } from '../../orchestrations/phases/verification.js';
 import { phaseFunction, pipeline } from '../../orchestrations/pipeline.js';
+import { RING_FUNCTION, ringPhase } from '../../orchestrations/ring.js';
 import { rollbackService } from '../../orchestrations/rollback.js';
 import { ROLLBACK_ORCHESTRATION } from '../../shared/contracts/rollback.js';
 
@@ -21,3 +22,4 @@ df.app.orchestration(phaseFunction('canary'), canaryPhase);
 df.app.orchestration(phaseFunction('promotion'), promotionPhase);
 df.app.orchestration(phaseFunction('verification'), verificationPhase);
 df.app.orchestration(ROLLBACK_ORCHESTRATION, rollbackService);
+df.app.orchestration(RING_FUNCTION, ringPhase);

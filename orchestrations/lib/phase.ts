@@ -52,7 +52,11 @@ export class PhaseScope {
   *begin(): Flow<Interrupt | undefined> {
     const { id, service } = this.run.deployment;
     const stored = yield* call(this.ctx, Activities.storedInterrupts, { service, deploymentId: id });
-    return this.interrupts.adopt(stored);
+    // Interrupts apply per ring: a skip-analysis accepted before this ring started skipped an earlier one.
+    const since = this.run.train?.since;
+    return this.interrupts.adopt(
+      since ? stored.filter((s) => s.kind !== 'skipAnalysis' || s.at >= since) : stored,
+    );
   }
 
   status(update: Omit<PhaseStatus, 'stage' | 'since'>): void {

@@ -4,6 +4,7 @@ import type { RetryPolicy } from '../../shared/contracts/contract.js';
 import { PHASES, type Phase } from '../../shared/contracts/events.js';
 import type { ImageBinding } from '../../shared/contracts/plan.js';
 import type { ReleaseRecord } from '../../shared/domain/deployment.js';
+import type { RingRestore } from '../../shared/domain/rings.js';
 import { waitForSync } from '../rollback.js';
 import { call, type Flow } from './flow.js';
 import type { Recorder } from './recorder.js';
@@ -24,6 +25,8 @@ interface Target {
   environment: 'staging' | 'production';
   app: string;
   binding: ImageBinding;
+  /** Timeline title when not the environment's (a ring of a train: `rollback:production@<ring>`). */
+  title?: string;
 }
 
 /** The GitOps applications a run that got as far as `reached` may have pointed at its image. */
@@ -54,7 +57,8 @@ function* restoreApp(
   target: Target,
   good: ReleaseRecord | null,
 ): Flow<string | undefined> {
-  const title = target.environment === 'production' ? 'rollback:production' : `rollback:${target.app}`;
+  const title =
+    target.title ?? (target.environment === 'production' ? 'rollback:production' : `rollback:${target.app}`);
   let why: string;
   try {
     if (good)
@@ -105,7 +109,32 @@ export function* restoreGitOps(
   rec: Recorder,
   reached: Phase,
 ): Flow<string[]> {
-  const targets = touched(run, reached);
+  return yield* restoreTargets(ctx, run, rec, touched(run, reached), reached);
+}
+
+/** The later rings of a failed train (shared/domain/rings.ts `ringsToRestore`), restored like ring 0. */
+export function* restoreRings(
+  ctx: OrchestrationContext,
+  run: RunInput,
+  rec: Recorder,
+  apps: readonly RingRestore[],
+): Flow<string[]> {
+  const targets = apps.map((a): Target => ({
+    environment: 'production',
+    app: a.app,
+    binding: a.binding,
+    title: `rollback:production@${a.ring}`,
+  }));
+  return yield* restoreTargets(ctx, run, rec, targets, 'verification');
+}
+
+function* restoreTargets(
+  ctx: OrchestrationContext,
+  run: RunInput,
+  rec: Recorder,
+  targets: readonly Target[],
+  reached: Phase,
+): Flow<string[]> {
   if (targets.length === 0) return [];
   let good: ReleaseRecord | null;
   try {

@@ -82,7 +82,12 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
 /** Records the release as last known good, unless an interrupt came first or nothing was measured. */
 function* release(p: PhaseScope, measured: boolean): Flow<PhaseResult> {
   const { ctx } = p;
-  const { deployment } = p.run;
+  const { deployment, train } = p.run;
+  // A ring before the last one of a train: the run goes on, so it is neither finished nor released yet.
+  if (train && !train.last) {
+    yield* p.rec.note('decision', `ring:${train.ring}:verified`, { verdict: measured ? 'pass' : 'warn' });
+    return { outcome: 'passed' };
+  }
   // The last moment an interrupt can still be accepted: after this claim the API answers 409.
   const late = firstStored(
     yield* call(ctx, Activities.claimFinish, { service: deployment.service, deploymentId: deployment.id }),

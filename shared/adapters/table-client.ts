@@ -15,7 +15,7 @@ import {
 } from '@azure/data-tables';
 import { RunStoreError } from '../ports/run-store.js';
 import { asciiJson } from './table-rows.js';
-import { ID_INDEX_PARTITION, type DeploymentFilter, type ResumePoint } from './table-keys.js';
+import { ID_INDEX_PARTITION, QUEUE_ROWS, type DeploymentFilter, type ResumePoint } from './table-keys.js';
 
 export type Row = TableEntityResult<Record<string, unknown>>;
 
@@ -199,9 +199,17 @@ export class Tables {
     return got.ok ? got.value : undefined;
   }
 
-  /** Rows of one partition in key order, at most `max`. */
-  async listPartition(table: TableId, operation: string, pk: string, max = Infinity): Promise<Row[]> {
-    const filter = odata`PartitionKey eq ${pk}`;
+  /** Rows of one partition (of a row key range `from` <= RowKey < `below`) in key order, at most `max`. */
+  async listPartition(
+    table: TableId,
+    operation: string,
+    pk: string,
+    max = Infinity,
+    rows?: { from: string; below: string },
+  ): Promise<Row[]> {
+    const filter = rows
+      ? odata`PartitionKey eq ${pk} and RowKey ge ${rows.from} and RowKey lt ${rows.below}`
+      : odata`PartitionKey eq ${pk}`;
     return this.call(table, operation, async (c) => {
       const rows: Row[] = [];
       const pages = c.listEntities<Record<string, unknown>>({ queryOptions: { filter } });
@@ -220,8 +228,10 @@ export function deploymentODataFilter(
 ): string {
   const { service, state, sinceMs } = filter;
   // Without a service, every partition but the id index's.
+  // Queue rows share the services' partitions; deployment ids never start with `~`.
   const clauses = [
     service === undefined ? odata`PartitionKey ne ${ID_INDEX_PARTITION}` : odata`PartitionKey eq ${service}`,
+    odata`(RowKey lt ${QUEUE_ROWS.from} or RowKey ge ${QUEUE_ROWS.below})`,
   ];
   if (state !== undefined) clauses.push(odata`State eq ${state}`);
   if (sinceMs !== undefined) clauses.push(odata`CreatedTime ge ${new Date(sinceMs)}`);

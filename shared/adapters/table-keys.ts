@@ -25,6 +25,20 @@ const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Index rows (deployment id -> service) share the Deployments table under this partition. */
 export const ID_INDEX_PARTITION = '~ids';
+/**
+ * Row key of a deployment's id index row in its own DeploymentEvents partition (sorts after every seq
+ * key), so the index row and the first timeline entry go in one entity-group transaction.
+ */
+export const ID_INDEX_ROW = '~index';
+/**
+ * Queue rows live in the Deployments table, in the service's partition, under this row key prefix
+ * (after every deployment id), so a deployment and its queue row are written in one transaction.
+ */
+const QUEUE_ROW_PREFIX = '~queue|';
+export const QUEUE_ROWS = { from: QUEUE_ROW_PREFIX, below: '~queue}' } as const;
+export const queueRowKey = (digest: string): string => `${QUEUE_ROW_PREFIX}${digest}`;
+export const digestOfQueueRow = (rowKey: string | undefined): string =>
+  rowKey?.startsWith(QUEUE_ROW_PREFIX) ? rowKey.slice(QUEUE_ROW_PREFIX.length) : (rowKey ?? '');
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -222,6 +236,8 @@ function invalidToken(): RunStoreError {
 export function checkDeployment(record: DeploymentRecord): void {
   assertServiceKey(record.service);
   assertValidKey(record.id, 'deployment id');
+  if (record.id.startsWith('~'))
+    throw new RunStoreError('invalid-key', 'Invalid deployment id: ids starting with ~ are reserved.');
   assertState(record.state);
   parseTime(record.createdAt, 'createdAt');
 }
@@ -231,6 +247,20 @@ export function checkEvent(entry: TimelineEntry): string {
   parseTime(entry.at, 'event time');
   if (typeof entry.title !== 'string') throw invalidArgument('Invalid event title: expected a string.');
   return seqKey(entry.seq);
+}
+
+/** A deployment's first timeline entry, written with it: checked before anything is written. */
+export function checkFirstEntry(record: DeploymentRecord, entry: TimelineEntry): string {
+  if (entry.deploymentId !== record.id)
+    throw invalidArgument('A first timeline entry must belong to the deployment it is created with.');
+  return checkEvent(entry);
+}
+
+/** A queue item written with its deployment: checked before anything is written. */
+export function checkQueueItemOf(record: DeploymentRecord, item: QueueItem): void {
+  checkQueueItem(item);
+  if (item.deploymentId !== record.id || item.service !== record.service)
+    throw invalidArgument('A queue item must belong to the deployment it is created with.');
 }
 
 export function checkQueueItem(item: QueueItem): void {

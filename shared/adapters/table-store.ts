@@ -1,8 +1,10 @@
 /**
  * RunStore on Azure Table Storage (Azurite locally). Layout, one table per record kind:
  *   <prefix>Deployments       PK service, RK id: State, CreatedAt, CreatedTime (DateTime) + JSON;
- *                             plus index rows PK `~ids`, RK id -> Service, for `findDeployment`
- *   <prefix>DeploymentEvents  PK deployment id, RK seq (10 digits) + JSON
+ *                             (index rows PK `~ids`, RK id -> Service: written by earlier versions, read
+ *                             as a fallback)
+ *   <prefix>DeploymentEvents  PK deployment id, RK seq (10 digits) + JSON; plus the id index row
+ *                             RK `~index` -> Service, for `findDeployment`
  *   <prefix>Queue             PK service, RK digest: DeploymentId, EnqueuedAt, State (columns only)
  *   <prefix>Releases          PK `<service>|<environment>`, RK `<inverted epoch ms, 16 digits>|<id>` + JSON
  *   <prefix>Approvals         PK deployment id, RK `<at ISO>|<URI-encoded approver>` + JSON
@@ -15,7 +17,9 @@
  * query is a full table scan on Azure, paid on every `GET /deployments/{id}` (including unknown ids).
  * The index row is written before the deployment row, so a crash in between leaves at worst an index
  * row to a missing deployment (read as "not found"; the retried activity completes it), never a
- * deployment that cannot be found by id.
+ * deployment that cannot be found by id. It lives in the deployment's own timeline partition, so that
+ * claiming the id and appending the first timeline entry are one entity-group transaction (a pushed
+ * image: 3 requests, the claim, the deployment row, the queue row).
  *
  * SDK access and safe errors: table-client.ts; keys: table-keys.ts; row encoding: table-rows.ts.
  */
@@ -33,6 +37,7 @@ import type { HoldRecord, QuarantineRecord } from '../domain/quarantine.js';
 import {
   ConcurrencyError,
   RunStoreError,
+  type CreateAlso,
   type DeploymentQuery,
   type Page,
   type RunStore,
@@ -49,6 +54,7 @@ import {
   DEFAULT_RELEASE_LIMIT,
   HOLD_ROW,
   ID_INDEX_PARTITION,
+  ID_INDEX_ROW,
   MAX_RELEASE_LIMIT,
   approvalRowKey,
   byEnqueuedAt,
@@ -58,7 +64,12 @@ import {
   assertValidKey,
   checkDeployment,
   checkEvent,
+  checkFirstEntry,
   checkHold,
+  checkQueueItemOf,
+  QUEUE_ROWS,
+  digestOfQueueRow,
+  queueRowKey,
   checkQuarantine,
   checkQueueItem,
   clampLimit,
@@ -107,23 +118,38 @@ export class TableRunStore implements RunStore {
   }
 
   /**
-   * Round trips: a new id, 2 (index row, deployment row); a known one, 2 (the index row's 409, then
-   * the deployment read), whatever the size of the tables: both are point operations.
+   * Round trips, whatever the size of the tables (all point operations): a known id, 1 (the
+   * deployment read); a new one, 3 (that read, the id's index row with `also.entry` in one transaction,
+   * the deployment row with `also.queueItem` in another: both in the service's partition).
    */
-  async createDeployment(record: DeploymentRecord): Promise<{ record: DeploymentRecord; created: boolean }> {
+  async createDeployment(
+    record: DeploymentRecord,
+    also: CreateAlso = {},
+  ): Promise<{ record: DeploymentRecord; created: boolean }> {
     checkDeployment(record);
-    const entity = deploymentEntity(record);
-    if (!(await this.claimId(record.id, record.service))) {
+    if (also.entry) checkFirstEntry(record, also.entry);
+    if (also.queueItem) checkQueueItemOf(record, also.queueItem);
+    const known = await this.getDeployment(record.service, record.id);
+    if (known !== undefined) return { record: known, created: false };
+    if (!(await this.claimId(record.id, record.service, also.entry))) {
       const existing = await this.getDeployment(record.service, record.id);
       if (existing !== undefined) return { record: existing, created: false };
-      // The index row without its deployment: a first attempt stopped in between, or the id belongs
-      // to another service.
+      // The index row without its deployment: a racing first attempt not done yet, one that stopped
+      // in between, or the id belongs to another service.
       await this.checkOwner(record.id, record.service);
     }
+    const entity = deploymentEntity(record);
+    const queue = also.queueItem && queueEntity(also.queueItem);
     const created = await this.tables.attempt(
       'deployments',
       'create deployment',
-      (c) => c.createEntity(entity),
+      async (c) => {
+        if (!queue) return c.createEntity(entity);
+        await c.submitTransaction([
+          ['create', entity],
+          ['create', queue],
+        ]);
+      },
       409,
     );
     if (created.ok) return { record: stored(record), created: true };
@@ -142,11 +168,17 @@ export class TableRunStore implements RunStore {
 
   async findDeployment(id: string): Promise<DeploymentRecord | undefined> {
     assertValidKey(id, 'deployment id');
-    const index = await this.tables.read('deployments', 'read deployment index', ID_INDEX_PARTITION, id);
+    const index = await this.readIndex(id);
     if (index === undefined) return undefined;
     if (typeof index.Service !== 'string')
       throw new RunStoreError('corrupt-record', 'Stored index row has no service.');
     return this.getDeployment(index.Service, id);
+  }
+
+  /** The id's index row: in its timeline partition, or where versions before it wrote it. */
+  private async readIndex(id: string): Promise<Record<string, unknown> | undefined> {
+    const index = await this.tables.read('events', 'read deployment index', id, ID_INDEX_ROW);
+    return index ?? this.tables.read('deployments', 'read deployment index', ID_INDEX_PARTITION, id);
   }
 
   async updateDeployment(
@@ -203,16 +235,7 @@ export class TableRunStore implements RunStore {
   }
 
   async appendEvent(entry: TimelineEntry): Promise<void> {
-    const rowKey = checkEvent(entry);
-    const fitted = fitEntry(entry);
-    const entity = {
-      partitionKey: entry.deploymentId,
-      rowKey,
-      Kind: entry.kind,
-      At: entry.at,
-      ...(entry.verdict === undefined ? {} : { Verdict: entry.verdict }),
-      ...encodeJson(fitted),
-    };
+    const entity = eventEntity(entry);
     // Upsert: a retried activity rewrites the same seq instead of failing or appending a duplicate.
     await this.tables.call('events', 'append event', (c) => c.upsertEntity(entity, 'Replace'));
   }
@@ -220,26 +243,23 @@ export class TableRunStore implements RunStore {
   async listEvents(deploymentId: string): Promise<TimelineEntry[]> {
     assertValidKey(deploymentId, 'deployment id');
     const rows = await this.tables.listPartition('events', 'list events', deploymentId);
-    return rows.map((row) => decodeJson(row, 'timeline entry') as TimelineEntry);
+    return rows
+      .filter((row) => row.rowKey !== ID_INDEX_ROW)
+      .map((row) => decodeJson(row, 'timeline entry') as TimelineEntry);
   }
 
   async enqueue(item: QueueItem): Promise<boolean> {
-    checkQueueItem(item);
-    const entity = {
-      partitionKey: item.service,
-      rowKey: item.digest,
-      DeploymentId: item.deploymentId,
-      EnqueuedAt: item.enqueuedAt,
-      State: item.state,
-    };
-    return (await this.tables.attempt('queue', 'enqueue', (c) => c.createEntity(entity), 409)).ok;
+    const entity = queueEntity(item);
+    return (await this.tables.attempt('deployments', 'enqueue', (c) => c.createEntity(entity), 409)).ok;
   }
 
-  /** Oldest first (by `enqueuedAt`, then digest). */
+  /** Oldest first (by `enqueuedAt`, then digest). A bounded query: the queue rows of one partition. */
   async listQueue(service: string): Promise<QueueItem[]> {
     assertServiceKey(service);
-    const rows = await this.tables.listPartition('queue', 'list queue', service);
-    return rows.map(readQueueItem).sort(byEnqueuedAt);
+    const rows = await this.tables.listPartition('deployments', 'list queue', service, Infinity, QUEUE_ROWS);
+    return rows
+      .map((row) => readQueueItem({ ...row, rowKey: digestOfQueueRow(row.rowKey) }))
+      .sort(byEnqueuedAt);
   }
 
   async setQueueState(service: string, digest: string, state: QueueItem['state']): Promise<void> {
@@ -247,9 +267,9 @@ export class TableRunStore implements RunStore {
     assertValidKey(digest, 'digest');
     assertQueueState(state);
     // Merge without creating: an upsert would leave a queue row without a deployment id.
-    const entity = { partitionKey: service, rowKey: digest, State: state };
+    const entity = { partitionKey: service, rowKey: queueRowKey(digest), State: state };
     const done = await this.tables.attempt(
-      'queue',
+      'deployments',
       'set queue state',
       (c) => c.updateEntity(entity, 'Merge'),
       404,
@@ -380,24 +400,60 @@ export class TableRunStore implements RunStore {
     return row && (decodeJson(row, 'hold') as HoldRecord);
   }
 
-  /** True when this call wrote the index row; false when it was there already. */
-  private async claimId(id: string, service: string): Promise<boolean> {
-    const entity = { partitionKey: ID_INDEX_PARTITION, rowKey: id, Service: service };
+  /**
+   * True when this call wrote the index row (and `entry`, atomically with it); false when it was there
+   * already (then nothing is written: the transaction fails as a whole). An id indexed by an earlier
+   * version (`~ids`) is then caught by the deployment row's own insert or `checkOwner`.
+   */
+  private async claimId(id: string, service: string, entry?: TimelineEntry): Promise<boolean> {
+    const index = { partitionKey: id, rowKey: ID_INDEX_ROW, Service: service };
     const claimed = await this.tables.attempt(
-      'deployments',
+      'events',
       'index deployment',
-      (c) => c.createEntity(entity),
+      async (c) => {
+        if (!entry) return c.createEntity(index);
+        await c.submitTransaction([
+          ['create', index],
+          ['upsert', eventEntity(entry), 'Replace'],
+        ]);
+      },
       409,
     );
     return claimed.ok;
   }
 
   private async checkOwner(id: string, service: string): Promise<void> {
-    const owner = await this.tables.read('deployments', 'read deployment index', ID_INDEX_PARTITION, id);
+    const owner = await this.readIndex(id);
     if (owner !== undefined && owner.Service !== service) {
       throw new RunStoreError('id-conflict', `Deployment id ${id} already belongs to another service.`);
     }
   }
+}
+
+function queueEntity(item: QueueItem): Record<string, unknown> & { partitionKey: string; rowKey: string } {
+  checkQueueItem(item);
+  return {
+    partitionKey: item.service,
+    rowKey: queueRowKey(item.digest),
+    DeploymentId: item.deploymentId,
+    EnqueuedAt: item.enqueuedAt,
+    State: item.state,
+  };
+}
+
+function eventEntity(entry: TimelineEntry): Record<string, unknown> & {
+  partitionKey: string;
+  rowKey: string;
+} {
+  const rowKey = checkEvent(entry);
+  return {
+    partitionKey: entry.deploymentId,
+    rowKey,
+    Kind: entry.kind,
+    At: entry.at,
+    ...(entry.verdict === undefined ? {} : { Verdict: entry.verdict }),
+    ...encodeJson(fitEntry(entry)),
+  };
 }
 
 /** What a reader gets back: JSON drops `undefined` fields. */

@@ -1,4 +1,5 @@
 import { Events, PHASES, phaseInstanceId, pipelineInstanceId } from '../contracts/events.js';
+import { ringCanaryInstanceIds, trainInstanceIds } from '../domain/rings.js';
 import type { ImageRef } from '../contracts/plan.js';
 import {
   TERMINAL_STATES,
@@ -72,8 +73,6 @@ export async function submitImage(
       `Service '${service}' does not deploy ${image.registry}/${image.repository}.`,
       { service, registry: image.registry, repository: image.repository },
     );
-  // A rolled back digest stays out until an Operator lifts its quarantine (one point read per push).
-  await assertNotQuarantined(ports, service, image.digest, s.source, s.at);
   const id = deploymentIdFor(service, image.digest);
   const record: DeploymentRecord = {
     id,
@@ -89,22 +88,28 @@ export async function submitImage(
     updatedAt: s.at,
     weight: 0,
   };
-  const { record: stored, created } = await ports.store.createDeployment(record);
-  if (!created && stored.state !== 'Queued') {
-    // A redelivery of an image its lane already took (or that ended): it was queued back then, and
-    // nothing is left to queue or wake: the duplicate costs only the `createDeployment` call.
-    return { deployment: stored, created };
-  }
   const queueItem = {
     service,
     digest: image.digest,
     deploymentId: id,
-    enqueuedAt: stored.createdAt,
+    enqueuedAt: s.at,
     state: 'queued',
   } as const;
-  // Independent writes, in parallel: the enqueue is also the repair when a first attempt stopped
-  // between recording the deployment and queueing it.
-  await Promise.all([created && ports.store.appendEvent(queuedEntry(id, s)), ports.store.enqueue(queueItem)]);
+  // Recorded, timeline entry and queue row written with it only if new (3 requests on Table Storage,
+  // the queue row atomically with the record, so a known deployment never needs it repaired); a
+  // redelivery is 1 point read.
+  const { record: stored, created } = await ports.store.createDeployment(record, {
+    entry: queuedEntry(id, s),
+    queueItem,
+  });
+  // A rolled back digest stays out until an Operator lifts its quarantine. Only a run of this digest
+  // can have quarantined it, and every run of it follows this deployment (retries are retries of it), so
+  // a digest whose deployment is new, or has not ended, cannot be quarantined: the point read is paid
+  // only by pushes of ended images. The refused push wrote nothing.
+  if (!created && TERMINAL_STATES.has(stored.state))
+    await assertNotQuarantined(ports, service, image.digest, s.source, s.at);
+  // A redelivery of an image its lane already took (or that ended): nothing is left to queue or wake.
+  if (!created && stored.state !== 'Queued') return { deployment: stored, created };
   if (!TERMINAL_STATES.has(stored.state)) await control.ensureLane(service, image.digest);
   return { deployment: stored, created };
 }
@@ -148,7 +153,11 @@ export async function interrupt(
 ): Promise<DeploymentRecord> {
   const deployment = await findDeployment(ports, id);
   if (TERMINAL_STATES.has(deployment.state)) throw finished(id, deployment.state);
-  if (kind === 'skipAnalysis' && deployment.state !== 'Canary') {
+  const ringCanary =
+    kind === 'skipAnalysis' && deployment.state === 'Verifying'
+      ? await runningRingCanary(ports, control, deployment)
+      : undefined;
+  if (kind === 'skipAnalysis' && deployment.state !== 'Canary' && !ringCanary) {
     throw new AppError(
       409,
       'not-in-canary',
@@ -173,8 +182,26 @@ export async function interrupt(
   const stored = await storeInterrupt(ports, deployment, kind, actor, reason);
   const event = Events[kind].name;
   const payload = { actor, reason };
-  await Promise.all(PHASES.map((p) => control.raise(phaseInstanceId(id, p), event, payload)));
+  const plan = ports.config.plan(deployment.service);
+  const instances = [
+    ...PHASES.map((p) => phaseInstanceId(id, p)),
+    ...(plan ? trainInstanceIds(id, plan) : []),
+  ];
+  await Promise.all(instances.map((instance) => control.raise(instance, event, payload)));
   return stored;
+}
+
+/** A later ring of a release train in its canary (the record says Verifying: ring 0 is past it). */
+async function runningRingCanary(
+  ports: Ports,
+  control: OrchestrationControl,
+  deployment: DeploymentRecord,
+): Promise<string | undefined> {
+  const plan = ports.config.plan(deployment.service);
+  for (const instance of plan ? ringCanaryInstanceIds(deployment.id, plan) : []) {
+    if ((await control.status(instance))?.runtimeStatus === 'Running') return instance;
+  }
+  return undefined;
 }
 
 /** Appends the interrupt unless the run ended or claimed its end; one per kind is enough to honour. */

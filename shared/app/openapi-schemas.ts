@@ -158,6 +158,7 @@ const DeploymentView = obj(
     timeline: { type: 'array', items: ref('TimelineEntry') },
     live: ref('LiveStatus'),
     decidedBy: ref('DecidedBy'),
+    rings: { type: 'array', items: ref('RingView') },
   },
   ['deployment', 'timeline', 'live'],
 );

@@ -2,6 +2,7 @@ import { DEPLOYMENT_STATES } from '../domain/state-machine.js';
 import { ref, schemas } from './openapi-schemas.js';
 import { dashboardPaths, dashboardSchemas } from './openapi-dashboard.js';
 import { retryPaths, retrySchemas } from './openapi-retry.js';
+import { ringSchemas } from './openapi-rings.js';
 import { boardPaths, boardSchemas } from './openapi-board.js';
 import { chatPaths, chatSchemas } from './openapi-chat.js';
 import { alertPaths, alertSchemas } from './openapi-alerts.js';
@@ -355,6 +356,7 @@ export const openApiDocument: Json = {
       ...alertSchemas,
       ...backtestSchemas,
       ...quarantineSchemas,
+      ...ringSchemas,
       ActionResult: {
         type: 'object',
         properties: { deployment: ref('DeploymentRecord'), approval: ref('ApprovalRecord') },

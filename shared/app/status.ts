@@ -1,5 +1,6 @@
 import { pipelineInstanceId } from '../contracts/events.js';
 import { decidedBy, type DecidedBy } from '../domain/decided-by.js';
+import { ringViews, type RingView } from '../domain/ring-view.js';
 import type { DeploymentRecord, TimelineEntry } from '../domain/deployment.js';
 import type { Ports } from '../ports/index.js';
 import type { OrchestrationControl } from '../ports/orchestration-control.js';
@@ -22,6 +23,8 @@ export interface DeploymentView {
   live: LiveStatus;
   /** Rolled back or failed: the entry that decided it (see `decidedBy`). */
   decidedBy?: DecidedBy;
+  /** A release train (`production.rings`): which version runs in which ring. */
+  rings?: RingView[];
 }
 
 const pick = (o: unknown): Record<string, unknown> =>
@@ -54,5 +57,6 @@ export async function describeDeployment(
     });
   }
   const decided = decidedBy(deployment, timeline);
-  return { deployment, timeline, live, ...(decided && { decidedBy: decided }) };
+  const rings = ringViews(ports.config.plan(deployment.service), deployment, timeline, live.weight);
+  return { deployment, timeline, live, ...(decided && { decidedBy: decided }), ...(rings && { rings }) };
 }

@@ -8,6 +8,7 @@ import type {
 } from '../contracts/plan.js';
 import { planSteps } from '../domain/step-plan.js';
 import { DEFAULT_TOLERANCE } from '../analysis/statistics.js';
+import { ringsPlan } from './rings-plan.js';
 import type { GantryConfig, ServiceConfig } from './schema.js';
 
 /**
@@ -108,7 +109,7 @@ export function planFor(config: GantryConfig, serviceName: string): PipelinePlan
   const { canary, verification, production, staging } = s;
   const gitRepository = s.gates.ciStatus?.repository ?? staging.tests[0]?.repository;
   // A copy: plans travel into orchestration inputs and must never alias the loaded configuration.
-  return structuredClone<PipelinePlan>({
+  const plan: PipelinePlan = {
     service,
     gates: gateSpecs(s.gates),
     staging: {
@@ -154,6 +155,10 @@ export function planFor(config: GantryConfig, serviceName: string): PipelinePlan
       ...(gitRepository !== undefined && { gitRepository }),
     },
     ...(s.notifications.routes.length > 0 && { chat: s.notifications.routes }),
+  };
+  return structuredClone<PipelinePlan>({
+    ...plan,
+    ...ringsPlan(s, plan.production, plan.canary, plan.verification),
   });
 }
 

@@ -10,6 +10,7 @@ import { alertRouting } from './alert-routing-schema.js';
 import { canary, verification, VERIFICATION_DEFAULT } from './analysis-schema.js';
 import type { ChatConfig } from './chat-schema.js';
 import { checkProviderMetrics } from './provider-schema.js';
+import { checkRingTargets, onRingFailure, rings } from './rings-schema.js';
 import {
   approval,
   argoApplication,
@@ -171,7 +172,10 @@ const production = z
     router: router.default({ kind: 'replicas' }),
     application: argoApplication,
     image: imageBinding,
+    rings: rings.optional(),
+    onRingFailure,
   })
+  .superRefine(checkRingTargets)
   .transform((v, ctx) => {
     const canaryDeployment = v.canaryDeployment ?? `${v.deployment}-canary`;
     const resolved = {

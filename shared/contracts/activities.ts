@@ -32,6 +32,16 @@ import type {
 export interface RunInput {
   deployment: DeploymentRecord;
   plan: PipelinePlan;
+  /**
+   * Set when the run is one ring of a release train (shared/domain/rings.ts): only the last ring's
+   * verification ends the run (claims its finish and records the release).
+   */
+  train?: {
+    ring: string;
+    last: boolean;
+    /** When the ring started (ISO): a skip-analysis stored before it was meant for an earlier ring. */
+    since?: string;
+  };
 }
 
 export interface RecordInput {

@@ -248,6 +248,32 @@ export interface PipelinePlan {
   alertRouting?: AlertRoutingSpec;
   /** Which environments' automatic rollbacks hold the lane (absent: production only). */
   holds?: { staging: boolean; production: boolean };
+  /**
+   * Production as a release train (`production.rings`): ring 0 is `production` with `canary` and
+   * `verification` above; later rings follow in order. Absent: one implicit ring (the plan as before).
+   */
+  rings?: RingSpec[];
+  /** What a failure in a later ring does to the rings before it (absent: `rollback-all`). */
+  onRingFailure?: RingFailurePolicy;
+}
+
+/** `rollback-all`: every ring that got the image returns to the last release; `hold`: earlier rings keep it. */
+export type RingFailurePolicy = 'rollback-all' | 'hold';
+
+/** One ring of a release train: targets deployed together, after a soak in the ring before. */
+export interface RingSpec {
+  name: string;
+  /** Region label (shown, and matched by nothing else). */
+  region?: string;
+  /** One or more targets, deployed one after the other within the ring. */
+  targets: ProductionTarget[];
+  /** The ring's own canary; absent: a plain rollout (promotion) followed by the verification window. */
+  canary?: CanarySpec;
+  verification: VerificationSpec;
+  /** How long the ring before runs the new image before this ring starts (0 for ring 0). */
+  soak: Duration;
+  /** Freezes of this ring only: the train waits at the ring's border until they lift. */
+  freezes: FreezeWindow[];
 }
 
 /** Matchers name a label (or dimension) and its accepted values, which may hold `{{ ... }}` variables. */

@@ -67,9 +67,24 @@ export class ConcurrencyError extends RunStoreError {
  * Gantry's own records in Azure Table Storage. Every write is idempotent (activities may run twice);
  * keys are validated; writes that two callers can race on are ETag-guarded.
  */
+/** What `createDeployment` writes with a new deployment. */
+export interface CreateAlso {
+  /** Its first timeline entry (`->Queued`). */
+  entry?: TimelineEntry;
+  /** Its queue row: a deployment recorded this way is never without it. */
+  queueItem?: QueueItem;
+}
+
 export interface RunStore {
-  /** Creates the deployment if it does not exist; returns the stored record and whether it was new. */
-  createDeployment(record: DeploymentRecord): Promise<{ record: DeploymentRecord; created: boolean }>;
+  /**
+   * Creates the deployment if it does not exist; returns the stored record and whether it was new.
+   * `also` is written with it when this call creates it (in the same requests where the store can, the
+   * queue item atomically with the record), never with a known one: a redelivery adds nothing.
+   */
+  createDeployment(
+    record: DeploymentRecord,
+    also?: CreateAlso,
+  ): Promise<{ record: DeploymentRecord; created: boolean }>;
   getDeployment(service: string, id: string): Promise<DeploymentRecord | undefined>;
   /** Finds a deployment by id alone (ids embed the service, but callers may not know it). */
   findDeployment(id: string): Promise<DeploymentRecord | undefined>;

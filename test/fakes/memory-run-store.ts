@@ -13,6 +13,7 @@ import type {
 import type { HoldRecord, QuarantineRecord } from '../../shared/domain/quarantine.js';
 import {
   RunStoreError,
+  type CreateAlso,
   type DeploymentQuery,
   type Page,
   type RunStore,
@@ -29,6 +30,8 @@ import {
   byQuarantinedAt,
   checkDeployment,
   checkEvent,
+  checkFirstEntry,
+  checkQueueItemOf,
   checkHold,
   checkQuarantine,
   checkQueueItem,
@@ -76,8 +79,13 @@ export class MemoryRunStore implements RunStore {
   readonly quarantine = new Map<string, Map<string, QuarantineRecord>>();
   readonly holds = new Map<string, HoldRecord>();
 
-  async createDeployment(record: DeploymentRecord): Promise<{ record: DeploymentRecord; created: boolean }> {
+  async createDeployment(
+    record: DeploymentRecord,
+    also: CreateAlso = {},
+  ): Promise<{ record: DeploymentRecord; created: boolean }> {
     checkDeployment(record);
+    const entryKey = also.entry && checkFirstEntry(record, also.entry);
+    if (also.queueItem) checkQueueItemOf(record, also.queueItem);
     const value = storable(record);
     const owner = this.owners.get(record.id);
     if (owner !== undefined && owner !== record.service) {
@@ -91,6 +99,9 @@ export class MemoryRunStore implements RunStore {
     const existing = rows.get(record.id);
     if (existing !== undefined) return { record: copy(existing), created: false };
     rows.set(record.id, value);
+    if (also.entry && entryKey)
+      partition(this.events, record.id).set(entryKey, storable(fitEntry(also.entry)));
+    if (also.queueItem) await this.enqueue(also.queueItem);
     return { record: copy(value), created: true };
   }
 

@@ -22,6 +22,7 @@ import { promotionPhase } from '../../orchestrations/phases/promotion.js';
 import { stagingPhase } from '../../orchestrations/phases/staging.js';
 import { testsPhase } from '../../orchestrations/phases/tests.js';
 import { verificationPhase } from '../../orchestrations/phases/verification.js';
+import { RING_FUNCTION, ringPhase } from '../../orchestrations/ring.js';
 import { rollbackService } from '../../orchestrations/rollback.js';
 import { ROLLBACK_ORCHESTRATION } from '../../shared/contracts/rollback.js';
 import type { InstanceState } from '../../devhost/durable/types.js';
@@ -40,6 +41,7 @@ const ORCHESTRATORS: Array<[string, OrchestratorFn]> = [
   [phaseFunction('canary'), canaryPhase],
   [phaseFunction('promotion'), promotionPhase],
   [phaseFunction('verification'), verificationPhase],
+  [RING_FUNCTION, ringPhase],
   [ROLLBACK_ORCHESTRATION, rollbackService],
 ];
 

@@ -179,3 +179,28 @@ describe('renderStatus', () => {
     );
   });
 });
+
+describe('renderStatus of a release train', () => {
+  it('shows which version runs in which ring, before the stages', () => {
+    const digest = `sha256:${'1'.repeat(64)}`;
+    const view: DeploymentView = {
+      ...VIEW,
+      deployment: { ...VIEW.deployment, state: 'Verifying' },
+      rings: [
+        { name: 'eu-west', region: 'westeurope', state: 'released', weight: 0, image: digest },
+        { name: 'eu-north', region: 'northeurope', state: 'deploying', weight: 10, image: digest },
+        { name: 'eu-central', state: 'pending', weight: 0, image: null },
+      ],
+    };
+    const lines = renderStatus(view, makeStyle(false), 120).map(stripAnsi);
+    const start = lines.indexOf('Rings');
+    expect(start).toBeGreaterThan(0);
+    expect(lines.slice(start + 1, start + 5).map((l) => l.split(/\s{2,}/).filter(Boolean))).toEqual([
+      ['RING', 'REGION', 'STATE', 'WEIGHT', 'IMAGE'],
+      ['eu-west', 'westeurope', 'released', '111111111111'],
+      ['eu-north', 'northeurope', 'deploying', '10%', '111111111111'],
+      ['eu-central', 'pending', 'previous release'],
+    ]);
+    expect(renderStatus(VIEW, makeStyle(false), 120).map(stripAnsi)).not.toContain('Rings');
+  });
+});

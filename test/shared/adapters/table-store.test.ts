@@ -50,7 +50,9 @@ describe('TableRunStore: layout and guards', () => {
     await store.createDeployment(deployment('y', 'v1'));
     expect(await store.listDeployments({ service: INJECTION })).toEqual({ items: [] });
     const filter = new URL(urls.at(-1) ?? '').searchParams.get('$filter');
-    expect(filter).toBe("PartitionKey eq 'x'' or PartitionKey ne '''");
+    expect(filter).toBe(
+      "PartitionKey eq 'x'' or PartitionKey ne ''' and (RowKey lt '~queue|' or RowKey ge '~queue}')",
+    );
   });
 
   it('stores deployments with filter columns, an id index row and JSON split under the property limit', async () => {
@@ -70,7 +72,8 @@ describe('TableRunStore: layout and guards', () => {
       // ASCII only, so Azurite's chunk-wise body decoding cannot split a character.
       expect(String(row[part])).toMatch(/^[\x20-\x7e]*$/);
     }
-    expect(await table.getEntity('~ids', d.id)).toMatchObject({ Service: 'Api' });
+    const events = raw(opts.tablePrefix, 'DeploymentEvents');
+    expect(await events.getEntity(d.id, '~index')).toMatchObject({ Service: 'Api' });
     expect(await store.findDeployment(d.id)).toEqual(d);
   });
 
@@ -183,9 +186,9 @@ describe('TableRunStore: layout and guards', () => {
       JsonParts: 1,
       Json0: '{',
     });
-    await raw(opts.tablePrefix, 'Queue').createEntity({
+    await raw(opts.tablePrefix, 'Deployments').createEntity({
       partitionKey: 'api',
-      rowKey: 'sha256:1',
+      rowKey: '~queue|sha256:1',
       State: 'queued',
     });
     for (const call of [

@@ -32,6 +32,44 @@ export function runStoreContract(name: string, makeStore: () => Promise<RunStore
       expect(await store.findDeployment('api-000000000000')).toBeUndefined();
     });
 
+    it('writes a first timeline entry and queue item only with the deployment it creates, checked first', async () => {
+      const d = deployment('api', 'v1');
+      const entry = event(d.id, 1000, { kind: 'transition', title: '->Queued' });
+      const queueItem = {
+        service: 'api',
+        digest: d.image.digest,
+        deploymentId: d.id,
+        enqueuedAt: d.createdAt,
+        state: 'queued',
+      } as const;
+      for (const bad of [
+        { entry: event('api-other', 1000), queueItem },
+        { entry: { ...entry, at: 'yesterday' }, queueItem },
+        { entry, queueItem: { ...queueItem, deploymentId: 'api-other' } },
+        { entry, queueItem: { ...queueItem, state: 'lost' as 'queued' } },
+      ])
+        await expect(store.createDeployment(d, bad)).rejects.toMatchObject({ code: 'invalid-argument' });
+      expect(await store.findDeployment(d.id)).toBeUndefined();
+      expect(await store.listQueue('api')).toEqual([]);
+      expect((await store.createDeployment(d, { entry, queueItem })).created).toBe(true);
+      // A duplicate (another arrival, another time) adds no second entry and no second queue row.
+      const later = {
+        entry: { ...entry, seq: 2000 },
+        queueItem: { ...queueItem, enqueuedAt: '2030-01-01T00:00:00Z' },
+      };
+      expect((await store.createDeployment(d, later)).created).toBe(false);
+      expect(await store.listEvents(d.id)).toEqual([entry]);
+      expect(await store.listQueue('api')).toEqual([queueItem]);
+      await store.appendEvent(event(d.id, 3000));
+      expect((await store.listEvents(d.id)).map((e) => e.seq)).toEqual([1000, 3000]);
+      expect(await store.findDeployment(d.id)).toEqual(d);
+      // Queue rows share the deployments' partition on Table Storage: listings see deployments only.
+      expect((await store.listDeployments({ service: 'api' })).items).toEqual([d]);
+      expect((await store.listDeployments({})).items).toEqual([d]);
+      await store.setQueueState('api', d.image.digest, 'running');
+      expect(await store.listQueue('api')).toEqual([{ ...queueItem, state: 'running' }]);
+    });
+
     it('finds deployments of services whose names are not lower case, and refuses an id reused by another service', async () => {
       const mixed = deployment('PaymentsAPI', 'v1');
       await store.createDeployment(mixed);

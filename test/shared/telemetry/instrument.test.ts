@@ -32,7 +32,7 @@ beforeEach(async () => {
   ports = {
     store,
     notifier: new NoopNotifier(),
-    config: { services: () => ['ApiGateway', 'Audio'] },
+    config: { services: () => ['ApiGateway', 'Audio'], plan: () => undefined },
   } as unknown as Ports;
   logs = [];
   const deployment: DeploymentRecord = {

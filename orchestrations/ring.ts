@@ -1,0 +1,92 @@
+import type { OrchestrationContext } from 'durable-functions';
+import { Activities, type RunInput } from '../shared/contracts/activities.js';
+import type { Phase } from '../shared/contracts/events.js';
+import type { RingSpec } from '../shared/contracts/plan.js';
+import { ringBorder, ringPhaseInstanceId, ringPhases, ringRun, ringStage } from '../shared/domain/rings.js';
+import { call, Interrupts, type Flow, type Interrupt } from './lib/flow.js';
+import type { PhaseResult } from './lib/phase.js';
+import { Recorder } from './lib/recorder.js';
+
+/** Orchestrator function name of a later ring of a release train. */
+export const RING_FUNCTION = 'ringPhase';
+
+export interface RingInput {
+  run: RunInput;
+  /** Index of the ring in `plan.rings` (≥ 1: ring 0 is the pipeline's own production phases). */
+  index: number;
+}
+
+/** A ring's outcome; `promoted`: how many of its targets had their application pointed at the image. */
+export type RingResult = { result: PhaseResult; phase: Phase; promoted: number };
+
+/** Timeline slot of ring orchestrations (pipeline 0, phases 1-7, lane 8). */
+const RING_SLOT = 9;
+
+/**
+ * One later ring of a train: the soak in the ring before, the wait at a frozen border, then per target
+ * the same canary (when the ring has one), promotion and verification sub-orchestrations as ring 0,
+ * each under an instance id suffixed with the ring. Returns at the first phase that does not pass.
+ */
+export function* ringPhase(ctx: OrchestrationContext): Flow<RingResult> {
+  const { run, index } = ctx.df.getInput() as RingInput;
+  const ring = run.plan.rings?.[index] as RingSpec;
+  const before = run.plan.rings?.[index - 1]?.name ?? 'ring 0';
+  const { id, service } = run.deployment;
+  const rec = new Recorder(ctx, id, service, RING_SLOT, { routes: run.plan.chat, environment: 'production' });
+  const interrupts = new Interrupts(ctx);
+  interrupts.adopt(yield* call(ctx, Activities.storedInterrupts, { service, deploymentId: id }));
+  status(ctx, ringStage('soak', ring.name), `soak in ${before}`);
+  yield* rec.note('note', `ring:${ring.name}:soak`, {
+    comment: `the new image soaks in ${before} for ${ring.soak / 60_000} min before ${ring.name}`,
+  });
+  const stopped = (yield* interrupts.sleep(ring.soak)) ?? (yield* border(ctx, rec, interrupts, ring));
+  if (stopped)
+    return { result: { outcome: 'interrupted', interrupt: stopped }, phase: 'canary', promoted: 0 };
+  yield* rec.note('action', `ring:${ring.name}:started`, {
+    evidence: { region: ring.region ?? '', targets: ring.targets.map((t) => t.argoApp).join(', ') },
+  });
+  let promoted = 0;
+  for (let target = 0; target < ring.targets.length; target++) {
+    const base = ringRun(run, index, target);
+    const since = ctx.df.currentUtcDateTime.toISOString();
+    const targetRun = { ...base, train: { ...base.train, ring: ring.name, last: !!base.train?.last, since } };
+    for (const phase of ringPhases(ring)) {
+      if (phase === 'promotion') promoted = target + 1;
+      status(ctx, ringStage(phase, ring.name), ring.targets[target]?.argoApp ?? '');
+      const result = (yield ctx.df.callSubOrchestrator(
+        `${phase}Phase`,
+        targetRun,
+        ringPhaseInstanceId(id, phase, ring.name, target),
+      )) as PhaseResult;
+      if (result.outcome !== 'passed') return { result, phase, promoted };
+      if (result.weight !== undefined) targetRun.deployment.weight = result.weight;
+    }
+  }
+  yield* rec.note('decision', `ring:${ring.name}:released`, { verdict: 'pass' });
+  return { result: { outcome: 'passed' }, phase: 'verification', promoted };
+}
+
+/** A freeze on the ring holds the train at its border until the freeze lifts (a cancel or abort ends it). */
+function* border(
+  ctx: OrchestrationContext,
+  rec: Recorder,
+  interrupts: Interrupts,
+  ring: RingSpec,
+): Flow<Interrupt | undefined> {
+  for (;;) {
+    const at = ringBorder(ring.freezes, ctx.df.currentUtcDateTime);
+    if (at.kind === 'open') return undefined;
+    status(ctx, ringStage('border', ring.name), `freeze ${at.freeze.name} until ${at.until.toISOString()}`);
+    yield* rec.note('decision', `ring:${ring.name}:frozen`, {
+      verdict: 'warn',
+      comment: `${at.freeze.name}: ${at.freeze.reason}; the train waits at the border`,
+      evidence: { until: at.until.toISOString() },
+    });
+    const stopped = yield* interrupts.sleep(at.until.getTime() - ctx.df.currentUtcDateTime.getTime());
+    if (stopped) return stopped;
+  }
+}
+
+function status(ctx: OrchestrationContext, stage: string, waitingFor: string): void {
+  ctx.df.setCustomStatus({ stage, waitingFor, since: ctx.df.currentUtcDateTime.toISOString() });
+}

@@ -1,0 +1,125 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
+import { phaseInstanceId } from '../../shared/contracts/events.js';
+import { digest, PipelineHarness, titles } from './pipeline-harness.js';
+
+/**
+ * A two-ring ApiGateway (EU West canary, EU North wave) through the compiled app over HTTP: the ring
+ * orchestration is registered by the app, the rings show in `GET /api/deployments/{id}` (checked against
+ * the OpenAPI document), and a failure in ring 1 rolls ring 0 back. Outside systems are the fakes.
+ */
+const TUESDAY_03 = Date.UTC(2026, 0, 6, 3, 0, 0); // auto-approved: no human needed
+const WORKFLOWS = ['integration', 'e2e', 'performance', 'security'];
+const NORTH = 'api-gateway-prod-eun';
+const PROD_BLOCK =
+  '      application: api-gateway-prod\n      image: { kustomizeImage: hearloveen.azurecr.io/api-gateway }\n';
+const RINGS = `      rings:
+        - { name: eu-west, region: westeurope }
+        - name: eu-north
+          region: northeurope
+          soak: 30m
+          canary: rollout
+          targets: [{ cluster: hearloveen-aks-eun, application: ${NORTH} }]
+`;
+const example = readFileSync('config/gantry.example.yaml', 'utf8');
+const dir = mkdtempSync(join(tmpdir(), 'gantry-rings-'));
+const config = join(dir, 'gantry.yaml');
+writeFileSync(config, example.replace(PROD_BLOCK, PROD_BLOCK + RINGS));
+/** The same train with a freeze on EU North only, over the morning the run starts in. */
+const frozenConfig = join(dir, 'gantry-frozen.yaml');
+const FREEZE = `          freezes:
+            - { name: nordic-peak, reason: Nordic sales day, from: '2026-01-06T03:00:00Z', to: '2026-01-06T09:00:00Z' }
+`;
+writeFileSync(frozenConfig, example.replace(PROD_BLOCK, PROD_BLOCK + RINGS + FREEZE));
+
+let azurite: AzuriteHandle;
+let h: PipelineHarness | undefined;
+beforeAll(async () => {
+  expect(example).toContain(PROD_BLOCK);
+  azurite = await startAzurite({ location: undefined });
+});
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+afterAll(async () => {
+  await azurite?.stop();
+});
+
+async function train(configPath = config): Promise<{ x: PipelineHarness; id: string; digest: string }> {
+  const x = await PipelineHarness.start({
+    storage: azurite.connectionString,
+    startTime: TUESDAY_03,
+    configPath,
+  });
+  h = x;
+  const d = digest();
+  const { id } = await x.submit('ApiGateway', `hearloveen.azurecr.io/api-gateway:3.0.0@${d}`);
+  await x.waitForPhase(id, 'tests', 'test workflows');
+  for (const workflow of WORKFLOWS) {
+    const instance = encodeURIComponent(phaseInstanceId(id, 'tests'));
+    const res = await x.host.request(
+      `/runtime/webhooks/durabletask/instances/${instance}/raiseEvent/testResult`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workflow, conclusion: 'success' }),
+      },
+    );
+    expect(res.status).toBe(202);
+  }
+  return { x, id, digest: d };
+}
+
+describe('a two-ring release train (compiled app, HTTP)', () => {
+  it(
+    'releases EU West, soaks, then rolls out EU North; the API shows both rings',
+    { timeout: 120_000 },
+    async () => {
+      const { x, id, digest: d } = await train();
+      const view = (await x.finish(id)) as Awaited<ReturnType<PipelineHarness['finish']>> & {
+        rings?: Array<{ name: string; state: string; image: string | null }>;
+      };
+      expect(view.deployment.state).toBe('Succeeded');
+      expect(view.rings?.map((r) => [r.name, r.state, r.image])).toEqual([
+        ['eu-west', 'released', d],
+        ['eu-north', 'released', d],
+      ]);
+      expect(x.world.deploys.filter((e) => e.digest === d).map((e) => e.app)).toEqual([
+        'api-gateway-staging',
+        'api-gateway-prod',
+        NORTH,
+      ]);
+      expect(titles(view.timeline)).toEqual(
+        expect.arrayContaining(['ring:eu-north:soak', 'ring:eu-north:started', 'ring:eu-north:released']),
+      );
+    },
+  );
+
+  it('a failed sync in EU North stops the train and takes EU West back', { timeout: 120_000 }, async () => {
+    const { x, id } = await train();
+    x.world.syncOutcomes.set(NORTH, 'Failed');
+    const view = (await x.finish(id)) as Awaited<ReturnType<PipelineHarness['finish']>> & {
+      rings?: Array<{ name: string; state: string }>;
+    };
+    expect(view.deployment.state).toBe('RolledBack');
+    expect(view.deployment.reason).toMatch(/^ring eu-north: /);
+    expect(view.rings?.map((r) => r.state)).toEqual(['rolled-back', 'rolled-back']);
+    expect(x.world.rollbacks.map((r) => r.app)).toEqual(expect.arrayContaining([NORTH, 'api-gateway-prod']));
+  });
+
+  it('a freeze on EU North holds the train at its border until it lifts', { timeout: 120_000 }, async () => {
+    const { x, id, digest: d } = await train(frozenConfig);
+    const view = await x.finish(id);
+    expect(view.deployment.state).toBe('Succeeded');
+    const entry = (title: string) => view.timeline.find((e) => e.title === title);
+    expect(entry('ring:eu-north:frozen')?.evidence).toMatchObject({ until: '2026-01-06T09:00:00.000Z' });
+    expect(Date.parse(entry('ring:eu-north:started')?.at ?? '')).toBeGreaterThanOrEqual(
+      Date.parse('2026-01-06T09:00:00Z'),
+    );
+    expect(x.world.deploys.filter((e) => e.digest === d).map((e) => e.app)).toContain(NORTH);
+  });
+});
