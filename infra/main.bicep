@@ -107,6 +107,18 @@ param operatorIpRanges string = ''
 @description('Pre-authorize the Azure CLI for the Gantry API scope (after the first deployment; see docs/deploy.md).')
 param preAuthorizeAzureCli bool = false
 
+@description('Slack (docs/chatops.md): Key Vault references to the secrets slack-bot-token and slack-signing-secret, which you create first.')
+param slackEnabled bool = false
+
+@description('Comma-separated Teams Workflows webhook names (docs/chatops.md): each reads the secret teams-webhook-<name>; empty: none.')
+param teamsWebhooks string = ''
+
+@description('Alertmanager receiver (docs/chatops.md): a Key Vault reference to the secret alertmanager-token, which you create first.')
+param alertmanagerEnabled bool = false
+
+@description('Azure Monitor receiver (docs/chatops.md): a Key Vault reference to the secret azure-monitor-alert-secret, which you create first.')
+param azureMonitorAlertsEnabled bool = false
+
 var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -233,6 +245,10 @@ module functionApp 'app/functionapp.bicep' = {
     prometheusQueryEndpoint: prometheusQueryEndpoint
     appInsightsWorkspaceId: empty(appInsightsWorkspaceResourceId) ? '' : logAnalyticsReader.outputs.customerId
     subnetId: vnetEnabled ? privateNetwork.outputs.appSubnetId : ''
+    slackEnabled: slackEnabled
+    teamsWebhooks: filter(map(split(teamsWebhooks, ','), n => trim(n)), n => !empty(n))
+    alertmanagerEnabled: alertmanagerEnabled
+    azureMonitorAlertsEnabled: azureMonitorAlertsEnabled
   }
 }
 

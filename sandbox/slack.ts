@@ -18,7 +18,8 @@ import {
 export interface SlackUser {
   id: string;
   name: string;
-  email: string;
+  /** Absent: a profile without e-mail (a bot, or an app without `users:read.email`). */
+  email?: string;
   realName?: string;
 }
 
@@ -27,6 +28,9 @@ export const SANDBOX_SLACK_USERS: SlackUser[] = [
   { id: 'U0REVIEWER1', name: 'reviewer', email: 'reviewer@localhost', realName: 'Rita Reviewer' },
   { id: 'U0DEVELOPR1', name: 'developer', email: 'developer@localhost', realName: 'Dev Eloper' },
   { id: 'U0OUTSIDER1', name: 'outsider', email: 'outsider@localhost', realName: 'Otto Outsider' },
+  // The people of the example file's `chat.principals` (config/gantry.example.yaml).
+  { id: 'U0ADA000001', name: 'ada', email: 'ada@hearloveen.io', realName: 'Ada Lovelace' },
+  { id: 'U0LINUS0001', name: 'linus', email: 'linus@hearloveen.io', realName: 'Linus Torvalds' },
 ];
 
 /** The sandbox's deployments channel (the example routes point at it). */
@@ -72,6 +76,10 @@ export interface SlackStandIn {
   responses: Array<{ id: string; at: string; body: unknown }>;
   /** Resolves with what arrives (or arrived) at `responseUrl(id)`. */
   response(id: string): Promise<unknown>;
+  /** Resolves with the `response_url` post number `from` (0-based), once it has arrived. */
+  replyAfter(from: number): Promise<{ id: string; at: string; body: unknown }>;
+  /** Adds a user to the workspace (`users.info` finds it from now on). */
+  addUser(user: SlackUser): void;
   /** A `response_url` on this stand-in for an interaction (give it to payloads sent to Gantry). */
   responseUrl(id: string): string;
   faults: SlackFaults;
@@ -205,7 +213,11 @@ class SlackWorkspace {
         deleted: false,
         real_name: realName,
         is_bot: false,
-        profile: { email: user.email, real_name: realName, display_name: user.name },
+        profile: {
+          ...(user.email !== undefined && { email: user.email }),
+          real_name: realName,
+          display_name: user.name,
+        },
       },
     };
   }
@@ -262,11 +274,8 @@ function webApi(method: string, req: HostRequest, ctx: WebApiContext): HostRespo
 /** The stand-in's parts; `base()` is its URL once listening (for `response_url`s). */
 export function createSlackStandIn(options: SlackStandInOptions, base: () => string) {
   const now = options.now ?? Date.now;
-  const workspace = new SlackWorkspace(
-    now,
-    options.users ?? SANDBOX_SLACK_USERS,
-    new Set(options.channels ?? [SANDBOX_SLACK_CHANNEL]),
-  );
+  const users = [...(options.users ?? SANDBOX_SLACK_USERS)];
+  const workspace = new SlackWorkspace(now, users, new Set(options.channels ?? [SANDBOX_SLACK_CHANNEL]));
   const calls: SlackCall[] = [];
   const responses: SlackStandIn['responses'] = [];
   const faults: SlackFaults = {};
@@ -275,6 +284,11 @@ export function createSlackStandIn(options: SlackStandInOptions, base: () => str
     const found = responses.find((r) => r.id === id);
     if (found) return Promise.resolve(found.body);
     return new Promise((resolve) => waiting.set(id, [...(waiting.get(id) ?? []), resolve]));
+  };
+  let wake: Array<() => void> = [];
+  const replyAfter = async (from: number) => {
+    while (responses.length <= from) await new Promise<void>((resolve) => wake.push(resolve));
+    return responses[from] as SlackStandIn['responses'][number];
   };
   const ctx: WebApiContext = { token: options.token, faults, calls, methods: workspace.methods, now };
   const route: HostRoute = (req) => {
@@ -291,6 +305,9 @@ export function createSlackStandIn(options: SlackStandInOptions, base: () => str
       responses.push({ id, at: new Date(now()).toISOString(), body });
       for (const resolve of waiting.get(id) ?? []) resolve(body);
       waiting.delete(id);
+      const woken = wake;
+      wake = [];
+      for (const resolve of woken) resolve();
       return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
     }
     const method = /^\/(?:api\/)?([a-z]+\.[a-zA-Z.]+)$/.exec(path);
@@ -300,6 +317,8 @@ export function createSlackStandIn(options: SlackStandInOptions, base: () => str
     calls,
     responses,
     response,
+    replyAfter,
+    addUser: (user: SlackUser) => void users.push(user),
     faults,
     route,
     messages: () => workspace.top,

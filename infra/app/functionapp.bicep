@@ -40,12 +40,31 @@ param maximumInstanceCount int = 40
 @description('Subnet for outbound VNet integration (delegated to Microsoft.App/environments); empty: none.')
 param subnetId string = ''
 
+// ChatOps and alert receivers (docs/chatops.md) are opt-in: each switched-on feature's settings are Key
+// Vault references to secrets the operator creates (names below); a feature left off sets nothing.
+@description('Slack: GANTRY_SLACK_BOT_TOKEN and GANTRY_SLACK_SIGNING_SECRET from the vault secrets slack-bot-token and slack-signing-secret.')
+param slackEnabled bool = false
+@description('Teams Workflows webhooks by name: GANTRY_TEAMS_WEBHOOK_<NAME> from the vault secret teams-webhook-<name>.')
+param teamsWebhooks array = []
+@description('Alertmanager receiver: GANTRY_ALERTMANAGER_TOKEN from the vault secret alertmanager-token.')
+param alertmanagerEnabled bool = false
+@description('Azure Monitor action group receiver: GANTRY_AZURE_MONITOR_SECRET from the vault secret azure-monitor-alert-secret.')
+param azureMonitorAlertsEnabled bool = false
+
 resource storage 'Microsoft.Storage/storageAccounts@2026-04-01' existing = {
   name: storageAccountName
 }
 
 // Versionless Key Vault reference: picks up rotated secrets without a redeploy.
 func kvRef(vaultUri string, secretName string) string => '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secretName}/)'
+
+// The opt-in secrets (docs/chatops.md, "Secrets in Azure"): the postprovision hook does not ask for them.
+var chatSecretNames = {
+  slackBotToken: 'slack-bot-token'
+  slackSigningSecret: 'slack-signing-secret'
+  alertmanagerToken: 'alertmanager-token'
+  azureMonitorSecret: 'azure-monitor-alert-secret'
+}
 
 var appSettings = union(
   {
@@ -81,7 +100,20 @@ var appSettings = union(
     GANTRY_PROMETHEUS_AUTH: 'entra'
     GANTRY_PROMETHEUS_MODE: 'azure-monitor'
   },
-  empty(appInsightsWorkspaceId) ? {} : { GANTRY_APPINSIGHTS_WORKSPACE_ID: appInsightsWorkspaceId }
+  empty(appInsightsWorkspaceId) ? {} : { GANTRY_APPINSIGHTS_WORKSPACE_ID: appInsightsWorkspaceId },
+  slackEnabled ? {
+    GANTRY_SLACK_BOT_TOKEN: kvRef(keyVaultUri, chatSecretNames.slackBotToken)
+    GANTRY_SLACK_SIGNING_SECRET: kvRef(keyVaultUri, chatSecretNames.slackSigningSecret)
+  } : {},
+  alertmanagerEnabled ? { GANTRY_ALERTMANAGER_TOKEN: kvRef(keyVaultUri, chatSecretNames.alertmanagerToken) } : {},
+  azureMonitorAlertsEnabled ? {
+    GANTRY_AZURE_MONITOR_SECRET: kvRef(keyVaultUri, chatSecretNames.azureMonitorSecret)
+  } : {},
+  toObject(
+    teamsWebhooks,
+    hook => 'GANTRY_TEAMS_WEBHOOK_${toUpper(string(hook))}',
+    hook => kvRef(keyVaultUri, 'teams-webhook-${toLower(string(hook))}')
+  )
 )
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {

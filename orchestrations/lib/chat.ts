@@ -1,7 +1,15 @@
 import type { OrchestrationContext } from 'durable-functions';
 import { Activities, type ChatDelivery, type NotifyChatInput } from '../../shared/contracts/activities.js';
 import type { RetryPolicy } from '../../shared/contracts/contract.js';
-import { destinationKey, nextChatDelay, type ChatDestination } from '../../shared/domain/chat-routing.js';
+import {
+  destinationKey,
+  hasRoutes,
+  nextChatDelay,
+  routeChat,
+  type ChatDestination,
+  type ChatEvent,
+  type ChatRoute,
+} from '../../shared/domain/chat-routing.js';
 import { after, call, type Flow } from './flow.js';
 
 /** One attempt per call: the loop below owns the retries, so it can honour `Retry-After`. */
@@ -61,4 +69,38 @@ export function* deliverChat(
     pending = retry.map((r) => r.destination);
   }
   return failures;
+}
+
+/**
+ * Routes and delivers one event outside a pipeline run (a rollback): what could not be delivered becomes
+ * a `notification:failed` note at `failureSeq` on the deployment's timeline. Never throws.
+ */
+export function* announceChat(
+  ctx: OrchestrationContext,
+  routes: ChatRoute[] | undefined,
+  input: { deploymentId: string; service: string; event: ChatEvent },
+  failureSeq: number,
+): Flow<void> {
+  if (!hasRoutes(routes)) return;
+  const destinations = routeChat(routes, input.event);
+  if (destinations.length === 0) return;
+  const failures = yield* deliverChat(ctx, { ...input, destinations });
+  if (failures.length === 0) return;
+  try {
+    yield* call(ctx, Activities.record, {
+      deploymentId: input.deploymentId,
+      service: input.service,
+      entry: {
+        seq: failureSeq,
+        at: ctx.df.currentUtcDateTime.toISOString(),
+        kind: 'note',
+        title: 'notification:failed',
+        verdict: 'warn',
+        comment: failures.map((f) => `${f.destination}: ${f.error}`).join('; '),
+        evidence: { event: input.event.kind, failures },
+      },
+    });
+  } catch {
+    // The store itself is failing: chat stays out of the rollback's way.
+  }
 }

@@ -83,6 +83,9 @@ export async function rollbackService(
     actor: r.principal.name,
     // Production has no sync timeout of its own; promotion uses the staging one too.
     syncTimeoutMs: plan.staging.syncTimeout,
+    fromDeploymentId: current.deploymentId,
+    reason: r.comment,
+    ...(plan.chat && plan.chat.length > 0 && { chat: plan.chat }),
   };
   const instanceId = rollbackInstanceId(service);
   if ((await control.start(ROLLBACK_ORCHESTRATION, instanceId, input)) === 'running')

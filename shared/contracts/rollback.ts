@@ -1,3 +1,4 @@
+import type { ChatRoute } from '../domain/chat-routing.js';
 import type { ImageBinding, ImageRef } from './plan.js';
 
 /** The orchestration behind POST /api/services/{name}/rollback; one live instance per service. */
@@ -13,4 +14,10 @@ export interface RollbackInput {
   deploymentId: string;
   actor: string;
   syncTimeoutMs: number;
+  /** The release rolled back from: its chat message is updated to say so. */
+  fromDeploymentId?: string;
+  /** Why (the person's comment, or the alert that fired). */
+  reason?: string;
+  /** The pipeline file's chat routes: `rolled-back` (synced) or `incident` (sync failed), production. */
+  chat?: ChatRoute[];
 }

@@ -102,6 +102,16 @@ export function describeCheck(check: DecidingCheck): string {
   return `${check.name} = ${value} (${bounds.join(', ')})`;
 }
 
+/**
+ * The first message is posted when the lane starts the run, not at the push (the push path does no chat
+ * I/O). A push that waited behind another release says so: when it was queued and for how long.
+ */
+function queuedFor(createdAt: string, startedAt: string): string | undefined {
+  const ms = Date.parse(startedAt) - Date.parse(createdAt);
+  if (!(ms >= 60_000)) return undefined;
+  return `queued at ${createdAt}, waited ${Math.round(ms / 60_000)} min for the lane`;
+}
+
 /** Pure: the message for `event` of `deployment`, with the check that decided a failure if any. */
 export function chatMessage(
   deployment: DeploymentRecord,
@@ -114,7 +124,9 @@ export function chatMessage(
   const stage = event.state ?? deployment.state;
   const failure = event.kind === 'failed' || event.kind === 'rolled-back' || event.kind === 'incident';
   const actor = event.actor ?? (event.kind === 'queued' ? deployment.pushedBy : undefined);
-  const reason = event.reason ?? (failure || stage === deployment.state ? deployment.reason : undefined);
+  const waited = event.kind === 'queued' ? queuedFor(deployment.createdAt, event.at) : undefined;
+  const reason =
+    event.reason ?? waited ?? (failure || stage === deployment.state ? deployment.reason : undefined);
   const check = failure ? options.check : undefined;
   const detail =
     [event.title, event.kind === 'canary-step' ? `weight ${weight}%` : undefined, actor && `by ${actor}`]

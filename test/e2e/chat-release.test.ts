@@ -6,7 +6,7 @@ import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.
 import { PORTS_OVERRIDE } from '../../shared/composition.js';
 import { phaseInstanceId } from '../../shared/contracts/events.js';
 import { SANDBOX_SLACK_CHANNEL, startSlackStandIn, type SlackStandIn } from '../../sandbox/slack.js';
-import { slackSignedHeaders } from '../fakes/slack-web.js';
+import { slackSignedHeaders } from '../fakes/slack-signing.js';
 import { digest, PipelineHarness } from './pipeline-harness.js';
 
 /**

@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
 import { TableRunStore } from '../../shared/adapters/table-store.js';
 import { phaseInstanceId } from '../../shared/contracts/events.js';
-import { SlackWebFake, slackSignedHeaders, type ReceivedReply } from '../fakes/slack-web.js';
+import { startSlackStandIn, type SlackStandIn } from '../../sandbox/slack.js';
+import { slackSignedHeaders } from '../fakes/slack-signing.js';
 import { api, seedReleases } from './api-fixtures.js';
 import { ada, ci, digest, PipelineHarness, type User } from './pipeline-harness.js';
 
@@ -43,13 +44,13 @@ const SLACK_IDS: Record<string, string> = {
 const SETTINGS = ['GANTRY_SLACK_SIGNING_SECRET', 'GANTRY_SLACK_BOT_TOKEN', 'GANTRY_SLACK_API_URL'];
 
 let azurite: AzuriteHandle;
-let slack: SlackWebFake;
+let slack: SlackStandIn;
 let h: PipelineHarness;
 let store: TableRunStore;
 
 beforeAll(async () => {
   azurite = await startAzurite({ location: undefined });
-  slack = await new SlackWebFake(TOKEN).start();
+  slack = await startSlackStandIn({ token: TOKEN, users: [] });
   for (const name of ['ada', 'linus', 'mallory'])
     slack.addUser({ id: SLACK_IDS[name] as string, name, email: `${name}@hearloveen.io` });
   slack.addUser({ id: SLACK_IDS.eve as string, name: 'eve', email: 'eve@elsewhere.example' });
@@ -95,11 +96,13 @@ function buttonBody(user: string, actionId: string, id: string): string {
   const payload = {
     ...ACTIONS,
     user: { id: SLACK_IDS[user], username: user, name: user, team_id: 'T0001' },
-    response_url: slack.responseUrl(`a${++replyCounter}`).replace('/commands/', '/actions/'),
+    response_url: slack.responseUrl(`a${++replyCounter}`),
     actions: [{ ...action, action_id: actionId, value: id }],
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
+
+const usersInfoCalls = () => slack.calls.filter((c) => c.method === 'users.info').length;
 
 const nowSeconds = () => Math.floor(h.host.clock.now() / 1000);
 
@@ -112,12 +115,14 @@ function send(
 }
 
 /** Sends a signed request, checks the quick acknowledgement, and returns the answer posted to response_url. */
-async function ask(route: 'commands' | 'interactions', body: string): Promise<ReceivedReply['body']> {
-  const before = slack.replies.length;
+type Reply = { response_type?: string; text?: string; replace_original?: boolean };
+
+async function ask(route: 'commands' | 'interactions', body: string): Promise<Reply> {
+  const before = slack.responses.length;
   const res = await send(route, body);
   expect(res.status).toBe(200);
   expect(((await res.json()) as { response_type: string }).response_type).toBe('ephemeral');
-  return (await slack.replyAfter(before)).body;
+  return (await slack.replyAfter(before)).body as Reply;
 }
 
 const command = (user: string, text: string) => ask('commands', slashBody(user, text));
@@ -256,13 +261,13 @@ describe('/gantry rollback and status', () => {
   });
 
   it('answers help and mistakes at once, without looking anyone up', async () => {
-    const calls = slack.usersInfoCalls.length;
+    const calls = usersInfoCalls();
     for (const text of ['help', 'deploy api-gateway']) {
       const res = await send('commands', slashBody('eve', text));
       const body = (await res.json()) as { text: string };
       expect([res.status, body.text]).toEqual([200, expect.stringContaining('Usage: /gantry')]);
     }
-    expect(slack.usersInfoCalls.length).toBe(calls);
+    expect(usersInfoCalls()).toBe(calls);
   });
 });
 
@@ -275,7 +280,7 @@ describe('Slack request authentication', () => {
   it('refuses a replay of a signed request, even one that was acted on', async () => {
     const body = slashBody('mallory', 'status api-gateway');
     const headers = slackSignedHeaders(SECRET, body, nowSeconds());
-    const before = slack.replies.length;
+    const before = slack.responses.length;
     expect((await send('commands', body, headers)).status).toBe(200);
     await slack.replyAfter(before);
     expect(await code(await send('commands', body, headers))).toEqual([401, 'replayed-request']);
@@ -292,7 +297,7 @@ describe('Slack request authentication', () => {
 
   it('refuses a wrong signature, missing headers, and another media type', async () => {
     const body = slashBody('ada', 'status api-gateway');
-    const lookups = slack.usersInfoCalls.length;
+    const lookups = usersInfoCalls();
     const wrong = slackSignedHeaders('not-the-signing-secret-000', body, nowSeconds());
     expect(await code(await send('commands', body, wrong))).toEqual([401, 'bad-signature']);
     const signed = slackSignedHeaders(SECRET, body, nowSeconds());
@@ -300,7 +305,7 @@ describe('Slack request authentication', () => {
     expect(await code(await send('commands', body, unsigned))).toEqual([401, 'missing-signature']);
     const json = { ...signed, 'content-type': 'application/json' };
     expect(await code(await send('commands', body, json))).toEqual([415, 'unsupported-media-type']);
-    expect(slack.usersInfoCalls.length).toBe(lookups); // nobody was looked up for a refused request
+    expect(usersInfoCalls()).toBe(lookups); // nobody was looked up for a refused request
   });
 
   it('refuses everything without a signing secret (503), never accepting unsigned requests', async () => {

@@ -56,11 +56,11 @@ const AZURE_USE: Record<(typeof SETTING_NAMES)[number], 'required' | 'optional' 
   GANTRY_SCAN_SERVICE_ACCOUNT: 'optional',
   GANTRY_ACR_WEBHOOK_SECRET: 'required',
   GANTRY_GITHUB_WEBHOOK_SECRET: 'required',
-  // Slack (docs/chatops-inbound.md): set by the operator, as Key Vault references, once the Slack app exists.
+  // Slack (docs/chatops.md): Key Vault references when slackEnabled (test/infra/chat-secrets.test.ts).
   GANTRY_SLACK_BOT_TOKEN: 'optional',
   GANTRY_SLACK_SIGNING_SECRET: 'optional',
   GANTRY_SLACK_API_URL: 'optional', // the default is Slack's
-  // Inbound alerts are opt-in: set as Key Vault references when a receiver is configured (docs/alerts.md).
+  // Inbound alerts are opt-in: Key Vault references when alertmanagerEnabled / azureMonitorAlertsEnabled.
   GANTRY_ALERTMANAGER_TOKEN: 'optional',
   GANTRY_ALERTMANAGER_USERNAME: 'optional',
   GANTRY_AZURE_MONITOR_SECRET: 'optional',

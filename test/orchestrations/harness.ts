@@ -23,6 +23,8 @@ import { stagingPhase } from '../../orchestrations/phases/staging.js';
 import { testsPhase } from '../../orchestrations/phases/tests.js';
 import { verificationPhase } from '../../orchestrations/phases/verification.js';
 import { RING_FUNCTION, ringPhase } from '../../orchestrations/ring.js';
+import { rollbackService } from '../../orchestrations/rollback.js';
+import { ROLLBACK_ORCHESTRATION } from '../../shared/contracts/rollback.js';
 import type { InstanceState } from '../../devhost/durable/types.js';
 import { TERMINAL_STATUSES } from '../../devhost/durable/types.js';
 import { harness, type Harness, type OrchestratorFn } from '../devhost/durable/engine-harness.js';
@@ -40,6 +42,7 @@ const ORCHESTRATORS: Array<[string, OrchestratorFn]> = [
   [phaseFunction('promotion'), promotionPhase],
   [phaseFunction('verification'), verificationPhase],
   [RING_FUNCTION, ringPhase],
+  [ROLLBACK_ORCHESTRATION, rollbackService],
 ];
 
 type AnyHandler = (ports: Ports, input: unknown) => Promise<unknown>;

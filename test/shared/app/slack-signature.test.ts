@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SLACK_MAX_SKEW_MS, verifySlackSignature } from '../../../shared/app/slack-signature.js';
-import { slackSignedHeaders } from '../../fakes/slack-web.js';
+import { slackSignedHeaders } from '../../fakes/slack-signing.js';
 
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const BODY = readFileSync('test/fixtures/slack/slash-command.form', 'utf8');

@@ -127,6 +127,26 @@ describe('chatMessage', () => {
     ).toBe('abababababab');
   });
 
+  it.each([
+    ['started at once', '2026-01-05T03:00:40.000Z', undefined],
+    [
+      'waited behind another release',
+      '2026-01-05T03:12:00.000Z',
+      'queued at 2026-01-05T03:00:00.000Z, waited 12 min for the lane',
+    ],
+  ])('the first message of a push that %s says how long it was queued', (_, at, reason) => {
+    const { reason: _r, ...fresh } = deployment;
+    const m = chatMessage(
+      fresh,
+      { at, seq: 1, kind: 'queued', environment: 'staging', title: 'Queued->Gating' },
+      {
+        publicUrl: 'x',
+      },
+    );
+    expect(m.reason).toBe(reason);
+    if (reason) expect(m.detail).toBe(`Queued->Gating by ci-bot: ${reason}`);
+  });
+
   it('escapes the deployment id in the link', () => {
     expect(dashboardLink('https://g.example', 'a b/c')).toBe(
       'https://g.example/api/dashboard#/deployments/a%20b%2Fc',
