@@ -1,13 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
-import { PORTS_OVERRIDE } from '../../shared/composition.js';
-import { phaseInstanceId } from '../../shared/contracts/events.js';
-import { SANDBOX_SLACK_CHANNEL, startSlackStandIn, type SlackStandIn } from '../../sandbox/slack.js';
-import { slackSignedHeaders } from '../fakes/slack-signing.js';
-import { digest, PipelineHarness } from './pipeline-harness.js';
+import { SANDBOX_SLACK_CHANNEL } from '../../sandbox/slack.js';
+import { digest } from './pipeline-harness.js';
+import { startSlackRig, type SlackRig } from './slack-rig.js';
 
 /**
  * Outbound and inbound together, through the compiled app: a push is announced in the sandbox's Slack
@@ -15,53 +10,28 @@ import { digest, PipelineHarness } from './pipeline-harness.js';
  * message (its action_id and value, signed as Slack signs), and the same message is updated through the
  * canary and closed as released.
  */
-const MONDAY_10 = Date.UTC(2026, 0, 5, 10, 0, 0); // outside the auto-approve window: a human must approve
-const SECRET = 'slack-signing-secret-for-release-e2e';
-const TOKEN = 'xoxb-release-e2e-token';
-const WORKFLOWS = ['integration', 'e2e', 'performance', 'security'];
 const ACTIONS = JSON.parse(readFileSync('test/fixtures/slack/block-actions.json', 'utf8')) as Record<
   string,
   unknown
 >;
-const config = join(mkdtempSync(join(tmpdir(), 'gantry-chat-release-')), 'gantry.yaml');
-writeFileSync(
-  config,
-  `${readFileSync('config/gantry.example.yaml', 'utf8')}
+const config = `${readFileSync('config/gantry.example.yaml', 'utf8')}
 chat:
   principals:
     - { email: linus@hearloveen.io, name: linus, groups: [tech-lead], roles: [Gantry.Approver] }
-`,
-);
+`;
 
-let azurite: AzuriteHandle;
-let slack: SlackStandIn;
-let h: PipelineHarness;
-
+let rig: SlackRig;
 beforeAll(async () => {
-  azurite = await startAzurite({ location: undefined });
-  slack = await startSlackStandIn({
-    token: TOKEN,
+  rig = await startSlackRig({
+    name: 'release',
+    config,
     users: [{ id: 'U0LINUS001', name: 'linus', email: 'linus@hearloveen.io' }],
+    // The fake world stands in for everything but chat: the app's own Slack adapter talks to the stand-in.
+    outbound: true,
   });
-  Object.assign(process.env, {
-    GANTRY_SLACK_SIGNING_SECRET: SECRET,
-    GANTRY_SLACK_BOT_TOKEN: TOKEN,
-    GANTRY_SLACK_API_URL: slack.apiUrl,
-  });
-  h = await PipelineHarness.start({
-    storage: azurite.connectionString,
-    startTime: MONDAY_10,
-    configPath: config,
-  });
-  // The fake world stands in for everything but chat: the app's own Slack adapter talks to the stand-in.
-  delete ((globalThis as Record<symbol, unknown>)[PORTS_OVERRIDE] as Record<string, unknown>).chat;
 });
 afterAll(async () => {
-  await h?.close();
-  await slack?.close();
-  await azurite?.stop();
-  for (const name of ['GANTRY_SLACK_SIGNING_SECRET', 'GANTRY_SLACK_BOT_TOKEN', 'GANTRY_SLACK_API_URL'])
-    delete process.env[name];
+  await rig?.close();
 });
 
 type Button = { action_id: string; value: string };
@@ -74,17 +44,9 @@ describe('a release run from its Slack message', () => {
     'is announced, approved with its button by a mapped reviewer, updated through the canary and closed as released',
     { timeout: 120_000 },
     async () => {
+      const { h, slack } = rig;
       const d = await h.submit('ApiGateway', `hearloveen.azurecr.io/api-gateway:1.6.0@${digest()}`);
-      await h.waitForPhase(d.id, 'tests', 'test workflows');
-      for (const workflow of WORKFLOWS)
-        await h.host.request(
-          `/runtime/webhooks/durabletask/instances/${encodeURIComponent(phaseInstanceId(d.id, 'tests'))}/raiseEvent/testResult`,
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ workflow, conclusion: 'success' }),
-          },
-        );
+      await rig.passTests(d.id);
       await h.waitForPhase(d.id, 'approval', 'approval');
 
       const [message] = slack.messages();
@@ -108,11 +70,7 @@ describe('a release run from its Slack message', () => {
         ],
       };
       const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-      const res = await h.host.request('/api/chat/slack/interactions', {
-        method: 'POST',
-        headers: slackSignedHeaders(SECRET, body, Math.floor(h.host.clock.now() / 1000)),
-        body,
-      });
+      const res = await rig.post('interactions', body);
       expect(res.status).toBe(200);
       await res.body?.cancel();
 
