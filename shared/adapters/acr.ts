@@ -1,5 +1,6 @@
 import { ContainerRegistryContentClient, type GetManifestResult } from '@azure/container-registry';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { LOOPBACK, loopbackHttpPolicy } from './azure-loopback.js';
 import type { TokenCredential } from '@azure/identity';
 import type { ImageRef } from '../contracts/plan.js';
 import type { ImageProvenance, ImageRegistry } from '../ports/registry.js';
@@ -49,28 +50,6 @@ interface Manifest {
   annotations?: unknown;
   config?: Descriptor;
   manifests?: Descriptor[];
-}
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/**
- * The SDK's bearer policy refuses any non-https URL, even with no credential (anonymous access), so a
- * plain-http loopback registry is addressed as `https://` and this policy, which runs after signing on
- * every attempt, sends it as http. Only loopback hosts are ever downgraded.
- */
-function loopbackHttpPolicy(): PipelinePolicy {
-  return {
-    name: 'gantryLoopbackHttp',
-    sendRequest: (request, next) => {
-      const url = new URL(request.url);
-      if (url.protocol === 'https:' && LOOPBACK.has(url.hostname)) {
-        url.protocol = 'http:';
-        request.url = url.toString();
-        request.allowInsecureConnection = true;
-      }
-      return next(request);
-    },
-  };
 }
 
 const text = (v: unknown): string | undefined =>

@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/core-auth';
-import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { LOOPBACK, loopbackHttpPolicy } from './azure-loopback.js';
 import { LogsQueryClient, LogsQueryResultStatus, type LogsTable } from '@azure/monitor-query';
 import { renderKqlQuery } from '../analysis/kql-templates.js';
 import type { MetricsProviderSpec } from '../contracts/plan.js';
@@ -49,29 +49,9 @@ export interface AppInsightsOptions {
   serverTimeoutSeconds?: number;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const WORKSPACE_ID = /^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 /** Baseline samples are one query each: a cap keeps a long window from flooding the service's limits. */
 const MAX_RANGE_SAMPLES = 60;
-
-/**
- * The SDK's bearer policy refuses non-https URLs, so a loopback stand-in is addressed as `https://` and
- * this policy (after signing, every attempt) sends it as plain http. Only loopback is ever downgraded.
- */
-function loopbackHttpPolicy(): PipelinePolicy {
-  return {
-    name: 'gantryLoopbackHttp',
-    sendRequest: (request, next) => {
-      const url = new URL(request.url);
-      if (url.protocol === 'https:' && LOOPBACK.has(url.hostname)) {
-        url.protocol = 'http:';
-        request.url = url.toString();
-        request.allowInsecureConnection = true;
-      }
-      return next(request);
-    },
-  };
-}
 
 function clientOptions(o: AppInsightsOptions) {
   const base = {
