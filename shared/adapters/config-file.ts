@@ -90,6 +90,18 @@ export class FileConfigSource implements ConfigSource {
   checkApproval(check: ApprovalCheck): { accepted: boolean; refusal?: string } {
     if (check.decision.kind !== 'required')
       return { accepted: false, refusal: 'no approval is required for this deployment' };
+    // A freeze that began while the request waited: nobody may approve into it (HTTP and chat alike).
+    const plan = this.plan(check.deployment.service);
+    const now = plan?.approval
+      ? decideApproval({
+          environment: 'production',
+          at: check.at,
+          policy: plan.approval,
+          freezes: plan.freezes ?? [],
+        })
+      : undefined;
+    if (now?.kind === 'blocked' && check.approval.decision !== 'reject')
+      return { accepted: false, refusal: `frozen: ${now.reason} until ${now.until}` };
     const verdict = validateApprover({
       approver: check.approval.approver,
       groups: check.approval.groups,
