@@ -3,7 +3,6 @@ import type { ReleaseRecord, TimelineEntry } from '../domain/deployment.js';
 import type { Ports } from '../ports/index.js';
 import type { OrchestrationControl } from '../ports/orchestration-control.js';
 import { holdLane, quarantineDigest } from '../activities/quarantine.js';
-import { rolledBackIds } from '../domain/release-history.js';
 import { AppError } from './errors.js';
 import type { Principal } from './principal.js';
 import { activeDeployment, knownService } from './queries.js';
@@ -44,11 +43,7 @@ function pickTarget(releases: ReleaseRecord[], current: ReleaseRecord, to?: stri
       throw new AppError(409, 'already-current', `'${to}' is the current production release.`);
     return target;
   }
-  // A release an earlier rollback moved production away from is not a way back (its digest is quarantined).
-  const undone = rolledBackIds(releases);
-  const previous = releases.find(
-    (r) => r.image.digest !== current.image.digest && !undone.has(r.deploymentId),
-  );
+  const previous = releases.find((r) => r.image.digest !== current.image.digest);
   if (!previous)
     throw new AppError(409, 'no-previous-release', 'There is no earlier production release to go back to.');
   return previous;
