@@ -2,14 +2,8 @@
  * OpenAPI paths and schemas of the inbound alert webhooks (`POST /api/webhooks/alertmanager`,
  * `POST /api/webhooks/azure-monitor`; docs/alerts.md). Merged into the document in openapi.ts.
  */
-type Json = Record<string, unknown>;
+import { error, json, ref, type Json } from './openapi-kit.js';
 
-const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: Json, description: string): Json => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const error = (description: string): Json => json(ref('Error'), description);
 const strings: Json = { type: 'object', additionalProperties: { type: 'string' } };
 
 export const alertSchemas: Record<string, Json> = {

@@ -5,17 +5,10 @@
 import { READER } from '../domain/roles.js';
 import { MAX_BACKTEST_ROUNDS, MAX_BACKTEST_WINDOW_MS } from './backtest.js';
 import { guarded } from './openapi-security.js';
-
-type Json = Record<string, unknown>;
+import { error, json, ref, type Json } from './openapi-kit.js';
 
 const readerGuard = guarded([READER]);
 
-const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: Json, description: string): Json => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const error = (description: string): Json => json(ref('Error'), description);
 const instant = { type: 'string', format: 'date-time' };
 const nullableNumber = { type: ['number', 'null'] };
 const tally = {

@@ -5,22 +5,9 @@
 import { DEPLOYMENT_STATES } from '../domain/state-machine.js';
 import { READER } from '../domain/roles.js';
 import { guarded } from './openapi-security.js';
-
-type Json = Record<string, unknown>;
+import { error, json, obj, ref, type Json } from './openapi-kit.js';
 
 const readerGuard = guarded([READER]);
-const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: Json, description: string): Json => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const error = (description: string): Json => json(ref('Error'), description);
-const obj = (properties: Json, required: string[] = Object.keys(properties)): Json => ({
-  type: 'object',
-  properties,
-  required,
-  additionalProperties: false,
-});
 const str: Json = { type: 'string' };
 const strOrNull: Json = { type: ['string', 'null'] };
 const strings: Json = { type: 'array', items: str };

@@ -5,21 +5,8 @@
 import { DEPLOYMENT_ACTIONS } from '../domain/permissions.js';
 import { ROLES } from '../domain/roles.js';
 import { meGuard } from './openapi-security.js';
+import { error, json, obj, ref, type Json } from './openapi-kit.js';
 
-type Json = Record<string, unknown>;
-
-const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: Json, description: string): Json => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const error = (description: string): Json => json(ref('Error'), description);
-const obj = (properties: Record<string, Json>, required: string[]): Json => ({
-  type: 'object',
-  properties,
-  required,
-  additionalProperties: false,
-});
 const cacheHeaders = {
   ETag: { description: 'Entity tag; send it back in If-None-Match.', schema: { type: 'string' } },
   'Cache-Control': { description: 'Caching policy.', schema: { type: 'string' } },

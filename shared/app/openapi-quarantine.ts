@@ -4,22 +4,9 @@
  */
 import { OPERATOR } from '../domain/roles.js';
 import { guarded } from './openapi-security.js';
-
-type Json = Record<string, unknown>;
+import { error, json, obj, ref, type Json } from './openapi-kit.js';
 
 const operatorGuard = guarded([OPERATOR]);
-const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: Json, description: string): Json => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const error = (description: string): Json => json(ref('Error'), description);
-const obj = (properties: Json, required: string[] = Object.keys(properties)): Json => ({
-  type: 'object',
-  properties,
-  required,
-  additionalProperties: false,
-});
 const str: Json = { type: 'string' };
 const time: Json = { type: 'string', format: 'date-time' };
 const environment: Json = { type: 'string', enum: ['staging', 'production'] };

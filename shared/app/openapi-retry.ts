@@ -4,17 +4,9 @@
  */
 import { OPERATOR } from '../domain/roles.js';
 import { guarded } from './openapi-security.js';
-
-type Json = Record<string, unknown>;
+import { error, json, ref, type Json } from './openapi-kit.js';
 
 const operatorGuard = guarded([OPERATOR]);
-
-const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: Json, description: string): Json => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const error = (description: string): Json => json(ref('Error'), description);
 
 export const retrySchemas: Record<string, Json> = {
   RetryResult: {
