@@ -1,17 +1,14 @@
 import type { TokenCredential } from '@azure/core-auth';
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppInsightsMetrics } from '../../../shared/adapters/app-insights.js';
-import { FileConfigSource } from '../../../shared/adapters/config-file.js';
-import { loadConfig } from '../../../shared/config/load.js';
 import type { TimelineEntry } from '../../../shared/domain/deployment.js';
-import type { Metrics } from '../../../shared/ports/metrics.js';
 import {
   appRequests,
   startLogsServer,
   type LogsServer,
   type RequestRow,
 } from '../../fakes/logs-query-server.js';
+import { config, LateMetrics } from './degrading-canary.js';
 import { Orchestrations } from '../../orchestrations/harness.js';
 
 /**
@@ -94,30 +91,6 @@ const CANARY = `  canary:
         thresholdRange: { max: 500 }
         interval: 1m`;
 
-/** The example configuration with this canary block, auto-approved at any hour. */
-function config(): FileConfigSource {
-  const text = readFileSync('config/gantry.example.yaml', 'utf8')
-    .replace(/\n {2}canary:\n[\s\S]*?\n(?= {2}verification:)/, `\n${CANARY}\n`)
-    .replace(
-      "{ from: '02:00', to: '06:00', timeZone: UTC }",
-      "{ from: '00:00', to: '24:00', timeZone: UTC }",
-    );
-  expect(text).toContain(CANARY);
-  return new FileConfigSource(loadConfig(text, 'degrade-app-insights.yaml'));
-}
-
-/** A metrics port that waits for the rows: they are written once traffic has reached the canary. */
-class LateMetrics implements Metrics {
-  private resolve!: (m: Metrics) => void;
-  private readonly ready = new Promise<Metrics>((r) => (this.resolve = r));
-  set(m: Metrics): void {
-    this.resolve(m);
-  }
-  query: Metrics['query'] = async (q) => (await this.ready).query(q);
-  queryRange: Metrics['queryRange'] = async (q, r) => (await this.ready).queryRange(q, r);
-  firingAlerts: Metrics['firingAlerts'] = async (m, v, at) => (await this.ready).firingAlerts(m, v, at);
-}
-
 let o: Orchestrations | undefined;
 let server: LogsServer | undefined;
 afterEach(async () => {
@@ -135,7 +108,7 @@ describe('a canary degrading at minute 7, judged through Application Insights', 
   it('passes while healthy, fails on success rate and p95 from minute 8, rolls back at minute 9', async () => {
     const t0 = Math.floor(Date.UTC(2026, 11, 7, 2) / MIN) * MIN;
     const metrics = new LateMetrics();
-    o = await Orchestrations.start({ startTime: t0, config: config(), ports: { metrics } });
+    o = await Orchestrations.start({ startTime: t0, config: config(CANARY), ports: { metrics } });
     const d = await o.submit(`hearloveen.azurecr.io/api-gateway:3.1.0@${DIGEST}`);
     await o.completeTests(d.id);
     await o.waitForPhase(d.id, 'canary', 'next analysis');

@@ -1,11 +1,8 @@
 import type { TokenCredential } from '@azure/core-auth';
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileConfigSource } from '../../../shared/adapters/config-file.js';
 import { PrometheusMetrics } from '../../../shared/adapters/prometheus.js';
-import { loadConfig } from '../../../shared/config/load.js';
 import type { TimelineEntry } from '../../../shared/domain/deployment.js';
-import type { Metrics } from '../../../shared/ports/metrics.js';
+import { config, FLAGGER, LateMetrics } from './degrading-canary.js';
 import { Orchestrations } from '../../orchestrations/harness.js';
 import {
   startAzureMonitorPrometheus,
@@ -51,39 +48,6 @@ function openMetrics(s: number): string {
   return lines.join('\n');
 }
 
-const CANARY = `  canary:
-    interval: 1m
-    threshold: 2
-    maxWeight: 50
-    stepWeight: 5
-    minRequests: 100
-    metrics:
-      - name: request-success-rate
-        thresholdRange: { min: 99 }
-        interval: 1m`;
-
-function config(): FileConfigSource {
-  const text = readFileSync('config/gantry.example.yaml', 'utf8')
-    .replace(/\n {2}canary:\n[\s\S]*?\n(?= {2}verification:)/, `\n${CANARY}\n`)
-    .replace(
-      "{ from: '02:00', to: '06:00', timeZone: UTC }",
-      "{ from: '00:00', to: '24:00', timeZone: UTC }",
-    );
-  expect(text).toContain(CANARY);
-  return new FileConfigSource(loadConfig(text, 'degrade.yaml', { prometheusMode: 'azure-monitor' }));
-}
-
-class LateMetrics implements Metrics {
-  private resolve!: (m: Metrics) => void;
-  private readonly ready = new Promise<Metrics>((r) => (this.resolve = r));
-  set(m: Metrics): void {
-    this.resolve(m);
-  }
-  query: Metrics['query'] = async (q) => (await this.ready).query(q);
-  queryRange: Metrics['queryRange'] = async (q, r) => (await this.ready).queryRange(q, r);
-  firingAlerts: Metrics['firingAlerts'] = async (m, v, at) => (await this.ready).firingAlerts(m, v, at);
-}
-
 const credential: TokenCredential = {
   getToken: async () => ({ token: testToken(), expiresOnTimestamp: Date.now() + 3_600_000 }),
 };
@@ -103,7 +67,11 @@ describe('a canary degrading at minute 7, judged through Azure Monitor managed P
   it('first failing check at minute 8, rollback at minute 9 (Flagger semantics, threshold 2)', async () => {
     const t0 = Math.floor((Date.now() - 4 * 3_600_000) / MIN) * MIN;
     const metrics = new LateMetrics();
-    o = await Orchestrations.start({ startTime: t0, config: config(), ports: { metrics } });
+    o = await Orchestrations.start({
+      startTime: t0,
+      config: config(FLAGGER, { prometheusMode: 'azure-monitor' }),
+      ports: { metrics },
+    });
     const d = await o.submit(`hearloveen.azurecr.io/api-gateway:3.0.0@sha256:${'7'.repeat(64)}`);
     await o.completeTests(d.id);
     await o.waitForPhase(d.id, 'canary', 'next analysis');

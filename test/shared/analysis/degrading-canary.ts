@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { FileConfigSource } from '../../../shared/adapters/config-file.js';
-import { loadConfig } from '../../../shared/config/load.js';
+import { loadConfig, type LoadOptions } from '../../../shared/config/load.js';
 import type { Metrics } from '../../../shared/ports/metrics.js';
 
 /**
@@ -46,7 +46,7 @@ export function openMetrics(s: number): string {
 }
 
 /** The example configuration with this canary block, auto-approved at any hour. */
-export function config(canary: string): FileConfigSource {
+export function config(canary: string, options: LoadOptions = {}): FileConfigSource {
   const example = readFileSync('config/gantry.example.yaml', 'utf8');
   const text = example
     .replace(/\n {2}canary:\n[\s\S]*?\n(?= {2}verification:)/, `\n${canary}\n`)
@@ -56,7 +56,7 @@ export function config(canary: string): FileConfigSource {
     );
   expect(text).toContain(canary);
   expect(text).not.toContain("from: '02:00'");
-  return new FileConfigSource(loadConfig(text, 'degrade.yaml'));
+  return new FileConfigSource(loadConfig(text, 'degrade.yaml', options));
 }
 
 export const FLAGGER = `  canary:
