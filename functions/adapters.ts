@@ -14,7 +14,7 @@ import { TeamsWorkflowChat } from '../shared/adapters/teams.js';
 import type { ChatChannels } from '../shared/ports/chat.js';
 import { lazy } from '../shared/lazy.js';
 import { modules } from './modules.js';
-import type { AppSettings } from '../shared/config.js';
+import { kubeServers, type AppSettings } from '../shared/config.js';
 import type { Ports } from '../shared/ports/index.js';
 import type { ChatInbound } from '../shared/ports/chat.js';
 import type { ScanRunner, SmokeRunner } from '../shared/ports/runners.js';
@@ -100,10 +100,18 @@ function smokeRunner(settings: AppSettings): SmokeRunner {
   };
 }
 
-/** Kubeconfigs for every cluster adapter: a fixed server (the sandbox) or AKS through ARM. */
+/**
+ * Kubeconfigs for every cluster adapter: a fixed server per cluster name or one for all (the sandbox),
+ * else AKS through ARM.
+ */
 function kubeConfigSource(settings: AppSettings, credential: () => TokenCredential): KubeConfigSource {
   const server = settings.GANTRY_KUBE_SERVER;
+  const servers = kubeServers(settings);
   return lazy(async () => {
+    if (Object.keys(servers).length > 0) {
+      const { ServerPerCluster } = modules.kubeClient();
+      return new ServerPerCluster(servers, settings.GANTRY_KUBE_TOKEN);
+    }
     if (!server) {
       const { AksCredentials } = modules.aks();
       return new AksCredentials({ credential: credential() });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAksClusterName } from './domain/names.js';
 
 /**
  * App settings: the only place that reads `process.env`. Connection settings live here; the pipeline
@@ -31,6 +32,18 @@ const schema = z.object({
   GANTRY_ARGOCD_PROJECT: z.string().min(1).optional(),
   /** A fixed Kubernetes API server (sandbox or non-AKS); without it clusters are reached through AKS. */
   GANTRY_KUBE_SERVER: z.url().optional(),
+  /**
+   * Fixed Kubernetes API servers by AKS cluster name, as JSON `{"aks-hearloveen-weu":"http://127.0.0.1:7080"}`
+   * (the sandbox's clusters). A target whose cluster is not in the map is refused, never sent to another
+   * cluster's server. Takes precedence over GANTRY_KUBE_SERVER; unset in Azure (clusters reached through AKS).
+   */
+  GANTRY_KUBE_SERVERS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      const problem = value === undefined ? undefined : kubeServersProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   GANTRY_KUBE_TOKEN: z.string().min(1).optional(),
   /** Prometheus (or Azure Monitor managed Prometheus, with `entra` auth). */
   GANTRY_PROMETHEUS_URL: z.url().optional(),
@@ -264,6 +277,30 @@ function teamsWebhooks(env: Record<string, string | undefined>): Record<string, 
     );
   if (bad.length > 0) throw new SettingsError(bad);
   return hooks;
+}
+
+/** Why a GANTRY_KUBE_SERVERS value is unusable, or undefined when it is a map of cluster names to http(s) URLs. */
+function kubeServersProblem(value: string): string | undefined {
+  let map: unknown;
+  try {
+    map = JSON.parse(value);
+  } catch {
+    return 'a JSON object of cluster name to Kubernetes API URL';
+  }
+  if (typeof map !== 'object' || map === null || Array.isArray(map) || Object.keys(map).length === 0)
+    return 'a non-empty JSON object of cluster name to Kubernetes API URL';
+  for (const [cluster, url] of Object.entries(map)) {
+    if (!isAksClusterName(cluster)) return `"${cluster}" is not an AKS cluster name`;
+    if (typeof url !== 'string' || !/^https?:\/\/[^\s]+$/.test(url) || !URL.canParse(url))
+      return `the server of cluster "${cluster}" must be an http(s) URL`;
+  }
+  return undefined;
+}
+
+/** GANTRY_KUBE_SERVERS as a map (already validated by readSettings); empty when unset. */
+export function kubeServers(settings: Pick<AppSettings, 'GANTRY_KUBE_SERVERS'>): Record<string, string> {
+  if (!settings.GANTRY_KUBE_SERVERS) return {};
+  return JSON.parse(settings.GANTRY_KUBE_SERVERS) as Record<string, string>;
 }
 
 export type AppSettings = z.infer<typeof schema> & {

@@ -100,6 +100,31 @@ export class StaticKubeConfig implements KubeConfigSource {
   invalidate(): void {}
 }
 
+/**
+ * A fixed server per AKS cluster name (the sandbox's clusters, GANTRY_KUBE_SERVERS). A cluster missing
+ * from the map is refused: sending its changes to another cluster's server would deploy the wrong region.
+ */
+export class ServerPerCluster implements KubeConfigSource {
+  private readonly configs = new Map<string, StaticKubeConfig>();
+
+  constructor(servers: Record<string, string>, token?: string) {
+    for (const [cluster, server] of Object.entries(servers))
+      this.configs.set(cluster, StaticKubeConfig.fromServer({ server, token }));
+  }
+
+  async kubeConfig(target: ClusterTarget): Promise<KubeConfig> {
+    const config = this.configs.get(target.cluster);
+    if (!config)
+      throw new KubeError(
+        'invalid',
+        `cluster "${target.cluster.slice(0, 80)}" has no server in GANTRY_KUBE_SERVERS (known: ${[...this.configs.keys()].join(', ')})`,
+      );
+    return config.kubeConfig();
+  }
+
+  invalidate(): void {}
+}
+
 export function checkName(kind: string, name: string): void {
   if (!isDnsSubdomain(name))
     throw new KubeError('invalid', `${kind} name "${name.slice(0, 80)}" is not a DNS-1123 subdomain`);

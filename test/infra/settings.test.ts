@@ -41,6 +41,7 @@ const AZURE_USE: Record<(typeof SETTING_NAMES)[number], 'required' | 'optional' 
   GANTRY_ARGOCD_TOKEN: 'never',
   GANTRY_ARGOCD_PROJECT: 'optional',
   GANTRY_KUBE_SERVER: 'never', // clusters are reached through AKS in Azure
+  GANTRY_KUBE_SERVERS: 'never', // the sandbox's clusters; AKS in Azure
   GANTRY_KUBE_TOKEN: 'never',
   GANTRY_PROMETHEUS_URL: 'optional',
   GANTRY_PROMETHEUS_AUTH: 'optional', // 'entra' whenever the URL is set

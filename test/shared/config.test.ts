@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  kubeServers,
   readSettings,
   readTelemetrySettings,
   SECRET_SETTINGS,
@@ -30,6 +31,27 @@ describe('readSettings', () => {
   ])('names the bad setting (%j)', (env, name) => {
     expect(() => readSettings(env)).toThrow(SettingsError);
     expect(() => readSettings(env)).toThrow(name);
+  });
+
+  it('reads GANTRY_KUBE_SERVERS as a map of AKS cluster names to http(s) URLs', () => {
+    const map = { 'aks-weu': 'http://127.0.0.1:7080', 'aks-neu': 'http://127.0.0.1:7090' };
+    const s = readSettings({ GANTRY_STORAGE: 'c', GANTRY_KUBE_SERVERS: JSON.stringify(map) });
+    expect(kubeServers(s)).toEqual(map);
+    expect(kubeServers(readSettings({ GANTRY_STORAGE: 'c' }))).toEqual({});
+  });
+
+  it.each([
+    ['not json', 'JSON object'],
+    ['[]', 'non-empty JSON object'],
+    ['{}', 'non-empty JSON object'],
+    ['{"bad name!":"http://127.0.0.1:1"}', 'not an AKS cluster name'],
+    ['{"aks-weu":"ftp://x"}', 'must be an http(s) URL'],
+    ['{"aks-weu":7080}', 'must be an http(s) URL'],
+  ])('refuses GANTRY_KUBE_SERVERS %s', (value, message) => {
+    const read = () => readSettings({ GANTRY_STORAGE: 'c', GANTRY_KUBE_SERVERS: value });
+    expect(read).toThrow(SettingsError);
+    expect(read).toThrow(`GANTRY_KUBE_SERVERS: `);
+    expect(read).toThrow(message);
   });
 
   it('never echoes a setting value in its error', () => {

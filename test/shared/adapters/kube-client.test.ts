@@ -5,6 +5,7 @@ import {
   KubeClients,
   KubeError,
   redact,
+  ServerPerCluster,
   StaticKubeConfig,
   toKubeError,
   type KubeConfigSource,
@@ -125,6 +126,29 @@ describe('Kubernetes error mapping', () => {
 });
 
 describe('StaticKubeConfig and helpers', () => {
+  it('reaches each cluster at its own server and refuses a cluster not in the map', async () => {
+    const source = new ServerPerCluster(
+      { 'aks-weu': 'http://127.0.0.1:7080', 'aks-neu': 'http://127.0.0.1:7090' },
+      't',
+    );
+    const target = (cluster: string) => ({
+      subscriptionId: 's',
+      resourceGroup: 'rg',
+      cluster,
+      namespace: 'n',
+    });
+    expect((await source.kubeConfig(target('aks-neu'))).getCurrentCluster()?.server).toBe(
+      'http://127.0.0.1:7090',
+    );
+    expect((await source.kubeConfig(target('aks-weu'))).getCurrentCluster()?.server).toBe(
+      'http://127.0.0.1:7080',
+    );
+    await expect(source.kubeConfig(target('aks-eus'))).rejects.toMatchObject({
+      code: 'invalid',
+      message: expect.stringContaining('cluster "aks-eus" has no server in GANTRY_KUBE_SERVERS'),
+    });
+  });
+
   it('accepts http(s) servers only; plain http needs client-node skipTLSVerify', async () => {
     expect(() => StaticKubeConfig.fromServer({ server: 'ftp://x' })).toThrow(KubeError);
     expect(() => StaticKubeConfig.fromServer({ server: 'not a url' })).toThrow(/http\(s\) URL/);
