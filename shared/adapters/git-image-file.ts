@@ -1,4 +1,4 @@
-import { isMap, isSeq, parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
 import type { ImageBinding, ImageRef } from '../contracts/plan.js';
 import { helmValue } from './argocd-model.js';
 
@@ -9,6 +9,13 @@ import { helmValue } from './argocd-model.js';
  * CD parameter would have had).
  */
 
+/**
+ * `yaml` takes 130-200 ms to load and only a Git write-back needs it, while this module is reached from
+ * the composition root at start-up: required on first use so a cold worker does not pay for it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
+
 export class GitFileError extends Error {
   constructor(message: string) {
     super(message);
@@ -17,10 +24,11 @@ export class GitFileError extends Error {
 }
 
 function parse(text: string, path: string) {
-  const doc = parseDocument(text);
+  const doc = yaml().parseDocument(text);
   if (doc.errors.length > 0)
     throw new GitFileError(`${path} is not valid YAML: ${doc.errors[0]?.message.split('\n')[0] ?? ''}`);
-  if (doc.contents !== null && !isMap(doc.contents)) throw new GitFileError(`${path} is not a YAML mapping`);
+  if (doc.contents !== null && !yaml().isMap(doc.contents))
+    throw new GitFileError(`${path} is not a YAML mapping`);
   return doc;
 }
 
@@ -35,10 +43,11 @@ export function setImageInFile(text: string, path: string, binding: ImageBinding
     return doc.toString();
   }
   const images = doc.get('images', true);
-  if (images !== undefined && !isSeq(images)) throw new GitFileError(`${path}: "images" is not a list`);
-  const entry = (images?.items ?? []).find((i) => isMap(i) && i.get('name') === binding.name);
+  if (images !== undefined && !yaml().isSeq(images))
+    throw new GitFileError(`${path}: "images" is not a list`);
+  const entry = (images?.items ?? []).find((i) => yaml().isMap(i) && i.get('name') === binding.name);
   const newName = `${image.registry}/${image.repository}`;
-  if (isMap(entry)) {
+  if (yaml().isMap(entry)) {
     if (entry.get('newName') === newName && entry.get('digest') === image.digest && !entry.has('newTag'))
       return text;
     entry.set('newName', newName);
@@ -54,15 +63,15 @@ export function setImageInFile(text: string, path: string, binding: ImageBinding
 
 /** The image reference the file renders for the binding (for the sandbox Argo CD and for checks). */
 export function imageInFile(text: string, binding: ImageBinding): string | undefined {
-  const doc = parseDocument(text);
+  const doc = yaml().parseDocument(text);
   if (binding.kind === 'helm-parameter') {
     const v = doc.getIn(binding.parameter.split('.'));
     return typeof v === 'string' ? v : undefined;
   }
   const images = doc.get('images', true);
-  if (!isSeq(images)) return undefined;
-  const entry = images.items.find((i) => isMap(i) && i.get('name') === binding.name);
-  if (!isMap(entry)) return undefined;
+  if (!yaml().isSeq(images)) return undefined;
+  const entry = images.items.find((i) => yaml().isMap(i) && i.get('name') === binding.name);
+  if (!yaml().isMap(entry)) return undefined;
   const name = String(entry.get('newName') ?? binding.name);
   const digest = entry.get('digest');
   const tag = entry.get('newTag');
