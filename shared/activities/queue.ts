@@ -21,7 +21,7 @@ export async function takeNext(
   input: { service: string; at: string },
 ): Promise<{ run?: RunInput; superseded: string[]; held?: LaneHold }> {
   const { store, config } = ports;
-  const queue = await store.listQueue(input.service);
+  const queue = await store.listQueue(input.service, { pending: true });
   const running = queue.find((q) => q.state === 'running');
   // A hold keeps new pushes queued (not superseded: the newest is taken once it lifts); a run already
   // taken before a crash is finished regardless.

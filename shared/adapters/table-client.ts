@@ -199,17 +199,22 @@ export class Tables {
     return got.ok ? got.value : undefined;
   }
 
-  /** Rows of one partition (of a row key range `from` <= RowKey < `below`) in key order, at most `max`. */
+  /**
+   * Rows of one partition (of a row key range `from` <= RowKey < `below`) in key order, at most `max`.
+   * `where` (an OData clause built with `odata`) narrows the rows further.
+   */
   async listPartition(
     table: TableId,
     operation: string,
     pk: string,
     max = Infinity,
     rows?: { from: string; below: string },
+    where?: string,
   ): Promise<Row[]> {
-    const filter = rows
+    const keys = rows
       ? odata`PartitionKey eq ${pk} and RowKey ge ${rows.from} and RowKey lt ${rows.below}`
       : odata`PartitionKey eq ${pk}`;
+    const filter = where ? `${keys} and (${where})` : keys;
     return this.call(table, operation, async (c) => {
       const rows: Row[] = [];
       const pages = c.listEntities<Record<string, unknown>>({ queryOptions: { filter } });
@@ -221,6 +226,9 @@ export class Tables {
     });
   }
 }
+
+/** Queue rows a lane still has to act on; done, superseded and removed rows pile up with history. */
+export const PENDING_QUEUE_ROWS = odata`State eq ${'queued'} or State eq ${'running'}`;
 
 /** Every value goes through `odata`, which quotes strings (doubling `'`) and types dates. */
 export function deploymentODataFilter(

@@ -80,7 +80,7 @@ import {
   releaseRowKey,
   type ResumePoint,
 } from './table-keys.js';
-import { Tables, deploymentODataFilter, readPage } from './table-client.js';
+import { PENDING_QUEUE_ROWS, Tables, deploymentODataFilter, readPage } from './table-client.js';
 
 export { TableStorageError } from './table-client.js';
 
@@ -253,10 +253,21 @@ export class TableRunStore implements RunStore {
     return (await this.tables.attempt('deployments', 'enqueue', (c) => c.createEntity(entity), 409)).ok;
   }
 
-  /** Oldest first (by `enqueuedAt`, then digest). A bounded query: the queue rows of one partition. */
-  async listQueue(service: string): Promise<QueueItem[]> {
+  /**
+   * Oldest first (by `enqueuedAt`, then digest). A bounded query: the queue rows of one partition; with
+   * `pending`, only those still queued or running, so a lane's history of done rows is not sent back.
+   */
+  async listQueue(service: string, options?: { pending?: boolean }): Promise<QueueItem[]> {
     assertServiceKey(service);
-    const rows = await this.tables.listPartition('deployments', 'list queue', service, Infinity, QUEUE_ROWS);
+    const where = options?.pending ? PENDING_QUEUE_ROWS : undefined;
+    const rows = await this.tables.listPartition(
+      'deployments',
+      'list queue',
+      service,
+      Infinity,
+      QUEUE_ROWS,
+      where,
+    );
     return rows
       .map((row) => readQueueItem({ ...row, rowKey: digestOfQueueRow(row.rowKey) }))
       .sort(byEnqueuedAt);

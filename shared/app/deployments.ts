@@ -166,7 +166,7 @@ export async function interrupt(
   }
   if (deployment.state === 'Queued' && kind !== 'skipAnalysis') {
     // Not picked by its lane yet: take it off the queue so it never starts.
-    const queued = (await ports.store.listQueue(deployment.service)).find(
+    const queued = (await ports.store.listQueue(deployment.service, { pending: true })).find(
       (q) => q.deploymentId === id && q.state === 'queued',
     );
     if (queued) {

@@ -106,7 +106,9 @@ export async function liftHold(
   const lifted: HoldRecord = { ...hold, lifted: { by: r.principal.name, reason, at: r.at } };
   await ports.store.putHold(lifted);
   await auditLift(ports, hold.deploymentId, 'hold:lifted', { ...r, reason });
-  const queued = (await ports.store.listQueue(service)).filter((q) => q.state === 'queued').at(-1);
+  const queued = (await ports.store.listQueue(service, { pending: true }))
+    .filter((q) => q.state === 'queued')
+    .at(-1);
   if (queued) await control.ensureLane(service, queued.digest);
   return lifted;
 }

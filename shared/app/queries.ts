@@ -80,7 +80,7 @@ export interface ServiceSummary {
 
 /** The queue is the lane's source of truth: anything queued or running means the service is busy. */
 export async function activeDeployment(ports: Ports, service: string): Promise<string | null> {
-  const queue = await ports.store.listQueue(service);
+  const queue = await ports.store.listQueue(service, { pending: true });
   for (const item of queue.filter((q) => q.state === 'running' || q.state === 'queued')) {
     const d = await ports.store.getDeployment(service, item.deploymentId);
     if (!d || !TERMINAL_STATES.has(d.state)) return item.deploymentId;

@@ -145,7 +145,7 @@ export async function serviceBoard(
     await Promise.all([
       ports.store.listReleases(service, 'production', 10),
       ports.store.listReleases(service, 'staging', 1),
-      ports.store.listQueue(service),
+      ports.store.listQueue(service, { pending: true }),
       activeDeployment(ports, service),
       recentDeployments(ports, service, at),
       readLive(ports, plan, 'staging'),

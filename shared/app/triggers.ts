@@ -75,7 +75,7 @@ export async function withdrawImage(ports: Ports, deleted: Deleted): Promise<Tri
     return { outcome: 'ignored', note: `no service deploys ${deleted.registry}/${deleted.repository}` };
   const id = deploymentIdFor(service, deleted.digest);
   // A queued retry of the image (`<digest>-r<n>`) can no longer be pulled either.
-  const queued = (await ports.store.listQueue(service)).find(
+  const queued = (await ports.store.listQueue(service, { pending: true })).find(
     (q) =>
       (q.digest === deleted.digest || q.digest.startsWith(`${deleted.digest}-r`)) && q.state === 'queued',
   );

@@ -110,8 +110,11 @@ export interface RunStore {
 
   /** Adds (service, digest) to the queue unless present; returns whether it was added. */
   enqueue(item: QueueItem): Promise<boolean>;
-  /** Oldest `enqueuedAt` first. */
-  listQueue(service: string): Promise<QueueItem[]>;
+  /**
+   * Oldest `enqueuedAt` first. With `pending`, only items still `queued` or `running` (what lanes and
+   * hot paths need; the full list grows with the service's history).
+   */
+  listQueue(service: string, options?: { pending?: boolean }): Promise<QueueItem[]>;
   /** Changes only the state; `not-found` if the item was never enqueued. */
   setQueueState(service: string, digest: string, state: QueueItem['state']): Promise<void>;
 

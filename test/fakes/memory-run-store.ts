@@ -182,9 +182,10 @@ export class MemoryRunStore implements RunStore {
     return true;
   }
 
-  async listQueue(service: string): Promise<QueueItem[]> {
+  async listQueue(service: string, options?: { pending?: boolean }): Promise<QueueItem[]> {
     assertServiceKey(service);
-    return inKeyOrder(this.queue.get(service)).sort(byEnqueuedAt);
+    const items = inKeyOrder(this.queue.get(service)).sort(byEnqueuedAt);
+    return options?.pending ? items.filter((q) => q.state === 'queued' || q.state === 'running') : items;
   }
 
   async recordDelivery(source: string, id: string): Promise<boolean> {

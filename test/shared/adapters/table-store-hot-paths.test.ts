@@ -158,4 +158,25 @@ describe('TableRunStore hot paths with a large history', () => {
     for (const urls of Object.values(large)) for (const url of urls) expect(url).not.toMatch(/\$filter/);
     expect(lanes.filter((s) => s === SERVICE)).toHaveLength(4); // fresh and queuedAgain, twice each
   }, 120_000);
+
+  it('lists only the pending queue rows of a service with thousands of done ones', async () => {
+    const { urls, options } = recording();
+    const store = await TableRunStore.create(options);
+    await plantHistory(options.tablePrefix, HISTORY);
+    const digest = `sha256:${hex(HISTORY + 1, 'b')}`;
+    const item = {
+      service: SERVICE,
+      digest,
+      deploymentId: deploymentIdFor(SERVICE, digest),
+      enqueuedAt: '2026-01-05T10:00:00.000Z',
+      state: 'queued' as const,
+    };
+    await store.enqueue(item);
+    urls.length = 0;
+    expect(await store.listQueue(SERVICE, { pending: true })).toEqual([item]);
+    // One page: the done rows stay on the server (the State clause), however many the lane has run.
+    expect(urls).toHaveLength(1);
+    expect(urls[0]).toMatch(/State eq 'queued' or State eq 'running'/);
+    expect(await store.listQueue(SERVICE)).toHaveLength(HISTORY + 1);
+  }, 120_000);
 });
