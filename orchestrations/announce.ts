@@ -15,7 +15,7 @@ export function* announceQueued(ctx: OrchestrationContext): Flow<void> {
     environment: 'staging' as const,
     at: input.at,
     title: `queued behind ${input.behind}`,
-    seq: Date.parse(input.at) * 1000,
+    seq: input.seq,
     state: 'Queued' as const,
     behind: input.behind,
   };

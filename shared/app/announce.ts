@@ -22,6 +22,7 @@ export async function announceIfQueued(
       service: push.service,
       behind: push.behind,
       at: push.at,
+      seq: Date.parse(push.at) * 1000,
       destinations,
     });
   } catch {

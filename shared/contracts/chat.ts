@@ -13,5 +13,7 @@ export interface AnnounceQueuedInput {
   behind: string;
   /** When the push was accepted (the `->Queued` entry's time). */
   at: string;
+  /** The event's seq: the push's time in µs (orchestrations take no clock readings of their own). */
+  seq: number;
   destinations: ChatDestination[];
 }
