@@ -32,7 +32,7 @@ export function controlFor(client: DurableClient): OrchestrationControl {
       if (!current || !LIVE.has(current.runtimeStatus)) {
         try {
           await client.startNew('lane', { instanceId: id, input: { service } });
-          return;
+          return undefined;
         } catch {
           // Another trigger started it first: fall through and wake it instead.
         }
@@ -43,9 +43,10 @@ export function controlFor(client: DurableClient): OrchestrationControl {
       const running = current && runningDeployment(current.customStatus);
       if (running) {
         const pipeline = await status(pipelineInstanceId(running));
-        if (pipeline && LIVE.has(pipeline.runtimeStatus)) return;
+        if (pipeline && LIVE.has(pipeline.runtimeStatus)) return running;
       }
       await client.raiseEvent(id, Events.wake.name, { digest });
+      return undefined;
     },
     async start(name, instanceId, input) {
       const current = await status(instanceId);

@@ -1,4 +1,5 @@
 import * as df from 'durable-functions';
+import { announceQueued } from '../../orchestrations/announce.js';
 import { lane } from '../../orchestrations/lane.js';
 import { approvalPhase } from '../../orchestrations/phases/approval.js';
 import { canaryPhase } from '../../orchestrations/phases/canary.js';
@@ -10,6 +11,7 @@ import { verificationPhase } from '../../orchestrations/phases/verification.js';
 import { phaseFunction, pipeline } from '../../orchestrations/pipeline.js';
 import { RING_FUNCTION, ringPhase } from '../../orchestrations/ring.js';
 import { rollbackService } from '../../orchestrations/rollback.js';
+import { ANNOUNCE_QUEUED_ORCHESTRATION } from '../../shared/contracts/chat.js';
 import { ROLLBACK_ORCHESTRATION } from '../../shared/contracts/rollback.js';
 
 df.app.orchestration('lane', lane);
@@ -23,3 +25,4 @@ df.app.orchestration(phaseFunction('promotion'), promotionPhase);
 df.app.orchestration(phaseFunction('verification'), verificationPhase);
 df.app.orchestration(ROLLBACK_ORCHESTRATION, rollbackService);
 df.app.orchestration(RING_FUNCTION, ringPhase);
+df.app.orchestration(ANNOUNCE_QUEUED_ORCHESTRATION, announceQueued);

@@ -48,6 +48,10 @@ export async function notifyChat(ports: Ports, input: NotifyChatInput): Promise<
       destination,
       outcome: { status: 'failed', error: `deployment ${input.deploymentId} not found` },
     }));
+  // A push's `queued behind` announcement that arrives after the lane took the run: the run's own
+  // message is newer, so this one is dropped rather than overwrite it.
+  if (input.event.behind && deployment.state !== 'Queued')
+    return input.destinations.map((destination) => ({ destination, outcome: { status: 'sent' } }));
   const check = FAILURE_EVENTS.has(input.event.kind)
     ? decidingCheck(await ports.store.listEvents(deployment.id))
     : undefined;

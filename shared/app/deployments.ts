@@ -11,6 +11,7 @@ import {
 import { deploymentIdFor, ImageRefError, parseImageRef } from '../domain/image-ref.js';
 import type { Ports } from '../ports/index.js';
 import type { OrchestrationControl } from '../ports/orchestration-control.js';
+import { announceIfQueued } from './announce.js';
 import { AppError } from './errors.js';
 import { assertNotQuarantined } from './quarantine.js';
 
@@ -110,7 +111,9 @@ export async function submitImage(
     await assertNotQuarantined(ports, service, image.digest, s.source, s.at);
   // A redelivery of an image its lane already took (or that ended): nothing is left to queue or wake.
   if (!created && stored.state !== 'Queued') return { deployment: stored, created };
-  if (!TERMINAL_STATES.has(stored.state)) await control.ensureLane(service, image.digest);
+  if (TERMINAL_STATES.has(stored.state)) return { deployment: stored, created };
+  const behind = (await control.ensureLane(service, image.digest)) ?? undefined;
+  await announceIfQueued(control, plan, { created, behind, deploymentId: id, service, at: s.at });
   return { deployment: stored, created };
 }
 

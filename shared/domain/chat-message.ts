@@ -103,8 +103,8 @@ export function describeCheck(check: DecidingCheck): string {
 }
 
 /**
- * The first message is posted when the lane starts the run, not at the push (the push path does no chat
- * I/O). A push that waited behind another release says so: when it was queued and for how long.
+ * A push that waits behind another run is announced at the push (`event.behind`, see
+ * `queuedAnnouncement`); the message the lane's start then updates says when it was queued and for how long.
  */
 function queuedFor(createdAt: string, startedAt: string): string | undefined {
   const ms = Date.parse(startedAt) - Date.parse(createdAt);
@@ -123,10 +123,14 @@ export function chatMessage(
   const weight = event.weight ?? deployment.weight;
   const stage = event.state ?? deployment.state;
   const failure = event.kind === 'failed' || event.kind === 'rolled-back' || event.kind === 'incident';
+  const behind = event.kind === 'queued' ? event.behind : undefined;
   const actor = event.actor ?? (event.kind === 'queued' ? deployment.pushedBy : undefined);
   const waited = event.kind === 'queued' ? queuedFor(deployment.createdAt, event.at) : undefined;
   const reason =
-    event.reason ?? waited ?? (failure || stage === deployment.state ? deployment.reason : undefined);
+    event.reason ??
+    (behind && `queued behind ${behind}`) ??
+    waited ??
+    (failure || stage === deployment.state ? deployment.reason : undefined);
   const check = failure ? options.check : undefined;
   const detail =
     [event.title, event.kind === 'canary-step' ? `weight ${weight}%` : undefined, actor && `by ${actor}`]
@@ -137,7 +141,7 @@ export function chatMessage(
   return {
     deploymentId: deployment.id,
     event: event.kind,
-    headline: `${deployment.service} ${version}: ${HEADLINES[event.kind]}`,
+    headline: `${deployment.service} ${version}: ${behind ? 'queued' : HEADLINES[event.kind]}`,
     service: deployment.service,
     version,
     digest: deployment.image.digest,

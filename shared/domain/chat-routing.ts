@@ -26,6 +26,8 @@ export interface ChatEvent {
   weight?: number;
   actor?: string;
   reason?: string;
+  /** `queued` at the push: the deployment the service's lane is running, which this one waits behind. */
+  behind?: string;
 }
 
 /** What a timeline write says, as the orchestration's recorder knows it. */
@@ -89,6 +91,21 @@ export function routeChat(
     out.push(route.to);
   }
   return out;
+}
+
+/**
+ * Pure: where a push's `queued` announcement goes, or undefined for none. Only a new deployment that
+ * waits behind another run is announced at the push (an idle lane starts it at once and the run's own
+ * `queued` message follows); and only when a route wants `queued` in staging, where every run starts.
+ */
+export function queuedAnnouncement(
+  routes: readonly ChatRoute[] | undefined,
+  push: { created: boolean; behind: string | undefined; deploymentId: string },
+): ChatDestination[] | undefined {
+  if (!push.created || !push.behind || push.behind === push.deploymentId || !hasRoutes(routes))
+    return undefined;
+  const destinations = routeChat(routes, { kind: 'queued', environment: 'staging' });
+  return destinations.length > 0 ? destinations : undefined;
 }
 
 export const destinationKey = (d: ChatDestination): string =>

@@ -81,6 +81,19 @@ describe('notifyChat', () => {
     );
   });
 
+  it('drops a queued-behind announcement that arrives after the lane took the run', async () => {
+    const { ports, store } = await setUp({
+      publicUrl: 'https://gantry.example',
+      slack: new SlackWebChat({ token: TOKEN, apiUrl: slack.apiUrl }),
+    });
+    const to = [{ kind: 'slack' as const, channel: SANDBOX_SLACK_CHANNEL }];
+    const before = slack.calls.length;
+    const [late] = await notifyChat(ports, input({ behind: 'ApiGateway-aaaaaaaaaaaa', state: 'Queued' }, to));
+    expect(late?.outcome).toEqual({ status: 'sent' });
+    expect(slack.calls.length).toBe(before); // the deployment is already Gating: nothing sent
+    expect((await store.getDeployment('ApiGateway', ID))?.chat).toBeUndefined();
+  });
+
   it('starts a new message when the stored one is gone', async () => {
     const { ports, store } = await setUp({
       publicUrl: 'https://gantry.example',

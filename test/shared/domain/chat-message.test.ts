@@ -147,6 +147,29 @@ describe('chatMessage', () => {
     if (reason) expect(m.detail).toBe(`Queued->Gating by ci-bot: ${reason}`);
   });
 
+  it('a push announced at the push says what it is queued behind', () => {
+    const { reason: _r, ...fresh } = deployment;
+    const m = chatMessage(
+      fresh,
+      {
+        at: fresh.createdAt,
+        seq: 1,
+        kind: 'queued',
+        environment: 'staging',
+        title: 'queued behind other-1',
+        state: 'Queued',
+        behind: 'other-1',
+      },
+      { publicUrl: 'https://gantry.example' },
+    );
+    expect(m.headline).toMatch(/: queued$/);
+    expect(m.reason).toBe('queued behind other-1');
+    expect(m.stage).toBe('Queued');
+    expect(m.digest).toBe(fresh.image.digest);
+    expect(m.link).toContain(encodeURIComponent(fresh.id));
+    expect(m.actions).toEqual([]);
+  });
+
   it('escapes the deployment id in the link', () => {
     expect(dashboardLink('https://g.example', 'a b/c')).toBe(
       'https://g.example/api/dashboard#/deployments/a%20b%2Fc',

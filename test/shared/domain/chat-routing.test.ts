@@ -4,6 +4,7 @@ import {
   chatEventKind,
   environmentOf,
   nextChatDelay,
+  queuedAnnouncement,
   routeChat,
   type ChatRoute,
   type RecordedChange,
@@ -81,6 +82,26 @@ describe('routeChat', () => {
     expect(
       routeChat(routes, event).map((d) => (d.kind === 'slack' ? `slack:${d.channel}` : `teams:${d.webhook}`)),
     ).toEqual(expected);
+  });
+});
+
+describe('queuedAnnouncement', () => {
+  const slack = { kind: 'slack' as const, channel: 'C0Q00000001' };
+  const wantsQueued: ChatRoute = { to: slack, events: ['queued'], environments: ['staging'] };
+  const prodOnly: ChatRoute = { to: slack, events: ['queued'], environments: ['production'] };
+  const noQueued: ChatRoute = { to: slack, events: ['failed'], environments: ['staging'] };
+  const push = { created: true, behind: 'run-1', deploymentId: 'run-2' };
+  const cases: Array<[string, ChatRoute[] | undefined, Partial<typeof push>, unknown]> = [
+    ['announced when the lane is busy and a route wants queued', [wantsQueued], {}, [slack]],
+    ['not when no route is configured', undefined, {}, undefined],
+    ['not when no route wants queued', [noQueued], {}, undefined],
+    ['not when queued is only routed for production', [prodOnly], {}, undefined],
+    ['not when the lane was idle', [wantsQueued], { behind: undefined }, undefined],
+    ['not for a redelivered push', [wantsQueued], { created: false }, undefined],
+    ['not behind itself', [wantsQueued], { behind: 'run-2' }, undefined],
+  ];
+  it.each(cases)('%s', (_name, routes, change, expected) => {
+    expect(queuedAnnouncement(routes, { ...push, ...change })).toEqual(expected);
   });
 });
 
