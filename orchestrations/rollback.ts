@@ -52,14 +52,14 @@ export function* rollbackService(ctx: OrchestrationContext): Flow<RollbackOutcom
     binding: input.binding,
     image: input.image,
     deploymentId: input.deploymentId,
+    // Git modes (pull-request too): a revert commit straight on the branch, awaited until Argo CD syncs it.
+    rollback: true,
   });
-  const outcome: RollbackOutcome =
-    written && !written.commit
-      ? {
-          kind: 'failed',
-          reason: `revert proposed as pull request #${written.pullRequest?.number ?? '?'}: merge it`,
-        }
-      : yield* waitForSync(ctx, input, written?.commit ? { revision: written.commit } : {});
+  const outcome: RollbackOutcome = yield* waitForSync(
+    ctx,
+    input,
+    written?.commit ? { revision: written.commit } : {},
+  );
   const git = written ? gitEvidence(written) : {};
   const at = nowIso(ctx);
   const seq = ctx.df.currentUtcDateTime.getTime() * 1000;

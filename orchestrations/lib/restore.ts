@@ -68,20 +68,18 @@ function* restoreApp(
       written = yield* call(
         ctx,
         Activities.deployImage,
-        { app: target.app, binding: target.binding, image: good.image, deploymentId: run.deployment.id },
+        // Git modes (pull-request too): a direct revert commit, awaited below until Argo CD syncs it.
+        {
+          app: target.app,
+          binding: target.binding,
+          image: good.image,
+          deploymentId: run.deployment.id,
+          rollback: true,
+        },
         RESTORE_RETRY,
       );
     else yield* call(ctx, Activities.rollbackApp, { app: target.app }, RESTORE_RETRY);
     const git = written ? gitEvidence(written) : {};
-    if (written && !written.commit) {
-      // Pull-request mode: the revert is proposed; merging it is a person's call.
-      yield* rec.note('action', title, {
-        verdict: 'warn',
-        comment: `revert proposed as pull request #${written.pullRequest?.number ?? '?'}; merge it to roll back`,
-        evidence: { app: target.app, ...git },
-      });
-      return undefined;
-    }
     const synced = yield* waitForSync(
       ctx,
       { app: target.app, syncTimeoutMs: run.plan.staging.syncTimeout },

@@ -21,11 +21,12 @@ export function evidenceMarkdown(entries: TimelineEntry[]): string {
 /** `deployImage`: a pull request (pull-request mode) carries the run's evidence so far. */
 export async function deployImage(
   p: Ports,
-  i: { app: string; binding: ImageBinding; image: ImageRef; deploymentId?: string },
+  i: { app: string; binding: ImageBinding; image: ImageRef; deploymentId?: string; rollback?: boolean },
 ): Promise<GitWrite | void> {
-  const context: { deploymentId?: string; evidence?: string } = {};
+  const context: { deploymentId?: string; evidence?: string; rollback?: boolean } = {};
   if (i.deploymentId) context.deploymentId = i.deploymentId;
-  if (i.binding.git?.mode === 'pull-request' && i.deploymentId)
+  if (i.rollback) context.rollback = true;
+  else if (i.binding.git?.mode === 'pull-request' && i.deploymentId)
     context.evidence = evidenceMarkdown(await p.store.listEvents(i.deploymentId));
   const written = await p.gitops.deployImage(i.app, i.binding, i.image, context);
   return written ?? undefined;

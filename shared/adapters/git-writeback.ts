@@ -42,12 +42,14 @@ export class GitWriteBackGitOps implements GitOps {
     app: string,
     binding: ImageBinding,
     image: ImageRef,
-    context: { deploymentId?: string; evidence?: string } = {},
+    context: { deploymentId?: string; evidence?: string; rollback?: boolean } = {},
   ): Promise<GitWrite | void> {
     const git = binding.git;
     if (!git) return this.options.argo.deployImage(app, binding, image);
     const repo = this.options.repo(git.repository);
-    if (git.mode === 'pull-request') return this.openPull(repo, git, app, binding, image, context);
+    // A rollback skips the review of pull-request mode: it restores an image that already ran there.
+    if (git.mode === 'pull-request' && !context.rollback)
+      return this.openPull(repo, git, app, binding, image, context);
     const written = await this.commitToBranch(repo, git, git.branch, binding, image, context);
     await this.options.argo.syncRevision(app, written.commit);
     return { repository: git.repository, branch: git.branch, ...written };
@@ -120,7 +122,7 @@ export class GitWriteBackGitOps implements GitOps {
     const text = edit(current, git.path, binding, image);
     if (text === current) return undefined;
     const parent = head.parents[0];
-    if (head.message.includes(GANTRY_TRAILER) && parent) {
+    if (parent && (await isGantryPromotion(repo, head))) {
       // The head is Gantry's promotion; if its parent already ran this image, undo exactly that commit.
       const before = await repo.fileAt(git.path, parent);
       if (before !== undefined && edit(before, git.path, binding, image) === before) {
@@ -165,6 +167,16 @@ export class GitWriteBackGitOps implements GitOps {
       pullRequest: { number: pull.number, ...(pull.htmlUrl ? { url: pull.htmlUrl } : {}) },
     };
   }
+}
+
+/**
+ * Whether `head` is Gantry's promotion: its own commit, or (pull-request mode) the merge of Gantry's
+ * pull request, whose second parent is Gantry's commit; either is undone against its first parent.
+ */
+async function isGantryPromotion(repo: GitHubGitRepo, head: GitCommit): Promise<boolean> {
+  if (head.message.includes(GANTRY_TRAILER)) return true;
+  const merged = head.parents.length === 2 ? head.parents[1] : undefined;
+  return merged !== undefined && (await repo.commit(merged)).message.includes(GANTRY_TRAILER);
 }
 
 function edit(text: string, path: string, binding: ImageBinding, image: ImageRef): string {

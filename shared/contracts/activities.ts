@@ -133,7 +133,8 @@ export const Activities = {
     GateProgress
   >('checkGate'),
   deployImage: activity<
-    { app: string; binding: ImageBinding; image: ImageRef; deploymentId?: string },
+    /** `rollback`: in pull-request mode too, a direct (revert) commit on the branch, awaited like one. */
+    { app: string; binding: ImageBinding; image: ImageRef; deploymentId?: string; rollback?: boolean },
     GitWrite | void
   >('deployImage'),
   /** Pull-request mode: polls the write-back pull request (merged: its merge commit is synced). */

@@ -33,13 +33,14 @@ export type PullOutcome =
 export interface GitOps {
   /**
    * Points the application at the image (absolute, idempotent) and starts a sync. In a Git mode the
-   * image is written to the environment repository (a commit, or a pull request) instead.
+   * image is written to the environment repository (a commit, or a pull request) instead. A
+   * `rollback` is always a commit on the branch, in pull-request mode too: a rollback must be fast.
    */
   deployImage(
     app: string,
     binding: ImageBinding,
     image: ImageRef,
-    context?: { deploymentId?: string; evidence?: string },
+    context?: { deploymentId?: string; evidence?: string; rollback?: boolean },
   ): Promise<GitWrite | void>;
   /** Pull-request mode: the pull request's state; once merged, Argo CD is asked to sync the merge. */
   followPull?(app: string, binding: ImageBinding, pull: number): Promise<PullOutcome>;

@@ -213,6 +213,37 @@ describe('Git write-back (pull-request mode) on the sandbox', () => {
     });
   }, 180_000);
 
+  it('a service rollback is a direct revert commit of the merge (no pull request), synced', async () => {
+    // A second merged release, so there is an earlier one (2.3.0) to go back to.
+    const run = await pushAndAwaitPull('2.5.0');
+    expect((await github('PUT', `/pulls/${run.pull}/merge`, {})).status).toBe(200);
+    expect((await rig.finish(run.id)).state).toBe('Succeeded');
+    const [merge] = log();
+    const res = await rig.host.request('/api/services/ApiGateway/rollback', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...CI_HEADERS },
+      body: JSON.stringify({ comment: 'latency after 2.3.0' }),
+    });
+    expect(res.status).toBe(202);
+    const { rollback } = (await res.json()) as {
+      rollback: { instanceId: string; to: { deploymentId: string } };
+    };
+    await rig.host.waitForCompletion(rollback.instanceId);
+    await rig.host.idle();
+    const [revert] = log();
+    expect(revert!.parents).toEqual([merge!.sha]);
+    expect(revert!.message).toMatch(/^Revert "Merge pull request #\d+/);
+    expect(revert!.message).toContain(`This reverts commit ${merge!.sha}.`);
+    expect(await argoRevision()).toBe(revert!.sha);
+    const open = (await (await github('GET', '/pulls?state=open', undefined)).json()) as unknown[];
+    expect(open).toEqual([]);
+    const restored = (await rig.view(rollback.to.deploymentId)).timeline;
+    expect(restored.find((e) => e.title === 'rollback:synced:api-gateway-prod')).toMatchObject({
+      verdict: 'pass',
+      evidence: { commit: revert!.sha, reverts: merge!.sha, revision: revert!.sha },
+    });
+  }, 180_000);
+
   it('fails the promotion when the pull request is closed unmerged', async () => {
     const head = log()[0]!.sha;
     const run = await pushAndAwaitPull('2.4.0');

@@ -189,6 +189,33 @@ describe('Git write-back, pull-request mode', () => {
   });
 });
 
+describe('Git write-back, pull-request mode rollback', () => {
+  it('reverts the merged promotion straight on the branch (no pull request) and syncs that commit', async () => {
+    rig = await startGitRig();
+    const v1 = image('1');
+    const v9 = image('9');
+    await rig.gitops.deployImage('web', binding(), v1); // the release that ran before
+    deployed(rig);
+    await rig.gitops.deployImage('web', binding('pull-request'), v9, { deploymentId: 'web-0009' });
+    await githubCall(rig, 'PUT', `/repos/${REPO}/pulls/1/merge`, {});
+    await rig.gitops.followPull('web', binding('pull-request'), 1);
+    expect(deployed(rig)).toBe(`reg.example.io/web@${v9.digest}`);
+    const [merge] = branchLog(rig.world, REPO);
+    const reverted = await rig.gitops.deployImage('web', binding('pull-request'), v1, {
+      deploymentId: 'web-0009',
+      rollback: true,
+    });
+    const [head] = branchLog(rig.world, REPO);
+    expect(reverted).toEqual({ repository: REPO, branch: 'main', commit: head!.sha, reverts: merge!.sha });
+    expect(head!.parents).toEqual([merge!.sha]);
+    expect(head!.message).toContain(`This reverts commit ${merge!.sha}.`);
+    const open = await githubCall(rig, 'GET', `/repos/${REPO}/pulls?state=open`);
+    expect((open.body as unknown as unknown[]).length).toBe(0);
+    expect(deployed(rig)).toBe(`reg.example.io/web@${v1.digest}`);
+    expect((await rig.gitops.status('web')).revision).toBe(head!.sha);
+  });
+});
+
 describe('names reaching GitHub URLs', () => {
   it.each([
     [
