@@ -13,7 +13,8 @@ export async function record(ports: Ports, raw: RecordInput): Promise<Deployment
   // Reasons and evidence can quote provider errors; a secret in one must not reach a Table row.
   const input = redactJson(raw, processRedactor().secrets);
   const { deploymentId, service, entry, transition, weight } = input;
-  for (const e of [entry, ...(input.more ?? [])]) await ports.store.appendEvent({ ...e, deploymentId });
+  // One round trip for the whole record (one entity-group transaction on Table Storage).
+  await ports.store.appendEvents([entry, ...(input.more ?? [])].map((e) => ({ ...e, deploymentId })));
   let updated: DeploymentRecord | undefined;
   if (transition || weight !== undefined) {
     updated = await ports.store.updateDeployment(service, deploymentId, (current) => ({

@@ -240,6 +240,31 @@ export class TableRunStore implements RunStore {
     await this.tables.call('events', 'append event', (c) => c.upsertEntity(entity, 'Replace'));
   }
 
+  /**
+   * One entity-group transaction per 100 entries (the Table service's limit; one partition: the
+   * deployment's timeline). Upserts like `appendEvent`, so a retried activity rewrites its seqs. A seq
+   * given twice keeps the last entry (a transaction refuses the same row twice).
+   */
+  async appendEvents(entries: readonly TimelineEntry[]): Promise<void> {
+    if (new Set(entries.map((e) => e.deploymentId)).size > 1) {
+      throw new RangeError('appendEvents: entries of more than one deployment.');
+    }
+    const byRow = new Map<string, ReturnType<typeof eventEntity>>();
+    for (const entry of entries) {
+      const row = eventEntity(entry);
+      byRow.set(row.rowKey, row);
+    }
+    const rows = [...byRow.values()];
+    for (let i = 0; i < rows.length; i += MAX_BATCH) {
+      const batch = rows.slice(i, i + MAX_BATCH);
+      const only = batch.length === 1 ? batch[0] : undefined;
+      await this.tables.call('events', 'append events', async (c) => {
+        if (only) await c.upsertEntity(only, 'Replace');
+        else await c.submitTransaction(batch.map((row) => ['upsert', row, 'Replace'] as const));
+      });
+    }
+  }
+
   async listEvents(deploymentId: string): Promise<TimelineEntry[]> {
     assertValidKey(deploymentId, 'deployment id');
     const rows = await this.tables.listPartition('events', 'list events', deploymentId);
@@ -440,6 +465,9 @@ export class TableRunStore implements RunStore {
     }
   }
 }
+
+/** Entities per entity-group transaction (Azure Table Storage's limit). */
+const MAX_BATCH = 100;
 
 function queueEntity(item: QueueItem): Record<string, unknown> & { partitionKey: string; rowKey: string } {
   checkQueueItem(item);

@@ -105,6 +105,12 @@ export interface RunStore {
    * one stored row comes back as `{ truncated: true, originalChars, preview }`.
    */
   appendEvent(entry: TimelineEntry): Promise<void>;
+  /**
+   * Appends several entries of ONE deployment, each as `appendEvent` would (same keys, same idempotency:
+   * a replayed seq replaces its entry). One storage round trip per 100 entries instead of one per entry;
+   * entries of different deployments are refused (`RangeError`), nothing written.
+   */
+  appendEvents(entries: readonly TimelineEntry[]): Promise<void>;
   /** In `seq` order. */
   listEvents(deploymentId: string): Promise<TimelineEntry[]>;
 

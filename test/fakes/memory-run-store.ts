@@ -169,6 +169,16 @@ export class MemoryRunStore implements RunStore {
     partition(this.events, entry.deploymentId).set(rowKey, storable(fitEntry(entry)));
   }
 
+  async appendEvents(entries: readonly TimelineEntry[]): Promise<void> {
+    const rows = entries.map((entry) => ({ entry, rowKey: checkEvent(entry) }));
+    if (new Set(entries.map((e) => e.deploymentId)).size > 1) {
+      throw new RangeError('appendEvents: entries of more than one deployment.');
+    }
+    for (const { entry, rowKey } of rows) {
+      partition(this.events, entry.deploymentId).set(rowKey, storable(fitEntry(entry)));
+    }
+  }
+
   async listEvents(deploymentId: string): Promise<TimelineEntry[]> {
     assertValidKey(deploymentId, 'deployment id');
     return inKeyOrder(this.events.get(deploymentId));
