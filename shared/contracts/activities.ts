@@ -158,6 +158,8 @@ export const Activities = {
       decision: ApprovalDecision;
       waitingSince: string;
       at: string;
+      /** Set for a later ring's own approval. */
+      ring?: string;
     },
     { accepted: boolean; refusal?: string }
   >('checkApproval'),
