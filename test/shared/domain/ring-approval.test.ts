@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../shared/config/load.js';
+import { planFor } from '../../../shared/config/plan.js';
+import { trainInstanceIds } from '../../../shared/domain/rings.js';
+import { BASE } from '../config/fixtures.js';
 import type { TimelineEntry } from '../../../shared/domain/deployment.js';
 import {
   decisionsOfRequest,
@@ -69,5 +73,22 @@ describe('decisionsOfRequest', () => {
     ['the request time itself counts', [a('eve', '2026-01-06T07:00:00Z')], ['eve']],
   ])('%s', (_, previous, who) => {
     expect(decisionsOfRequest(previous, '2026-01-06T07:00:00Z').map((d) => d.approver)).toEqual(who);
+  });
+});
+
+describe('trainInstanceIds with a per-ring approval', () => {
+  const rings = (approval: string) =>
+    planFor(
+      loadConfig(
+        `${BASE}      rings:\n        - { name: a }\n        - { name: b, ${approval}targets: [{ application: api-b }] }\n`,
+        'g.yaml',
+      ),
+      'Api',
+    );
+  it.each([
+    ['approval: true, ', true],
+    ['', false],
+  ])('%s-> the ring approval instance listens for cancel and abort: %s', (approval, listed) => {
+    expect(trainInstanceIds('d1', rings(approval)).includes('deploy:d1:approval@b')).toBe(listed);
   });
 });
