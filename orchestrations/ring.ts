@@ -2,6 +2,7 @@ import type { OrchestrationContext } from 'durable-functions';
 import { Activities, type RunInput } from '../shared/contracts/activities.js';
 import type { Phase } from '../shared/contracts/events.js';
 import type { RingSpec } from '../shared/contracts/plan.js';
+import { ringApprovalClosed, ringApprovalOpened } from '../shared/domain/ring-approval.js';
 import { ringBorder, ringPhaseInstanceId, ringPhases, ringRun, ringStage } from '../shared/domain/rings.js';
 import { call, Interrupts, type Flow, type Interrupt } from './lib/flow.js';
 import type { PhaseResult } from './lib/phase.js';
@@ -42,6 +43,10 @@ export function* ringPhase(ctx: OrchestrationContext): Flow<RingResult> {
   const stopped = (yield* interrupts.sleep(ring.soak)) ?? (yield* border(ctx, rec, interrupts, ring));
   if (stopped)
     return { result: { outcome: 'interrupted', interrupt: stopped }, phase: 'canary', promoted: 0 };
+  if (ring.approval) {
+    const approval = yield* ringApproval(ctx, rec, run, index);
+    if (approval.outcome !== 'passed') return { result: approval, phase: 'approval', promoted: 0 };
+  }
   yield* rec.note('action', `ring:${ring.name}:started`, {
     evidence: { region: ring.region ?? '', targets: ring.targets.map((t) => t.argoApp).join(', ') },
   });
@@ -64,6 +69,32 @@ export function* ringPhase(ctx: OrchestrationContext): Flow<RingResult> {
   }
   yield* rec.note('decision', `ring:${ring.name}:released`, { verdict: 'pass' });
   return { result: { outcome: 'passed' }, phase: 'verification', promoted };
+}
+
+/**
+ * The ring's own approval: the approval phase itself (same policy, checks, expiry and event), under the
+ * ring's instance id, bracketed on the timeline so the API delivers a decision to this ring's request.
+ */
+function* ringApproval(
+  ctx: OrchestrationContext,
+  rec: Recorder,
+  run: RunInput,
+  index: number,
+): Flow<PhaseResult> {
+  const base = ringRun(run, index, 0);
+  const ring = base.train?.ring ?? String(index);
+  const since = ctx.df.currentUtcDateTime.toISOString();
+  status(ctx, ringStage('approval', ring), `approval of ${ring}`);
+  yield* rec.note('action', ringApprovalOpened(ring), { comment: `${ring} waits for its own approval` });
+  const result = (yield ctx.df.callSubOrchestrator(
+    'approvalPhase',
+    { ...base, train: { ring, last: false, since } },
+    ringPhaseInstanceId(run.deployment.id, 'approval', ring, 0),
+  )) as PhaseResult;
+  yield* rec.note('decision', ringApprovalClosed(ring), {
+    verdict: result.outcome === 'passed' ? 'pass' : 'fail',
+  });
+  return result;
 }
 
 /** A freeze on the ring holds the train at its border until the freeze lifts (a cancel or abort ends it). */

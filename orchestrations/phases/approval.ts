@@ -120,6 +120,8 @@ function* judge(
     decision,
     waitingSince,
     at: nowIso(p.ctx),
+    // A later ring's own approval: only decisions on this request count (shared/domain/ring-approval.ts).
+    ...(p.run.train && { ring: p.run.train.ring }),
   });
   const title = `${approval.decision}:${check.accepted ? 'accepted' : 'refused'}`;
   yield* p.rec.note('decision', title, {

@@ -1,5 +1,6 @@
 import type { ApprovalDecision } from '../contracts/activities.js';
 import type { ApprovalRecord } from '../domain/deployment.js';
+import { decisionsOfRequest } from '../domain/ring-approval.js';
 import type { Ports } from '../ports/index.js';
 
 export async function decideApproval(
@@ -23,13 +24,15 @@ export async function checkApproval(
     decision: ApprovalDecision;
     waitingSince: string;
     at: string;
+    ring?: string;
   },
 ): Promise<{ accepted: boolean; refusal?: string }> {
   const deployment = await ports.store.getDeployment(input.service, input.deploymentId);
   if (!deployment) return { accepted: false, refusal: 'unknown deployment' };
-  const previous = (await ports.store.listApprovals(input.deploymentId)).filter(
+  const accepted = (await ports.store.listApprovals(input.deploymentId)).filter(
     (a) => a.accepted && a.at !== input.approval.at,
   );
+  const previous = input.ring ? decisionsOfRequest(accepted, input.waitingSince) : accepted;
   const result = ports.config.checkApproval({
     deployment,
     approval: input.approval,

@@ -1,6 +1,8 @@
 import type { ApprovalDecision } from '../contracts/activities.js';
 import { Events, phaseInstanceId } from '../contracts/events.js';
-import type { ApprovalRecord, DeploymentRecord } from '../domain/deployment.js';
+import type { ApprovalRecord, DeploymentRecord, TimelineEntry } from '../domain/deployment.js';
+import { decisionsOfRequest, pendingRingApproval } from '../domain/ring-approval.js';
+import { ringPhaseInstanceId } from '../domain/rings.js';
 import type { Ports } from '../ports/index.js';
 import type { OrchestrationControl } from '../ports/orchestration-control.js';
 import { findDeployment } from './deployments.js';
@@ -12,12 +14,12 @@ import { auditRefusal } from './refusals.js';
  * The approval requirement the orchestration recorded when it started waiting, since when, and the
  * verdicts an approver has in front of them (gates, smoke checks, test workflows) to keep with the decision.
  */
-async function pendingRequirement(
-  ports: Ports,
+function pendingRequirement(
+  events: readonly TimelineEntry[],
+  request: readonly TimelineEntry[],
   id: string,
-): Promise<{ decision: ApprovalDecision; since: string; evidence: Record<string, unknown> }> {
-  const events = await ports.store.listEvents(id);
-  const entry = [...events].reverse().find((e) => e.title === 'approval:required');
+): { decision: ApprovalDecision; since: string; evidence: Record<string, unknown> } {
+  const entry = [...request].reverse().find((e) => e.title === 'approval:required');
   if (!entry?.evidence)
     throw new AppError(409, 'not-awaiting-approval', `Deployment ${id} is not waiting for an approval.`);
   const verdicts = (prefix: string) =>
@@ -49,17 +51,22 @@ export async function assessDecision(
   deployment: DeploymentRecord;
   approval: ApprovalRecord;
   check: { accepted: boolean; refusal?: string };
+  /** The orchestration instance waiting for this decision: ring 0's approval phase or a later ring's. */
+  instance: string;
 }> {
   const { id, principal, decision, comment, at } = input;
   const deployment = await findDeployment(ports, id);
-  if (deployment.state !== 'AwaitingApproval') {
+  const events = await ports.store.listEvents(id);
+  // A later ring's own approval waits while the record says Verifying (ring 0 is past its approval).
+  const ring = deployment.state === 'Verifying' ? pendingRingApproval(events) : undefined;
+  if (deployment.state !== 'AwaitingApproval' && !ring) {
     throw new AppError(
       409,
       'not-awaiting-approval',
       `Deployment ${id} is ${deployment.state}, not waiting for an approval.`,
     );
   }
-  const { decision: requirement, since, evidence } = await pendingRequirement(ports, id);
+  const { decision: requirement, since, evidence } = pendingRequirement(events, ring?.since ?? events, id);
   const approval: ApprovalRecord = {
     deploymentId: id,
     approver: principal.name,
@@ -68,9 +75,10 @@ export async function assessDecision(
     at,
     accepted: false,
     groups: principal.groups,
-    evidence: { image: deployment.image, ...evidence },
+    evidence: { image: deployment.image, ...evidence, ...(ring && { ring: ring.ring }) },
   };
-  const previous = (await ports.store.listApprovals(id)).filter((a) => a.accepted);
+  const accepted = (await ports.store.listApprovals(id)).filter((a) => a.accepted);
+  const previous = ring ? decisionsOfRequest(accepted, since) : accepted;
   const check = ports.config.checkApproval({
     deployment,
     approval,
@@ -79,7 +87,8 @@ export async function assessDecision(
     waitingSince: since,
     at,
   });
-  return { deployment, approval, check };
+  const instance = ring ? ringPhaseInstanceId(id, 'approval', ring.ring, 0) : phaseInstanceId(id, 'approval');
+  return { deployment, approval, check, instance };
 }
 
 /**
@@ -95,14 +104,14 @@ export async function decide(
   const { id, principal, decision, comment } = input;
   if (decision === 'reject' && !comment?.trim())
     throw new AppError(400, 'comment-required', 'A rejection needs a comment.');
-  const { deployment, approval, check } = await assessDecision(ports, input);
+  const { deployment, approval, check, instance } = await assessDecision(ports, input);
   if (!check.accepted) {
     await auditRefusal(ports, { ...approval, refusal: check.refusal });
     throw new AppError(403, 'approval-refused', check.refusal ?? 'approval refused', {
       approver: principal.name,
     });
   }
-  const delivered = await control.raise(phaseInstanceId(id, 'approval'), Events.approval.name, approval);
+  const delivered = await control.raise(instance, Events.approval.name, approval);
   if (delivered !== 'accepted')
     throw new AppError(
       409,

@@ -45,6 +45,7 @@ export function ringsPlan(
           : verification,
       soak: index === 0 ? 0 : (ring.soak ?? DEFAULT_SOAK),
       freezes: ring.freezes,
+      ...(index > 0 && ring.approval && { approval: true }),
     };
   });
   return { rings, onRingFailure: s.production.onRingFailure };

@@ -44,6 +44,8 @@ const ring = z.strictObject({
   verificationWindow: positiveDuration.optional(),
   soak: positiveDuration.optional(),
   freezes: z.array(freeze).default([]),
+  /** true: the train waits at this ring's border for its own approval, under the service's policy. */
+  approval: z.boolean().default(false),
 });
 
 export type RingConfig = z.output<typeof ring>;
@@ -59,6 +61,12 @@ function checkRings(rings: readonly RingConfig[], ctx: Ctx): void {
       code: 'custom',
       path: ['rings', 0, 'freezes'],
       message: "ring 0 is the production block above: its freezes are the service's freezes",
+    });
+  if (first.approval)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['rings', 0, 'approval'],
+      message: "ring 0 is the production block above: its approval is the service's approval",
     });
   for (const key of ['targets', 'canary', 'soak', 'verificationWindow'] as const) {
     if (first[key] !== undefined)

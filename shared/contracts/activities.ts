@@ -159,6 +159,8 @@ export const Activities = {
       decision: ApprovalDecision;
       waitingSince: string;
       at: string;
+      /** Set for a later ring's own approval. */
+      ring?: string;
     },
     { accepted: boolean; refusal?: string }
   >('checkApproval'),

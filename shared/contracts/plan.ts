@@ -288,6 +288,11 @@ export interface RingSpec {
   soak: Duration;
   /** Freezes of this ring only: the train waits at the ring's border until they lift. */
   freezes: FreezeWindow[];
+  /**
+   * The train waits at the border (after the soak and the ring's freezes) for an approval of this ring,
+   * under the service's production approval policy. Absent: the train's one approval covers the ring.
+   */
+  approval?: boolean;
 }
 
 /** Matchers name a label (or dimension) and its accepted values, which may hold `{{ ... }}` variables. */

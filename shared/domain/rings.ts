@@ -114,6 +114,7 @@ export function trainInstanceIds(deploymentId: string, plan: PipelinePlan): stri
     .slice(1)
     .flatMap((ring) => [
       ringInstanceId(deploymentId, ring.name),
+      ...(ring.approval ? [ringPhaseInstanceId(deploymentId, 'approval', ring.name, 0)] : []),
       ...ring.targets.flatMap((_, target) =>
         ringPhases(ring).map((phase) => ringPhaseInstanceId(deploymentId, phase, ring.name, target)),
       ),

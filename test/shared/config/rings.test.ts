@@ -70,6 +70,13 @@ describe('production.rings (configuration)', () => {
     expect(plan.onRingFailure).toBe('hold');
   });
 
+  it('takes a per-ring approval for a later ring (absent: the train approval covers it)', () => {
+    expect(planFor(loadConfig(withRings(TWO), 'g.yaml'), 'Api').rings?.[1]?.approval).toBeUndefined();
+    const plan = planFor(loadConfig(withRings(`${TWO}          approval: true\n`), 'g.yaml'), 'Api');
+    expect(plan.rings?.[1]?.approval).toBe(true);
+    expect(plan.rings?.[0]?.approval).toBeUndefined();
+  });
+
   it.each<[string, string, RegExp]>([
     [
       'duplicate ring names',
@@ -95,6 +102,16 @@ describe('production.rings (configuration)', () => {
       'an application used twice',
       `      rings:\n        - { name: a }\n        - { name: b, targets: [{ application: api-prod }] }\n`,
       /rings\[1\]\.targets\[0\]\.application.*already a target/,
+    ],
+    [
+      'an approval on ring 0',
+      `      rings:\n        - { name: a, approval: true }\n`,
+      /rings\[0\]\.approval.*the service's approval/,
+    ],
+    [
+      'a non-boolean ring approval',
+      `      rings:\n        - { name: a }\n        - { name: b, approval: yes please, targets: [{ application: b }] }\n`,
+      /rings\[1\]\.approval/,
     ],
     ['a bad ring name', `      rings:\n        - { name: EU_West }\n`, /rings\[0\]\.name.*ring name/],
     [
