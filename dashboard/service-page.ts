@@ -5,6 +5,7 @@ import { formatAge, formatClock, shortDigest, stateLabel } from './format.js';
 import { pageStatus, type Page } from './page.js';
 import { Poller } from './poller.js';
 import { quarantinePanel, type QuarantineView } from './quarantine-panel.js';
+import { ringsTable, type ServiceRing } from './rings.js';
 
 const POLL_MS = 3000;
 
@@ -54,6 +55,7 @@ export interface ServiceBoard {
     digest: string;
     updatedAt: string;
   }>;
+  rings?: ServiceRing[];
 }
 
 const link = (id: string, ...text: Array<string | Node>) =>
@@ -221,6 +223,7 @@ export function servicePage(main: HTMLElement, name: string): Page {
       panel.update(board.quarantine, caller.principal?.roles.includes('Gantry.Operator') ?? false);
       patch(results, JSON.stringify([board, Math.floor(serverNow() / 1000)]), () => [
         summary(board),
+        ringsTable(board.rings),
         ...board.environments.map(environment),
         recent(board),
       ]);

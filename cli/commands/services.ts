@@ -43,7 +43,7 @@ export const service: Command = {
     const { service: name } = positionals('service', ctx.args, ['service']);
     const { body } = await ctx.api.get<ServiceBoard>(servicePath(name as string));
     if (ctx.out.json) ctx.out.value(body);
-    else ctx.out.lines(boardLines(body, ctx.out.style));
+    else ctx.out.lines(boardLines(body, ctx.out.style, ctx.out.width));
     return EXIT.ok;
   },
 };

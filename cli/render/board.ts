@@ -1,6 +1,7 @@
 import type { EnvironmentBoard, ServiceBoard } from '../../shared/app/service-board.js';
 import { imageLabel, plain, shortDigest, time } from '../format.js';
 import { stateStyle, type Style } from '../style.js';
+import { serviceRingLines } from './rings.js';
 
 /** `gantry service <name>`: what runs where, and why, in one screen. Every server string goes through plain(). */
 
@@ -51,7 +52,7 @@ function environmentLines(e: EnvironmentBoard, style: Style): string[] {
   return lines;
 }
 
-export function boardLines(b: ServiceBoard, style: Style): string[] {
+export function boardLines(b: ServiceBoard, style: Style, width = 100): string[] {
   const lines = [`${style.bold(plain(b.service))}  ${style.dim(`as of ${time(b.at)}`)}`, ''];
   for (const e of b.environments) lines.push(...environmentLines(e, style));
   lines.push('');
@@ -80,6 +81,7 @@ export function boardLines(b: ServiceBoard, style: Style): string[] {
       `${i === 0 ? 'Holds          ' : '               '}  ${style.yellow(plain(h.kind))}: ${plain(h.message)}`,
     );
   lines.push(...quarantineLines(b, style));
+  lines.push(...serviceRingLines(b.rings, style, width));
   lines.push('', 'Recent outcomes');
   if (b.recent.length === 0) lines.push(style.dim('  none in the last 30 days'));
   for (const r of b.recent)

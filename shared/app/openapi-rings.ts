@@ -4,6 +4,25 @@
  */
 type Json = Record<string, unknown>;
 
+const state: Json = {
+  type: 'string',
+  enum: ['pending', 'soaking', 'frozen', 'deploying', 'released', 'rolled-back', 'held', 'untouched'],
+};
+const targets: Json = {
+  type: 'array',
+  description: 'Where the ring deploys, in order (names only).',
+  items: {
+    type: 'object',
+    properties: {
+      cluster: { type: 'string' },
+      namespace: { type: 'string' },
+      argoApp: { type: 'string' },
+    },
+    required: ['cluster', 'namespace', 'argoApp'],
+    additionalProperties: false,
+  },
+};
+
 export const ringSchemas: Record<string, Json> = {
   RingView: {
     type: 'object',
@@ -11,18 +30,37 @@ export const ringSchemas: Record<string, Json> = {
     properties: {
       name: { type: 'string' },
       region: { type: 'string' },
-      state: {
-        type: 'string',
-        enum: ['pending', 'soaking', 'frozen', 'deploying', 'released', 'rolled-back', 'held', 'untouched'],
-      },
+      state,
       weight: { type: 'number', description: 'Canary weight in the ring now (0 outside its canary).' },
       image: {
         type: ['string', 'null'],
         description:
           'Digest the ring runs: this run’s, the one rolled back to, or null (the previous release).',
       },
+      targets,
+      startedAt: { type: 'string', description: 'When the ring’s rollout began (timeline time).' },
+      endedAt: {
+        type: 'string',
+        description: 'When the ring released or was rolled back (timeline time); absent while running.',
+      },
     },
-    required: ['name', 'state', 'weight', 'image'],
+    required: ['name', 'state', 'weight', 'image', 'targets'],
+    additionalProperties: false,
+  },
+  ServiceRing: {
+    type: 'object',
+    description:
+      'Which version runs in one ring of the service now: the in-flight run’s ring view, falling back to ' +
+      'the last production release for rings the run has not reached.',
+    properties: {
+      name: { type: 'string' },
+      region: { type: 'string' },
+      digest: { type: ['string', 'null'], description: 'Digest running in the ring (null: never released).' },
+      deploymentId: { type: ['string', 'null'], description: 'The run that put it there, when known.' },
+      state,
+      targets,
+    },
+    required: ['name', 'digest', 'deploymentId', 'state', 'targets'],
     additionalProperties: false,
   },
 };

@@ -199,6 +199,11 @@ const ServiceSummary = obj(
     production: { type: ['object', 'null'], $ref: '#/components/schemas/ReleaseRecord' },
     active: { type: 'boolean', description: 'A deployment is queued or running for the service.' },
     activeDeploymentId: { type: ['string', 'null'] },
+    rings: {
+      type: 'array',
+      items: ref('ServiceRing'),
+      description: 'A release train (production.rings): which version runs in each ring now.',
+    },
   },
   ['name', 'production', 'active', 'activeDeploymentId'],
 );

@@ -2,6 +2,7 @@ import type { DeploymentRecord, DeploymentState, ReleaseRecord } from '../domain
 import { TERMINAL_STATES } from '../domain/deployment.js';
 import { DEPLOYMENT_STATES } from '../domain/state-machine.js';
 import type { Ports } from '../ports/index.js';
+import { serviceRings, type ServiceRing } from './service-rings.js';
 import { RunStoreError, type Page } from '../ports/run-store.js';
 import { AppError } from './errors.js';
 
@@ -76,6 +77,8 @@ export interface ServiceSummary {
   /** A deployment of the service is queued or in flight (its lane is busy). */
   active: boolean;
   activeDeploymentId: string | null;
+  /** A release train (`production.rings`): which version runs in each ring now. */
+  rings?: ServiceRing[];
 }
 
 /** The queue is the lane's source of truth: anything queued or running means the service is busy. */
@@ -93,11 +96,13 @@ export async function describeService(ports: Ports, service: string): Promise<Se
     ports.store.listReleases(service, 'production', 1),
     activeDeployment(ports, service),
   ]);
+  const rings = await serviceRings(ports, service, production, activeId);
   return {
     name: service,
     production: production ?? null,
     active: activeId !== null,
     activeDeploymentId: activeId,
+    ...(rings && { rings }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { serviceRings, type ServiceRing } from './service-rings.js';
 import { rollbackInstanceId } from '../contracts/rollback.js';
 import type { DeploymentRecord, DeploymentState, ReleaseRecord } from '../domain/deployment.js';
 import { TERMINAL_STATES } from '../domain/deployment.js';
@@ -68,6 +69,8 @@ export interface ServiceBoard {
     digest: string;
     updatedAt: string;
   }>;
+  /** A release train (`production.rings`): which version runs in each ring now. */
+  rings?: ServiceRing[];
 }
 
 const versionOf = (image: { tag?: string }): string | null => image.tag ?? null;
@@ -154,6 +157,7 @@ export async function serviceBoard(
     ]);
   const rolledBack = rolledBackIds(production);
   const inFlight = activeId ? await ports.store.getDeployment(service, activeId) : undefined;
+  const rings = await serviceRings(ports, service, production[0], activeId);
   const board = (
     environment: 'staging' | 'production',
     live: LiveView,
@@ -210,5 +214,6 @@ export async function serviceBoard(
         digest: d.image.digest,
         updatedAt: d.updatedAt,
       })),
+    ...(rings && { rings }),
   };
 }

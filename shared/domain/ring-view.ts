@@ -18,6 +18,26 @@ export interface RingView {
   weight: number;
   /** The digest the ring runs: this run's image, the one rolled back to, or null (the previous release). */
   image: string | null;
+  /** Where the ring deploys (names only; no subscription or router details). */
+  targets: RingTarget[];
+  /** When the ring's rollout began and when it released or was rolled back (timeline times). */
+  startedAt?: string;
+  endedAt?: string;
+}
+
+export interface RingTarget {
+  cluster: string;
+  namespace: string;
+  argoApp: string;
+}
+
+/** Ring 0 starts with the run's production phase (its first `->Canary` or `->Promoting` transition). */
+function startedAt(index: number, name: string, timeline: readonly TimelineEntry[]): string | undefined {
+  const entry =
+    index === 0
+      ? timeline.find((e) => e.title.endsWith('->Canary') || e.title.endsWith('->Promoting'))
+      : timeline.find((e) => e.title === `ring:${name}:started`);
+  return entry?.at;
 }
 
 const ACTIVE: ReadonlySet<string> = new Set(['Canary', 'Promoting', 'Verifying']);
@@ -71,12 +91,22 @@ export function ringViews(
         : ['deploying', 'released', 'held'].includes(state)
           ? d.image.digest
           : null;
+    const started = startedAt(index, ring.name, timeline);
+    const ended =
+      state === 'released' || state === 'held'
+        ? timeline.find((e) => e.title === `ring:${ring.name}:released`)?.at
+        : state === 'rolled-back'
+          ? rollback?.at
+          : undefined;
     return {
       name: ring.name,
       ...(ring.region !== undefined && { region: ring.region }),
       state,
       weight: state === 'deploying' ? liveWeight : 0,
       image,
+      targets: ring.targets.map((t) => ({ cluster: t.cluster, namespace: t.namespace, argoApp: t.argoApp })),
+      ...(started !== undefined && { startedAt: started }),
+      ...(ended !== undefined && { endedAt: ended }),
     };
   });
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
 import { phaseInstanceId } from '../../shared/contracts/events.js';
-import { digest, PipelineHarness, titles } from './pipeline-harness.js';
+import { digest, PipelineHarness, principalHeaders, reader, titles } from './pipeline-harness.js';
 
 /**
  * A two-ring ApiGateway (EU West canary, EU North wave) through the compiled app over HTTP: the ring
@@ -96,6 +96,26 @@ describe('a two-ring release train (compiled app, HTTP)', () => {
       expect(titles(view.timeline)).toEqual(
         expect.arrayContaining(['ring:eu-north:soak', 'ring:eu-north:started', 'ring:eu-north:released']),
       );
+      // Each ring's stage: its targets and when it started and ended (checked against the OpenAPI too).
+      const [west, north] = (view.rings ?? []) as unknown as Array<{
+        targets: Array<{ argoApp: string }>;
+        startedAt?: string;
+        endedAt?: string;
+      }>;
+      expect(north?.targets.map((t) => t.argoApp)).toEqual([NORTH]);
+      expect(west?.targets.map((t) => t.argoApp)).toEqual(['api-gateway-prod']);
+      for (const r of [west, north]) expect(Date.parse(r?.endedAt ?? '')).toBeGreaterThan(0);
+      expect(Date.parse(north?.startedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(west?.endedAt ?? ''));
+      // The service board: which version runs in each ring now.
+      const res = await x.host.request('/api/services/ApiGateway', { headers: principalHeaders(reader) });
+      expect(res.status).toBe(200);
+      const board = (await res.json()) as {
+        rings?: Array<{ name: string; digest: string | null; deploymentId: string | null; state: string }>;
+      };
+      expect(board.rings?.map((r) => [r.name, r.digest, r.deploymentId, r.state])).toEqual([
+        ['eu-west', d, id, 'released'],
+        ['eu-north', d, id, 'released'],
+      ]);
     },
   );
 

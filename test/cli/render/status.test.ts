@@ -187,18 +187,32 @@ describe('renderStatus of a release train', () => {
       ...VIEW,
       deployment: { ...VIEW.deployment, state: 'Verifying' },
       rings: [
-        { name: 'eu-west', region: 'westeurope', state: 'released', weight: 0, image: digest },
-        { name: 'eu-north', region: 'northeurope', state: 'deploying', weight: 10, image: digest },
-        { name: 'eu-central', state: 'pending', weight: 0, image: null },
+        {
+          name: 'eu-west',
+          region: 'westeurope',
+          state: 'released',
+          weight: 0,
+          image: digest,
+          targets: [{ cluster: 'aks-west', namespace: 'prod', argoApp: 'a' }],
+        },
+        {
+          name: 'eu-north',
+          region: 'northeurope',
+          state: 'deploying',
+          weight: 10,
+          image: digest,
+          targets: [{ cluster: 'aks-north', namespace: 'prod', argoApp: 'b' }],
+        },
+        { name: 'eu-central', state: 'pending', weight: 0, image: null, targets: [] },
       ],
     };
     const lines = renderStatus(view, makeStyle(false), 120).map(stripAnsi);
     const start = lines.indexOf('Rings');
     expect(start).toBeGreaterThan(0);
     expect(lines.slice(start + 1, start + 5).map((l) => l.split(/\s{2,}/).filter(Boolean))).toEqual([
-      ['RING', 'REGION', 'STATE', 'WEIGHT', 'IMAGE'],
-      ['eu-west', 'westeurope', 'released', '111111111111'],
-      ['eu-north', 'northeurope', 'deploying', '10%', '111111111111'],
+      ['RING', 'REGION', 'STATE', 'WEIGHT', 'IMAGE', 'STARTED', 'ENDED', 'TARGETS'],
+      ['eu-west', 'westeurope', 'released', '111111111111', 'aks-west/prod'],
+      ['eu-north', 'northeurope', 'deploying', '10%', '111111111111', 'aks-north/prod'],
       ['eu-central', 'pending', 'previous release'],
     ]);
     expect(renderStatus(VIEW, makeStyle(false), 120).map(stripAnsi)).not.toContain('Rings');

@@ -129,6 +129,17 @@ describe('ringViews (which version runs where)', () => {
     views?.forEach((v) => expect(v.weight).toBe(v.state === 'deploying' ? 25 : 0));
   });
 
+  it("names each ring's targets and when its rollout began and ended", () => {
+    const timeline = entries('Staging->Canary', 'ring:r0:released', 'ring:r1:soak', 'ring:r1:started');
+    const views = ringViews(PLAN, record('Promoting'), timeline);
+    expect(views?.map((v) => [v.name, v.startedAt, v.endedAt])).toEqual([
+      ['r0', '2026-01-05T10:00:00Z', '2026-01-05T10:00:00Z'],
+      ['r1', '2026-01-05T10:00:00Z', undefined],
+      ['r2', undefined, undefined],
+    ]);
+    views?.forEach((v) => expect(v.targets).toEqual([]));
+  });
+
   it('is absent without a train', () => {
     expect(ringViews(undefined, record('Canary'), [])).toBeUndefined();
     expect(
