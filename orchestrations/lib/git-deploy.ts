@@ -54,6 +54,7 @@ export function* deployToApp(p: PhaseScope, app: string, binding: ImageBinding):
       if (pull.state === 'closed') return { kind: 'failed', reason: pull.reason };
       if (pull.state === 'merged') {
         revision = pull.commit;
+        p.status({ step: app, waitingFor: `sync of ${app}` });
         break;
       }
       // A new event task per wait: an event raised during followPull is buffered by Durable for it.
