@@ -137,13 +137,11 @@ export async function reportPullRequestClosed(
   if (!deployment) return { outcome: 'ignored', note: `no deployment ${pull.deploymentId}` };
   const plan = ports.config.plan(deployment.service);
   if (!plan) return { outcome: 'ignored', note: `no service ${deployment.service}` };
-  const wake = pullRequestWake(plan, pull);
+  const wake = pullRequestWake(plan, pull, deployment.id);
   if (wake.kind === 'ignore') return { outcome: 'ignored', note: wake.note };
   const payload = { repository: pull.repository, pull: pull.number, merged: pull.merged };
   const raised = await Promise.all(
-    wake.phases.map((phase) =>
-      control.raise(phaseInstanceId(deployment.id, phase), Events.pullRequestClosed.name, payload),
-    ),
+    wake.instances.map((instance) => control.raise(instance, Events.pullRequestClosed.name, payload)),
   );
   if (!raised.includes('accepted'))
     return { outcome: 'ignored', note: `no phase of ${deployment.id} waits for a pull request` };

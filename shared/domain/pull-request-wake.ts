@@ -1,4 +1,6 @@
+import { phaseInstanceId } from '../contracts/events.js';
 import type { ImageBinding, PipelinePlan } from '../contracts/plan.js';
+import { ringPhaseInstanceId } from './rings.js';
 
 /**
  * Which waiting phases a closed pull request may wake (issue 18, `gitops: pull-request`). The webhook is
@@ -17,8 +19,8 @@ export interface ClosedPull {
   baseRef: string;
 }
 
-export type PullWake =
-  { kind: 'wake'; phases: Array<'staging' | 'promotion'> } | { kind: 'ignore'; note: string };
+/** `instances`: the phase orchestrations (staging, ring 0's promotion, a later ring's) that may wait. */
+export type PullWake = { kind: 'wake'; instances: string[] } | { kind: 'ignore'; note: string };
 
 /** Head branches Gantry opens (`shared/adapters/git-writeback.ts` openPull). */
 export const GANTRY_PULL_BRANCH = /^gantry\/[A-Za-z0-9-]{1,200}$/;
@@ -32,16 +34,23 @@ function matches(binding: ImageBinding, pull: ClosedPull): boolean {
   );
 }
 
-export function pullRequestWake(plan: PipelinePlan, pull: ClosedPull): PullWake {
+export function pullRequestWake(plan: PipelinePlan, pull: ClosedPull, deploymentId: string): PullWake {
   if (!GANTRY_PULL_BRANCH.test(pull.headRef))
     return { kind: 'ignore', note: `pull request #${pull.number} is not from a Gantry branch` };
-  const phases: Array<'staging' | 'promotion'> = [];
-  if (matches(plan.staging.image, pull)) phases.push('staging');
-  if (matches(plan.production.image, pull)) phases.push('promotion');
-  if (phases.length === 0)
+  const instances: string[] = [];
+  if (matches(plan.staging.image, pull)) instances.push(phaseInstanceId(deploymentId, 'staging'));
+  if (matches(plan.production.image, pull)) instances.push(phaseInstanceId(deploymentId, 'promotion'));
+  // Ring 0 is `production` above; later rings run their promotion per target (orchestrations/ring.ts).
+  (plan.rings ?? []).slice(1).forEach((ring) =>
+    ring.targets.forEach((target, index) => {
+      if (matches(target.image, pull))
+        instances.push(ringPhaseInstanceId(deploymentId, 'promotion', ring.name, index));
+    }),
+  );
+  if (instances.length === 0)
     return {
       kind: 'ignore',
       note: `no pull-request target of ${plan.service} writes to ${pull.repository}@${pull.baseRef}`,
     };
-  return { kind: 'wake', phases };
+  return { kind: 'wake', instances };
 }

@@ -65,8 +65,24 @@ describe('pullRequestWake', () => {
     ['Argo CD parameter mode', plan(plain, plain), pull(), 'ignore'],
   ];
   it.each(cases)('%s', (_name, p, pr, kind, phases) => {
-    const wake = pullRequestWake(p, pr);
+    const wake = pullRequestWake(p, pr, 'd-1');
     expect(wake.kind).toBe(kind);
-    if (wake.kind === 'wake') expect(wake.phases).toEqual(phases);
+    if (wake.kind === 'wake') expect(wake.instances).toEqual(phases?.map((ph) => `deploy:d-1:${ph}`));
+  });
+});
+
+describe('pullRequestWake in a release train', () => {
+  it('wakes the promotion of the later ring target that writes through that pull request', () => {
+    const train = {
+      ...plan(plain, git('commit')),
+      rings: [
+        { name: 'eu-west', targets: [] },
+        { name: 'eu-north', targets: [{ image: plain }, { image: git('pull-request') }] },
+      ],
+    } as unknown as PipelinePlan;
+    expect(pullRequestWake(train, pull(), 'd-1')).toEqual({
+      kind: 'wake',
+      instances: ['deploy:d-1:promotion@eu-north.1'],
+    });
   });
 });
