@@ -3,6 +3,7 @@
  * imported from shared/: the browser build must not pull server modules in, and the end-to-end tests
  * check the server against the same document.
  */
+import type { RunRing } from './rings.js';
 
 export const STATES = [
   'Queued',
@@ -102,6 +103,8 @@ export interface DeploymentView {
   timeline: TimelineEntry[];
   live: LiveStatus;
   decidedBy?: DecidedBy;
+  /** A release train's rings (only when the service has rings). */
+  rings?: RunRing[];
 }
 
 export interface DeploymentPage {
