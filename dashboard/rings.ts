@@ -1,12 +1,7 @@
 /** Ring views of a release train: which digest runs in each ring now (service board) or in one run. */
 import { h, time } from './dom.js';
 import { formatDateTime, shortDigest } from './format.js';
-
-interface Target {
-  cluster: string;
-  namespace: string;
-  argoApp: string;
-}
+import type { RingTarget, RunRing } from './types.js';
 
 export interface ServiceRing {
   name: string;
@@ -14,23 +9,10 @@ export interface ServiceRing {
   digest: string | null;
   deploymentId: string | null;
   state: string;
-  targets: Target[];
+  targets: RingTarget[];
 }
 
-/** One ring of a run (`GET /api/deployments/{id}` `rings`). */
-export interface RunRing {
-  name: string;
-  region?: string;
-  state: string;
-  weight: number;
-  /** The digest the ring runs; null: the release before this run. */
-  image: string | null;
-  targets: Target[];
-  startedAt?: string;
-  endedAt?: string;
-}
-
-const targetsText = (targets: readonly Target[]): string =>
+const targetsText = (targets: readonly RingTarget[]): string =>
   targets.map((t) => `${t.cluster}/${t.namespace}`).join(', ');
 
 const when = (iso: string | undefined): Node | string =>

@@ -3,7 +3,6 @@
  * imported from shared/: the browser build must not pull server modules in, and the end-to-end tests
  * check the server against the same document.
  */
-import type { RunRing } from './rings.js';
 
 export const STATES = [
   'Queued',
@@ -96,6 +95,25 @@ export interface DecidedBy {
   evaluatedAt: string;
   reason?: string;
   weight?: number;
+}
+
+export interface RingTarget {
+  cluster: string;
+  namespace: string;
+  argoApp: string;
+}
+
+/** One ring of a run (`GET /api/deployments/{id}` `rings`). */
+export interface RunRing {
+  name: string;
+  region?: string;
+  state: string;
+  weight: number;
+  /** The digest the ring runs; null: the release before this run. */
+  image: string | null;
+  targets: RingTarget[];
+  startedAt?: string;
+  endedAt?: string;
 }
 
 export interface DeploymentView {
