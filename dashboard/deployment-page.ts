@@ -8,6 +8,7 @@ import { h, patch, time, verdictBadge } from './dom.js';
 import { commitLabel, formatClock, formatDateTime, shortDigest, stateLabel } from './format.js';
 import { pageStatus, type Page, type PageStatus } from './page.js';
 import { Poller } from './poller.js';
+import { runRingsTable } from './rings.js';
 import {
   condense,
   describeEntry,
@@ -120,6 +121,7 @@ interface Parts {
   title: HTMLElement;
   digest: HTMLElement;
   head: HTMLElement;
+  rings: HTMLElement;
   decided: HTMLElement;
   stages: HTMLElement;
   charts: HTMLElement;
@@ -134,6 +136,8 @@ function layout(main: HTMLElement, id: string, refreshNow: () => void): Parts {
     title,
     digest: h('p', { class: 'subtitle' }),
     head: h('div', { class: 'summary-wrap' }),
+    // Only a release train's run has rings; the table sits under the summary when it does.
+    rings: h('div', { class: 'rings-wrap' }),
     decided: h('div', { class: 'decided-wrap' }),
     stages: h('ol', { class: 'stages' }),
     charts: h('div', { class: 'charts' }),
@@ -156,6 +160,7 @@ function layout(main: HTMLElement, id: string, refreshNow: () => void): Parts {
     parts.status.error,
     parts.decided,
     parts.head,
+    parts.rings,
     parts.actions.element,
     section('stages', 'Stages', parts.stages),
     section('analysis', 'Canary analysis', parts.charts),
@@ -177,6 +182,10 @@ function render(p: Parts, view: DeploymentView, caller: CallerView): void {
     view.decidedBy ? [decidedPanel(view.decidedBy)] : [],
   );
   patch(p.head, JSON.stringify([d, view.live]), () => summary(view));
+  patch(p.rings, JSON.stringify(view.rings ?? null), () => {
+    const table = runRingsTable(view.rings);
+    return table ? [table] : [];
+  });
   p.actions.update(caller);
   const last = view.timeline[view.timeline.length - 1]?.seq;
   patch(p.stages, JSON.stringify([view.timeline.length, d.state, last]), () =>

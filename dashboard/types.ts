@@ -97,11 +97,32 @@ export interface DecidedBy {
   weight?: number;
 }
 
+export interface RingTarget {
+  cluster: string;
+  namespace: string;
+  argoApp: string;
+}
+
+/** One ring of a run (`GET /api/deployments/{id}` `rings`). */
+export interface RunRing {
+  name: string;
+  region?: string;
+  state: string;
+  weight: number;
+  /** The digest the ring runs; null: the release before this run. */
+  image: string | null;
+  targets: RingTarget[];
+  startedAt?: string;
+  endedAt?: string;
+}
+
 export interface DeploymentView {
   deployment: Deployment;
   timeline: TimelineEntry[];
   live: LiveStatus;
   decidedBy?: DecidedBy;
+  /** A release train's rings (only when the service has rings). */
+  rings?: RunRing[];
 }
 
 export interface DeploymentPage {

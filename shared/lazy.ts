@@ -56,3 +56,20 @@ export function lazyCredential(load: () => Promise<TokenCredential>): TokenCrede
     },
   };
 }
+
+/**
+ * A value built on the first call and kept. Zod schemas are built this way in the modules a fresh worker
+ * loads with every function file: building them all at module load cost a cold start tens of
+ * milliseconds, for parsers most requests never use.
+ */
+export function once<T>(build: () => T): () => T {
+  let value: T | undefined;
+  let built = false;
+  return () => {
+    if (!built) {
+      value = build();
+      built = true;
+    }
+    return value as T;
+  };
+}

@@ -41,7 +41,7 @@ df.app.client.http('acrWebhook', {
       const given = request.headers.get('x-acr-key');
       if (!secret || !given || !sameSecret(given, secret))
         throw new AppError(401, 'unauthorized', 'Missing or wrong x-acr-key header.');
-      const body = acrEventData.safeParse(await readJson(request));
+      const body = acrEventData().safeParse(await readJson(request));
       if (!body.success)
         throw new AppError(400, 'invalid-body', body.error.issues.map((i) => i.message).join('; '));
       const action = actionFromData(body.data.action ?? '', body.data);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { once } from '../lazy.js';
 import { AlertPayloadError, isoTime, issueLines, type InboundAlert } from './alert.js';
 
 /**
@@ -7,38 +8,40 @@ import { AlertPayloadError, isoTime, issueLines, type InboundAlert } from './ale
  * newer Alertmanager may add some; the ones Gantry reads are checked.
  */
 const text = (max: number) => z.string().max(max);
-const kv = z.record(text(256), text(4096)).refine((m) => Object.keys(m).length <= 64, 'at most 64 entries');
-const time = text(64).refine((t) => isoTime(t) !== undefined, 'must be an RFC 3339 time');
+export const alertmanagerPayload = once(() => {
+  const kv = z.record(text(256), text(4096)).refine((m) => Object.keys(m).length <= 64, 'at most 64 entries');
+  const time = text(64).refine((t) => isoTime(t) !== undefined, 'must be an RFC 3339 time');
 
-const alert = z.looseObject({
-  status: z.enum(['firing', 'resolved']),
-  labels: kv,
-  annotations: kv.default({}),
-  startsAt: time,
-  endsAt: text(64).optional(),
-  generatorURL: text(2048).optional(),
-  // `%016x` of the label set's hash; accepted up to 64 hex digits.
-  fingerprint: z.string().regex(/^[0-9a-f]{1,64}$/, 'must be the alert fingerprint (hex)'),
+  const alert = z.looseObject({
+    status: z.enum(['firing', 'resolved']),
+    labels: kv,
+    annotations: kv.default({}),
+    startsAt: time,
+    endsAt: text(64).optional(),
+    generatorURL: text(2048).optional(),
+    // `%016x` of the label set's hash; accepted up to 64 hex digits.
+    fingerprint: z.string().regex(/^[0-9a-f]{1,64}$/, 'must be the alert fingerprint (hex)'),
+  });
+
+  return z.looseObject({
+    version: z.literal('4', { error: 'must be "4" (Alertmanager webhook payload version 4)' }),
+    groupKey: text(4096),
+    truncatedAlerts: z.number().int().min(0).default(0),
+    status: z.enum(['firing', 'resolved']),
+    receiver: text(256),
+    groupLabels: kv.default({}),
+    commonLabels: kv.default({}),
+    commonAnnotations: kv.default({}),
+    externalURL: text(2048).default(''),
+    alerts: z.array(alert).min(1, 'must hold at least one alert').max(100, 'at most 100 alerts'),
+  });
 });
 
-export const alertmanagerPayload = z.looseObject({
-  version: z.literal('4', { error: 'must be "4" (Alertmanager webhook payload version 4)' }),
-  groupKey: text(4096),
-  truncatedAlerts: z.number().int().min(0).default(0),
-  status: z.enum(['firing', 'resolved']),
-  receiver: text(256),
-  groupLabels: kv.default({}),
-  commonLabels: kv.default({}),
-  commonAnnotations: kv.default({}),
-  externalURL: text(2048).default(''),
-  alerts: z.array(alert).min(1, 'must hold at least one alert').max(100, 'at most 100 alerts'),
-});
-
-export type AlertmanagerPayload = z.output<typeof alertmanagerPayload>;
+export type AlertmanagerPayload = z.output<ReturnType<typeof alertmanagerPayload>>;
 
 /** The payload's alerts, or `AlertPayloadError` naming every problem. */
 export function readAlertmanager(body: unknown): { payload: AlertmanagerPayload; alerts: InboundAlert[] } {
-  const parsed = alertmanagerPayload.safeParse(body);
+  const parsed = alertmanagerPayload().safeParse(body);
   if (!parsed.success) throw new AlertPayloadError(issueLines(parsed.error.issues));
   const payload = parsed.data;
   const alerts = payload.alerts.map((a): InboundAlert => ({

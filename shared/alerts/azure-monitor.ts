@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { once } from '../lazy.js';
 import { AlertPayloadError, isoTime, issueLines, type InboundAlert } from './alert.js';
 
 /**
@@ -9,48 +10,50 @@ import { AlertPayloadError, isoTime, issueLines, type InboundAlert } from './ale
  * (`{name, value}` pairs), Prometheus rule groups carry `labels` and `annotations`.
  */
 const text = (max: number) => z.string().max(max);
-const time = text(64).refine((t) => isoTime(t) !== undefined, 'must be an ISO 8601 time');
-const dimension = z.looseObject({ name: text(256), value: text(1024) });
+export const azureMonitorPayload = once(() => {
+  const time = text(64).refine((t) => isoTime(t) !== undefined, 'must be an ISO 8601 time');
+  const dimension = z.looseObject({ name: text(256), value: text(1024) });
 
-const alertContext = z
-  .looseObject({
-    condition: z
-      .looseObject({
-        allOf: z.array(z.looseObject({ dimensions: z.array(dimension).max(64).optional() })).max(20),
-      })
-      .partial()
-      .nullish(),
-    labels: z.record(text(256), text(4096)).nullish(),
-    annotations: z.record(text(256), text(4096)).nullish(),
-  })
-  .nullish();
+  const alertContext = z
+    .looseObject({
+      condition: z
+        .looseObject({
+          allOf: z.array(z.looseObject({ dimensions: z.array(dimension).max(64).optional() })).max(20),
+        })
+        .partial()
+        .nullish(),
+      labels: z.record(text(256), text(4096)).nullish(),
+      annotations: z.record(text(256), text(4096)).nullish(),
+    })
+    .nullish();
 
-const essentials = z.looseObject({
-  alertId: text(1024).min(1),
-  alertRule: text(512),
-  severity: text(16).optional(),
-  signalType: text(64).optional(),
-  monitorCondition: z.enum(['Fired', 'Resolved']),
-  monitoringService: text(128).optional(),
-  alertTargetIDs: z.array(text(2048)).max(50).nullish(),
-  configurationItems: z.array(text(1024)).max(50).nullish(),
-  firedDateTime: time,
-  resolvedDateTime: time.nullish(),
-  description: text(4096).nullish(),
+  const essentials = z.looseObject({
+    alertId: text(1024).min(1),
+    alertRule: text(512),
+    severity: text(16).optional(),
+    signalType: text(64).optional(),
+    monitorCondition: z.enum(['Fired', 'Resolved']),
+    monitoringService: text(128).optional(),
+    alertTargetIDs: z.array(text(2048)).max(50).nullish(),
+    configurationItems: z.array(text(1024)).max(50).nullish(),
+    firedDateTime: time,
+    resolvedDateTime: time.nullish(),
+    description: text(4096).nullish(),
+  });
+
+  return z.looseObject({
+    schemaId: z.literal('azureMonitorCommonAlertSchema', {
+      error: 'must be "azureMonitorCommonAlertSchema" (enable the common alert schema on the action)',
+    }),
+    data: z.looseObject({
+      essentials,
+      alertContext,
+      customProperties: z.record(text(256), text(4096)).nullish(),
+    }),
+  });
 });
 
-export const azureMonitorPayload = z.looseObject({
-  schemaId: z.literal('azureMonitorCommonAlertSchema', {
-    error: 'must be "azureMonitorCommonAlertSchema" (enable the common alert schema on the action)',
-  }),
-  data: z.looseObject({
-    essentials,
-    alertContext,
-    customProperties: z.record(text(256), text(4096)).nullish(),
-  }),
-});
-
-type Context = z.output<typeof alertContext>;
+type Context = z.output<ReturnType<typeof azureMonitorPayload>>['data']['alertContext'];
 
 /** Dimensions of every condition, then Prometheus-rule labels (which win, being the more specific). */
 function dimensionsOf(context: Context): Record<string, string> {
@@ -62,7 +65,7 @@ function dimensionsOf(context: Context): Record<string, string> {
 
 /** The alert of the payload (one per notification), or `AlertPayloadError` naming every problem. */
 export function readAzureMonitor(body: unknown): InboundAlert[] {
-  const parsed = azureMonitorPayload.safeParse(body);
+  const parsed = azureMonitorPayload().safeParse(body);
   if (!parsed.success) throw new AlertPayloadError(issueLines(parsed.error.issues));
   const { essentials: e, alertContext: context, customProperties } = parsed.data.data;
   const labels = dimensionsOf(context);

@@ -1,4 +1,4 @@
-import { ALERT_ROUTING_DEFAULT } from '../config/alert-routing-schema.js';
+import { ALERT_ROUTING_DEFAULT } from '../config/defaults.js';
 import type { PipelinePlan } from '../contracts/plan.js';
 import type { InboundAlert } from './alert.js';
 

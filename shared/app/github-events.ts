@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TestResultPayload } from '../contracts/events.js';
 import { isValidDigest, isValidRepository, isValidTag } from '../domain/image-ref.js';
+import { once } from '../lazy.js';
 import type { RegistryAction } from './registry-events.js';
 
 /**
@@ -37,22 +38,24 @@ const CONCLUSIONS = [
   'action_required',
 ] as const;
 
-const short = z.string().max(2048);
+const short = () => z.string().max(2048);
 
-const workflowRunEvent = z.looseObject({
-  action: short,
-  workflow_run: z.looseObject({
-    id: z.number().int().nonnegative(),
-    name: short.nullish(),
-    display_title: short.nullish(),
-    // Absent from payloads older than the field (and from some GitHub Enterprise Server versions).
-    path: short.nullish(),
-    conclusion: short.nullable(),
-    html_url: short.nullish(),
+const workflowRunEvent = once(() =>
+  z.looseObject({
+    action: short(),
+    workflow_run: z.looseObject({
+      id: z.number().int().nonnegative(),
+      name: short().nullish(),
+      display_title: short().nullish(),
+      // Absent from payloads older than the field (and from some GitHub Enterprise Server versions).
+      path: short().nullish(),
+      conclusion: short().nullable(),
+      html_url: short().nullish(),
+    }),
+    workflow: z.looseObject({ path: short().nullish() }).nullish(),
+    repository: z.looseObject({ full_name: short() }).optional(),
   }),
-  workflow: z.looseObject({ path: short.nullish() }).nullish(),
-  repository: z.looseObject({ full_name: short }).optional(),
-});
+);
 
 export interface WorkflowRunResult {
   deploymentId: string;
@@ -72,7 +75,7 @@ const issues = (error: z.ZodError): string =>
 
 /** A `workflow_run` payload → the test result it reports, when it names a Gantry deployment. */
 export function readWorkflowRun(body: unknown): GitHubReading<WorkflowRunResult> {
-  const parsed = workflowRunEvent.safeParse(body);
+  const parsed = workflowRunEvent().safeParse(body);
   if (!parsed.success) return { kind: 'invalid', error: issues(parsed.error) };
   const { action, workflow_run: run, workflow, repository } = parsed.data;
   if (action !== 'completed') return { kind: 'ignored', note: `workflow_run ${action.slice(0, 40)}` };
@@ -100,39 +103,43 @@ export function readWorkflowRun(body: unknown): GitHubReading<WorkflowRunResult>
   };
 }
 
-const packageEvent = z.looseObject({
-  action: short,
-  package_type: short.nullish(),
-  ecosystem: short.nullish(),
-  name: short,
-  owner: z.looseObject({ login: short }).nullish(),
-  package_version: z.looseObject({
-    version: short.nullish(),
-    package_url: short.nullish(),
-    container_metadata: z
-      .looseObject({
-        tag: z.looseObject({ name: short.nullish(), digest: short.nullish() }).nullish(),
-        manifest: z.looseObject({ digest: short.nullish() }).nullish(),
-        labels: z
-          .looseObject({
-            revision: short.nullish(),
-            source: short.nullish(),
-            all_labels: z.record(z.string(), z.unknown()).nullish(),
-          })
-          .nullish(),
-      })
-      .nullish(),
+const packageEvent = once(() =>
+  z.looseObject({
+    action: short(),
+    package_type: short().nullish(),
+    ecosystem: short().nullish(),
+    name: short(),
+    owner: z.looseObject({ login: short() }).nullish(),
+    package_version: z.looseObject({
+      version: short().nullish(),
+      package_url: short().nullish(),
+      container_metadata: z
+        .looseObject({
+          tag: z.looseObject({ name: short().nullish(), digest: short().nullish() }).nullish(),
+          manifest: z.looseObject({ digest: short().nullish() }).nullish(),
+          labels: z
+            .looseObject({
+              revision: short().nullish(),
+              source: short().nullish(),
+              all_labels: z.record(z.string(), z.unknown()).nullish(),
+            })
+            .nullish(),
+        })
+        .nullish(),
+    }),
   }),
-});
+);
 
-type PackageEvent = z.infer<typeof packageEvent>;
+type PackageEvent = z.infer<ReturnType<typeof packageEvent>>;
 
 /** Around the package: the repository it is linked to and who published it. */
-const packageEnvelope = z.looseObject({
-  action: short,
-  repository: z.looseObject({ full_name: short }).nullish(),
-  sender: z.looseObject({ login: short }).nullish(),
-});
+const packageEnvelope = once(() =>
+  z.looseObject({
+    action: short(),
+    repository: z.looseObject({ full_name: short() }).nullish(),
+    sender: z.looseObject({ login: short() }).nullish(),
+  }),
+);
 const COMMIT = /^[0-9a-f]{40}$/;
 const REPOSITORY_NAME = /^[\w.-]{1,100}\/[\w.-]{1,100}$/;
 
@@ -171,12 +178,12 @@ export type PackagePush = Extract<RegistryAction, { kind: 'pushed' }> & {
 /** `registry_package` / `package` `published` of a container version → a tagged push to ghcr.io. */
 export function readPackagePublished(event: string, body: unknown): GitHubReading<PackagePush> {
   const key = event === 'package' ? 'package' : 'registry_package';
-  const outer = packageEnvelope.safeParse(body);
+  const outer = packageEnvelope().safeParse(body);
   if (!outer.success) return { kind: 'invalid', error: issues(outer.error) };
   const inner = (body as Record<string, unknown>)[key];
   if (typeof inner !== 'object' || inner === null || Array.isArray(inner))
     return { kind: 'invalid', error: `${key}: expected an object` };
-  const parsed = packageEvent.safeParse({ ...inner, action: outer.data.action });
+  const parsed = packageEvent().safeParse({ ...inner, action: outer.data.action });
   if (!parsed.success) return { kind: 'invalid', error: issues(parsed.error) };
   const pkg = parsed.data;
   if (pkg.action !== 'published') return { kind: 'ignored', note: `${key} ${pkg.action.slice(0, 40)}` };

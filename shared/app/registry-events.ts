@@ -4,6 +4,7 @@ import type {
   ContainerRegistryImagePushedEventData,
 } from '@azure/eventgrid';
 import { z } from 'zod';
+import { once } from '../lazy.js';
 import { isValidDigest, isValidRegistry, isValidRepository, isValidTag } from '../domain/image-ref.js';
 
 /**
@@ -11,8 +12,6 @@ import { isValidDigest, isValidRegistry, isValidRepository, isValidTag } from '.
  * webhooks) into what Gantry acts on. `@azure/eventgrid` is not a dependency: the shapes are typed here
  * with zod, and every field is optional in practice (reference section 1.1), so absence is decided here.
  */
-
-const text = z.string().max(1024);
 
 /**
  * Event Grid's own limit: an event is at most 1 MiB (so is a delivery, a batch of events; the Event Grid
@@ -35,37 +34,42 @@ export function jsonBytes(value: unknown): number {
   }
 }
 
-const target = z.looseObject({
-  mediaType: text.optional(),
-  digest: text.optional(),
-  repository: text.optional(),
-  tag: text.optional(),
+/** The schemas, built on first use (see `once`): a cold worker loads this module for every function. */
+const schemas = once(() => {
+  const text = z.string().max(1024);
+  const target = z.looseObject({
+    mediaType: text.optional(),
+    digest: text.optional(),
+    repository: text.optional(),
+    tag: text.optional(),
+  });
+  const acrEventData = z.looseObject({
+    id: text.optional(),
+    action: text.optional(),
+    target: target.optional(),
+    request: z.looseObject({ host: text.optional() }).optional(),
+    actor: z.looseObject({ name: text.optional() }).optional(),
+  });
+  const eventGridEvent = z.looseObject({
+    id: text,
+    eventType: text,
+    topic: text.optional(),
+    subject: z.string().optional(),
+    data: z.unknown(),
+  });
+  const cloudEvent = z.looseObject({
+    specversion: z.literal('1.0'),
+    id: text,
+    type: text,
+    source: text.optional(),
+    data: z.unknown(),
+  });
+  return { acrEventData, eventGridEvent, cloudEvent };
 });
 
 /** The `data` object of ACR events, which is also the whole body of an ACR native webhook. */
-export const acrEventData = z.looseObject({
-  id: text.optional(),
-  action: text.optional(),
-  target: target.optional(),
-  request: z.looseObject({ host: text.optional() }).optional(),
-  actor: z.looseObject({ name: text.optional() }).optional(),
-});
-export type AcrEventData = z.infer<typeof acrEventData>;
-
-const eventGridEvent = z.looseObject({
-  id: text,
-  eventType: text,
-  topic: text.optional(),
-  subject: z.string().optional(),
-  data: z.unknown(),
-});
-const cloudEvent = z.looseObject({
-  specversion: z.literal('1.0'),
-  id: text,
-  type: text,
-  source: text.optional(),
-  data: z.unknown(),
-});
+export const acrEventData = (): ReturnType<typeof schemas>['acrEventData'] => schemas().acrEventData;
+export type AcrEventData = z.infer<ReturnType<typeof acrEventData>>;
 
 /** One envelope, whichever schema it came in. */
 export interface RegistryEnvelope {
@@ -84,14 +88,14 @@ const issues = (error: z.ZodError): string =>
 /** Accepts an Event Grid schema event or a CloudEvents 1.0 event (the trigger delivers either). */
 export function parseEnvelope(event: unknown): Parsed<RegistryEnvelope> {
   if (typeof event === 'object' && event !== null && 'specversion' in event) {
-    const ce = cloudEvent.safeParse(event);
+    const ce = schemas().cloudEvent.safeParse(event);
     if (!ce.success) return { ok: false, error: `not a CloudEvent: ${issues(ce.error)}` };
     return {
       ok: true,
       value: { id: ce.data.id, type: ce.data.type, source: ce.data.source, data: ce.data.data },
     };
   }
-  const eg = eventGridEvent.safeParse(event);
+  const eg = schemas().eventGridEvent.safeParse(event);
   if (!eg.success) return { ok: false, error: `not an Event Grid event: ${issues(eg.error)}` };
   return {
     ok: true,
@@ -133,7 +137,7 @@ export function actionFromData(action: string, raw: unknown, registryHint?: stri
   const targetSize = jsonBytes((raw as { target?: unknown } | null)?.target ?? null);
   if (targetSize > MAX_TARGET_BYTES)
     return { kind: 'ignored', reason: `event target of ${targetSize} bytes exceeds ${MAX_TARGET_BYTES}` };
-  const parsed = acrEventData.safeParse(raw);
+  const parsed = acrEventData().safeParse(raw);
   if (!parsed.success) return { kind: 'ignored', reason: `malformed event data: ${issues(parsed.error)}` };
   const data = parsed.data;
   const t = data.target ?? {};
@@ -177,7 +181,7 @@ export function registryActionFromEvent(event: unknown): RegistryAction {
 
 /** An ACR native webhook body (no envelope, `action` inside) → what to do. */
 export function registryActionFromWebhook(body: unknown): RegistryAction {
-  const parsed = acrEventData.safeParse(body);
+  const parsed = acrEventData().safeParse(body);
   if (!parsed.success) return { kind: 'ignored', reason: `malformed webhook body: ${issues(parsed.error)}` };
   return actionFromData(parsed.data.action ?? '', parsed.data);
 }

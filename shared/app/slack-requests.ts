@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHAT_ACTIONS } from '../domain/chat-actions.js';
 import { DEPLOYMENT_ID } from '../domain/retry.js';
+import { once } from '../lazy.js';
 
 /**
  * Reading what Slack sends (after the signature check): a slash command's form fields, a `block_actions`
@@ -31,30 +32,34 @@ export interface SlackCaller {
 const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 const SERVICE = /^[A-Za-z][A-Za-z0-9-]{0,62}$/;
 const MAX_COMMENT = 2000;
-const field = z.string().max(4096);
+const field = () => z.string().max(4096);
 
-const slashForm = z.looseObject({
-  command: field,
-  text: field.default(''),
-  user_id: z.string().regex(USER_ID, 'a Slack user id'),
-  response_url: field,
-});
+const slashForm = once(() =>
+  z.looseObject({
+    command: field(),
+    text: field().default(''),
+    user_id: z.string().regex(USER_ID, 'a Slack user id'),
+    response_url: field(),
+  }),
+);
 
-const blockActions = z.looseObject({
-  type: z.literal('block_actions'),
-  user: z.looseObject({ id: z.string().regex(USER_ID, 'a Slack user id') }),
-  response_url: field,
-  actions: z
-    .array(z.looseObject({ action_id: z.string().max(255), value: z.string().max(2000).optional() }))
-    .min(1),
-});
+const blockActions = once(() =>
+  z.looseObject({
+    type: z.literal('block_actions'),
+    user: z.looseObject({ id: z.string().regex(USER_ID, 'a Slack user id') }),
+    response_url: field(),
+    actions: z
+      .array(z.looseObject({ action_id: z.string().max(255), value: z.string().max(2000).optional() }))
+      .min(1),
+  }),
+);
 
 const issues = (error: z.ZodError): string =>
   error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
 
 /** A slash command as Slack posts it (`application/x-www-form-urlencoded`). */
 export function readSlashCommand(body: string): Reading<SlackCaller & { text: string }> {
-  const parsed = slashForm.safeParse(Object.fromEntries(new URLSearchParams(body)));
+  const parsed = slashForm().safeParse(Object.fromEntries(new URLSearchParams(body)));
   if (!parsed.success) return { ok: false, message: issues(parsed.error) };
   const { user_id, response_url, text } = parsed.data;
   return { ok: true, value: { userId: user_id, responseUrl: response_url, text } };
@@ -70,7 +75,7 @@ export function readBlockActions(body: string): Reading<SlackCaller & { command:
   } catch {
     return { ok: false, message: "'payload' is not valid JSON" };
   }
-  const parsed = blockActions.safeParse(json);
+  const parsed = blockActions().safeParse(json);
   if (!parsed.success) return { ok: false, message: issues(parsed.error) };
   const [action] = parsed.data.actions;
   const id = action?.value ?? '';

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { parseDuration } from '../domain/duration.js';
 import { positiveDuration } from './fields.js';
 
 /**
@@ -23,11 +22,6 @@ const matcherMap = (name: RegExp, what: string) =>
         if (!name.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: `must be ${what}` });
     })
     .transform((m) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Array.isArray(v) ? v : [v]])));
-
-export const ALERT_ROUTING_DEFAULT = {
-  labels: { namespace: ['{{ namespace }}'], deployment: ['{{ deployment }}', '{{ canary }}'] },
-  rollbackWindow: parseDuration('60m'),
-};
 
 export const alertRouting = z.strictObject({
   labels: matcherMap(LABEL_NAME, 'a Prometheus label name').optional(),

@@ -1,5 +1,5 @@
 import type { CanarySpec, PipelinePlan, ProductionTarget, RingSpec } from '../contracts/plan.js';
-import { DEFAULT_SOAK } from './rings-schema.js';
+import { DEFAULT_SOAK } from './defaults.js';
 import type { ServiceConfig } from './schema.js';
 
 /**

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { parseDuration } from '../domain/duration.js';
 import * as names from '../domain/names.js';
 import {
   argoApplication,
@@ -17,8 +16,6 @@ import {
  * production block's own fields (a ring usually differs by cluster and application only), so the
  * Deployment names, router and image binding are written once. Ring 0 is the production block itself.
  */
-
-export const DEFAULT_SOAK = parseDuration('30m');
 
 const ringTarget = z.strictObject({
   subscriptionId: grammar(names.isGuid, 'an Azure subscription id (GUID)').optional(),

@@ -86,11 +86,20 @@ describe('release trains (rings)', () => {
     expect(x.world.weights).toEqual([10, 25, 50, 0, 10, 0, 0]);
     expect(x.world.images.filter((i) => i.digest === digest)).toHaveLength(2);
     const view = await describeDeployment(x.ports, x.control, done.id);
-    expect(view.rings).toEqual([
+    expect(view.rings).toMatchObject([
       { name: 'eu-west', region: 'westeurope', state: 'released', weight: 0, image: digest },
       { name: 'eu-north', region: 'northeurope', state: 'released', weight: 0, image: digest },
       { name: 'eu-central', region: 'germanywestcentral', state: 'released', weight: 0, image: digest },
     ]);
+    // The ring view names each ring's targets and runs the rings one after the other.
+    expect(view.rings?.map((r) => r.targets.map((t) => t.argoApp))).toEqual([
+      [PROD_APP],
+      [NORTH_APP],
+      [CENTRAL_APP],
+    ]);
+    const times = (view.rings ?? []).flatMap((r) => [r.startedAt ?? '', r.endedAt ?? '']);
+    expect(times.every((t) => t !== '')).toBe(true);
+    expect([...times].sort()).toEqual(times);
     const body = JSON.stringify(view);
     expect(
       validator.checkResponse('GET', `/api/deployments/${done.id}`, 200, body, 'application/json'),
