@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ClosedPull } from '../domain/pull-request-wake.js';
+import { once } from '../lazy.js';
 import type { GitHubReading } from './github-events.js';
 
 /**
@@ -8,27 +9,30 @@ import type { GitHubReading } from './github-events.js';
  * deployment is named in the body Gantry wrote (`(deployment <id>)`, git-writeback.ts pullBody).
  */
 
-const short = z.string().max(2048);
+const short = () => z.string().max(2048);
 
-const pullRequestEvent = z.looseObject({
-  action: short,
-  number: z.number().int().positive().optional(),
-  pull_request: z.looseObject({
-    number: z.number().int().positive(),
-    merged: z.boolean().nullish(),
-    body: z.string().max(262_144).nullish(),
-    head: z.looseObject({ ref: short }),
-    base: z.looseObject({ ref: short }),
+// Built on first parse, like the other webhook schemas (cold start: shared/lazy.ts once()).
+const pullRequestEvent = once(() =>
+  z.looseObject({
+    action: short(),
+    number: z.number().int().positive().optional(),
+    pull_request: z.looseObject({
+      number: z.number().int().positive(),
+      merged: z.boolean().nullish(),
+      body: z.string().max(262_144).nullish(),
+      head: z.looseObject({ ref: short() }),
+      base: z.looseObject({ ref: short() }),
+    }),
+    repository: z.looseObject({ full_name: short() }),
   }),
-  repository: z.looseObject({ full_name: short }),
-});
+);
 
 const DEPLOYMENT = /\(deployment ([a-z0-9][a-z0-9-]{0,62}-[a-f0-9]{12}(?:-r[1-9][0-9]{0,3})?)\)/;
 
 export type PullClosed = ClosedPull & { deploymentId: string };
 
 export function readPullRequestClosed(body: unknown): GitHubReading<PullClosed> {
-  const parsed = pullRequestEvent.safeParse(body);
+  const parsed = pullRequestEvent().safeParse(body);
   if (!parsed.success)
     return {
       kind: 'invalid',
