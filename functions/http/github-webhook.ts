@@ -6,8 +6,10 @@ import {
   verifyGitHubSignature,
   type GitHubReading,
 } from '../../shared/app/github-events.js';
+import { readPullRequestClosed } from '../../shared/app/github-pull-events.js';
 import {
   acceptPush,
+  reportPullRequestClosed,
   describeOutcome,
   reportWorkflowRun,
   type TriggerOutcome,
@@ -59,6 +61,12 @@ function read(
   if (event === 'workflow_run') {
     const run = readWorkflowRun(body);
     return run.kind === 'ok' ? { kind: 'ok', value: (p, c) => reportWorkflowRun(p, c, run.value) } : run;
+  }
+  if (event === 'pull_request') {
+    const pull = readPullRequestClosed(body);
+    return pull.kind === 'ok'
+      ? { kind: 'ok', value: (p, c) => reportPullRequestClosed(p, c, pull.value) }
+      : pull;
   }
   if (event === 'registry_package' || event === 'package') {
     const push = readPackagePublished(event, body);

@@ -1,10 +1,14 @@
 import { Activities } from '../../shared/contracts/activities.js';
+import { Events, type PullRequestClosedPayload } from '../../shared/contracts/events.js';
 import type { ImageBinding } from '../../shared/contracts/plan.js';
 import type { GitWrite } from '../../shared/ports/gitops.js';
-import { call, type Flow, type Interrupt } from './flow.js';
+import { after, call, type Flow, type Interrupt } from './flow.js';
 import type { PhaseScope } from './phase.js';
 
-/** How often a write-back pull request is polled (Durable timers: virtual time on the dev host). */
+/**
+ * How often a write-back pull request is polled (Durable timers: virtual time on the dev host). The
+ * `pull_request` webhook (`pullRequestClosed`) cuts a wait short; polling stays for a lost delivery.
+ */
 export const PULL_POLL_MS = 60_000;
 
 export type GitDeployOutcome =
@@ -50,10 +54,16 @@ export function* deployToApp(p: PhaseScope, app: string, binding: ImageBinding):
       if (pull.state === 'closed') return { kind: 'failed', reason: pull.reason };
       if (pull.state === 'merged') {
         revision = pull.commit;
+        p.status({ step: app, waitingFor: `sync of ${app}` });
         break;
       }
-      const interrupt = yield* p.interrupts.sleep(PULL_POLL_MS);
-      if (interrupt) return interrupt;
+      // A new event task per wait: an event raised during followPull is buffered by Durable for it.
+      const woken = yield* p.interrupts.race<PullRequestClosedPayload>(
+        ctx.df.waitForExternalEvent(Events.pullRequestClosed.name),
+        after(ctx, PULL_POLL_MS),
+      );
+      // Woken or not, the next followPull reads the pull request's real state from GitHub.
+      if (woken.kind !== 'done' && woken.kind !== 'timeout') return woken;
     }
   }
   const title = written.reverts ? `git:revert:${app}` : `git:commit:${app}`;

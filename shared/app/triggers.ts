@@ -5,7 +5,9 @@ import type { Ports } from '../ports/index.js';
 import type { OrchestrationControl } from '../ports/orchestration-control.js';
 import { submitImage } from './deployments.js';
 import { AppError } from './errors.js';
+import { pullRequestWake } from '../domain/pull-request-wake.js';
 import type { WorkflowRunResult } from './github-events.js';
+import type { PullClosed } from './github-pull-events.js';
 import { imageOf, type RegistryAction } from './registry-events.js';
 
 /** What a trigger did, in a form both logs and webhook responses can carry. */
@@ -120,6 +122,30 @@ export async function reportWorkflowRun(
   if (raised !== 'accepted')
     return { outcome: 'ignored', note: `tests of ${deployment.id} are not running (${raised})` };
   return { outcome: 'reported', deploymentId: deployment.id, workflow: workflow.name };
+}
+
+/**
+ * A closed Gantry pull request → the `pullRequestClosed` event of the phase(s) that wait for it. Only a
+ * hint: the phase reads the pull request from GitHub before acting, and keeps polling if this is lost.
+ */
+export async function reportPullRequestClosed(
+  ports: Ports,
+  control: OrchestrationControl,
+  pull: PullClosed,
+): Promise<TriggerOutcome> {
+  const deployment = await ports.store.findDeployment(pull.deploymentId);
+  if (!deployment) return { outcome: 'ignored', note: `no deployment ${pull.deploymentId}` };
+  const plan = ports.config.plan(deployment.service);
+  if (!plan) return { outcome: 'ignored', note: `no service ${deployment.service}` };
+  const wake = pullRequestWake(plan, pull, deployment.id);
+  if (wake.kind === 'ignore') return { outcome: 'ignored', note: wake.note };
+  const payload = { repository: pull.repository, pull: pull.number, merged: pull.merged };
+  const raised = await Promise.all(
+    wake.instances.map((instance) => control.raise(instance, Events.pullRequestClosed.name, payload)),
+  );
+  if (!raised.includes('accepted'))
+    return { outcome: 'ignored', note: `no phase of ${deployment.id} waits for a pull request` };
+  return { outcome: 'reported', deploymentId: deployment.id, workflow: `pull request #${pull.number}` };
 }
 
 export function describeOutcome(outcome: TriggerOutcome): string {

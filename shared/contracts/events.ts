@@ -13,6 +13,13 @@ export interface TestResultPayload {
   url?: string;
 }
 
+/** A pull request Gantry opened was closed (merged or not): wakes the phase polling it (a hint only). */
+export interface PullRequestClosedPayload {
+  repository: string;
+  pull: number;
+  merged: boolean;
+}
+
 export const Events = {
   /** Wakes a service lane: something was queued. */
   wake: event<{ digest: string }>('wake'),
@@ -26,6 +33,7 @@ export const Events = {
   skipAnalysis: event<InterruptPayload>('skipAnalysis'),
   approval: event<ApprovalRecord>('approval'),
   testResult: event<TestResultPayload>('testResult'),
+  pullRequestClosed: event<PullRequestClosedPayload>('pullRequestClosed'),
 } as const;
 
 /** Sub-orchestration instance ids are derived from the pipeline's, so events can be routed to a phase. */

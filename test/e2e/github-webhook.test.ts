@@ -185,3 +185,33 @@ describe('GitHub workflow_run webhook', () => {
     expect(await store.deliveryRecorded('github', delivery)).toBe(true);
   });
 });
+
+describe('GitHub pull_request webhook', () => {
+  const closed = (body: string, headRef = `gantry/api-gateway-prod-${'0'.repeat(12)}`) =>
+    JSON.stringify({
+      action: 'closed',
+      number: 12,
+      pull_request: {
+        number: 12,
+        state: 'closed',
+        merged: true,
+        merge_commit_sha: 'a'.repeat(40),
+        body,
+        head: { ref: headRef, sha: 'b'.repeat(40) },
+        base: { ref: 'main', sha: 'c'.repeat(40) },
+      },
+      repository: { full_name: 'someone/elsewhere' },
+      sender: { login: 'someone' },
+    });
+
+  it('ignores pull requests Gantry did not open or does not wait for, and refuses bad ones', async () => {
+    const foreign = await ack(await deliver('pull_request', closed('Bump dependencies')));
+    expect(foreign).toMatchObject({ status: 200, outcome: 'ignored' });
+    // Names a deployment, but no target of its service writes through a pull request to that repository.
+    const named = await ack(await deliver('pull_request', closed(`Gantry promotes x (deployment ${ID}).`)));
+    expect(named).toMatchObject({ status: 200, outcome: 'ignored' });
+    const malformed = await deliver('pull_request', JSON.stringify({ action: 'closed' }));
+    expect(malformed.status).toBe(400);
+    await malformed.body?.cancel();
+  });
+});

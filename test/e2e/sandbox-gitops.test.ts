@@ -1,3 +1,4 @@
+import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,15 @@ import { parseDocument } from 'yaml';
 import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
 import { phaseInstanceId } from '../../shared/contracts/events.js';
 import { branchLog } from '../../sandbox/git-store.js';
-import { CI_HEADERS, EXAMPLE_CONFIG, startSandboxRig, TOKENS, type SandboxRig } from './sandbox-rig.js';
+import { PULL_POLL_MS } from '../../orchestrations/lib/git-deploy.js';
+import {
+  CI_HEADERS,
+  EXAMPLE_CONFIG,
+  GITHUB_WEBHOOK_SECRET,
+  startSandboxRig,
+  TOKENS,
+  type SandboxRig,
+} from './sandbox-rig.js';
 
 /**
  * ApiGateway's production in `gitops: commit` mode on the sandbox: the compiled app writes each release's
@@ -165,14 +174,15 @@ describe('Git write-back (pull-request mode) on the sandbox', () => {
   }, 60_000);
 
   /** Pushes `tag` and waits until its promotion waits for the pull request; its number. */
+  const waiting = (s: { customStatus?: unknown }): string => {
+    const status =
+      typeof s.customStatus === 'string' ? (JSON.parse(s.customStatus) as unknown) : s.customStatus;
+    return String((status as { waitingFor?: unknown } | null)?.waitingFor ?? '');
+  };
+
   async function pushAndAwaitPull(tag: string): Promise<{ id: string; digest: string; pull: number }> {
     const pushed = await rig.registryPush(`api-gateway:${tag}`);
     const id = pushed.deploymentId as string;
-    const waiting = (s: { customStatus?: unknown }): string => {
-      const status =
-        typeof s.customStatus === 'string' ? (JSON.parse(s.customStatus) as unknown) : s.customStatus;
-      return String((status as { waitingFor?: unknown } | null)?.waitingFor ?? '');
-    };
     const state = await rig.host.waitFor(phaseInstanceId(id, 'promotion'), (s) =>
       /^merge of pull request #\d+$/.test(waiting(s)),
     );
@@ -211,6 +221,54 @@ describe('Git write-back (pull-request mode) on the sandbox', () => {
     ).toMatchObject({
       evidence: { pullRequest: run.pull, commit: merge!.sha },
     });
+  }, 180_000);
+
+  /** GitHub's `pull_request` delivery for the sandbox pull request as it now is, signed with `secret`. */
+  async function deliverPullRequest(pull: number, secret = GITHUB_WEBHOOK_SECRET): Promise<Response> {
+    const pr = (await (await github('GET', `/pulls/${pull}`, undefined)).json()) as Record<string, unknown>;
+    const body = JSON.stringify({
+      action: 'closed',
+      number: pull,
+      pull_request: pr,
+      repository: { full_name: REPO },
+      sender: { login: 'reviewer' },
+    });
+    return rig.host.request('/api/webhooks/github', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'pull_request',
+        'x-github-delivery': randomUUID(),
+        'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+      },
+      body,
+    });
+  }
+
+  it('the merge webhook wakes the promotion at once, before the next poll', async () => {
+    const run = await pushAndAwaitPull('2.4.5');
+    await rig.host.idle();
+    const waitingSince = rig.host.clock.now();
+    expect((await github('PUT', `/pulls/${run.pull}/merge`, {})).status).toBe(200);
+    // A forged delivery is refused and wakes nothing.
+    expect((await deliverPullRequest(run.pull, 'not-the-secret')).status).toBe(401);
+    const res = await deliverPullRequest(run.pull);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ outcome: 'reported' });
+    // Virtual time stands still: only the webhook can move the promotion past the merge.
+    await rig.host.waitFor(
+      phaseInstanceId(run.id, 'promotion'),
+      (s) => !/^merge of pull request/.test(waiting(s)),
+      { advanceTime: false, timeoutMs: 30_000 },
+    );
+    expect(rig.host.clock.now() - waitingSince).toBeLessThan(PULL_POLL_MS);
+    const [merge] = log();
+    expect(
+      (await rig.view(run.id)).timeline.find((e) => e.title === 'git:commit:api-gateway-prod'),
+    ).toMatchObject({ evidence: { pullRequest: run.pull, commit: merge!.sha } });
+    expect((await rig.finish(run.id)).state).toBe('Succeeded');
+    // A redelivery after the run moved on changes nothing.
+    expect((await deliverPullRequest(run.pull)).status).toBe(200);
   }, 180_000);
 
   it('a service rollback is a direct revert commit of the merge (no pull request), synced', async () => {

@@ -87,6 +87,9 @@ export interface RegistryPushAnswer {
 
 export const randomDigest = (): string => `sha256:${randomBytes(32).toString('hex')}`;
 
+/** Signs the GitHub webhook deliveries a test sends as GitHub would (`X-Hub-Signature-256`). */
+export const GITHUB_WEBHOOK_SECRET = 'sandbox-github-webhook-secret';
+
 function settings(options: SandboxRigOptions, sandbox: Sandbox): Record<string, string> {
   return {
     GANTRY_STORAGE: options.storage,
@@ -101,6 +104,7 @@ function settings(options: SandboxRigOptions, sandbox: Sandbox): Record<string, 
     GANTRY_PROMETHEUS_AUTH: 'none',
     GANTRY_GITHUB_API_URL: sandbox.urls.github,
     GANTRY_GITHUB_TOKEN: TOKENS.github,
+    GANTRY_GITHUB_WEBHOOK_SECRET: GITHUB_WEBHOOK_SECRET,
     GANTRY_SMOKE_HOST_MAP: JSON.stringify({ 'staging.hearloveen.example': sandbox.urls.web }),
     GANTRY_REGISTRY_HOST_MAP: JSON.stringify({ 'hearloveen.azurecr.io': sandbox.urls.registry }),
     GANTRY_SCAN_TARGET: '00000000-0000-0000-0000-000000000000/sandbox-rg/sandbox-aks/gantry-scans',
