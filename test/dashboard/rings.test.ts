@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path, { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
-import { phaseInstanceId } from '../../shared/contracts/events.js';
 import { ringInstanceId } from '../../shared/domain/rings.js';
-import { digest, PipelineHarness, principalHeaders, reader } from '../e2e/pipeline-harness.js';
+import { PipelineHarness, principalHeaders, reader } from '../e2e/pipeline-harness.js';
+import { submitTrain, trainYaml, TUESDAY_03 } from '../e2e/train-fixture.js';
 import { ARTEFACTS, BROWSER_MISSING, CHROMIUM } from './harness.js';
 
 /**
@@ -16,21 +16,8 @@ import { ARTEFACTS, BROWSER_MISSING, CHROMIUM } from './harness.js';
  * example configuration has no train, so this test writes its own (the same one test/e2e/rings.test.ts
  * runs) and has its own world; dashboard.test.ts's ordered tests are left alone.
  */
-const TUESDAY_03 = Date.UTC(2026, 0, 6, 3, 0, 0); // auto-approved: no human needed
-const WORKFLOWS = ['integration', 'e2e', 'performance', 'security'];
-const PROD_BLOCK =
-  '      application: api-gateway-prod\n      image: { kustomizeImage: hearloveen.azurecr.io/api-gateway }\n';
-const RINGS = `      rings:
-        - { name: eu-west, region: westeurope }
-        - name: eu-north
-          region: northeurope
-          soak: 30m
-          canary: rollout
-          targets: [{ cluster: hearloveen-aks-eun, application: api-gateway-prod-eun }]
-`;
-const example = readFileSync('config/gantry.example.yaml', 'utf8');
 const config = join(mkdtempSync(join(tmpdir(), 'gantry-dashrings-')), 'gantry.yaml');
-writeFileSync(config, example.replace(PROD_BLOCK, PROD_BLOCK + RINGS));
+writeFileSync(config, trainYaml());
 
 let azurite: AzuriteHandle;
 let x: PipelineHarness;
@@ -73,7 +60,6 @@ async function open(hash: string): Promise<Page> {
 }
 
 beforeAll(async () => {
-  expect(example).toContain(PROD_BLOCK);
   azurite = await startAzurite({ location: undefined });
   x = await PipelineHarness.start({
     storage: azurite.connectionString,
@@ -85,21 +71,7 @@ beforeAll(async () => {
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
     });
-  d = digest();
-  id = (await x.submit('ApiGateway', `hearloveen.azurecr.io/api-gateway:3.0.0@${d}`)).id;
-  await x.waitForPhase(id, 'tests', 'test workflows');
-  for (const workflow of WORKFLOWS) {
-    const instance = encodeURIComponent(phaseInstanceId(id, 'tests'));
-    const res = await x.host.request(
-      `/runtime/webhooks/durabletask/instances/${instance}/raiseEvent/testResult`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ workflow, conclusion: 'success' }),
-      },
-    );
-    expect(res.status).toBe(202);
-  }
+  ({ id, digest: d } = await submitTrain(x));
 }, 120_000);
 
 afterAll(async () => {

@@ -1,44 +1,30 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
-import { phaseInstanceId } from '../../shared/contracts/events.js';
-import { digest, PipelineHarness, principalHeaders, reader, titles } from './pipeline-harness.js';
+import { PipelineHarness, principalHeaders, reader, titles } from './pipeline-harness.js';
+import { NORTH_APP, submitTrain, trainYaml, TUESDAY_03 } from './train-fixture.js';
 
 /**
  * A two-ring ApiGateway (EU West canary, EU North wave) through the compiled app over HTTP: the ring
  * orchestration is registered by the app, the rings show in `GET /api/deployments/{id}` (checked against
  * the OpenAPI document), and a failure in ring 1 rolls ring 0 back. Outside systems are the fakes.
  */
-const TUESDAY_03 = Date.UTC(2026, 0, 6, 3, 0, 0); // auto-approved: no human needed
-const WORKFLOWS = ['integration', 'e2e', 'performance', 'security'];
-const NORTH = 'api-gateway-prod-eun';
-const PROD_BLOCK =
-  '      application: api-gateway-prod\n      image: { kustomizeImage: hearloveen.azurecr.io/api-gateway }\n';
-const RINGS = `      rings:
-        - { name: eu-west, region: westeurope }
-        - name: eu-north
-          region: northeurope
-          soak: 30m
-          canary: rollout
-          targets: [{ cluster: hearloveen-aks-eun, application: ${NORTH} }]
-`;
-const example = readFileSync('config/gantry.example.yaml', 'utf8');
+const NORTH = NORTH_APP;
 const dir = mkdtempSync(join(tmpdir(), 'gantry-rings-'));
 const config = join(dir, 'gantry.yaml');
-writeFileSync(config, example.replace(PROD_BLOCK, PROD_BLOCK + RINGS));
+writeFileSync(config, trainYaml());
 /** The same train with a freeze on EU North only, over the morning the run starts in. */
 const frozenConfig = join(dir, 'gantry-frozen.yaml');
 const FREEZE = `          freezes:
             - { name: nordic-peak, reason: Nordic sales day, from: '2026-01-06T03:00:00Z', to: '2026-01-06T09:00:00Z' }
 `;
-writeFileSync(frozenConfig, example.replace(PROD_BLOCK, PROD_BLOCK + RINGS + FREEZE));
+writeFileSync(frozenConfig, trainYaml(FREEZE));
 
 let azurite: AzuriteHandle;
 let h: PipelineHarness | undefined;
 beforeAll(async () => {
-  expect(example).toContain(PROD_BLOCK);
   azurite = await startAzurite({ location: undefined });
 });
 afterEach(async () => {
@@ -56,21 +42,7 @@ async function train(configPath = config): Promise<{ x: PipelineHarness; id: str
     configPath,
   });
   h = x;
-  const d = digest();
-  const { id } = await x.submit('ApiGateway', `hearloveen.azurecr.io/api-gateway:3.0.0@${d}`);
-  await x.waitForPhase(id, 'tests', 'test workflows');
-  for (const workflow of WORKFLOWS) {
-    const instance = encodeURIComponent(phaseInstanceId(id, 'tests'));
-    const res = await x.host.request(
-      `/runtime/webhooks/durabletask/instances/${instance}/raiseEvent/testResult`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ workflow, conclusion: 'success' }),
-      },
-    );
-    expect(res.status).toBe(202);
-  }
+  const { id, digest: d } = await submitTrain(x);
   return { x, id, digest: d };
 }
 
