@@ -14,7 +14,7 @@ import { TeamsWorkflowChat } from '../shared/adapters/teams.js';
 import type { ChatChannels } from '../shared/ports/chat.js';
 import { lazy } from '../shared/lazy.js';
 import { modules } from './modules.js';
-import { kubeServers, type AppSettings } from '../shared/config.js';
+import { kubeServers, settingMap, type AppSettings } from '../shared/config.js';
 import type { Ports } from '../shared/ports/index.js';
 import type { ChatInbound } from '../shared/ports/chat.js';
 import type { ScanRunner, SmokeRunner } from '../shared/ports/runners.js';
@@ -78,17 +78,13 @@ export function chatChannels(settings: AppSettings): ChatChannels {
 
 /** Local registry endpoints (the sandbox's) from `GANTRY_REGISTRY_HOST_MAP`; Azure uses none. */
 function registryEndpoints(settings: AppSettings): Record<string, string> {
-  if (!settings.GANTRY_REGISTRY_HOST_MAP) return {};
-  const map = JSON.parse(settings.GANTRY_REGISTRY_HOST_MAP) as unknown;
-  if (typeof map !== 'object' || map === null || Array.isArray(map))
-    throw new Error('GANTRY_REGISTRY_HOST_MAP must be a JSON object of registry host to URL');
-  return Object.fromEntries(Object.entries(map).map(([host, url]) => [host, String(url)]));
+  return settingMap(settings.GANTRY_REGISTRY_HOST_MAP);
 }
 
 function smokeRunner(settings: AppSettings): SmokeRunner {
   const runner = new HttpSmokeRunner();
   if (!settings.GANTRY_SMOKE_HOST_MAP) return runner;
-  const map = JSON.parse(settings.GANTRY_SMOKE_HOST_MAP) as Record<string, string>;
+  const map = settingMap(settings.GANTRY_SMOKE_HOST_MAP);
   return {
     run: (check) => {
       const url = new URL(check.url);

@@ -1,6 +1,24 @@
 import { z } from 'zod';
 import { isAksClusterName } from './domain/names.js';
 
+/** Keys of the local host maps: a host name, with a port when the URL names one. */
+const HOST_KEY: MapKey = {
+  key: 'host name',
+  valid: (key) => /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:\d{1,5})?$/i.test(key),
+  invalid: 'a host name',
+};
+
+/** A local-only JSON map setting of keys to http(s) URLs, refused at start when malformed. */
+function urlMap(keys: MapKey) {
+  return z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      const problem = value === undefined ? undefined : urlMapProblem(value, keys);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+}
+
 /**
  * App settings: the only place that reads `process.env`. Connection settings live here; the pipeline
  * itself (services, gates, canary, approval) is the YAML file at `GANTRY_CONFIG_PATH`.
@@ -37,13 +55,11 @@ const schema = z.object({
    * (the sandbox's clusters). A target whose cluster is not in the map is refused, never sent to another
    * cluster's server. Takes precedence over GANTRY_KUBE_SERVER; unset in Azure (clusters reached through AKS).
    */
-  GANTRY_KUBE_SERVERS: z
-    .string()
-    .optional()
-    .superRefine((value, ctx) => {
-      const problem = value === undefined ? undefined : kubeServersProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+  GANTRY_KUBE_SERVERS: urlMap({
+    key: 'cluster name',
+    valid: isAksClusterName,
+    invalid: 'an AKS cluster name',
+  }),
   GANTRY_KUBE_TOKEN: z.string().min(1).optional(),
   /** Prometheus (or Azure Monitor managed Prometheus, with `entra` auth). */
   GANTRY_PROMETHEUS_URL: z.url().optional(),
@@ -124,13 +140,13 @@ const schema = z.object({
   GANTRY_ALERTMANAGER_USERNAME: z.string().min(1).max(128).default('alertmanager'),
   GANTRY_AZURE_MONITOR_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   /** Local only: JSON map of host names to base URLs for smoke checks, e.g. to reach the sandbox. */
-  GANTRY_SMOKE_HOST_MAP: z.string().optional(),
+  GANTRY_SMOKE_HOST_MAP: urlMap(HOST_KEY),
   /**
    * Local only: JSON map of registry hosts to loopback base URLs read anonymously (the sandbox registry),
    * e.g. `{"hearloveen.azurecr.io":"http://127.0.0.1:7086"}`. Unset in Azure: registries are read at
    * `https://<host>` with the managed identity (AcrPull).
    */
-  GANTRY_REGISTRY_HOST_MAP: z.string().optional(),
+  GANTRY_REGISTRY_HOST_MAP: urlMap(HOST_KEY),
   /**
    * Application Insights (empty = not set). Checked by `readTelemetrySettings` only: a bad telemetry
    * setting turns telemetry off and is reported, it does not stop deployments.
@@ -279,28 +295,39 @@ function teamsWebhooks(env: Record<string, string | undefined>): Record<string, 
   return hooks;
 }
 
-/** Why a GANTRY_KUBE_SERVERS value is unusable, or undefined when it is a map of cluster names to http(s) URLs. */
-function kubeServersProblem(value: string): string | undefined {
+/** How the keys of a JSON map setting are named and checked. */
+interface MapKey {
+  key: string;
+  valid: (key: string) => boolean;
+  invalid: string;
+}
+
+/** Why a JSON map setting's value is unusable, or undefined when it maps valid keys to http(s) URLs. */
+function urlMapProblem(value: string, keys: MapKey): string | undefined {
   let map: unknown;
   try {
     map = JSON.parse(value);
   } catch {
-    return 'a JSON object of cluster name to Kubernetes API URL';
+    return `a JSON object of ${keys.key} to URL`;
   }
   if (typeof map !== 'object' || map === null || Array.isArray(map) || Object.keys(map).length === 0)
-    return 'a non-empty JSON object of cluster name to Kubernetes API URL';
-  for (const [cluster, url] of Object.entries(map)) {
-    if (!isAksClusterName(cluster)) return `"${cluster}" is not an AKS cluster name`;
+    return `a non-empty JSON object of ${keys.key} to URL`;
+  for (const [key, url] of Object.entries(map)) {
+    if (!keys.valid(key)) return `"${key}" is not ${keys.invalid}`;
     if (typeof url !== 'string' || !/^https?:\/\/[^\s]+$/.test(url) || !URL.canParse(url))
-      return `the server of cluster "${cluster}" must be an http(s) URL`;
+      return `the URL of "${key}" must be an http(s) URL`;
   }
   return undefined;
 }
 
+/** A JSON map setting (already validated by readSettings) as a map; empty when unset. */
+export function settingMap(value: string | undefined): Record<string, string> {
+  return value ? (JSON.parse(value) as Record<string, string>) : {};
+}
+
 /** GANTRY_KUBE_SERVERS as a map (already validated by readSettings); empty when unset. */
 export function kubeServers(settings: Pick<AppSettings, 'GANTRY_KUBE_SERVERS'>): Record<string, string> {
-  if (!settings.GANTRY_KUBE_SERVERS) return {};
-  return JSON.parse(settings.GANTRY_KUBE_SERVERS) as Record<string, string>;
+  return settingMap(settings.GANTRY_KUBE_SERVERS);
 }
 
 export type AppSettings = z.infer<typeof schema> & {

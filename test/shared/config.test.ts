@@ -6,6 +6,7 @@ import {
   SECRET_SETTINGS,
   SETTING_NAMES,
   SettingsError,
+  settingMap,
 } from '../../shared/config.js';
 
 describe('readSettings', () => {
@@ -51,6 +52,33 @@ describe('readSettings', () => {
     const read = () => readSettings({ GANTRY_STORAGE: 'c', GANTRY_KUBE_SERVERS: value });
     expect(read).toThrow(SettingsError);
     expect(read).toThrow(`GANTRY_KUBE_SERVERS: `);
+    expect(read).toThrow(message);
+  });
+
+  it.each([
+    ['GANTRY_SMOKE_HOST_MAP', '{"staging.hearloveen.example":"http://127.0.0.1:7084"}'],
+    [
+      'GANTRY_REGISTRY_HOST_MAP',
+      '{"hearloveen.azurecr.io":"http://127.0.0.1:7086","localhost:5000":"http://127.0.0.1:5000"}',
+    ],
+  ])('reads %s as a map of host names to URLs', (name, value) => {
+    const s = readSettings({ GANTRY_STORAGE: 'c', [name]: value });
+    expect(settingMap(s[name as 'GANTRY_SMOKE_HOST_MAP'])).toEqual(JSON.parse(value));
+  });
+
+  it.each([
+    ['GANTRY_SMOKE_HOST_MAP', '{staging: 1}', 'JSON object of host name to URL'],
+    ['GANTRY_SMOKE_HOST_MAP', '{"staging.example":"javascript:alert(1)"}', 'must be an http(s) URL'],
+    ['GANTRY_REGISTRY_HOST_MAP', '["hearloveen.azurecr.io"]', 'non-empty JSON object'],
+    [
+      'GANTRY_REGISTRY_HOST_MAP',
+      '{"https://hearloveen.azurecr.io":"http://127.0.0.1:7086"}',
+      'is not a host name',
+    ],
+  ])('refuses a malformed %s (%s) at start, naming the setting', (name, value, message) => {
+    const read = () => readSettings({ GANTRY_STORAGE: 'c', [name]: value });
+    expect(read).toThrow(SettingsError);
+    expect(read).toThrow(`${name}: `);
     expect(read).toThrow(message);
   });
 
