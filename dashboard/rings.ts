@@ -18,6 +18,18 @@ const targetsText = (targets: readonly RingTarget[]): string =>
 const when = (iso: string | undefined): Node | string =>
   iso === undefined ? '' : time(iso, formatDateTime(iso));
 
+/** A ring's row: its name (row header), region, state badge, then the table's own cells. */
+function ringRow(r: { name: string; region?: string; state: string }, ...cells: Node[]): Node {
+  return h(
+    'tr',
+    { 'data-ring': r.name },
+    h('th', { scope: 'row' }, r.name),
+    h('td', {}, r.region ?? ''),
+    h('td', {}, h('span', { class: 'badge' }, r.state)),
+    ...cells,
+  );
+}
+
 function table(cls: string, caption: string, columns: readonly string[], rows: Node[]): Node {
   return h(
     'table',
@@ -37,12 +49,8 @@ export function runRingsTable(rings: readonly RunRing[] | undefined): Node | nul
     'Rings of this run: which version runs where',
     columns,
     rings.map((r) =>
-      h(
-        'tr',
-        { 'data-ring': r.name },
-        h('th', { scope: 'row' }, r.name),
-        h('td', {}, r.region ?? ''),
-        h('td', {}, h('span', { class: 'badge' }, r.state)),
+      ringRow(
+        r,
         h(
           'td',
           {},
@@ -64,12 +72,8 @@ export function ringsTable(rings: readonly ServiceRing[] | undefined): Node | nu
     'Rings: which version runs where',
     ['Ring', 'Region', 'State', 'Digest', 'Targets'],
     rings.map((r) =>
-      h(
-        'tr',
-        { 'data-ring': r.name },
-        h('th', { scope: 'row' }, r.name),
-        h('td', {}, r.region ?? ''),
-        h('td', {}, h('span', { class: 'badge' }, r.state)),
+      ringRow(
+        r,
         h(
           'td',
           {},
