@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import * as names from '../domain/names.js';
+import { MAX_RING_TARGETS } from '../domain/rings.js';
 import {
   argoApplication,
   freeze,
@@ -36,7 +37,13 @@ const ringCanary = z.union([
 const ring = z.strictObject({
   name: grammar(names.isDnsLabel, 'a ring name (lowercase DNS label, e.g. eu-north)'),
   region: label.optional(),
-  targets: z.array(ringTarget).min(1).optional(),
+  targets: z
+    .array(ringTarget)
+    .min(1)
+    .max(MAX_RING_TARGETS, {
+      message: `at most ${MAX_RING_TARGETS} targets per ring (they deploy side by side); split a larger region into rings`,
+    })
+    .optional(),
   canary: ringCanary.optional(),
   verificationWindow: positiveDuration.optional(),
   soak: positiveDuration.optional(),

@@ -97,7 +97,8 @@ describe('ring runs', () => {
     expect(r.plan.production.argoApp).toBe('b1');
     expect(r.plan.canary).toBe(canary);
     expect(r.deployment.weight).toBe(0);
-    expect(r.train).toEqual({ ring: 'r1', last: false });
+    // A ring of several targets runs them side by side, each in its own lane of timeline seqs.
+    expect(r.train).toEqual({ ring: 'r1', last: false, lane: { index: 1, of: 2 } });
     expect(ringRun(run, 3, 0).train).toEqual({ ring: 'r3', last: true });
     expect(() => ringRun(run, 4, 0)).toThrow(RangeError);
   });
