@@ -121,6 +121,25 @@ describe('a ring of several targets', () => {
     expect(events.map((e) => e.title)).not.toContain('ring:eu-central:started');
   });
 
+  it('a target whose canary cannot start fails the ring before any application is touched', async () => {
+    const { x, done, steps } = await run(trainConfig(), async (name, input) => {
+      const i = input as { target?: { cluster?: string } };
+      if (name === 'setImage' && i.target?.cluster === 'hearloveen-aks-eun2')
+        throw new Error('Kubernetes PATCH answered 503');
+    });
+    expect(done.state).toBe('RolledBack');
+    expect(done.reason).toMatch(new RegExp(`^ring eu-north: ${NORTH_B}: .*503`));
+    // Neither application of the ring was pointed at the image; both clusters' canary traffic is 0.
+    expect(deployed(x, NORTH_A)).toEqual([]);
+    expect(deployed(x, NORTH_B)).toEqual([]);
+    expect(steps.at(-1)).not.toMatch(/^weight hearloveen-aks-eun2? [1-9]/);
+    expect(steps).toEqual(
+      expect.arrayContaining(['weight hearloveen-aks-eun 0', 'weight hearloveen-aks-eun2 0']),
+    );
+    expect(x.world.apps.get(PROD_APP)?.image?.digest).toBe(LKG.digest);
+    expect(deployed(x, CENTRAL)).toEqual([]);
+  });
+
   it('a last ring of several targets records the release once, after both windows', async () => {
     const { x, done, digest, events } = await run(trainConfig(true));
     expect(done.state).toBe('Succeeded');
