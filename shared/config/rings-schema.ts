@@ -3,8 +3,10 @@ import * as names from '../domain/names.js';
 import { MAX_RING_TARGETS } from '../domain/rings.js';
 import {
   argoApplication,
+  duration,
   freeze,
   grammar,
+  int,
   label,
   positiveDuration,
   uniqueNames,
@@ -48,8 +50,30 @@ const ring = z.strictObject({
   verificationWindow: positiveDuration.optional(),
   soak: positiveDuration.optional(),
   freezes: z.array(freeze).default([]),
-  /** true: the train waits at this ring's border for its own approval, under the service's policy. */
-  approval: z.boolean().default(false),
+  /**
+   * true: the train waits at this ring's border for its own approval, under the service's policy; an
+   * object: the same, with the ring's own reviewers, approvals needed (M of N) or wait timer.
+   */
+  approval: z
+    .union(
+      [
+        z.boolean(),
+        z
+          .strictObject({
+            reviewers: z.array(label).min(1).optional(),
+            minApprovers: int(1, 100).optional(),
+            waitTimer: duration.optional(),
+          })
+          .refine((o) => Object.keys(o).length > 0, {
+            message: 'set reviewers, minApprovers or waitTimer (or approval: true for the service policy)',
+          }),
+      ],
+      {
+        error:
+          'expected true, false, or { reviewers, minApprovers, waitTimer } overriding the service policy',
+      },
+    )
+    .default(false),
 });
 
 export type RingConfig = z.output<typeof ring>;
@@ -112,4 +136,23 @@ export function checkRingTargets(
       seen.add(t.application);
     }),
   );
+}
+
+/**
+ * A ring's approval override against the service's approval policy: its wait timer must end before the
+ * request expires (as the service's own must), or no approval could ever let the ring through.
+ */
+export function checkRingApprovals(
+  s: { approval: { expiry: number }; production: { rings?: readonly RingConfig[] | undefined } },
+  ctx: Ctx,
+): void {
+  s.production.rings?.forEach((r, index) => {
+    if (typeof r.approval !== 'object' || r.approval.waitTimer === undefined) return;
+    if (r.approval.waitTimer >= s.approval.expiry)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['production', 'rings', index, 'approval', 'waitTimer'],
+        message: "must be shorter than the service's approval expiry",
+      });
+  });
 }

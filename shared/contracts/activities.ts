@@ -155,7 +155,8 @@ export const Activities = {
     { runId?: number }
   >('dispatchTest'),
   decideApproval: activity<
-    { service: string; environment: 'staging' | 'production'; at: string },
+    /** `ring`: the train's ring whose request this is (a later ring's approval overrides apply). */
+    { service: string; environment: 'staging' | 'production'; at: string; ring?: string },
     ApprovalDecision
   >('decideApproval'),
   /** Re-checks an approval inside the orchestration before acting on it. */
