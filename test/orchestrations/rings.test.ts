@@ -5,6 +5,7 @@ import { loadConfig } from '../../shared/config/load.js';
 import type { TimelineEntry } from '../../shared/domain/deployment.js';
 import { ringInstanceId, ringPhaseInstanceId } from '../../shared/domain/rings.js';
 import { describeDeployment } from '../../shared/app/status.js';
+import { describeService } from '../../shared/app/queries.js';
 import { validator } from '../e2e/openapi-check.js';
 import { DEFAULT_RETRY } from '../../shared/contracts/contract.js';
 import type { RecordInput } from '../../shared/contracts/activities.js';
@@ -151,6 +152,15 @@ describe('release trains (rings)', () => {
       ['held', digest],
       ['rolled-back', LKG.digest],
       ['untouched', null],
+    ]);
+    // The service's ring view (no run in flight, the last release is the previous one): eu-west runs
+    // the failed run's image, held; the rings after it run the last release.
+    const service = await describeService(x.ports, 'ApiGateway');
+    expect(service.production?.image.digest).toBe(LKG.digest);
+    expect(service.rings?.map((r) => [r.name, r.digest, r.deploymentId, r.state])).toEqual([
+      ['eu-west', digest, done.id, 'held'],
+      ['eu-north', LKG.digest, 'apigateway-0123456789ab', 'released'],
+      ['eu-central', LKG.digest, 'apigateway-0123456789ab', 'released'],
     ]);
   });
 
