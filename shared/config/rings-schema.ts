@@ -9,6 +9,7 @@ import {
   int,
   label,
   positiveDuration,
+  timeWindow,
   uniqueNames,
   weight,
   type Ctx,
@@ -52,7 +53,8 @@ const ring = z.strictObject({
   freezes: z.array(freeze).default([]),
   /**
    * true: the train waits at this ring's border for its own approval, under the service's policy; an
-   * object: the same, with the ring's own reviewers, approvals needed (M of N) or wait timer.
+   * object: the same, with the ring's own reviewers, approvals needed (M of N), wait timer or
+   * auto-approve windows (`[]`: a person always).
    */
   approval: z
     .union(
@@ -63,14 +65,16 @@ const ring = z.strictObject({
             reviewers: z.array(label).min(1).optional(),
             minApprovers: int(1, 100).optional(),
             waitTimer: duration.optional(),
+            autoApprove: z.array(timeWindow).optional(),
           })
           .refine((o) => Object.keys(o).length > 0, {
-            message: 'set reviewers, minApprovers or waitTimer (or approval: true for the service policy)',
+            message:
+              'set reviewers, minApprovers, waitTimer or autoApprove (or approval: true for the service policy)',
           }),
       ],
       {
         error:
-          'expected true, false, or { reviewers, minApprovers, waitTimer } overriding the service policy',
+          'expected true, false, or { reviewers, minApprovers, waitTimer, autoApprove } overriding the service policy',
       },
     )
     .default(false),

@@ -304,6 +304,8 @@ export interface RingApprovalOverride {
   minApprovers?: number;
   /** Minimum time between this ring's request and its rollout. */
   waitTimer?: Duration;
+  /** Windows in which this ring needs no human (`[]`: never; absent: the service's windows). */
+  autoApprove?: TimeWindow[];
 }
 
 /** Matchers name a label (or dimension) and its accepted values, which may hold `{{ ... }}` variables. */

@@ -47,7 +47,7 @@ export function decisionsOfRequest<T extends { at: string }>(
 
 /**
  * The approval policy a request of `ring` is decided under: the service's production policy, with what
- * the ring's own `approval` overrides (reviewers, minApprovers, waitTimer). Auto-approve windows, the
+ * the ring's own `approval` overrides (reviewers, minApprovers, waitTimer, autoApprove windows). The
  * self-approval rule and the expiry stay the service's. Ring 0, a ring without its own approval, and an
  * unknown ring name get the service's policy unchanged; undefined: the plan has no approval policy.
  */
@@ -61,5 +61,6 @@ export function approvalPolicyFor(plan: PipelinePlan, ring?: string): ApprovalPo
     ...(override.reviewers && { reviewers: [...override.reviewers] }),
     ...(override.minApprovers !== undefined && { minApprovers: override.minApprovers }),
     ...(override.waitTimer !== undefined && { waitTimer: override.waitTimer }),
+    ...(override.autoApprove && { autoApprove: [...override.autoApprove] }),
   };
 }

@@ -158,4 +158,15 @@ describe('per-ring approval', () => {
       expect.arrayContaining(['bo', 'cy']),
     );
   });
+
+  it('with autoApprove: [] on the ring, no window releases it: unanswered, the request expires', async () => {
+    const { x, id } = await atRingApproval('{ reviewers: [eun-oncall], autoApprove: [] }');
+    const done = await x.finish(id);
+    expect(done.state).toBe('RolledBack');
+    expect(done.reason).toMatch(/^ring eu-north: approval expired at /);
+    const titles = (await x.ports.store.listEvents(id)).map((e) => e.title);
+    expect(titles).not.toContain('approval:auto (window opened)');
+    expect(x.world.deploys.filter((d) => d.app === NORTH_APP)).toEqual([]);
+    expect(x.world.apps.get(PROD_APP)?.image?.digest).toBe(LKG.digest);
+  });
 });

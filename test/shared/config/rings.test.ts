@@ -91,6 +91,11 @@ describe('production.rings (configuration)', () => {
       'Api',
     );
     expect(some.rings?.[1]?.approval).toEqual({ minApprovers: 2 });
+    const never = planFor(
+      loadConfig(withRings(`${TWO}          approval: { autoApprove: [] }\n`), 'g.yaml'),
+      'Api',
+    );
+    expect(never.rings?.[1]?.approval).toEqual({ autoApprove: [] });
   });
 
   it.each<[string, string, RegExp]>([
@@ -132,7 +137,7 @@ describe('production.rings (configuration)', () => {
     [
       'an empty ring approval override',
       `${TWO}          approval: {}\n`,
-      /rings\[1\]\.approval.*set reviewers, minApprovers or waitTimer/,
+      /rings\[1\]\.approval.*set reviewers, minApprovers, waitTimer or autoApprove/,
     ],
     [
       'an unknown ring approval key',

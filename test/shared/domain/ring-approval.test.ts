@@ -113,6 +113,7 @@ describe("approvalPolicyFor (a ring's own reviewers, M of N, wait timer)", () =>
       ring('eu-central', {}),
       ring('us-east', { waitTimer: 600_000 }),
       ring('asia'),
+      ring('eu-south', { autoApprove: [] }),
     ],
   } as unknown as PipelinePlan;
 
@@ -123,6 +124,7 @@ describe("approvalPolicyFor (a ring's own reviewers, M of N, wait timer)", () =>
     ['approval: true: the service policy', 'eu-central', service],
     ['own wait timer only', 'us-east', { ...service, waitTimer: 600_000 }],
     ['a ring without its own approval', 'asia', service],
+    ['no auto-approve windows: a person always', 'eu-south', { ...service, autoApprove: [] }],
     ['an unknown ring', 'mars', service],
   ])('%s', (_, name, expected) => {
     expect(approvalPolicyFor(plan, name)).toEqual(expected);
