@@ -35,9 +35,10 @@ export type RingResult = { result: PhaseResult; phase: Phase; promoted: number }
 const RING_SLOT = 9;
 
 /**
- * One later ring of a train: the soak in the ring before, the wait at a frozen border, then per target
- * the same canary (when the ring has one), promotion and verification sub-orchestrations as ring 0,
- * each under an instance id suffixed with the ring. Returns at the first phase that does not pass.
+ * One later ring of a train: the soak in the ring before, the wait at a frozen border, its own approval
+ * when configured, then the same canary (when the ring has one), promotion and verification
+ * sub-orchestrations as ring 0, on all of its targets at once, each under an instance id suffixed with
+ * the ring (and the target). Returns at the first phase the ring does not pass.
  */
 export function* ringPhase(ctx: OrchestrationContext): Flow<RingResult> {
   const { run, index } = ctx.df.getInput() as RingInput;
