@@ -8,6 +8,7 @@ import {
   ringPhases,
   ringRun,
   ringsToRestore,
+  ringTargetInstanceId,
 } from '../../../shared/domain/rings.js';
 
 const target = (app: string): ProductionTarget => ({
@@ -106,6 +107,9 @@ describe('ring runs', () => {
   it('names phases per ring and target, and skips the canary of a rollout ring', () => {
     expect(ringPhaseInstanceId('d1', 'canary', 'r1', 0)).toBe('deploy:d1:canary@r1');
     expect(ringPhaseInstanceId('d1', 'canary', 'r1', 1)).toBe('deploy:d1:canary@r1.1');
+    // The never-throwing wrapper of each target's phase (the ring fans out over these).
+    expect(ringTargetInstanceId('d1', 'promotion', 'r1', 0)).toBe('deploy:d1:target-promotion@r1');
+    expect(ringTargetInstanceId('d1', 'promotion', 'r1', 2)).toBe('deploy:d1:target-promotion@r1.2');
     expect(ringPhases(ring('x', ['x'], false))).toEqual(['promotion', 'verification']);
     expect(ringPhases(ring('x', ['x']))).toEqual(['canary', 'promotion', 'verification']);
     expect(isTrain(run.plan)).toBe(true);
