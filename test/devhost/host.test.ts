@@ -1,10 +1,13 @@
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AzuriteProcessHandle } from '../../devhost/durable/azurite-process.js';
 import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
 import { currentRegistry } from '../../devhost/functions/core-module.js';
 import { startDevHost } from '../../devhost/host.js';
 import { startTestHost } from '../../devhost/testing.js';
-import { fixtureApp, memoryLogger } from './host-test-helpers.js';
+import { fixtureApp, memoryLogger, removeTempDirs, tempDir } from './host-test-helpers.js';
 
 const app = fixtureApp('conformance');
 
@@ -15,6 +18,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await azurite?.stop();
 });
+afterEach(() => removeTempDirs());
 
 describe('the dev host', () => {
   it('keeps the task hub in Table Storage and resumes an unfinished orchestration after a restart', async () => {
@@ -59,6 +63,25 @@ describe('the dev host', () => {
         runtimeStatus: 'Completed',
         output: JSON.stringify(['Hello, Tokyo!', 'Hello, Seattle!', 'Hello, London!']),
       });
+    } finally {
+      await host.close();
+    }
+    await expect(fetch(`${own?.tableEndpoint}/Tables`)).rejects.toThrow();
+  });
+
+  it('runs development storage in an Azurite process of its own at the given location, ended by close', async () => {
+    const location = tempDir({});
+    const env: NodeJS.ProcessEnv = { AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
+    const host = await startTestHost({ appDir: app, store: 'table', env, azuriteLocation: location });
+    const own = host.azurite as AzuriteProcessHandle | undefined;
+    try {
+      // Its own process, so a kill -9 of the host loses nothing Azurite had acknowledged.
+      expect(own?.pid).toBeGreaterThan(0);
+      expect(own?.pid).not.toBe(process.pid);
+      expect(existsSync(path.join(location, 'azurite.json'))).toBe(true);
+      expect(env.AzureWebJobsStorage).toBe(own?.connectionString);
+      const id = await host.startOrchestration('fanOutFanIn', 4);
+      expect((await host.waitForCompletion(id)).output).toBe('20');
     } finally {
       await host.close();
     }
