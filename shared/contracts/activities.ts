@@ -12,6 +12,7 @@ import type { GitWrite, PullOutcome, SyncState } from '../ports/gitops.js';
 import type { GateProgress, ScanHandle, SmokeResult } from '../ports/runners.js';
 import { activity } from './contract.js';
 import type { CheckEvidence } from '../analysis/judge.js';
+import type { Limits, Tally } from '../analysis/limits.js';
 import type { ChatDestination, ChatEvent } from '../domain/chat-routing.js';
 import type { ChatOutcome } from '../ports/chat.js';
 import type {
@@ -192,7 +193,18 @@ export const Activities = {
        * Also write the round's timeline entries (`analysisEntries`) at these reserved seqs, in the same
        * activity: one Durable round trip fewer per round; the writes are idempotent on their seqs.
        */
-      record?: { deploymentId: string; service: string; seqs: number[]; at: string; weight: number };
+      record?: {
+        deploymentId: string;
+        service: string;
+        seqs: number[];
+        at: string;
+        weight: number;
+        /**
+         * An interval round: also record its decision (`decisionEntry`) at the last reserved seq, judged
+         * with these limits from this tally; the orchestration computes the same decision from the result.
+         */
+        decision?: { limits: Limits; tally: Tally };
+      };
     },
     CheckVerdict[]
   >('analyse'),
