@@ -10,6 +10,7 @@ import { resolveProvenance } from './provenance.js';
 import { finishRun, takeNext } from './queue.js';
 import { record } from './record.js';
 import { lastKnownGood, recordRelease, rollbackInProgress } from './releases.js';
+import { verifyRound } from './verification.js';
 
 type Contracts = typeof Activities;
 type Handler<C> =
@@ -44,6 +45,7 @@ export const activityHandlers: { [K in keyof Contracts]: Handler<Contracts[K]> }
     rollout: await p.cluster.rollout(i.target, i.deployment),
   }),
   analyse,
+  verifyRound,
   lastKnownGood,
   recordRelease,
   rollbackInProgress,

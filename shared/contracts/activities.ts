@@ -27,6 +27,7 @@ import type {
   RouterSpec,
   SmokeCheck,
   TestWorkflow,
+  VerificationSpec,
 } from './plan.js';
 
 /** What a pipeline run is given: the deployment and the plan resolved when it was dequeued. */
@@ -106,6 +107,39 @@ export interface ChatDelivery {
 /** One check's evidence and verdict (see `shared/analysis/judge.ts`). */
 export type CheckVerdict = CheckEvidence;
 
+/** One analysis round: the checks of `metrics` at `at` (see `shared/activities/analysis.ts`). */
+export interface AnalyseInput {
+  metrics: MetricCheck[];
+  variables: Record<string, string>;
+  at: string;
+  /** Picks the built-in templates' metric family (NGINX or Istio/Gateway API). */
+  router?: RouterSpec;
+  /** Canary traffic (default) or, after promotion, the primary's. */
+  side?: 'canary' | 'primary';
+  /** `interval` (default): every check; `fast`: hard bounds and alerts only. */
+  mode?: 'interval' | 'fast';
+  /** Requests the judged side must have served in a metric's window (0: not checked; absent: 1). */
+  minRequests?: number;
+  alerts?: AlertsSpec;
+  baseline?: BaselineSpec;
+  /**
+   * Also write the round's timeline entries (`analysisEntries`) at these reserved seqs, in the same
+   * activity: one Durable round trip fewer per round; the writes are idempotent on their seqs.
+   */
+  record?: {
+    deploymentId: string;
+    service: string;
+    seqs: number[];
+    at: string;
+    weight: number;
+    /**
+     * An interval round: also record its decision (`decisionEntry`) at the last reserved seq, judged
+     * with these limits from this tally; the orchestration computes the same decision from the result.
+     */
+    decision?: { limits: Limits; tally: Tally };
+  };
+}
+
 export const Activities = {
   /** Lane: takes the newest queued digest of a service (older ones become Superseded). */
   takeNext: activity<
@@ -174,40 +208,22 @@ export const Activities = {
     { weight: number; rollout: RolloutState }
   >('observeCanary'),
   setWeight: activity<{ target: ClusterTarget; router: RouterSpec; weight: number }, number>('setWeight'),
-  analyse: activity<
+  analyse: activity<AnalyseInput, CheckVerdict[]>('analyse'),
+  /**
+   * Verification: one round of the post-deploy watch in one activity: the primary's rules (`analyse`),
+   * its pods when watched, and the round's `verify:*` entries (`judgeRound`) at the reserved seqs.
+   */
+  verifyRound: activity<
     {
-      metrics: MetricCheck[];
-      variables: Record<string, string>;
-      at: string;
-      /** Picks the built-in templates' metric family (NGINX or Istio/Gateway API). */
-      router?: RouterSpec;
-      /** Canary traffic (default) or, after promotion, the primary's. */
-      side?: 'canary' | 'primary';
-      /** `interval` (default): every check; `fast`: hard bounds and alerts only. */
-      mode?: 'interval' | 'fast';
-      /** Requests the judged side must have served in a metric's window (0: not checked; absent: 1). */
-      minRequests?: number;
-      alerts?: AlertsSpec;
-      baseline?: BaselineSpec;
-      /**
-       * Also write the round's timeline entries (`analysisEntries`) at these reserved seqs, in the same
-       * activity: one Durable round trip fewer per round; the writes are idempotent on their seqs.
-       */
-      record?: {
-        deploymentId: string;
-        service: string;
-        seqs: number[];
-        at: string;
-        weight: number;
-        /**
-         * An interval round: also record its decision (`decisionEntry`) at the last reserved seq, judged
-         * with these limits from this tally; the orchestration computes the same decision from the result.
-         */
-        decision?: { limits: Limits; tally: Tally };
-      };
+      analyse: AnalyseInput;
+      pods?: { target: ClusterTarget; deployment: string };
+      spec: VerificationSpec;
+      /** When each rule started breaching (ms), as the orchestration tracks it. */
+      since: Record<string, number>;
+      record: { deploymentId: string; service: string; seqs: number[]; at: string };
     },
-    CheckVerdict[]
-  >('analyse'),
+    { checks: CheckVerdict[]; pods?: RolloutState }
+  >('verifyRound'),
   lastKnownGood: activity<{ service: string; environment: 'staging' | 'production' }, ReleaseRecord | null>(
     'lastKnownGood',
   ),
