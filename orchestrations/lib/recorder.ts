@@ -10,6 +10,9 @@ import {
   type ChatRoute,
   type RecordedChange,
 } from '../../shared/domain/chat-routing.js';
+import { weightEntry } from '../../shared/domain/timeline-entries.js';
+import type { RouterSpec } from '../../shared/contracts/plan.js';
+import type { ClusterTarget } from '../../shared/ports/cluster.js';
 import { deliverChat } from './chat.js';
 import { call, type Flow } from './flow.js';
 
@@ -177,10 +180,7 @@ export class Recorder {
     const entry = {
       seq: this.seq(),
       at: this.ctx.df.currentUtcDateTime.toISOString(),
-      kind: 'action' as const,
-      title: `weight:${weight}`,
-      comment,
-      evidence: { weight },
+      ...weightEntry(weight, comment),
     };
     yield* call(this.ctx, Activities.record, {
       deploymentId: this.deploymentId,
@@ -189,5 +189,21 @@ export class Recorder {
       weight,
     });
     yield* this.announce({ title: entry.title, weight }, entry, { reason: comment });
+  }
+
+  /**
+   * Sets the canary's weight and records the weight reached, in one activity (`setWeight` with its
+   * `record`): the same entry, store update and chat announcement as `setWeight` followed by `weight`.
+   */
+  *setWeight(target: ClusterTarget, router: RouterSpec, weight: number, comment: string): Flow<number> {
+    const own = { seq: this.seq(), at: this.ctx.df.currentUtcDateTime.toISOString() };
+    const set = yield* call(this.ctx, Activities.setWeight, {
+      target,
+      router,
+      weight,
+      record: { deploymentId: this.deploymentId, service: this.service, ...own, comment },
+    });
+    yield* this.announce({ title: `weight:${set}`, weight: set }, own, { reason: comment });
+    return set;
   }
 }

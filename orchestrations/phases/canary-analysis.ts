@@ -99,8 +99,12 @@ function* pause(
     weight > 0 &&
     ((decision.cause === 'provider-errors' && policy === 'pause-at-zero') || decision.cause === 'drift');
   if (atZero) {
-    yield* call(p.ctx, Activities.setWeight, { target, router: prod.router, weight: 0 });
-    yield* p.rec.weight(0, 'provider outage: traffic back on the primary, canary kept for inspection');
+    yield* p.rec.setWeight(
+      target,
+      prod.router,
+      0,
+      'provider outage: traffic back on the primary, canary kept for inspection',
+    );
   }
   const held = atZero ? 0 : weight;
   const { tally } = decision;
@@ -135,8 +139,7 @@ function* pause(
     comment: resumed.value.reason,
   });
   if (atZero) {
-    const restored = yield* call(p.ctx, Activities.setWeight, { target, router: prod.router, weight });
-    yield* p.rec.weight(restored, "resumed: the step's weight is back on the canary");
+    yield* p.rec.setWeight(target, prod.router, weight, "resumed: the step's weight is back on the canary");
   }
   return { weight };
 }
@@ -205,8 +208,12 @@ export function* analyseSteps(p: PhaseScope, target: ClusterTarget): Flow<PhaseR
       const interrupt = yield* checkDrift(p, target, weight, tally);
       if (interrupt) return yield* stopped(p, interrupt, 0);
     }
-    weight = yield* call(p.ctx, Activities.setWeight, { target, router: prod.router, weight: step.weight });
-    yield* p.rec.weight(weight, `step ${index + 1}/${canary.steps.length}`);
+    weight = yield* p.rec.setWeight(
+      target,
+      prod.router,
+      step.weight,
+      `step ${index + 1}/${canary.steps.length}`,
+    );
     const need = checksForStep(step.duration, canary.interval);
     for (let passed = 0; passed < need;) {
       p.status({

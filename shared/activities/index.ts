@@ -8,7 +8,7 @@ import { deployImage, followPull } from './gitops.js';
 import { claimFinish, storedInterrupts } from './interrupts.js';
 import { resolveProvenance } from './provenance.js';
 import { finishRun, takeNext } from './queue.js';
-import { record } from './record.js';
+import { record, setWeight } from './record.js';
 import { lastKnownGood, recordRelease, rollbackInProgress } from './releases.js';
 import { verifyRound } from './verification.js';
 
@@ -39,7 +39,7 @@ export const activityHandlers: { [K in keyof Contracts]: Handler<Contracts[K]> }
   setImage: (p, i) => p.cluster.setImage(i.target, i.deployment, i.image),
   scale: (p, i) => p.cluster.scale(i.target, i.deployment, i.replicas),
   rollout: (p, i) => p.cluster.rollout(i.target, i.deployment),
-  setWeight: (p, i) => p.router.setWeight(i.target, i.router, i.weight),
+  setWeight,
   observeCanary: async (p, i) => ({
     weight: await p.router.readWeight(i.target, i.router),
     rollout: await p.cluster.rollout(i.target, i.deployment),

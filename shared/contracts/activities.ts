@@ -11,6 +11,7 @@ import type { ClusterTarget, RolloutState } from '../ports/cluster.js';
 import type { GitWrite, PullOutcome, SyncState } from '../ports/gitops.js';
 import type { GateProgress, ScanHandle, SmokeResult } from '../ports/runners.js';
 import { activity } from './contract.js';
+import type { OwnEntry } from '../domain/timeline-entries.js';
 import type { CheckEvidence } from '../analysis/judge.js';
 import type { Limits, Tally } from '../analysis/limits.js';
 import type { ChatDestination, ChatEvent } from '../domain/chat-routing.js';
@@ -207,7 +208,11 @@ export const Activities = {
     { target: ClusterTarget; router: RouterSpec; deployment: string },
     { weight: number; rollout: RolloutState }
   >('observeCanary'),
-  setWeight: activity<{ target: ClusterTarget; router: RouterSpec; weight: number }, number>('setWeight'),
+  /** Returns the weight reached; with `record`, also records it (`weightEntry`) and stores it on the run. */
+  setWeight: activity<
+    { target: ClusterTarget; router: RouterSpec; weight: number; record?: OwnEntry & { comment: string } },
+    number
+  >('setWeight'),
   analyse: activity<AnalyseInput, CheckVerdict[]>('analyse'),
   /**
    * Verification: one round of the post-deploy watch in one activity: the primary's rules (`analyse`),
