@@ -10,7 +10,7 @@ import {
   type ChatRoute,
   type RecordedChange,
 } from '../../shared/domain/chat-routing.js';
-import { weightEntry } from '../../shared/domain/timeline-entries.js';
+import { weightEntry, type OwnEntry } from '../../shared/domain/timeline-entries.js';
 import type { RouterSpec } from '../../shared/contracts/plan.js';
 import type { ClusterTarget } from '../../shared/ports/cluster.js';
 import { deliverChat } from './chat.js';
@@ -110,6 +110,19 @@ export class Recorder {
     };
   }
 
+  /**
+   * The seq, time and run for one entry that an acting activity writes itself (its `record` input, see
+   * `shared/activities/own-entry.ts`); a reserved seq the activity does not use leaves a harmless gap.
+   */
+  own(): OwnEntry {
+    return {
+      deploymentId: this.deploymentId,
+      service: this.service,
+      seq: this.seq(),
+      at: this.ctx.df.currentUtcDateTime.toISOString(),
+    };
+  }
+
   *note(
     kind: TimelineEntry['kind'],
     title: string,
@@ -196,12 +209,12 @@ export class Recorder {
    * `record`): the same entry, store update and chat announcement as `setWeight` followed by `weight`.
    */
   *setWeight(target: ClusterTarget, router: RouterSpec, weight: number, comment: string): Flow<number> {
-    const own = { seq: this.seq(), at: this.ctx.df.currentUtcDateTime.toISOString() };
+    const own = this.own();
     const set = yield* call(this.ctx, Activities.setWeight, {
       target,
       router,
       weight,
-      record: { deploymentId: this.deploymentId, service: this.service, ...own, comment },
+      record: { ...own, comment },
     });
     yield* this.announce({ title: `weight:${set}`, weight: set }, own, { reason: comment });
     return set;

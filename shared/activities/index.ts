@@ -9,6 +9,8 @@ import { claimFinish, storedInterrupts } from './interrupts.js';
 import { resolveProvenance } from './provenance.js';
 import { finishRun, takeNext } from './queue.js';
 import { record, setWeight } from './record.js';
+import { recording } from './own-entry.js';
+import { gateEntry, provenanceEntry, smokeEntry } from '../domain/timeline-entries.js';
 import { lastKnownGood, recordRelease, rollbackInProgress } from './releases.js';
 import { verifyRound } from './verification.js';
 
@@ -17,6 +19,9 @@ type Handler<C> =
   C extends ActivityContract<infer I, infer O> ? (ports: Ports, input: I) => Promise<O> : never;
 
 /**
+ * Activities wrapped in `recording` also append the timeline entry of their result when the orchestration
+ * passes `record` (see `shared/domain/timeline-entries.ts`).
+ *
  * Every activity, keyed like the contracts so the compiler checks that each contract has exactly one
  * implementation with the right input and output types. Activities fetch and act; expected outcomes are
  * returned as data, and a throw means "retry this".
@@ -25,14 +30,23 @@ export const activityHandlers: { [K in keyof Contracts]: Handler<Contracts[K]> }
   takeNext,
   finishRun,
   record,
-  resolveProvenance,
-  startGate: (p, i) => p.scans.start(i.gate, i.image, i.commitSha, i.imageSource),
-  checkGate: (p, i) => p.scans.check(i.gate, i.image, i.handle, i.commitSha, i.imageSource),
+  resolveProvenance: recording(resolveProvenance, (_, found) => provenanceEntry(found)),
+  startGate: recording(
+    (p, i) => p.scans.start(i.gate, i.image, i.commitSha, i.imageSource),
+    (i, progress) => (progress.done ? gateEntry(i.gate.name, progress.result) : undefined),
+  ),
+  checkGate: recording(
+    (p, i) => p.scans.check(i.gate, i.image, i.handle, i.commitSha, i.imageSource),
+    (i, progress) => (progress.done ? gateEntry(i.gate.name, progress.result) : undefined),
+  ),
   deployImage,
   followPull,
   syncStatus: (p, i) => p.gitops.status(i.app),
   rollbackApp: (p, i) => p.gitops.rollback(i.app, i.historyId),
-  runSmoke: (p, i) => p.smoke.run(i.check),
+  runSmoke: recording(
+    (p, i) => p.smoke.run(i.check),
+    (i, result) => smokeEntry(i.check.name, result),
+  ),
   dispatchTest: (p, i) => p.tests.dispatch(i.workflow, i.deploymentId, i.image),
   decideApproval,
   checkApproval,

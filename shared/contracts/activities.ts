@@ -80,6 +80,8 @@ export interface ProvenanceInput {
   image: ImageRef;
   provenance?: ProvenanceSpec;
   at: string;
+  /** Also record what was found (`provenanceEntry`), in the same activity. */
+  record?: OwnEntry;
 }
 
 /** Where the image's commit came from (stored on the deployment too), for the timeline and the gates. */
@@ -158,14 +160,24 @@ export const Activities = {
   record: activity<RecordInput, DeploymentRecord | undefined>('record'),
   /** Gates: the commit the image was built from (push, image label, tag), stored on the deployment. */
   resolveProvenance: activity<ProvenanceInput, ProvenanceResult>('resolveProvenance'),
-  /** Image gate: starts its work (idempotent per gate and image); a verdict, or pending with a handle. */
+  /**
+   * Image gate: starts its work (idempotent per gate and image); a verdict, or pending with a handle.
+   * With `record`, a verdict is also recorded (`gateEntry`), as for `checkGate`.
+   */
   startGate: activity<
-    { gate: GateSpec; image: ImageRef; commitSha?: string; imageSource?: string },
+    { gate: GateSpec; image: ImageRef; commitSha?: string; imageSource?: string; record?: OwnEntry },
     GateProgress
   >('startGate'),
   /** Image gate: reads a pending gate once (the orchestration sleeps between checks and owns the deadline). */
   checkGate: activity<
-    { gate: GateSpec; image: ImageRef; handle: ScanHandle; commitSha?: string; imageSource?: string },
+    {
+      gate: GateSpec;
+      image: ImageRef;
+      handle: ScanHandle;
+      commitSha?: string;
+      imageSource?: string;
+      record?: OwnEntry;
+    },
     GateProgress
   >('checkGate'),
   deployImage: activity<
@@ -177,7 +189,8 @@ export const Activities = {
   followPull: activity<{ app: string; binding: ImageBinding; pull: number }, PullOutcome>('followPull'),
   syncStatus: activity<{ app: string }, SyncState>('syncStatus'),
   rollbackApp: activity<{ app: string; historyId?: number }, void>('rollbackApp'),
-  runSmoke: activity<{ check: SmokeCheck }, SmokeResult>('runSmoke'),
+  /** With `record`: also records `smoke:<name>` (`smokeEntry`). */
+  runSmoke: activity<{ check: SmokeCheck; record?: OwnEntry }, SmokeResult>('runSmoke'),
   dispatchTest: activity<
     { workflow: TestWorkflow; deploymentId: string; image: ImageRef },
     { runId?: number }

@@ -1,3 +1,4 @@
+import type { GateResult, SmokeResult } from '../ports/runners.js';
 import type { TimelineEntry } from './deployment.js';
 
 /**
@@ -22,4 +23,30 @@ export const weightEntry = (weight: number, comment: string): EntryBody => ({
   title: `weight:${weight}`,
   comment,
   evidence: { weight },
+});
+
+/** `provenance`: where the image's commit came from, before any gate judges the image. */
+export const provenanceEntry = <T extends { commitSha?: string; detail?: string }>(found: T): EntryBody => ({
+  kind: 'note',
+  title: 'provenance',
+  verdict: found.commitSha ? 'pass' : 'warn',
+  ...(found.detail !== undefined && { comment: found.detail }),
+  evidence: { ...found },
+});
+
+/** `gate:<name>`: an image gate's verdict (named as the pipeline file names the gate). */
+export const gateEntry = (name: string, result: GateResult): EntryBody => ({
+  kind: 'gate',
+  title: `gate:${name}`,
+  verdict: result.verdict,
+  comment: result.summary,
+  evidence: result.evidence,
+});
+
+/** `smoke:<name>`: one smoke check against staging. */
+export const smokeEntry = (name: string, result: SmokeResult): EntryBody => ({
+  kind: 'check',
+  title: `smoke:${name}`,
+  verdict: result.ok ? 'pass' : 'fail',
+  evidence: { ...result },
 });
