@@ -99,8 +99,8 @@ function* release(p: PhaseScope, measured: boolean): Flow<PhaseResult> {
     deploymentId: deployment.id,
     image: deployment.image,
     releasedAt: nowIso(ctx),
+    record: p.rec.own(), // the activity records `release:last-known-good` too
   });
-  yield* p.rec.note('decision', 'release:last-known-good', { verdict: 'pass' });
   return { outcome: 'passed' };
 }
 

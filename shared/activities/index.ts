@@ -1,5 +1,5 @@
 import { Activities } from '../contracts/activities.js';
-import type { ActivityContract } from '../contracts/contract.js';
+import type { ActivityContract, InputOf } from '../contracts/contract.js';
 import type { Ports } from '../ports/index.js';
 import { analyse } from './analysis.js';
 import { notifyChat } from './chat.js';
@@ -10,7 +10,14 @@ import { resolveProvenance } from './provenance.js';
 import { finishRun, takeNext } from './queue.js';
 import { record, setWeight } from './record.js';
 import { recording } from './own-entry.js';
-import { gateEntry, provenanceEntry, smokeEntry } from '../domain/timeline-entries.js';
+import {
+  approvalDecisionEntry,
+  approvalEntry,
+  gateEntry,
+  provenanceEntry,
+  releaseEntry,
+  smokeEntry,
+} from '../domain/timeline-entries.js';
 import { lastKnownGood, recordRelease, rollbackInProgress } from './releases.js';
 import { verifyRound } from './verification.js';
 
@@ -48,8 +55,14 @@ export const activityHandlers: { [K in keyof Contracts]: Handler<Contracts[K]> }
     (i, result) => smokeEntry(i.check.name, result),
   ),
   dispatchTest: (p, i) => p.tests.dispatch(i.workflow, i.deploymentId, i.image),
-  decideApproval,
-  checkApproval,
+  decideApproval: recording(
+    (p, i: InputOf<Contracts['decideApproval']>) => decideApproval(p, i),
+    (i, decision) => (i.record ? approvalDecisionEntry(i.record.prefix, decision) : undefined),
+  ),
+  checkApproval: recording(
+    (p, i: InputOf<Contracts['checkApproval']>) => checkApproval(p, i),
+    (i, check) => approvalEntry(i.approval, check),
+  ),
   setImage: (p, i) => p.cluster.setImage(i.target, i.deployment, i.image),
   scale: (p, i) => p.cluster.scale(i.target, i.deployment, i.replicas),
   rollout: (p, i) => p.cluster.rollout(i.target, i.deployment),
@@ -61,7 +74,10 @@ export const activityHandlers: { [K in keyof Contracts]: Handler<Contracts[K]> }
   analyse,
   verifyRound,
   lastKnownGood,
-  recordRelease,
+  recordRelease: recording(
+    (p, { record: _, ...release }) => recordRelease(p, release),
+    () => releaseEntry(),
+  ),
   rollbackInProgress,
   notifyChat,
   storedInterrupts,

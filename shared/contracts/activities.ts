@@ -196,7 +196,13 @@ export const Activities = {
     { runId?: number }
   >('dispatchTest'),
   decideApproval: activity<
-    { service: string; environment: 'staging' | 'production'; at: string },
+    {
+      service: string;
+      environment: 'staging' | 'production';
+      at: string;
+      /** Also record the decision as `<prefix>:<kind>` (`approvalDecisionEntry`). */
+      record?: OwnEntry & { prefix: string };
+    },
     ApprovalDecision
   >('decideApproval'),
   /** Re-checks an approval inside the orchestration before acting on it. */
@@ -210,6 +216,8 @@ export const Activities = {
       at: string;
       /** Set for a later ring's own approval. */
       ring?: string;
+      /** Also record the judged decision (`approvalEntry`). */
+      record?: OwnEntry;
     },
     { accepted: boolean; refusal?: string }
   >('checkApproval'),
@@ -245,7 +253,8 @@ export const Activities = {
   lastKnownGood: activity<{ service: string; environment: 'staging' | 'production' }, ReleaseRecord | null>(
     'lastKnownGood',
   ),
-  recordRelease: activity<ReleaseRecord, void>('recordRelease'),
+  /** With `record`: also records `release:last-known-good` (`releaseEntry`); the release row is the rest. */
+  recordRelease: activity<ReleaseRecord & { record?: OwnEntry }, void>('recordRelease'),
   /** The interrupts the API accepted for a run (read by every phase when it starts). */
   storedInterrupts: activity<{ service: string; deploymentId: string }, StoredInterrupt[]>(
     'storedInterrupts',

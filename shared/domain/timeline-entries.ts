@@ -1,5 +1,5 @@
 import type { GateResult, SmokeResult } from '../ports/runners.js';
-import type { TimelineEntry } from './deployment.js';
+import type { ApprovalRecord, TimelineEntry } from './deployment.js';
 
 /**
  * Pure builders of the timeline entries that an acting activity writes itself (its `record` input), so
@@ -49,4 +49,31 @@ export const smokeEntry = (name: string, result: SmokeResult): EntryBody => ({
   title: `smoke:${name}`,
   verdict: result.ok ? 'pass' : 'fail',
   evidence: { ...result },
+});
+
+/** `<prefix>:<kind>`: what the approval policy decided (`approval:required`, `approval:window:auto`, …). */
+export const approvalDecisionEntry = (prefix: string, decision: { kind: string }): EntryBody => ({
+  kind: 'decision',
+  title: `${prefix}:${decision.kind}`,
+  evidence: { ...decision },
+});
+
+/** `<approve|reject>:<accepted|refused>`: one reviewer's decision, as the re-check inside the run judged it. */
+export const approvalEntry = (
+  approval: Pick<ApprovalRecord, 'approver' | 'decision' | 'comment'>,
+  check: { accepted: boolean; refusal?: string },
+): EntryBody => ({
+  kind: 'decision',
+  title: `${approval.decision}:${check.accepted ? 'accepted' : 'refused'}`,
+  actor: approval.approver,
+  ...(approval.comment !== undefined && { comment: approval.comment }),
+  verdict: check.accepted ? (approval.decision === 'approve' ? 'pass' : 'fail') : 'warn',
+  ...(check.refusal && { evidence: { refusal: check.refusal } }),
+});
+
+/** `release:last-known-good`: production's verified release, recorded for rollbacks. */
+export const releaseEntry = (): EntryBody => ({
+  kind: 'decision',
+  title: 'release:last-known-good',
+  verdict: 'pass',
 });

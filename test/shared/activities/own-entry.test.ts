@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { activityHandlers } from '../../../shared/activities/index.js';
 import { FileConfigSource } from '../../../shared/adapters/config-file.js';
+import { approvalEntry } from '../../../shared/domain/timeline-entries.js';
 import type { Ports } from '../../../shared/ports/index.js';
 import { MemoryRunStore } from '../../fakes/memory-run-store.js';
 import { FakeWorld, worldPorts } from '../../fakes/world.js';
@@ -14,7 +15,8 @@ const own = (seq: number) => ({ deploymentId: ID, service: 'ApiGateway', seq, at
 function setup() {
   const world = new FakeWorld();
   const store = new MemoryRunStore();
-  return { world, store, ports: { ...worldPorts(world), store } as unknown as Ports };
+  const config = FileConfigSource.load('config/gantry.example.yaml');
+  return { world, store, ports: { ...worldPorts(world), store, config } as unknown as Ports };
 }
 
 /** Acting activities that also record their result's timeline entry when given `record`. */
@@ -78,5 +80,70 @@ describe('acting activities record their own entry', () => {
         evidence: { critical: 2 },
       },
     ]);
+  });
+
+  it('recordRelease stores the release without its record input and records release:last-known-good', async () => {
+    const { store, ports } = setup();
+    const release = {
+      service: 'ApiGateway',
+      environment: 'production' as const,
+      deploymentId: ID,
+      image: IMAGE,
+      releasedAt: AT,
+    };
+    await activityHandlers.recordRelease(ports, { ...release, record: own(9) });
+    expect(await store.listReleases('ApiGateway', 'production')).toEqual([release]);
+    expect(await store.listEvents(ID)).toEqual([
+      {
+        deploymentId: ID,
+        seq: 9,
+        at: AT,
+        kind: 'decision',
+        title: 'release:last-known-good',
+        verdict: 'pass',
+      },
+    ]);
+  });
+
+  it('decideApproval records <prefix>:<kind> with the decision as evidence', async () => {
+    const { store, ports } = setup();
+    const decision = await activityHandlers.decideApproval(ports, {
+      service: 'ApiGateway',
+      environment: 'production',
+      at: AT, // a Monday at 10:00 UTC: a human must approve
+      record: { ...own(3), prefix: 'approval' },
+    });
+    expect(decision.kind).toBe('required');
+    expect(await store.listEvents(ID)).toEqual([
+      {
+        deploymentId: ID,
+        seq: 3,
+        at: AT,
+        kind: 'decision',
+        title: 'approval:required',
+        evidence: { ...decision },
+      },
+    ]);
+  });
+});
+
+describe("approvalEntry: a reviewer's decision as the run judged it", () => {
+  it.each([
+    ['approve', true, undefined, 'approve:accepted', 'pass'],
+    ['reject', true, undefined, 'reject:accepted', 'fail'],
+    ['approve', false, 'self-approval is forbidden', 'approve:refused', 'warn'],
+  ] as const)('%s accepted=%s', (decision, accepted, refusal, title, verdict) => {
+    const entry = approvalEntry(
+      { approver: 'ada', decision, comment: 'looks good' },
+      { accepted, ...(refusal && { refusal }) },
+    );
+    expect(entry).toEqual({
+      kind: 'decision',
+      title,
+      actor: 'ada',
+      comment: 'looks good',
+      verdict,
+      ...(refusal && { evidence: { refusal } }),
+    });
   });
 });
