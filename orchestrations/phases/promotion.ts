@@ -29,7 +29,6 @@ export function* promotionPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
     yield* rollbackCanary(p, `promotion stopped: ${reason}`);
     return outcome.kind === 'failed' ? { outcome: 'rolled-back', reason } : interrupted(outcome);
   }
-  yield* p.rec.note('action', `synced:${prod.argoApp}`, { verdict: 'pass', evidence: { ...outcome.state } });
   const target = clusterTarget(prod);
   const drained = yield* drain(p, target);
   if (drained) {

@@ -14,9 +14,11 @@ import {
   approvalDecisionEntry,
   approvalEntry,
   gateEntry,
+  isSyncedAt,
   provenanceEntry,
   releaseEntry,
   smokeEntry,
+  syncedEntry,
 } from '../domain/timeline-entries.js';
 import { lastKnownGood, recordRelease, rollbackInProgress } from './releases.js';
 import { verifyRound } from './verification.js';
@@ -48,7 +50,10 @@ export const activityHandlers: { [K in keyof Contracts]: Handler<Contracts[K]> }
   ),
   deployImage,
   followPull,
-  syncStatus: (p, i) => p.gitops.status(i.app),
+  syncStatus: recording(
+    (p, i) => p.gitops.status(i.app),
+    (i, state) => (i.record && isSyncedAt(state, i.record.revision) ? syncedEntry(i.app, state) : undefined),
+  ),
   rollbackApp: (p, i) => p.gitops.rollback(i.app, i.historyId),
   runSmoke: recording(
     (p, i) => p.smoke.run(i.check),

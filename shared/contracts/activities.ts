@@ -187,7 +187,8 @@ export const Activities = {
   >('deployImage'),
   /** Pull-request mode: polls the write-back pull request (merged: its merge commit is synced). */
   followPull: activity<{ app: string; binding: ImageBinding; pull: number }, PullOutcome>('followPull'),
-  syncStatus: activity<{ app: string }, SyncState>('syncStatus'),
+  /** With `record`: once the app is synced (`isSyncedAt` the revision), also records `synced:<app>`. */
+  syncStatus: activity<{ app: string; record?: OwnEntry & { revision?: string } }, SyncState>('syncStatus'),
   rollbackApp: activity<{ app: string; historyId?: number }, void>('rollbackApp'),
   /** With `record`: also records `smoke:<name>` (`smokeEntry`). */
   runSmoke: activity<{ check: SmokeCheck; record?: OwnEntry }, SmokeResult>('runSmoke'),

@@ -1,3 +1,4 @@
+import type { SyncState } from '../ports/gitops.js';
 import type { GateResult, SmokeResult } from '../ports/runners.js';
 import type { ApprovalRecord, TimelineEntry } from './deployment.js';
 
@@ -76,4 +77,22 @@ export const releaseEntry = (): EntryBody => ({
   kind: 'decision',
   title: 'release:last-known-good',
   verdict: 'pass',
+});
+
+/**
+ * Pure: an Argo CD application is done syncing: operation Succeeded, Synced and Healthy, and (a Git-mode
+ * write) at exactly the written commit.
+ */
+export const isSyncedAt = (state: SyncState, revision?: string): boolean =>
+  state.phase === 'Succeeded' &&
+  state.sync === 'Synced' &&
+  state.health === 'Healthy' &&
+  (revision === undefined || state.revision === revision);
+
+/** `synced:<app>`: the application is Synced and Healthy with the new image. */
+export const syncedEntry = (app: string, state: SyncState): EntryBody => ({
+  kind: 'action',
+  title: `synced:${app}`,
+  verdict: 'pass',
+  evidence: { ...state },
 });

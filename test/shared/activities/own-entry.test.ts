@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { activityHandlers } from '../../../shared/activities/index.js';
 import { FileConfigSource } from '../../../shared/adapters/config-file.js';
-import { approvalEntry } from '../../../shared/domain/timeline-entries.js';
+import { approvalEntry, isSyncedAt } from '../../../shared/domain/timeline-entries.js';
+import type { ImageBinding } from '../../../shared/contracts/plan.js';
 import type { Ports } from '../../../shared/ports/index.js';
 import { MemoryRunStore } from '../../fakes/memory-run-store.js';
 import { FakeWorld, worldPorts } from '../../fakes/world.js';
@@ -124,6 +125,45 @@ describe('acting activities record their own entry', () => {
         evidence: { ...decision },
       },
     ]);
+  });
+});
+
+describe('syncStatus records synced:<app> on the poll that sees the app synced, once', () => {
+  it('nothing while syncing or at another revision, then the entry with the state as evidence', async () => {
+    const { world, store, ports } = setup();
+    world.syncPolls = 1;
+    await world.deployImage('api-staging', {} as ImageBinding, IMAGE);
+    const syncing = await activityHandlers.syncStatus(ports, { app: 'api-staging', record: own(1) });
+    expect(syncing.phase).toBe('Running');
+    // A Git-mode write waits for its own commit: synced at another revision is not done.
+    await activityHandlers.syncStatus(ports, {
+      app: 'api-staging',
+      record: { ...own(2), revision: 'abc123' },
+    });
+    expect(await store.listEvents(ID)).toEqual([]);
+    const state = await activityHandlers.syncStatus(ports, { app: 'api-staging', record: own(3) });
+    expect(await store.listEvents(ID)).toEqual([
+      {
+        deploymentId: ID,
+        seq: 3,
+        at: AT,
+        kind: 'action',
+        title: 'synced:api-staging',
+        verdict: 'pass',
+        evidence: { ...state },
+      },
+    ]);
+  });
+
+  it.each([
+    [{ phase: 'Succeeded', sync: 'Synced', health: 'Healthy' }, undefined, true],
+    [{ phase: 'Succeeded', sync: 'Synced', health: 'Healthy', revision: 'c1' }, 'c1', true],
+    [{ phase: 'Succeeded', sync: 'Synced', health: 'Healthy', revision: 'c0' }, 'c1', false],
+    [{ phase: 'Running', sync: 'Synced', health: 'Healthy' }, undefined, false],
+    [{ phase: 'Succeeded', sync: 'OutOfSync', health: 'Healthy' }, undefined, false],
+    [{ phase: 'Succeeded', sync: 'Synced', health: 'Progressing' }, undefined, false],
+  ] as const)('isSyncedAt(%o, %s) is %s', (state, revision, synced) => {
+    expect(isSyncedAt(state, revision)).toBe(synced);
   });
 });
 
