@@ -17,6 +17,8 @@ const HEAVY = [
   '@azure/data-tables',
   '@azure/keyvault-secrets',
   'yaml',
+  // not an SDK, but 90-250 ms: parsers build their schemas on first use (shared/zod.ts)
+  'zod',
 ];
 
 const SCRIPT = `
