@@ -23,6 +23,8 @@ export interface ColdStartSamples {
   loadMs: number[];
   /** Loading the bundle of the same files (bench/coldstart/bundle.ts). */
   bundleMs: number[];
+  /** CPU time (user + system) of the same `node -e 0`, load and bundle processes. */
+  cpu: { nodeMs: number[]; loadMs: number[]; bundleMs: number[] };
   minimalMs: number[];
   gantryMs: number[];
   /** The 1-minute load average before and after the runs: on a shared machine, read the figures with it. */
@@ -35,17 +37,24 @@ function appEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Wall time from spawn to exit of `node ...args`; a failed process fails the benchmark. */
-export function timeProcess(args: string[]): Promise<number> {
+const CPU_REPORT = path.join(__dirname, 'cpu-report.js');
+const CPU_LINE = /coldstart-cpu-ms ([\d.]+)/;
+
+/** Wall time from spawn to exit of `node ...args`, and the process's CPU time; a failure fails the benchmark. */
+export function timeProcess(args: string[]): Promise<{ wallMs: number; cpuMs: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: appEnv() });
+  const child = spawn(process.execPath, ['-r', CPU_REPORT, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: appEnv(),
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code) => {
-      const ms = performance.now() - started;
-      if (code === 0) resolve(ms);
+      const wallMs = performance.now() - started;
+      const cpu = CPU_LINE.exec(stderr)?.[1];
+      if (code === 0 && cpu) resolve({ wallMs, cpuMs: Number(cpu) });
       else reject(new Error(`node ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`));
     });
   });
@@ -101,6 +110,7 @@ export async function measureColdStart(
     nodeMs: [],
     loadMs: [],
     bundleMs: [],
+    cpu: { nodeMs: [], loadMs: [], bundleMs: [] },
     minimalMs: [],
     gantryMs: [],
     loadAverage: [loadavg()[0] ?? 0, 0],
@@ -113,9 +123,12 @@ export async function measureColdStart(
     const minimal = await timeFirst200(MINIMAL_APP_DIR, '/api/ping');
     const gantry = await timeFirst200(REPO_ROOT, '/api/health');
     if (!record) return;
-    samples.nodeMs.push(node);
-    samples.loadMs.push(load);
-    samples.bundleMs.push(bundled);
+    samples.nodeMs.push(node.wallMs);
+    samples.loadMs.push(load.wallMs);
+    samples.bundleMs.push(bundled.wallMs);
+    samples.cpu.nodeMs.push(node.cpuMs);
+    samples.cpu.loadMs.push(load.cpuMs);
+    samples.cpu.bundleMs.push(bundled.cpuMs);
     samples.minimalMs.push(minimal);
     samples.gantryMs.push(gantry);
   };
