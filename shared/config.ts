@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import { isAksClusterName } from './domain/names.js';
-import { once } from './lazy.js';
-import { zod } from './zod.js';
+import { lazySchema, zod } from './zod.js';
 
 /** Keys of the local host maps: a host name, with a port when the URL names one. */
 const HOST_KEY: MapKey = {
@@ -26,9 +25,8 @@ function urlMap(keys: MapKey) {
  * itself (services, gates, canary, approval) is the YAML file at `GANTRY_CONFIG_PATH`. Built on the first
  * `readSettings` (a request), not at start: see shared/zod.ts.
  */
-const schema = once(() => {
-  const z = zod();
-  return z.object({
+const schema = lazySchema((z) =>
+  z.object({
     GANTRY_CONFIG_PATH: z.string().min(1).default('config/gantry.example.yaml'),
     /** Table Storage for Gantry's records: a connection string (Azurite locally)... */
     GANTRY_STORAGE: z.string().min(1).optional(),
@@ -158,8 +156,8 @@ const schema = once(() => {
      */
     APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: z.string().optional(),
-  });
-});
+  }),
+);
 
 type SettingsShape = ReturnType<typeof schema>['shape'];
 

@@ -3,11 +3,11 @@ import type * as Zod from 'zod';
 import { once } from './lazy.js';
 
 /**
- * zod, loaded on first use: `const z = zod()` inside a schema builder (`once()`), with
- * `import type { z } from 'zod'` for the types. zod takes 90-250 ms to load, more than any other module
- * a fresh worker loads with its function files, and no function needs it to register: only a request
- * that parses something does. A module whose schemas are built at import (the pipeline file's, which
- * load with the config source) imports zod directly.
+ * zod, loaded on first use: a schema is built by `lazySchema((z) => z.object(...))` (or with `zod()` in a
+ * helper such a builder calls), with `import type { z } from 'zod'` for the types. zod takes 90-250 ms to
+ * load, more than any other module a fresh worker loaded with its function files, and no function needs
+ * it to register: only a request that parses something does. Modules whose schemas are built at import
+ * (the pipeline file's, loaded with the config source on first use) import zod directly.
  *
  * `require`, not `import()`: the app is CommonJS and must share one module cache (shared/lazy.ts).
  */
