@@ -2,10 +2,11 @@
  * What each module costs at start-up: preload it with `-r` in front of any CommonJS entry point, and at
  * exit it prints, to stderr, the self time (time in a module's own evaluation, its `require`s of other
  * packages subtracted) summed per package, and the inclusive time of each package as first required by
- * the app. App files are grouped by directory (`dist/shared/app`), packages by name.
+ * the app. App files are grouped by directory (`dist/shared/app`), packages by name; with
+ * `REQUIRE_TIMER_BY=file`, every file stands alone.
  *
  *   node -r ./dist/bench/coldstart/require-timer.js dist/bench/coldstart/load-functions.js
- *   REQUIRE_TIMER_TOP=40 node -r ./dist/bench/coldstart/require-timer.js dist/bench/coldstart/load-bundle.js
+ *   REQUIRE_TIMER_TOP=40 REQUIRE_TIMER_BY=file node -r ./dist/bench/coldstart/require-timer.js ...
  *
  * The hook itself costs a few microseconds per `require`; the figures are for ranking, not for goals
  * (bench/coldstart/measure.ts times whole processes for those).
@@ -26,6 +27,8 @@ const started = performance.now();
 
 /** `node_modules/@scope/name/...` -> `@scope/name`; an app file -> its directory under the repository. */
 export function packageOf(file: string): string {
+  if (process.env.REQUIRE_TIMER_BY === 'file' && path.isAbsolute(file))
+    return path.relative(process.cwd(), file);
   const marker = `${path.sep}node_modules${path.sep}`;
   const at = file.lastIndexOf(marker);
   if (at >= 0) {
