@@ -1,8 +1,9 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the point of this file: see below */
 /**
  * The modules the composition root loads on first use (through `lazy()`, shared/lazy.ts), each behind
- * the heavy SDK it wraps; and the two request handlers that validate a pipeline-file `canary` block
- * (rejudge, backtest), which load the pipeline file's zod schemas (shared/zod.ts: not at start). `require`, not `import()`: the app is CommonJS, and the ESM loader would not
+ * the heavy SDK it wraps; and the request handlers that validate a pipeline-file `canary` block
+ * (rejudge, backtest), which load the pipeline file's zod schemas (shared/zod.ts: not at start), and
+ * the API description (a dozen modules for one rarely asked route). `require`, not `import()`: the app is CommonJS, and the ESM loader would not
  * share the module cache the rest of the app uses (a second copy of a module and of its error classes).
  */
 export const modules = {
@@ -23,6 +24,7 @@ export const modules = {
     require('../shared/adapters/kubernetes.js') as typeof import('../shared/adapters/kubernetes.js'),
   kubernetesJobs: () =>
     require('../shared/adapters/kubernetes-jobs.js') as typeof import('../shared/adapters/kubernetes-jobs.js'),
+  openapi: () => require('../shared/app/openapi.js') as typeof import('../shared/app/openapi.js'),
   rejudge: () => require('../shared/app/rejudge.js') as typeof import('../shared/app/rejudge.js'),
   routers: () => require('../shared/adapters/routers.js') as typeof import('../shared/adapters/routers.js'),
   serviceBus: () =>
