@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { isAksClusterName } from './domain/names.js';
+import { SETTING_NAMES } from './config/setting-names.js';
 import { lazySchema, zod } from './zod.js';
 
 /** Keys of the local host maps: a host name, with a port when the URL names one. */
@@ -161,54 +162,9 @@ const schema = lazySchema((z) =>
 
 type SettingsShape = ReturnType<typeof schema>['shape'];
 
-/**
- * Every app setting name the schema reads (for the infrastructure tests), spelt out so that reading it
- * does not build the schema; the compiler holds it to the schema's keys both ways (`_allNamed` below),
- * and test/shared/config.test.ts compares it with the built schema.
- */
-export const SETTING_NAMES = [
-  'GANTRY_CONFIG_PATH',
-  'GANTRY_STORAGE',
-  'GANTRY_STORAGE_ACCOUNT',
-  'AzureWebJobsStorage',
-  'GANTRY_TABLE_PREFIX',
-  'GANTRY_DEV_PRINCIPAL',
-  'GANTRY_ARGOCD_URL',
-  'GANTRY_ARGOCD_TOKEN',
-  'GANTRY_ARGOCD_PROJECT',
-  'GANTRY_KUBE_SERVER',
-  'GANTRY_KUBE_SERVERS',
-  'GANTRY_KUBE_TOKEN',
-  'GANTRY_PROMETHEUS_URL',
-  'GANTRY_PROMETHEUS_AUTH',
-  'GANTRY_PROMETHEUS_TOKEN',
-  'GANTRY_PROMETHEUS_MODE',
-  'GANTRY_APPINSIGHTS_WORKSPACE_ID',
-  'GANTRY_APPINSIGHTS_ENDPOINT',
-  'GANTRY_GITHUB_API_URL',
-  'GANTRY_GITHUB_TOKEN',
-  'GANTRY_GITHUB_APP_ID',
-  'GANTRY_GITHUB_APP_INSTALLATION_ID',
-  'GANTRY_SCAN_TARGET',
-  'GANTRY_SCAN_SERVICE_ACCOUNT',
-  'GANTRY_ACR_WEBHOOK_SECRET',
-  'GANTRY_SERVICEBUS_NAMESPACE',
-  'GANTRY_KEYVAULT_URI',
-  'GANTRY_ARGOCD_TOKEN_SECRET',
-  'GANTRY_GITHUB_WEBHOOK_SECRET',
-  'GANTRY_SLACK_BOT_TOKEN',
-  'GANTRY_SLACK_API_URL',
-  'GANTRY_PUBLIC_URL',
-  'WEBSITE_HOSTNAME',
-  'GANTRY_SLACK_SIGNING_SECRET',
-  'GANTRY_ALERTMANAGER_TOKEN',
-  'GANTRY_ALERTMANAGER_USERNAME',
-  'GANTRY_AZURE_MONITOR_SECRET',
-  'GANTRY_SMOKE_HOST_MAP',
-  'GANTRY_REGISTRY_HOST_MAP',
-  'APPLICATIONINSIGHTS_CONNECTION_STRING',
-  'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
-] as const satisfies readonly (keyof SettingsShape)[];
+/** Every app setting name the schema reads: a plain list (shared/config/setting-names.ts), held to it here. */
+export { SETTING_NAMES };
+SETTING_NAMES satisfies readonly (keyof SettingsShape)[];
 
 /** A schema key missing from SETTING_NAMES fails to compile here ("Property 'X' is missing"). */
 const allNamed: Record<Exclude<keyof SettingsShape, (typeof SETTING_NAMES)[number]>, never> = {};
