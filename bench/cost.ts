@@ -8,9 +8,32 @@
 import { PipelineBench } from './pipeline/driver.js';
 import { startStorageStub } from './pipeline/storage-stub.js';
 import { newCounter } from './ingest/counting.js';
-import { LIST_PRICES, estimate, type PipelineCounts } from './cost/model.js';
+import { LIST_PRICES, estimate, type Estimate, type PipelineCounts } from './cost/model.js';
 
 const usd = (value: number): string => `$${value.toFixed(2)}`;
+
+/**
+ * The same pipeline measured on main at d61ae88 (2026-12-07), before the cuts of issue 19 (an acting
+ * activity records its own timeline entries: no separate `record` after `analyse`, `setWeight`, gates,
+ * smoke, sync, approval and release; one `verifyRound` per verification round). Counts do not depend on
+ * the machine, so these are exact, not a noisy sample.
+ */
+export const BEFORE = {
+  historyEvents: 1304,
+  episodes: 325,
+  activities: 211,
+  record: 59,
+  queueMessages: 555,
+  durableTable: 1010,
+  gantryTable: 220,
+  executions: 550,
+  usdPer1000: 0.93,
+} as const;
+
+const change = (before: number, after: number): string => {
+  const pct = before === 0 ? 0 : Math.round(((after - before) / before) * 100);
+  return `${before} -> ${after} (${pct > 0 ? '+' : ''}${pct} %)`;
+};
 
 export async function measurePipelineCost(): Promise<{ lines: string[]; counts: PipelineCounts }> {
   const stub = await startStorageStub();
@@ -49,12 +72,32 @@ export async function measurePipelineCost(): Promise<{ lines: string[]; counts: 
       `  per 1,000 deployments at list prices (queue $${LIST_PRICES.queuePer10k}/10k, table $${LIST_PRICES.tablePer10k}/10k, ` +
         `executions $${LIST_PRICES.executionsPerMillion}/M): queue ${usd(e.usdPer1000.queue)}, table ${usd(e.usdPer1000.table)}, ` +
         `executions ${usd(e.usdPer1000.executions)}, total ${usd(e.usdPer1000.total)} (+ GB-s compute, fixed polling and leases)`,
+      ...beforeAfter(counts, e, s.activitiesByName.record ?? 0),
     ];
     return { lines, counts };
   } finally {
     await bench.close();
     await stub.close();
   }
+}
+
+/**
+ * Before (main, recorded above) and now, and whether the pipeline got no dearer. The issue sets no number
+ * for cost ("cut what is cheap to cut"), so the only goal checked is: not more than before.
+ */
+function beforeAfter(c: PipelineCounts, e: Estimate, records: number): string[] {
+  const total = Math.round(e.usdPer1000.total * 100) / 100;
+  const dearer =
+    c.historyEvents > BEFORE.historyEvents || c.activities > BEFORE.activities || total > BEFORE.usdPer1000;
+  return [
+    '  before (main d61ae88, recorded) -> now:',
+    `    history events ${change(BEFORE.historyEvents, c.historyEvents)}, episodes ${change(BEFORE.episodes, c.episodes)}, ` +
+      `activities ${change(BEFORE.activities, c.activities)} (record ${change(BEFORE.record, records)})`,
+    `    queue messages ${change(BEFORE.queueMessages, e.queueMessages)}, Durable table ${change(BEFORE.durableTable, e.durableTableTransactions)}, ` +
+      `Gantry table ${change(BEFORE.gantryTable, e.gantryTableTransactions)}, executions ${change(BEFORE.executions, e.executions)}`,
+    `    USD per 1,000 deployments ${usd(BEFORE.usdPer1000)} -> ${usd(total)}`,
+    `  cost per pipeline not above main's (no numeric goal in the issue): ${dearer ? 'FAIL' : 'PASS'}`,
+  ];
 }
 
 if (require.main === module)

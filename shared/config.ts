@@ -1,5 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { isAksClusterName } from './domain/names.js';
+import { SETTING_NAMES } from './config/setting-names.js';
+import { lazySchema, zod } from './zod.js';
 
 /** Keys of the local host maps: a host name, with a port when the URL names one. */
 const HOST_KEY: MapKey = {
@@ -10,7 +12,7 @@ const HOST_KEY: MapKey = {
 
 /** A local-only JSON map setting of keys to http(s) URLs, refused at start when malformed. */
 function urlMap(keys: MapKey) {
-  return z
+  return zod()
     .string()
     .optional()
     .superRefine((value, ctx) => {
@@ -21,142 +23,155 @@ function urlMap(keys: MapKey) {
 
 /**
  * App settings: the only place that reads `process.env`. Connection settings live here; the pipeline
- * itself (services, gates, canary, approval) is the YAML file at `GANTRY_CONFIG_PATH`.
+ * itself (services, gates, canary, approval) is the YAML file at `GANTRY_CONFIG_PATH`. Built on the first
+ * `readSettings` (a request), not at start: see shared/zod.ts.
  */
-const schema = z.object({
-  GANTRY_CONFIG_PATH: z.string().min(1).default('config/gantry.example.yaml'),
-  /** Table Storage for Gantry's records: a connection string (Azurite locally)... */
-  GANTRY_STORAGE: z.string().min(1).optional(),
-  /** ...or an account name reached with the managed identity in Azure. */
-  GANTRY_STORAGE_ACCOUNT: z
-    .string()
-    .regex(/^[a-z0-9]{3,24}$/, 'a storage account name: 3-24 lower-case letters and digits')
-    .optional(),
-  AzureWebJobsStorage: z.string().min(1).optional(),
-  GANTRY_TABLE_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9]{0,29}$/, 'letters and digits, starting with a letter, at most 30')
-    .default('Gantry'),
-  /**
-   * Local development only: a JSON principal
-   * `{"name":"ada","groups":["devops-team"],"roles":["Gantry.Reader","Gantry.Operator","Gantry.Approver"]}`
-   * used when a request carries no principal headers. Honoured only by a development host, never in Azure.
-   */
-  GANTRY_DEV_PRINCIPAL: z.string().optional(),
+const schema = lazySchema((z) =>
+  z.object({
+    GANTRY_CONFIG_PATH: z.string().min(1).default('config/gantry.example.yaml'),
+    /** Table Storage for Gantry's records: a connection string (Azurite locally)... */
+    GANTRY_STORAGE: z.string().min(1).optional(),
+    /** ...or an account name reached with the managed identity in Azure. */
+    GANTRY_STORAGE_ACCOUNT: z
+      .string()
+      .regex(/^[a-z0-9]{3,24}$/, 'a storage account name: 3-24 lower-case letters and digits')
+      .optional(),
+    AzureWebJobsStorage: z.string().min(1).optional(),
+    GANTRY_TABLE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{0,29}$/, 'letters and digits, starting with a letter, at most 30')
+      .default('Gantry'),
+    /**
+     * Local development only: a JSON principal
+     * `{"name":"ada","groups":["devops-team"],"roles":["Gantry.Reader","Gantry.Operator","Gantry.Approver"]}`
+     * used when a request carries no principal headers. Honoured only by a development host, never in Azure.
+     */
+    GANTRY_DEV_PRINCIPAL: z.string().optional(),
 
-  /** Argo CD: server URL and API token (a Key Vault reference in Azure). */
-  GANTRY_ARGOCD_URL: z.url().optional(),
-  GANTRY_ARGOCD_TOKEN: z.string().min(1).optional(),
-  GANTRY_ARGOCD_PROJECT: z.string().min(1).optional(),
-  /** A fixed Kubernetes API server (sandbox or non-AKS); without it clusters are reached through AKS. */
-  GANTRY_KUBE_SERVER: z.url().optional(),
-  /**
-   * Fixed Kubernetes API servers by AKS cluster name, as JSON `{"aks-hearloveen-weu":"http://127.0.0.1:7080"}`
-   * (the sandbox's clusters). A target whose cluster is not in the map is refused, never sent to another
-   * cluster's server. Takes precedence over GANTRY_KUBE_SERVER; unset in Azure (clusters reached through AKS).
-   */
-  GANTRY_KUBE_SERVERS: urlMap({
-    key: 'cluster name',
-    valid: isAksClusterName,
-    invalid: 'an AKS cluster name',
+    /** Argo CD: server URL and API token (a Key Vault reference in Azure). */
+    GANTRY_ARGOCD_URL: z.url().optional(),
+    GANTRY_ARGOCD_TOKEN: z.string().min(1).optional(),
+    GANTRY_ARGOCD_PROJECT: z.string().min(1).optional(),
+    /** A fixed Kubernetes API server (sandbox or non-AKS); without it clusters are reached through AKS. */
+    GANTRY_KUBE_SERVER: z.url().optional(),
+    /**
+     * Fixed Kubernetes API servers by AKS cluster name, as JSON `{"aks-hearloveen-weu":"http://127.0.0.1:7080"}`
+     * (the sandbox's clusters). A target whose cluster is not in the map is refused, never sent to another
+     * cluster's server. Takes precedence over GANTRY_KUBE_SERVER; unset in Azure (clusters reached through AKS).
+     */
+    GANTRY_KUBE_SERVERS: urlMap({
+      key: 'cluster name',
+      valid: isAksClusterName,
+      invalid: 'an AKS cluster name',
+    }),
+    GANTRY_KUBE_TOKEN: z.string().min(1).optional(),
+    /** Prometheus (or Azure Monitor managed Prometheus, with `entra` auth). */
+    GANTRY_PROMETHEUS_URL: z.url().optional(),
+    GANTRY_PROMETHEUS_AUTH: z.enum(['none', 'bearer', 'entra']).default('none'),
+    GANTRY_PROMETHEUS_TOKEN: z.string().min(1).optional(),
+    /**
+     * `azure-monitor`: the URL is an Azure Monitor workspace's query endpoint (managed Prometheus): Entra
+     * auth with the identity whatever GANTRY_PROMETHEUS_AUTH says, and templates held to the service's
+     * query limits when the pipeline file loads and before each query.
+     */
+    GANTRY_PROMETHEUS_MODE: z.enum(['prometheus', 'azure-monitor']).default('prometheus'),
+    /** Application Insights (`canary.provider.kind: app-insights`): default workspace ID, query host. */
+    GANTRY_APPINSIGHTS_WORKSPACE_ID: z
+      .string()
+      .regex(/^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, 'a Log Analytics workspace ID (GUID)')
+      .optional(),
+    GANTRY_APPINSIGHTS_ENDPOINT: z.url().optional(),
+    /** GitHub: API URL (GitHub Enterprise or the sandbox) and a token. */
+    GANTRY_GITHUB_API_URL: z.url().default('https://api.github.com'),
+    GANTRY_GITHUB_TOKEN: z.string().min(1).optional(),
+    /** Git write-back as a GitHub App (key: Key Vault secret `github-app-key`): its commits show as Verified. */
+    GANTRY_GITHUB_APP_ID: z
+      .string()
+      .regex(/^[0-9]+$/, 'a numeric GitHub App id')
+      .optional(),
+    GANTRY_GITHUB_APP_INSTALLATION_ID: z
+      .string()
+      .regex(/^[0-9]+$/, 'a numeric installation id')
+      .optional(),
+    /** Where scan Jobs run: `<subscription>/<resourceGroup>/<cluster>/<namespace>` of the staging cluster. */
+    GANTRY_SCAN_TARGET: z
+      .string()
+      .regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+\/[a-z0-9-]+$/, 'subscription/resourceGroup/cluster/namespace')
+      .optional(),
+    /**
+     * The Kubernetes ServiceAccount scan Jobs run as (workload identity for the registry, `cosign` keys in
+     * Kubernetes secrets); without it the Jobs run with no service account token at all.
+     */
+    GANTRY_SCAN_SERVICE_ACCOUNT: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'a Kubernetes ServiceAccount name')
+      .optional(),
+    /** Shared secret ACR native webhooks send in the `x-acr-key` header (a Key Vault reference in Azure). */
+    GANTRY_ACR_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+    /** Outgoing events: the Service Bus namespace (`<ns>.servicebus.windows.net`), reached with the identity. */
+    GANTRY_SERVICEBUS_NAMESPACE: z.string().min(1).optional(),
+    /** Key Vault holding tokens the app needs (e.g. the Argo CD token) when they are not in settings. */
+    GANTRY_KEYVAULT_URI: z.url().optional(),
+    /** Name of the Key Vault secret with the Argo CD API token (used when GANTRY_ARGOCD_TOKEN is not set). */
+    GANTRY_ARGOCD_TOKEN_SECRET: z.string().min(1).default('argocd-token'),
+    /** Secret of the GitHub webhook, used to check `X-Hub-Signature-256`. */
+    GANTRY_GITHUB_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+    /**
+     * Slack bot token (`xoxb-...`; chat:write for notifications, users:read and users:read.email for
+     * users.info); a Key Vault reference in Azure.
+     */
+    GANTRY_SLACK_BOT_TOKEN: z
+      .string()
+      .regex(/^xoxb-[A-Za-z0-9-]+$/, 'a Slack bot token (xoxb-...)')
+      .optional(),
+    /** The Slack Web API base (the sandbox's stand-in locally); must end with a slash. */
+    GANTRY_SLACK_API_URL: z
+      .url()
+      .regex(/\/$/, 'a URL ending with /, e.g. https://slack.com/api/')
+      .default('https://slack.com/api/'),
+    /** The app's public base URL: chat messages link to `<url>/api/dashboard#/deployments/<id>`. */
+    GANTRY_PUBLIC_URL: z.url().optional(),
+    /** Set by App Service: the app's host name, the link base when GANTRY_PUBLIC_URL is not set. */
+    WEBSITE_HOSTNAME: z.string().optional(),
+    /** Slack app's signing secret: verifies slash commands and button presses (`X-Slack-Signature`). */
+    GANTRY_SLACK_SIGNING_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+    /**
+     * Inbound alerts (docs/alerts.md): the token Alertmanager sends (`http_config.authorization` as a bearer
+     * token, or as the `basic_auth` password with GANTRY_ALERTMANAGER_USERNAME), and the secret an Azure
+     * Monitor action group's webhook URL carries (`?token=`). Key Vault references in Azure.
+     */
+    GANTRY_ALERTMANAGER_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+    GANTRY_ALERTMANAGER_USERNAME: z.string().min(1).max(128).default('alertmanager'),
+    GANTRY_AZURE_MONITOR_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+    /** Local only: JSON map of host names to base URLs for smoke checks, e.g. to reach the sandbox. */
+    GANTRY_SMOKE_HOST_MAP: urlMap(HOST_KEY),
+    /**
+     * Local only: JSON map of registry hosts to loopback base URLs read anonymously (the sandbox registry),
+     * e.g. `{"hearloveen.azurecr.io":"http://127.0.0.1:7086"}`. Unset in Azure: registries are read at
+     * `https://<host>` with the managed identity (AcrPull).
+     */
+    GANTRY_REGISTRY_HOST_MAP: urlMap(HOST_KEY),
+    /**
+     * Application Insights (empty = not set). Checked by `readTelemetrySettings` only: a bad telemetry
+     * setting turns telemetry off and is reported, it does not stop deployments.
+     */
+    APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: z.string().optional(),
   }),
-  GANTRY_KUBE_TOKEN: z.string().min(1).optional(),
-  /** Prometheus (or Azure Monitor managed Prometheus, with `entra` auth). */
-  GANTRY_PROMETHEUS_URL: z.url().optional(),
-  GANTRY_PROMETHEUS_AUTH: z.enum(['none', 'bearer', 'entra']).default('none'),
-  GANTRY_PROMETHEUS_TOKEN: z.string().min(1).optional(),
-  /**
-   * `azure-monitor`: the URL is an Azure Monitor workspace's query endpoint (managed Prometheus): Entra
-   * auth with the identity whatever GANTRY_PROMETHEUS_AUTH says, and templates held to the service's
-   * query limits when the pipeline file loads and before each query.
-   */
-  GANTRY_PROMETHEUS_MODE: z.enum(['prometheus', 'azure-monitor']).default('prometheus'),
-  /** Application Insights (`canary.provider.kind: app-insights`): default workspace ID, query host. */
-  GANTRY_APPINSIGHTS_WORKSPACE_ID: z
-    .string()
-    .regex(/^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, 'a Log Analytics workspace ID (GUID)')
-    .optional(),
-  GANTRY_APPINSIGHTS_ENDPOINT: z.url().optional(),
-  /** GitHub: API URL (GitHub Enterprise or the sandbox) and a token. */
-  GANTRY_GITHUB_API_URL: z.url().default('https://api.github.com'),
-  GANTRY_GITHUB_TOKEN: z.string().min(1).optional(),
-  /** Git write-back as a GitHub App (key: Key Vault secret `github-app-key`): its commits show as Verified. */
-  GANTRY_GITHUB_APP_ID: z
-    .string()
-    .regex(/^[0-9]+$/, 'a numeric GitHub App id')
-    .optional(),
-  GANTRY_GITHUB_APP_INSTALLATION_ID: z
-    .string()
-    .regex(/^[0-9]+$/, 'a numeric installation id')
-    .optional(),
-  /** Where scan Jobs run: `<subscription>/<resourceGroup>/<cluster>/<namespace>` of the staging cluster. */
-  GANTRY_SCAN_TARGET: z
-    .string()
-    .regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+\/[a-z0-9-]+$/, 'subscription/resourceGroup/cluster/namespace')
-    .optional(),
-  /**
-   * The Kubernetes ServiceAccount scan Jobs run as (workload identity for the registry, `cosign` keys in
-   * Kubernetes secrets); without it the Jobs run with no service account token at all.
-   */
-  GANTRY_SCAN_SERVICE_ACCOUNT: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'a Kubernetes ServiceAccount name')
-    .optional(),
-  /** Shared secret ACR native webhooks send in the `x-acr-key` header (a Key Vault reference in Azure). */
-  GANTRY_ACR_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
-  /** Outgoing events: the Service Bus namespace (`<ns>.servicebus.windows.net`), reached with the identity. */
-  GANTRY_SERVICEBUS_NAMESPACE: z.string().min(1).optional(),
-  /** Key Vault holding tokens the app needs (e.g. the Argo CD token) when they are not in settings. */
-  GANTRY_KEYVAULT_URI: z.url().optional(),
-  /** Name of the Key Vault secret with the Argo CD API token (used when GANTRY_ARGOCD_TOKEN is not set). */
-  GANTRY_ARGOCD_TOKEN_SECRET: z.string().min(1).default('argocd-token'),
-  /** Secret of the GitHub webhook, used to check `X-Hub-Signature-256`. */
-  GANTRY_GITHUB_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
-  /**
-   * Slack bot token (`xoxb-...`; chat:write for notifications, users:read and users:read.email for
-   * users.info); a Key Vault reference in Azure.
-   */
-  GANTRY_SLACK_BOT_TOKEN: z
-    .string()
-    .regex(/^xoxb-[A-Za-z0-9-]+$/, 'a Slack bot token (xoxb-...)')
-    .optional(),
-  /** The Slack Web API base (the sandbox's stand-in locally); must end with a slash. */
-  GANTRY_SLACK_API_URL: z
-    .url()
-    .regex(/\/$/, 'a URL ending with /, e.g. https://slack.com/api/')
-    .default('https://slack.com/api/'),
-  /** The app's public base URL: chat messages link to `<url>/api/dashboard#/deployments/<id>`. */
-  GANTRY_PUBLIC_URL: z.url().optional(),
-  /** Set by App Service: the app's host name, the link base when GANTRY_PUBLIC_URL is not set. */
-  WEBSITE_HOSTNAME: z.string().optional(),
-  /** Slack app's signing secret: verifies slash commands and button presses (`X-Slack-Signature`). */
-  GANTRY_SLACK_SIGNING_SECRET: z.string().min(16, 'at least 16 characters').optional(),
-  /**
-   * Inbound alerts (docs/alerts.md): the token Alertmanager sends (`http_config.authorization` as a bearer
-   * token, or as the `basic_auth` password with GANTRY_ALERTMANAGER_USERNAME), and the secret an Azure
-   * Monitor action group's webhook URL carries (`?token=`). Key Vault references in Azure.
-   */
-  GANTRY_ALERTMANAGER_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
-  GANTRY_ALERTMANAGER_USERNAME: z.string().min(1).max(128).default('alertmanager'),
-  GANTRY_AZURE_MONITOR_SECRET: z.string().min(16, 'at least 16 characters').optional(),
-  /** Local only: JSON map of host names to base URLs for smoke checks, e.g. to reach the sandbox. */
-  GANTRY_SMOKE_HOST_MAP: urlMap(HOST_KEY),
-  /**
-   * Local only: JSON map of registry hosts to loopback base URLs read anonymously (the sandbox registry),
-   * e.g. `{"hearloveen.azurecr.io":"http://127.0.0.1:7086"}`. Unset in Azure: registries are read at
-   * `https://<host>` with the managed identity (AcrPull).
-   */
-  GANTRY_REGISTRY_HOST_MAP: urlMap(HOST_KEY),
-  /**
-   * Application Insights (empty = not set). Checked by `readTelemetrySettings` only: a bad telemetry
-   * setting turns telemetry off and is reported, it does not stop deployments.
-   */
-  APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
-  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: z.string().optional(),
-});
+);
 
-/** Every app setting name the schema reads (for the infrastructure tests). */
-export const SETTING_NAMES = Object.keys(schema.shape) as readonly (keyof typeof schema.shape)[];
+type SettingsShape = ReturnType<typeof schema>['shape'];
+
+/** Every app setting name the schema reads: a plain list (shared/config/setting-names.ts), held to it here. */
+export { SETTING_NAMES };
+SETTING_NAMES satisfies readonly (keyof SettingsShape)[];
+
+/** A schema key missing from SETTING_NAMES fails to compile here ("Property 'X' is missing"). */
+const allNamed: Record<Exclude<keyof SettingsShape, (typeof SETTING_NAMES)[number]>, never> = {};
+void allNamed;
+
+/** The settings schema's keys, as built (for the test that holds SETTING_NAMES to them). */
+export const schemaSettingNames = (): string[] => Object.keys(schema().shape);
 
 /** Settings whose values are secrets: telemetry redacts these values wherever they appear. */
 export const SECRET_SETTINGS = [
@@ -173,23 +188,23 @@ export const SECRET_SETTINGS = [
   'GANTRY_ALERTMANAGER_TOKEN',
   'GANTRY_AZURE_MONITOR_SECRET',
   'APPLICATIONINSIGHTS_CONNECTION_STRING',
-] as const satisfies readonly (keyof typeof schema.shape)[];
+] as const satisfies readonly (typeof SETTING_NAMES)[number][];
 
-/** The telemetry settings' shapes (see the schema: only telemetry depends on them). */
-const telemetrySchema = z.object({
-  APPLICATIONINSIGHTS_CONNECTION_STRING: z
-    .string()
-    .regex(/^$|(?:^|;)\s*InstrumentationKey=[^;]+/i, 'a connection string with InstrumentationKey=...')
-    .optional(),
+/**
+ * The telemetry settings' shapes (see the schema: only telemetry depends on them). Plain patterns, not
+ * zod: telemetry starts when the app loads, and zod loads with the first request (shared/zod.ts).
+ */
+const TELEMETRY_PATTERNS = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING: {
+    pattern: /^$|(?:^|;)\s*InstrumentationKey=[^;]+/i,
+    message: 'a connection string with InstrumentationKey=...',
+  },
   /** `Authorization=AAD;ClientId=<identity client id>`: export with the managed identity (local auth off). */
-  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: z
-    .string()
-    .regex(
-      /^$|^(?=.*Authorization=AAD)(?:\s*(?:Authorization=AAD|ClientId=[0-9A-Fa-f-]{36})\s*(?:;|$))+$/i,
-      'Authorization=AAD, optionally with ClientId=<client id>',
-    )
-    .optional(),
-});
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: {
+    pattern: /^$|^(?=.*Authorization=AAD)(?:\s*(?:Authorization=AAD|ClientId=[0-9A-Fa-f-]{36})\s*(?:;|$))+$/i,
+    message: 'Authorization=AAD, optionally with ClientId=<client id>',
+  },
+} as const;
 
 /**
  * What the platform says about where the app runs (set by App Service / Functions, not by Gantry's
@@ -197,13 +212,8 @@ const telemetrySchema = z.object({
  * authentication is on (the platform then strips client copies of the principal headers);
  * `AZURE_FUNCTIONS_ENVIRONMENT=Development` is what a local host (Core Tools, the dev host) sets.
  */
-const hostingSchema = z.object({
-  WEBSITE_SITE_NAME: z.string().optional(),
-  WEBSITE_INSTANCE_ID: z.string().optional(),
-  WEBSITE_OWNER_NAME: z.string().optional(),
-  WEBSITE_AUTH_ENABLED: z.string().optional(),
-  AZURE_FUNCTIONS_ENVIRONMENT: z.string().optional(),
-});
+type HostingSetting =
+  (typeof AZURE_SITE_SETTINGS)[number] | 'WEBSITE_AUTH_ENABLED' | 'AZURE_FUNCTIONS_ENVIRONMENT';
 
 /** The platform variables that mark a process running in Azure App Service / Functions. */
 export const AZURE_SITE_SETTINGS = [
@@ -223,11 +233,11 @@ export interface HostingSettings {
 
 /** Where the app runs, as the platform's own variables tell; read apart from the app settings schema. */
 export function readHostingSettings(env: Record<string, string | undefined> = process.env): HostingSettings {
-  const h = hostingSchema.parse(env);
+  const value = (name: HostingSetting): string => (env[name] ?? '').trim();
   return {
-    azureMarkers: AZURE_SITE_SETTINGS.filter((n) => (h[n] ?? '').trim() !== ''),
-    appServiceAuth: (h.WEBSITE_AUTH_ENABLED ?? '').trim().toLowerCase() === 'true',
-    development: (h.AZURE_FUNCTIONS_ENVIRONMENT ?? '').trim().toLowerCase() === 'development',
+    azureMarkers: AZURE_SITE_SETTINGS.filter((n) => value(n) !== ''),
+    appServiceAuth: value('WEBSITE_AUTH_ENABLED').toLowerCase() === 'true',
+    development: value('AZURE_FUNCTIONS_ENVIRONMENT').toLowerCase() === 'development',
   };
 }
 
@@ -245,13 +255,13 @@ export interface TelemetrySettings {
 export function readTelemetrySettings(
   env: Record<string, string | undefined> = process.env,
 ): TelemetrySettings {
-  const parsed = telemetrySchema.safeParse(env);
-  if (!parsed.success) {
-    throw new SettingsError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
+  const issues = Object.entries(TELEMETRY_PATTERNS)
+    .filter(([name, { pattern }]) => env[name] !== undefined && !pattern.test(env[name]))
+    .map(([name, { message }]) => `${name}: ${message}`);
+  if (issues.length > 0) throw new SettingsError(issues);
   return {
-    connectionString: parsed.data.APPLICATIONINSIGHTS_CONNECTION_STRING || undefined,
-    authentication: parsed.data.APPLICATIONINSIGHTS_AUTHENTICATION_STRING || undefined,
+    connectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING || undefined,
+    authentication: env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING || undefined,
     secretValues: [
       ...SECRET_SETTINGS.map((n) => env[n]),
       ...Object.values(prefixed(env, TEAMS_WEBHOOK_PREFIX)),
@@ -330,7 +340,7 @@ export function kubeServers(settings: Pick<AppSettings, 'GANTRY_KUBE_SERVERS'>):
   return settingMap(settings.GANTRY_KUBE_SERVERS);
 }
 
-export type AppSettings = z.infer<typeof schema> & {
+export type AppSettings = z.infer<ReturnType<typeof schema>> & {
   storage: StorageSetting;
   /** Teams Workflows webhook URLs by lower-case name (`GANTRY_TEAMS_WEBHOOK_<NAME>`). */
   teamsWebhooks: Record<string, string>;
@@ -348,7 +358,7 @@ export class SettingsError extends Error {
 
 /** Reads and validates the settings; errors name the setting, never its value (it may be a secret). */
 export function readSettings(env: Record<string, string | undefined> = process.env): AppSettings {
-  const parsed = schema.safeParse(env);
+  const parsed = schema().safeParse(env);
   if (!parsed.success) {
     throw new SettingsError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }

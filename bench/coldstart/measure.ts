@@ -1,13 +1,16 @@
 /**
  * Cold-start measurements, each in a fresh process so nothing is cached in memory between samples
  * (the OS file cache stays warm, as it does on a Functions instance after the first scale-out):
- *  - module load: `node load-functions.js` (every function file of the app) against `node -e 0`;
+ *  - module load: `node load-functions.js` (every function file of the app) against `node -e 0`, and
+ *    the same files bundled into one (bench/coldstart/bundle.ts, built first; not deployed);
  *  - start-to-first-200: the dev host CLI starting Gantry (GET /api/health) against the dev host
  *    starting the minimal Durable app (GET /api/ping), from spawn to the first 200 response.
  * Samples of the two sides are interleaved so that load on a shared machine hits both alike.
  */
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import path from 'node:path';
+import { buildBundle } from './bundle.js';
 
 /** dist/bench/coldstart -> the repository root (Gantry's function app). */
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -18,8 +21,14 @@ export const MINIMAL_APP_DIR = path.join(REPO_ROOT, 'bench', 'apps', 'minimal-du
 export interface ColdStartSamples {
   nodeMs: number[];
   loadMs: number[];
+  /** Loading the bundle of the same files (bench/coldstart/bundle.ts). */
+  bundleMs: number[];
+  /** CPU time (user + system) of the same `node -e 0`, load and bundle processes. */
+  cpu: { nodeMs: number[]; loadMs: number[]; bundleMs: number[] };
   minimalMs: number[];
   gantryMs: number[];
+  /** The 1-minute load average before and after the runs: on a shared machine, read the figures with it. */
+  loadAverage: [number, number];
 }
 
 /** The environment of a fresh app: no storage account, no telemetry, nothing from the caller's shell. */
@@ -28,17 +37,24 @@ function appEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Wall time from spawn to exit of `node ...args`; a failed process fails the benchmark. */
-export function timeProcess(args: string[]): Promise<number> {
+const CPU_REPORT = path.join(__dirname, 'cpu-report.js');
+const CPU_LINE = /coldstart-cpu-ms ([\d.]+)/;
+
+/** Wall time from spawn to exit of `node ...args`, and the process's CPU time; a failure fails the benchmark. */
+export function timeProcess(args: string[]): Promise<{ wallMs: number; cpuMs: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: appEnv() });
+  const child = spawn(process.execPath, ['-r', CPU_REPORT, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: appEnv(),
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code) => {
-      const ms = performance.now() - started;
-      if (code === 0) resolve(ms);
+      const wallMs = performance.now() - started;
+      const cpu = CPU_LINE.exec(stderr)?.[1];
+      if (code === 0 && cpu) resolve({ wallMs, cpuMs: Number(cpu) });
       else reject(new Error(`node ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`));
     });
   });
@@ -90,15 +106,29 @@ export async function measureColdStart(
   runs: number,
   progress: (message: string) => void = () => {},
 ): Promise<ColdStartSamples> {
-  const samples: ColdStartSamples = { nodeMs: [], loadMs: [], minimalMs: [], gantryMs: [] };
+  const samples: ColdStartSamples = {
+    nodeMs: [],
+    loadMs: [],
+    bundleMs: [],
+    cpu: { nodeMs: [], loadMs: [], bundleMs: [] },
+    minimalMs: [],
+    gantryMs: [],
+    loadAverage: [loadavg()[0] ?? 0, 0],
+  };
+  const bundle = await buildBundle();
   const round = async (record: boolean): Promise<void> => {
     const node = await timeProcess(['-e', '0']);
     const load = await timeProcess([LOADER]);
+    const bundled = await timeProcess([bundle]);
     const minimal = await timeFirst200(MINIMAL_APP_DIR, '/api/ping');
     const gantry = await timeFirst200(REPO_ROOT, '/api/health');
     if (!record) return;
-    samples.nodeMs.push(node);
-    samples.loadMs.push(load);
+    samples.nodeMs.push(node.wallMs);
+    samples.loadMs.push(load.wallMs);
+    samples.bundleMs.push(bundled.wallMs);
+    samples.cpu.nodeMs.push(node.cpuMs);
+    samples.cpu.loadMs.push(load.cpuMs);
+    samples.cpu.bundleMs.push(bundled.cpuMs);
     samples.minimalMs.push(minimal);
     samples.gantryMs.push(gantry);
   };
@@ -107,5 +137,6 @@ export async function measureColdStart(
     await round(true);
     progress(`cold start ${i + 1}/${runs}`);
   }
+  samples.loadAverage[1] = loadavg()[0] ?? 0;
   return samples;
 }

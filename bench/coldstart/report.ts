@@ -16,6 +16,12 @@ const ms = (value: number): string => `${value.toFixed(0)} ms`;
 export function coldStartReport(samples: ColdStartSamples): { lines: string[]; pass: boolean } {
   const node = median(samples.nodeMs);
   const load = median(samples.loadMs);
+  const bundle = median(samples.bundleMs);
+  const cpu = {
+    node: median(samples.cpu.nodeMs),
+    load: median(samples.cpu.loadMs),
+    bundle: median(samples.cpu.bundleMs),
+  };
   const minimal = median(samples.minimalMs);
   const gantry = median(samples.gantryMs);
   const loadOver = load - node;
@@ -26,9 +32,11 @@ export function coldStartReport(samples: ColdStartSamples): { lines: string[]; p
   return {
     pass: loadPass && first200Pass,
     lines: [
-      `Cold start, median of ${samples.nodeMs.length} interleaved runs (fresh process each):`,
+      `Cold start, median of ${samples.nodeMs.length} interleaved runs (fresh process each), load average ${samples.loadAverage.map((l) => l.toFixed(1)).join(' -> ')}:`,
       `  node -e 0                          ${ms(node)}`,
       `  load all function files            ${ms(load)}   (+${ms(loadOver)} over node -e 0)`,
+      `  the same, bundled (not deployed)   ${ms(bundle)}   (+${ms(bundle - node)} over node -e 0)`,
+      `  CPU time (user + system), same processes: node -e 0 ${ms(cpu.node)}, function files ${ms(cpu.load)} (+${ms(cpu.load - cpu.node)}), bundled ${ms(cpu.bundle)} (+${ms(cpu.bundle - cpu.node)})`,
       `  dev host, minimal Durable app      ${ms(minimal)} to first 200`,
       `  dev host, Gantry                   ${ms(gantry)} to first 200   (+${ms(first200Over)} over minimal)`,
       `  ${verdict(loadPass)}  loading the function files costs +${ms(loadOver)} over node -e 0 (goal < ${COLD_START_GOALS.loadOverNodeMs} ms)`,

@@ -2,7 +2,7 @@ import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.
 import { median } from '../devhost/measure.js';
 import { enableProfiling } from '../devhost/profiler.js';
 import { startStorageStub } from '../pipeline/storage-stub.js';
-import { describeCounts } from './counting.js';
+import { describeCounts, newCounter, type Counter } from './counting.js';
 import { IngestBench, SERVICE, digest, type IngestSample, type StoreSpec } from './driver.js';
 import { seedTables } from './seed.js';
 
@@ -27,8 +27,12 @@ function line(label: string, s: IngestSample): string {
   return (
     `  ${label.padEnd(34)} ${s.perSecond.toFixed(0).padStart(5)} events/s  p50 ${s.p50Ms.toFixed(1).padStart(6)} ms` +
     `  p99 ${s.p99Ms.toFixed(1).padStart(6)} ms  ${s.accepted}/${s.events} recorded  ` +
-    `storage ${s.storagePerEvent.toFixed(2)}/event  episodes ${s.episodesPerEvent.toFixed(2)}/event\n` +
-    `  ${''.padEnd(34)} (${describeCounts(s.storage, s.events)})`
+    `storage ${s.storagePerEvent.toFixed(2)}/event  Durable client ${s.durablePerEvent.toFixed(2)}/event  ` +
+    `episodes ${s.episodesPerEvent.toFixed(2)}/event\n` +
+    `  ${''.padEnd(34)} push path: storage (${describeCounts(s.storage.byOperation, s.events) || 'none'}), ` +
+    `Durable client (${describeCounts(s.durable.byOperation, s.events) || 'none'})\n` +
+    `  ${''.padEnd(34)} after the answer (orchestrations, activities): storage ` +
+    `${(s.storage.background / s.events).toFixed(2)}/event (${describeCounts(s.storage.backgroundByOperation, s.events) || 'none'})`
   );
 }
 
@@ -83,6 +87,11 @@ export async function runIngestSuite(options: IngestOptions): Promise<{ lines: s
         `memory: ${m.fresh.perSecond.toFixed(0)} events/s (goal >= ${g.perSecond})`,
       );
       goal(m.fresh.p99Ms < g.p99Ms, `memory: p99 ${m.fresh.p99Ms.toFixed(1)} ms (goal < ${g.p99Ms} ms)`);
+      // RunStore calls are not requests (one call is 1-3 on Table Storage): the round-trip goals are
+      // judged on the Table store; these say what the push path asks of the store and of the host.
+      const per = (s: IngestSample): string =>
+        `${s.storagePerEvent.toFixed(2)} RunStore + ${s.durablePerEvent.toFixed(2)} Durable client calls`;
+      lines.push(`  info  memory: push path ${per(m.fresh)} per new digest, ${per(m.dup)} per duplicate`);
     }
     if (options.stores.includes('table')) await tableRuns(options, stub.connectionString, lines, goal);
   } finally {
@@ -96,10 +105,21 @@ function pooled(samples: IngestSample[]): IngestSample {
   const first = samples[0] as IngestSample;
   const sum = (f: (s: IngestSample) => number): number => samples.reduce((a, s) => a + f(s), 0);
   const events = sum((s) => s.events);
-  const storage = { count: sum((s) => s.storage.count), byOperation: new Map<string, number>() };
-  for (const s of samples)
-    for (const [op, n] of s.storage.byOperation)
-      storage.byOperation.set(op, (storage.byOperation.get(op) ?? 0) + n);
+  const merge = (pick: (s: IngestSample) => Counter): Counter => {
+    const total = newCounter();
+    for (const c of samples.map(pick)) {
+      total.count += c.count;
+      total.background += c.background;
+      for (const [into, from] of [
+        [total.byOperation, c.byOperation],
+        [total.backgroundByOperation, c.backgroundByOperation],
+      ] as const)
+        for (const [op, n] of from) into.set(op, (into.get(op) ?? 0) + n);
+    }
+    return total;
+  };
+  const storage = merge((s) => s.storage);
+  const durable = merge((s) => s.durable);
   return {
     ...first,
     events,
@@ -110,6 +130,8 @@ function pooled(samples: IngestSample[]): IngestSample {
     p99Ms: Math.max(...samples.map((s) => s.p99Ms)),
     storagePerEvent: storage.count / events,
     storage,
+    durablePerEvent: durable.count / events,
+    durable,
     episodesPerEvent: sum((s) => s.episodesPerEvent * s.events) / events,
   };
 }
@@ -187,11 +209,11 @@ async function tableRuns(
       const s = INGEST_GOALS.storage;
       goal(
         full.storagePerEvent <= s.newDigest,
-        `table: ${full.storagePerEvent.toFixed(2)} storage round trips per new digest (aim <= ${s.newDigest})`,
+        `table: ${full.storagePerEvent.toFixed(2)} storage round trips per new digest on the push path (aim <= ${s.newDigest}; ${(full.storage.background / full.events).toFixed(2)} more after the answer)`,
       );
       goal(
         fullDup.storagePerEvent <= s.duplicate,
-        `table: ${fullDup.storagePerEvent.toFixed(2)} storage round trips per duplicate of a still-queued image (aim <= ${s.duplicate})`,
+        `table: ${fullDup.storagePerEvent.toFixed(2)} storage round trips per duplicate of a still-queued image on the push path (aim <= ${s.duplicate})`,
       );
       goal(
         Math.abs(full.storagePerEvent - empty.storagePerEvent) < 0.05,

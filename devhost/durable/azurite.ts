@@ -14,6 +14,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { indexPointLookups, type LokiCollectionLike } from './azurite-lookup.js';
 
 /** Azurite's well-known development account (`EMULATOR_ACCOUNT_KEY` in azurite/dist/src/common/utils/constants.js). */
 export const DEV_ACCOUNT_NAME = 'devstoreaccount1';
@@ -118,6 +119,10 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 function loadAzurite(): { TableServer: TableServerCtor; TableConfiguration: TableConfigurationCtor } {
   const load = createRequire(__filename);
   try {
+    // The LokiJS Azurite itself loads (resolved from Azurite's own folder): its point lookups use an index.
+    const lokiFrom = createRequire(load.resolve('azurite/dist/src/table/TableServer.js'));
+    const loki = lokiFrom('lokijs') as { Collection: { prototype: LokiCollectionLike } };
+    indexPointLookups(loki.Collection.prototype);
     return {
       TableServer: (load('azurite/dist/src/table/TableServer.js') as { default: TableServerCtor }).default,
       TableConfiguration: (

@@ -48,9 +48,11 @@ export function controlFor(client: DurableClient): OrchestrationControl {
       await client.raiseEvent(id, Events.wake.name, { digest });
       return undefined;
     },
-    async start(name, instanceId, input) {
-      const current = await status(instanceId);
-      if (current && LIVE.has(current.runtimeStatus)) return 'running';
+    async start(name, instanceId, input, options) {
+      if (!options?.fresh) {
+        const current = await status(instanceId);
+        if (current && LIVE.has(current.runtimeStatus)) return 'running';
+      }
       try {
         await client.startNew(name, { instanceId, input });
       } catch (error) {

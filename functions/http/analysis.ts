@@ -1,7 +1,7 @@
 import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
-import { backtest, parseBacktest } from '../../shared/app/backtest.js';
 import { getPorts } from '../../shared/composition.js';
 import { READER } from '../../shared/domain/roles.js';
+import { modules } from '../modules.js';
 import { authorize } from './identity.js';
 import { handle, readJson } from './respond.js';
 
@@ -16,6 +16,7 @@ app.http('analysisBacktest', {
   handler: (request: HttpRequest, context: InvocationContext) =>
     handle(context, async () => {
       authorize(request, context, READER, 'Backtesting a canary spec');
+      const { backtest, parseBacktest } = modules.backtest();
       const ports = await getPorts();
       const parsed = parseBacktest(ports, await readJson(request), ports.clock.now());
       return { jsonBody: await backtest(ports, parsed) };

@@ -3,7 +3,6 @@ import * as df from 'durable-functions';
 import { decide } from '../../shared/app/approvals.js';
 import { interrupt, resumeAnalysis, submitImage } from '../../shared/app/deployments.js';
 import { AppError } from '../../shared/app/errors.js';
-import { rejudgeDeployment } from '../../shared/app/rejudge.js';
 import { retryDeployment } from '../../shared/app/retry.js';
 import { describeDeployment } from '../../shared/app/status.js';
 import { parseInstant } from '../../shared/domain/instant.js';
@@ -12,6 +11,7 @@ import { DEPLOYMENT_ID } from '../../shared/domain/retry.js';
 import { getPorts } from '../../shared/composition.js';
 import { OPERATOR, READER, roleForAction } from '../../shared/domain/roles.js';
 import { controlFor } from '../durable/control.js';
+import { modules } from '../modules.js';
 import { authorize } from './identity.js';
 import { handle, readJson, stringFields } from './respond.js';
 
@@ -112,6 +112,7 @@ df.app.client.http('deploymentAction', {
       const principal = authorize(request, context, roleForAction(action), `'${action}' on a deployment`);
       if (action === 'rejudge') {
         // Changes nothing, but replays evidence on demand: an operator's tool, not a reader's.
+        const { rejudgeDeployment } = modules.rejudge();
         return { jsonBody: await rejudgeDeployment(await getPorts(), id, await readJson(request)) };
       }
       const body = stringFields(await readJson(request, { optional: true }), {

@@ -10,6 +10,9 @@ import {
   type ChatRoute,
   type RecordedChange,
 } from '../../shared/domain/chat-routing.js';
+import { weightEntry, type OwnEntry } from '../../shared/domain/timeline-entries.js';
+import type { RouterSpec } from '../../shared/contracts/plan.js';
+import type { ClusterTarget } from '../../shared/ports/cluster.js';
 import { deliverChat } from './chat.js';
 import { call, type Flow } from './flow.js';
 
@@ -113,6 +116,19 @@ export class Recorder {
     };
   }
 
+  /**
+   * The seq, time and run for one entry that an acting activity writes itself (its `record` input, see
+   * `shared/activities/own-entry.ts`); a reserved seq the activity does not use leaves a harmless gap.
+   */
+  own(): OwnEntry {
+    return {
+      deploymentId: this.deploymentId,
+      service: this.service,
+      seq: this.seq(),
+      at: this.ctx.df.currentUtcDateTime.toISOString(),
+    };
+  }
+
   *note(
     kind: TimelineEntry['kind'],
     title: string,
@@ -183,10 +199,7 @@ export class Recorder {
     const entry = {
       seq: this.seq(),
       at: this.ctx.df.currentUtcDateTime.toISOString(),
-      kind: 'action' as const,
-      title: `weight:${weight}`,
-      comment,
-      evidence: { weight },
+      ...weightEntry(weight, comment),
     };
     yield* call(this.ctx, Activities.record, {
       deploymentId: this.deploymentId,
@@ -195,5 +208,21 @@ export class Recorder {
       weight,
     });
     yield* this.announce({ title: entry.title, weight }, entry, { reason: comment });
+  }
+
+  /**
+   * Sets the canary's weight and records the weight reached, in one activity (`setWeight` with its
+   * `record`): the same entry, store update and chat announcement as `setWeight` followed by `weight`.
+   */
+  *setWeight(target: ClusterTarget, router: RouterSpec, weight: number, comment: string): Flow<number> {
+    const own = this.own();
+    const set = yield* call(this.ctx, Activities.setWeight, {
+      target,
+      router,
+      weight,
+      record: { ...own, comment },
+    });
+    yield* this.announce({ title: `weight:${set}`, weight: set }, own, { reason: comment });
+    return set;
   }
 }

@@ -40,7 +40,7 @@ export function* finishRelease(
     deploymentId: deployment.id,
     image: deployment.image,
     releasedAt: nowIso(ctx),
+    record: rec.own(), // the activity records `release:last-known-good` too
   });
-  yield* rec.note('decision', 'release:last-known-good', { verdict: 'pass' });
   return {};
 }

@@ -38,15 +38,15 @@ export function* approvalPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
 }
 
 function* decide(p: PhaseScope, prefix: string): Flow<ApprovalDecision> {
-  const decision = yield* call(p.ctx, Activities.decideApproval, {
+  // The activity records `<prefix>:<kind>` itself (one activity, not two).
+  return yield* call(p.ctx, Activities.decideApproval, {
     service: p.run.deployment.service,
     environment: 'production',
     at: nowIso(p.ctx),
     // A ring's own request is decided under the ring's overrides (reviewers, M of N, wait timer).
     ...(p.run.train && { ring: p.run.train.ring }),
+    record: { ...p.rec.own(), prefix },
   });
-  yield* p.rec.note('decision', `${prefix}:${decision.kind}`, { evidence: { ...decision } });
-  return decision;
 }
 
 /** Sleeps out the wait timer: false when none was left, undefined after sleeping, a result when stopped. */
@@ -124,13 +124,7 @@ function* judge(
     at: nowIso(p.ctx),
     // A later ring's own approval: only decisions on this request count (shared/domain/ring-approval.ts).
     ...(p.run.train && { ring: p.run.train.ring }),
-  });
-  const title = `${approval.decision}:${check.accepted ? 'accepted' : 'refused'}`;
-  yield* p.rec.note('decision', title, {
-    actor: approval.approver,
-    comment: approval.comment,
-    verdict: check.accepted ? (approval.decision === 'approve' ? 'pass' : 'fail') : 'warn',
-    evidence: check.refusal ? { refusal: check.refusal } : undefined,
+    record: p.rec.own(), // the activity records the judged decision (`approvalEntry`)
   });
   if (!check.accepted) return false;
   if (approval.decision === 'reject')

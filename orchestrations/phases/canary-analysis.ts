@@ -1,15 +1,16 @@
 import { Activities } from '../../shared/contracts/activities.js';
 import { Events } from '../../shared/contracts/events.js';
-import { entryCount } from '../../shared/analysis/entries.js';
+import { entryCount, intervalDecision } from '../../shared/analysis/entries.js';
 import type { CheckEvidence } from '../../shared/analysis/judge.js';
 import {
   afterResume,
   checksForStep,
   classifyInterval,
-  decide,
   EMPTY_TALLY,
   limitsOf,
   type Decision,
+  type Limits,
+  type Tally,
 } from '../../shared/analysis/limits.js';
 import { driftAction, driftOf } from '../../shared/analysis/drift.js';
 import type { ClusterTarget } from '../../shared/ports/cluster.js';
@@ -20,10 +21,18 @@ import { rollbackCanary } from './traffic.js';
 /** What a wait inside the analysis ended with, when it did not simply run out. */
 type Stop = { kind: 'interrupt'; interrupt: Interrupt } | { kind: 'fail-fast'; reason: string };
 
-function* checks(p: PhaseScope, mode: 'interval' | 'fast', weight: number): Flow<CheckEvidence[]> {
+/**
+ * One analysis round. The activity also writes the round's timeline entries, at seqs reserved here
+ * (deterministic), and for an interval round (`judge`) the `analysis:<action>` decision after them.
+ */
+function* checks(
+  p: PhaseScope,
+  mode: 'interval' | 'fast',
+  weight: number,
+  judge?: { limits: Limits; tally: Tally },
+): Flow<CheckEvidence[]> {
   const { deployment, plan } = p.run;
   const { canary, production: prod } = plan;
-  // The activity also writes the round's timeline entries, at seqs reserved here (deterministic).
   return yield* call(p.ctx, Activities.analyse, {
     metrics: canary.metrics,
     variables: {
@@ -42,7 +51,8 @@ function* checks(p: PhaseScope, mode: 'interval' | 'fast', weight: number): Flow
       deploymentId: deployment.id,
       service: deployment.service,
       weight,
-      ...p.rec.reserve(entryCount(canary, mode)),
+      ...p.rec.reserve(entryCount(canary, mode) + (judge ? 1 : 0)),
+      ...(judge && { decision: judge }),
     },
   });
 }
@@ -89,8 +99,12 @@ function* pause(
     weight > 0 &&
     ((decision.cause === 'provider-errors' && policy === 'pause-at-zero') || decision.cause === 'drift');
   if (atZero) {
-    yield* call(p.ctx, Activities.setWeight, { target, router: prod.router, weight: 0 });
-    yield* p.rec.weight(0, 'provider outage: traffic back on the primary, canary kept for inspection');
+    yield* p.rec.setWeight(
+      target,
+      prod.router,
+      0,
+      'provider outage: traffic back on the primary, canary kept for inspection',
+    );
   }
   const held = atZero ? 0 : weight;
   const { tally } = decision;
@@ -125,8 +139,7 @@ function* pause(
     comment: resumed.value.reason,
   });
   if (atZero) {
-    const restored = yield* call(p.ctx, Activities.setWeight, { target, router: prod.router, weight });
-    yield* p.rec.weight(restored, "resumed: the step's weight is back on the canary");
+    yield* p.rec.setWeight(target, prod.router, weight, "resumed: the step's weight is back on the canary");
   }
   return { weight };
 }
@@ -195,8 +208,12 @@ export function* analyseSteps(p: PhaseScope, target: ClusterTarget): Flow<PhaseR
       const interrupt = yield* checkDrift(p, target, weight, tally);
       if (interrupt) return yield* stopped(p, interrupt, 0);
     }
-    weight = yield* call(p.ctx, Activities.setWeight, { target, router: prod.router, weight: step.weight });
-    yield* p.rec.weight(weight, `step ${index + 1}/${canary.steps.length}`);
+    weight = yield* p.rec.setWeight(
+      target,
+      prod.router,
+      step.weight,
+      `step ${index + 1}/${canary.steps.length}`,
+    );
     const need = checksForStep(step.duration, canary.interval);
     for (let passed = 0; passed < need;) {
       p.status({
@@ -208,15 +225,10 @@ export function* analyseSteps(p: PhaseScope, target: ClusterTarget): Flow<PhaseR
       const stop = yield* waitInterval(p, weight);
       if (stop?.kind === 'interrupt') return yield* stopped(p, stop.interrupt, weight);
       if (stop) return yield* rolledBack(p, `${stop.reason} at ${weight}%`);
-      const found = yield* checks(p, 'interval', weight);
-      const decision = decide(limits, tally, classifyInterval(found));
+      // The activity records the decision with the round; the same pure function decides here.
+      const found = yield* checks(p, 'interval', weight, { limits, tally });
+      const decision = intervalDecision(limits, tally, found);
       tally = decision.tally;
-      const reason = 'reason' in decision ? decision.reason : undefined;
-      yield* p.rec.note('decision', `analysis:${decision.action}`, {
-        verdict: decision.action === 'advance' ? 'pass' : decision.action === 'hold' ? 'warn' : 'fail',
-        ...(reason && { comment: reason }),
-        evidence: { ...tally, weight, threshold: limits.threshold },
-      });
       if (decision.action === 'advance') passed++;
       else if (decision.action === 'rollback')
         return yield* rolledBack(p, `${decision.reason} at ${weight}%`);

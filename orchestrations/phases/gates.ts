@@ -2,10 +2,12 @@ import type { OrchestrationContext } from 'durable-functions';
 import { Activities } from '../../shared/contracts/activities.js';
 import type { GateSpec } from '../../shared/contracts/plan.js';
 import type { GateProgress, GateResult } from '../../shared/ports/runners.js';
+import { gateEntry } from '../../shared/domain/timeline-entries.js';
 import { after, call, type Flow, type Interrupt } from '../lib/flow.js';
 import { interrupted, PhaseScope, type PhaseResult } from '../lib/phase.js';
 
-type GateOutcome = { kind: 'result'; result: GateResult } | Interrupt;
+/** `recorded`: the activity that returned the verdict also recorded it (`gate:<name>`). */
+type GateOutcome = { kind: 'result'; result: GateResult; recorded: boolean } | Interrupt;
 /** What the gates know about the image's origin (see `Activities.resolveProvenance`). */
 type Origin = { commitSha?: string; imageSource?: string };
 
@@ -16,8 +18,14 @@ type Origin = { commitSha?: string; imageSource?: string };
 function* runGate(p: PhaseScope, gate: GateSpec, origin: Origin): Flow<GateOutcome> {
   const { ctx } = p;
   const { image } = p.run.deployment;
-  let progress: GateProgress = yield* call(ctx, Activities.startGate, { gate, image, ...origin });
-  if (progress.done) return { kind: 'result', result: progress.result };
+  // The activity that returns the verdict records it too, at a seq reserved for each call.
+  let progress: GateProgress = yield* call(ctx, Activities.startGate, {
+    gate,
+    image,
+    ...origin,
+    record: p.rec.own(),
+  });
+  if (progress.done) return { kind: 'result', result: progress.result, recorded: true };
   const { timeoutMs } = progress;
   const deadline = after(ctx, timeoutMs).getTime();
   let shown: string | undefined;
@@ -31,14 +39,21 @@ function* runGate(p: PhaseScope, gate: GateSpec, origin: Origin): Flow<GateOutco
       return {
         kind: 'result',
         result: { gate: gate.name, verdict: 'fail', summary, evidence: { ...progress.handle, timeoutMs } },
+        recorded: false,
       };
     }
     // The last sleep ends at the deadline, so the gate gets one final check before it times out.
     const interrupt = yield* p.interrupts.sleep(Math.min(progress.pollAfterMs, left));
     if (interrupt) return interrupt;
-    progress = yield* call(ctx, Activities.checkGate, { gate, image, handle: progress.handle, ...origin });
+    progress = yield* call(ctx, Activities.checkGate, {
+      gate,
+      image,
+      handle: progress.handle,
+      ...origin,
+      record: p.rec.own(),
+    });
   }
-  return { kind: 'result', result: progress.result };
+  return { kind: 'result', result: progress.result, recorded: true };
 }
 
 /**
@@ -53,11 +68,7 @@ function* provenance(p: PhaseScope): Flow<Origin> {
     image,
     provenance: p.run.plan.provenance,
     at: p.ctx.df.currentUtcDateTime.toISOString(),
-  });
-  yield* p.rec.note('note', 'provenance', {
-    verdict: found.commitSha ? 'pass' : 'warn',
-    comment: found.detail,
-    evidence: { ...found },
+    record: p.rec.own(), // the activity records `provenance` (one activity, not two)
   });
   return {
     ...(found.commitSha !== undefined && { commitSha: found.commitSha }),
@@ -78,11 +89,10 @@ export function* gatesPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
     const outcome = yield* runGate(p, gate, origin);
     if (outcome.kind !== 'result') return interrupted(outcome);
     const { result } = outcome;
-    yield* p.rec.note('gate', `gate:${gate.name}`, {
-      verdict: result.verdict,
-      comment: result.summary,
-      evidence: result.evidence,
-    });
+    if (!outcome.recorded) {
+      const { kind, title, ...details } = gateEntry(gate.name, result); // a timeout: no activity recorded it
+      yield* p.rec.note(kind, title, details);
+    }
     if (result.verdict === 'fail')
       return { outcome: 'failed', reason: `gate ${gate.name} failed: ${result.summary}` };
   }

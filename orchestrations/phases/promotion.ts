@@ -29,16 +29,15 @@ export function* promotionPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
     yield* rollbackCanary(p, `promotion stopped: ${reason}`);
     return outcome.kind === 'failed' ? { outcome: 'rolled-back', reason } : interrupted(outcome);
   }
-  yield* p.rec.note('action', `synced:${prod.argoApp}`, { verdict: 'pass', evidence: { ...outcome.state } });
   const target = clusterTarget(prod);
   const drained = yield* drain(p, target);
   if (drained) {
     yield* rollbackCanary(p, `promotion stopped: ${drained.kind} by ${drained.payload.actor}`);
     return interrupted(drained);
   }
-  yield* call(ctx, Activities.setWeight, { target, router: prod.router, weight: 0 });
+  // The weight change is recorded by the activity that makes it (one activity fewer); then scale-down.
+  yield* p.rec.setWeight(target, prod.router, 0, 'promoted: primary serves the new image');
   yield* call(ctx, Activities.scale, { target, deployment: prod.canaryDeployment, replicas: 0 });
-  yield* p.rec.weight(0, 'promoted: primary serves the new image');
   return { outcome: 'passed', weight: 0 };
 }
 

@@ -2,6 +2,7 @@ import type { OrchestrationContext } from 'durable-functions';
 import { Activities } from '../../shared/contracts/activities.js';
 import type { ImageBinding } from '../../shared/contracts/plan.js';
 import type { SyncState } from '../../shared/ports/gitops.js';
+import { isSyncedAt } from '../../shared/domain/timeline-entries.js';
 import { after, call, type Flow, type Interrupt } from '../lib/flow.js';
 import { deployToApp } from '../lib/git-deploy.js';
 import { interrupted, PhaseScope, type PhaseResult } from '../lib/phase.js';
@@ -14,7 +15,8 @@ export type SyncOutcome =
 
 /**
  * Sets the image on an Argo CD application and polls until it is Synced and Healthy, the operation
- * fails (a failed PreSync migration hook fails the sync), or the deadline passes.
+ * fails (a failed PreSync migration hook fails the sync), or the deadline passes. Healthy is recorded
+ * as `synced:<app>`.
  */
 export function* syncApp(
   p: PhaseScope,
@@ -27,11 +29,14 @@ export function* syncApp(
   if (written.kind !== 'written') return written;
   const deadline = after(ctx, timeoutMs).getTime();
   for (;;) {
-    const state = yield* call(ctx, Activities.syncStatus, { app });
-    // A Git-mode write counts once Argo CD reports exactly that commit as synced.
-    const atRevision = written.revision === undefined || state.revision === written.revision;
-    if (state.phase === 'Succeeded' && state.sync === 'Synced' && state.health === 'Healthy' && atRevision)
-      return { kind: 'healthy', state };
+    // A Git-mode write counts once Argo CD reports exactly that commit as synced. The poll that sees it
+    // synced also records `synced:<app>` (one activity fewer than recording it here).
+    const { revision } = written;
+    const state = yield* call(ctx, Activities.syncStatus, {
+      app,
+      record: { ...p.rec.own(), ...(revision !== undefined && { revision }) },
+    });
+    if (isSyncedAt(state, revision)) return { kind: 'healthy', state };
     if (state.phase === 'Failed' || state.phase === 'Error') {
       return {
         kind: 'failed',
@@ -59,13 +64,7 @@ export function* stagingPhase(ctx: OrchestrationContext): Flow<PhaseResult> {
   const { staging } = p.run.plan;
   p.status({ step: staging.argoApp, waitingFor: `sync of ${staging.argoApp}` });
   const outcome = yield* syncApp(p, staging.argoApp, staging.image, staging.syncTimeout);
-  if (outcome.kind === 'healthy') {
-    yield* p.rec.note('action', `synced:${staging.argoApp}`, {
-      verdict: 'pass',
-      evidence: { ...outcome.state },
-    });
-    return { outcome: 'passed' };
-  }
+  if (outcome.kind === 'healthy') return { outcome: 'passed' }; // `synced:<app>` is recorded by the poll
   if (outcome.kind !== 'failed') return interrupted(outcome);
   yield* p.rec.note('action', `sync-failed:${staging.argoApp}`, { verdict: 'fail', comment: outcome.reason });
   // The pipeline points staging back at the last known good image (lib/restore.ts).

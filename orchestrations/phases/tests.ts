@@ -58,11 +58,8 @@ function* smokeChecks(p: PhaseScope): Flow<PhaseResult | undefined> {
     const pending = p.interrupts.pending();
     if (pending) return interrupted(pending);
     p.status({ step: check.name, waitingFor: `smoke check ${check.name}` });
-    const result = yield* call(p.ctx, Activities.runSmoke, { check });
-    yield* p.rec.note('check', `smoke:${check.name}`, {
-      verdict: result.ok ? 'pass' : 'fail',
-      evidence: { ...result },
-    });
+    // The activity records `smoke:<name>` itself: one activity per check, not two.
+    const result = yield* call(p.ctx, Activities.runSmoke, { check, record: p.rec.own() });
     if (!result.ok)
       return {
         outcome: 'failed',

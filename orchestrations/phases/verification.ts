@@ -1,6 +1,6 @@
 import type { OrchestrationContext } from 'durable-functions';
 import { Activities } from '../../shared/contracts/activities.js';
-import { observe, track } from '../../shared/analysis/verification.js';
+import { judgeRound, verifyEntryCount } from '../../shared/analysis/verification.js';
 import { DEFAULT_MIN_REQUESTS } from '../../shared/analysis/judge.js';
 import { call, nowIso, type Flow, type Interrupt } from '../lib/flow.js';
 import { finishRelease } from '../lib/release.js';
@@ -27,48 +27,34 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
     p.status({ waitingFor: 'verification window', step: `until ${new Date(end).toISOString()}` });
     const interrupt = yield* p.interrupts.sleep(verification.interval);
     if (interrupt) return yield* rollbackRelease(p, interruptReason(interrupt), interrupt);
-    const checks = yield* call(ctx, Activities.analyse, {
-      metrics: verification.rules.map((r) => ({ ...r.metric, name: r.name })),
-      variables: {
-        namespace: prod.namespace,
-        target: prod.deployment,
-        canary: prod.canaryDeployment,
-        service: deployment.service,
+    // One activity measures, watches the pods and records the round; the same pure judgeRound decides here.
+    const at = nowIso(ctx);
+    const round = yield* call(ctx, Activities.verifyRound, {
+      analyse: {
+        metrics: verification.rules.map((r) => ({ ...r.metric, name: r.name })),
+        variables: {
+          namespace: prod.namespace,
+          target: prod.deployment,
+          canary: prod.canaryDeployment,
+          service: deployment.service,
+        },
+        at,
+        router: prod.router,
+        side: 'primary',
+        minRequests: verification.minRequests ?? DEFAULT_MIN_REQUESTS,
       },
-      at: nowIso(ctx),
-      router: prod.router,
-      side: 'primary',
-      minRequests: verification.minRequests ?? DEFAULT_MIN_REQUESTS,
+      ...(watchPods && { pods: { target: clusterTarget(prod), deployment: prod.deployment } }),
+      spec: verification,
+      since,
+      record: {
+        deploymentId: deployment.id,
+        service: deployment.service,
+        ...p.rec.reserve(verifyEntryCount(verification, watchPods)),
+      },
     });
-    measured ||= checks.some((c) => c.error !== true);
-    const pods = watchPods
-      ? yield* call(ctx, Activities.rollout, { target: clusterTarget(prod), deployment: prod.deployment })
-      : undefined;
-    const observed = observe(verification, checks, pods);
-    const podsBreached = observed.some(
-      (o) => o.breached && (o.name === 'crash-loops' || o.name === 'health'),
-    );
-    const tracked = track(since, observed, ctx.df.currentUtcDateTime.getTime());
+    measured ||= round.checks.some((c) => c.error !== true);
+    const tracked = judgeRound(verification, round.checks, round.pods, since, Date.parse(at));
     since = tracked.since;
-    yield* p.rec.notes([
-      ...checks.map((c) => ({
-        kind: 'check' as const,
-        title: `verify:${c.name}`,
-        verdict: c.verdict,
-        evidence: { ...c, breachedForMs: tracked.durations[c.name] ?? 0 },
-      })),
-      ...(pods
-        ? [
-            {
-              kind: 'check' as const,
-              title: 'verify:pods',
-              // No pods reported is no evidence of health: inconclusive, not pass (the rollback rule is unchanged).
-              verdict: podsBreached ? 'fail' : pods.replicas === 0 ? 'inconclusive' : 'pass',
-              evidence: { ...pods, breachedForMs: tracked.durations.health ?? 0 },
-            } as const,
-          ]
-        : []),
-    ]);
     if (tracked.sustained) {
       const { name, breachedForMs, reason } = tracked.sustained;
       return yield* rollbackRelease(

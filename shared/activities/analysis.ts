@@ -9,7 +9,7 @@ import {
   judgeMetric,
   type CheckEvidence,
 } from '../analysis/judge.js';
-import { analysisEntries } from '../analysis/entries.js';
+import { analysisEntries, decisionEntry, intervalDecision } from '../analysis/entries.js';
 import type { Ports } from '../ports/index.js';
 import { record } from './record.js';
 import { processRedactor } from '../telemetry/registry.js';
@@ -179,8 +179,19 @@ async function alertsCheck(ports: Ports, input: Input): Promise<CheckEvidence[]>
 async function recordRound(
   ports: Ports,
   r: NonNullable<Input['record']>,
-  entries: ReturnType<typeof analysisEntries>,
+  found: CheckEvidence[],
+  mode: 'interval' | 'fast',
 ): Promise<void> {
+  const entries = analysisEntries(found, mode, r.weight);
+  // An interval round's decision is written with its checks: one activity instead of two.
+  if (r.decision)
+    entries.push(
+      decisionEntry(
+        intervalDecision(r.decision.limits, r.decision.tally, found),
+        r.weight,
+        r.decision.limits,
+      ),
+    );
   // The orchestration reserved one seq per entry from the spec (`entryCount`); a mismatch is a bug.
   if (entries.length !== r.seqs.length)
     throw new Error(
@@ -221,11 +232,6 @@ export async function analyse(ports: Ports, input: Input): Promise<CheckEvidence
     alertsCheck(ports, input),
   ]);
   const found = [...checks.flat(), ...compared, ...alerts];
-  if (input.record)
-    await recordRound(
-      ports,
-      input.record,
-      analysisEntries(found, input.mode ?? 'interval', input.record.weight),
-    );
+  if (input.record) await recordRound(ports, input.record, found, input.mode ?? 'interval');
   return found;
 }

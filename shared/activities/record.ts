@@ -1,4 +1,6 @@
-import type { RecordInput } from '../contracts/activities.js';
+import type { Activities, RecordInput } from '../contracts/activities.js';
+import type { InputOf } from '../contracts/contract.js';
+import { weightEntry } from '../domain/timeline-entries.js';
 import { TERMINAL_STATES, type DeploymentRecord } from '../domain/deployment.js';
 import type { Ports } from '../ports/index.js';
 import { redactJson } from '../telemetry/redact.js';
@@ -52,4 +54,21 @@ export async function record(ports: Ports, raw: RecordInput): Promise<Deployment
     });
   }
   return updated;
+}
+
+/**
+ * Sets the canary's traffic weight; with `record`, also records the weight reached and stores it on the
+ * deployment in the same activity (what `Recorder.weight` would record after it, one activity fewer).
+ */
+export async function setWeight(ports: Ports, input: InputOf<typeof Activities.setWeight>): Promise<number> {
+  const weight = await ports.router.setWeight(input.target, input.router, input.weight);
+  const r = input.record;
+  if (r)
+    await record(ports, {
+      deploymentId: r.deploymentId,
+      service: r.service,
+      entry: { seq: r.seq, at: r.at, ...weightEntry(weight, r.comment) },
+      weight,
+    });
+  return weight;
 }

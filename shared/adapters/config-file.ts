@@ -5,6 +5,7 @@ import type { ApprovalPolicy, ImageRef } from '../contracts/plan.js';
 import { loadConfig, type LoadOptions } from '../config/load.js';
 import {
   planFor,
+  pushTargetFor,
   serviceForImage,
   serviceNames,
   servesRepository,
@@ -45,6 +46,15 @@ export class FileConfigSource implements ConfigSource {
   plan(service: string) {
     try {
       return planFor(this.config, service);
+    } catch (error) {
+      if (error instanceof UnknownServiceError) return undefined;
+      throw error;
+    }
+  }
+
+  pushTarget(service: string) {
+    try {
+      return pushTargetFor(this.config, service);
     } catch (error) {
       if (error instanceof UnknownServiceError) return undefined;
       throw error;

@@ -85,6 +85,10 @@ export function invalidArgument(message: string): RunStoreError {
   return new RunStoreError('invalid-argument', message);
 }
 
+export function notFound(what: string): RunStoreError {
+  return new RunStoreError('not-found', `${what} does not exist.`);
+}
+
 /** Throws `invalid-key` unless `value` can be a PartitionKey or RowKey as is. */
 export function assertValidKey(value: unknown, what: string): asserts value is string {
   let reason: string | undefined;

@@ -21,7 +21,8 @@
  * claiming the id and appending the first timeline entry are one entity-group transaction (a pushed
  * image: 3 requests, the claim, the deployment row, the queue row).
  *
- * SDK access and safe errors: table-client.ts; keys: table-keys.ts; row encoding: table-rows.ts.
+ * SDK access and safe errors: table-client.ts; keys: table-keys.ts; row encoding: table-rows.ts; the
+ * timeline's and the queue's operations: table-timeline.ts and table-queue.ts.
  */
 import type { TokenCredential } from '@azure/identity';
 import type { TableServiceClientOptions } from '@azure/data-tables';
@@ -42,14 +43,7 @@ import {
   type Page,
   type RunStore,
 } from '../ports/run-store.js';
-import {
-  decodeJson,
-  deploymentEntity,
-  encodeJson,
-  fitEntry,
-  readDeployment,
-  readQueueItem,
-} from './table-rows.js';
+import { decodeJson, deploymentEntity, encodeJson, readDeployment } from './table-rows.js';
 import {
   DEFAULT_RELEASE_LIMIT,
   HOLD_ROW,
@@ -57,30 +51,26 @@ import {
   ID_INDEX_ROW,
   MAX_RELEASE_LIMIT,
   approvalRowKey,
-  byEnqueuedAt,
   byQuarantinedAt,
-  assertQueueState,
   assertServiceKey,
   assertValidKey,
   checkDeployment,
-  checkEvent,
   checkFirstEntry,
   checkHold,
   checkQueueItemOf,
-  QUEUE_ROWS,
-  digestOfQueueRow,
-  queueRowKey,
   checkQuarantine,
-  checkQueueItem,
   clampLimit,
   deploymentFilter,
   encodeToken,
   invalidArgument,
+  notFound,
   releasePartition,
   releaseRowKey,
   type ResumePoint,
 } from './table-keys.js';
-import { PENDING_QUEUE_ROWS, Tables, deploymentODataFilter, readPage } from './table-client.js';
+import { Tables, deploymentODataFilter, readPage } from './table-client.js';
+import { enqueue, listQueue, queueEntity, setQueueState } from './table-queue.js';
+import { appendEvent, appendEvents, eventEntity, listEvents } from './table-timeline.js';
 
 export { TableStorageError } from './table-client.js';
 
@@ -234,83 +224,28 @@ export class TableRunStore implements RunStore {
     return next === undefined ? { items } : { items, continuationToken: encodeToken(scope, next) };
   }
 
-  async appendEvent(entry: TimelineEntry): Promise<void> {
-    const entity = eventEntity(entry);
-    // Upsert: a retried activity rewrites the same seq instead of failing or appending a duplicate.
-    await this.tables.call('events', 'append event', (c) => c.upsertEntity(entity, 'Replace'));
+  appendEvent(entry: TimelineEntry): Promise<void> {
+    return appendEvent(this.tables, entry);
   }
 
-  /**
-   * One entity-group transaction per 100 entries (the Table service's limit; one partition: the
-   * deployment's timeline). Upserts like `appendEvent`, so a retried activity rewrites its seqs. A seq
-   * given twice keeps the last entry (a transaction refuses the same row twice).
-   */
-  async appendEvents(entries: readonly TimelineEntry[]): Promise<void> {
-    if (new Set(entries.map((e) => e.deploymentId)).size > 1) {
-      throw new RangeError('appendEvents: entries of more than one deployment.');
-    }
-    const byRow = new Map<string, ReturnType<typeof eventEntity>>();
-    for (const entry of entries) {
-      const row = eventEntity(entry);
-      byRow.set(row.rowKey, row);
-    }
-    const rows = [...byRow.values()];
-    for (let i = 0; i < rows.length; i += MAX_BATCH) {
-      const batch = rows.slice(i, i + MAX_BATCH);
-      const only = batch.length === 1 ? batch[0] : undefined;
-      await this.tables.call('events', 'append events', async (c) => {
-        if (only) await c.upsertEntity(only, 'Replace');
-        else await c.submitTransaction(batch.map((row) => ['upsert', row, 'Replace'] as const));
-      });
-    }
+  appendEvents(entries: readonly TimelineEntry[]): Promise<void> {
+    return appendEvents(this.tables, entries);
   }
 
-  async listEvents(deploymentId: string): Promise<TimelineEntry[]> {
-    assertValidKey(deploymentId, 'deployment id');
-    const rows = await this.tables.listPartition('events', 'list events', deploymentId);
-    return rows
-      .filter((row) => row.rowKey !== ID_INDEX_ROW)
-      .map((row) => decodeJson(row, 'timeline entry') as TimelineEntry);
+  listEvents(deploymentId: string): Promise<TimelineEntry[]> {
+    return listEvents(this.tables, deploymentId);
   }
 
-  async enqueue(item: QueueItem): Promise<boolean> {
-    const entity = queueEntity(item);
-    return (await this.tables.attempt('deployments', 'enqueue', (c) => c.createEntity(entity), 409)).ok;
+  enqueue(item: QueueItem): Promise<boolean> {
+    return enqueue(this.tables, item);
   }
 
-  /**
-   * Oldest first (by `enqueuedAt`, then digest). A bounded query: the queue rows of one partition; with
-   * `pending`, only those still queued or running, so a lane's history of done rows is not sent back.
-   */
-  async listQueue(service: string, options?: { pending?: boolean }): Promise<QueueItem[]> {
-    assertServiceKey(service);
-    const where = options?.pending ? PENDING_QUEUE_ROWS : undefined;
-    const rows = await this.tables.listPartition(
-      'deployments',
-      'list queue',
-      service,
-      Infinity,
-      QUEUE_ROWS,
-      where,
-    );
-    return rows
-      .map((row) => readQueueItem({ ...row, rowKey: digestOfQueueRow(row.rowKey) }))
-      .sort(byEnqueuedAt);
+  listQueue(service: string, options?: { pending?: boolean }): Promise<QueueItem[]> {
+    return listQueue(this.tables, service, options);
   }
 
-  async setQueueState(service: string, digest: string, state: QueueItem['state']): Promise<void> {
-    assertServiceKey(service);
-    assertValidKey(digest, 'digest');
-    assertQueueState(state);
-    // Merge without creating: an upsert would leave a queue row without a deployment id.
-    const entity = { partitionKey: service, rowKey: queueRowKey(digest), State: state };
-    const done = await this.tables.attempt(
-      'deployments',
-      'set queue state',
-      (c) => c.updateEntity(entity, 'Merge'),
-      404,
-    );
-    if (!done.ok) throw notFound(`Queue item ${digest} of ${service}`);
+  setQueueState(service: string, digest: string, state: QueueItem['state']): Promise<void> {
+    return setQueueState(this.tables, service, digest, state);
   }
 
   async recordRelease(release: ReleaseRecord): Promise<void> {
@@ -466,40 +401,7 @@ export class TableRunStore implements RunStore {
   }
 }
 
-/** Entities per entity-group transaction (Azure Table Storage's limit). */
-const MAX_BATCH = 100;
-
-function queueEntity(item: QueueItem): Record<string, unknown> & { partitionKey: string; rowKey: string } {
-  checkQueueItem(item);
-  return {
-    partitionKey: item.service,
-    rowKey: queueRowKey(item.digest),
-    DeploymentId: item.deploymentId,
-    EnqueuedAt: item.enqueuedAt,
-    State: item.state,
-  };
-}
-
-function eventEntity(entry: TimelineEntry): Record<string, unknown> & {
-  partitionKey: string;
-  rowKey: string;
-} {
-  const rowKey = checkEvent(entry);
-  return {
-    partitionKey: entry.deploymentId,
-    rowKey,
-    Kind: entry.kind,
-    At: entry.at,
-    ...(entry.verdict === undefined ? {} : { Verdict: entry.verdict }),
-    ...encodeJson(fitEntry(entry)),
-  };
-}
-
 /** What a reader gets back: JSON drops `undefined` fields. */
 function stored<T>(record: T): T {
   return JSON.parse(JSON.stringify(record)) as T;
-}
-
-function notFound(what: string): RunStoreError {
-  return new RunStoreError('not-found', `${what} does not exist.`);
 }

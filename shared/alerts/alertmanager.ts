@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { once } from '../lazy.js';
+import type { z } from 'zod';
+import { lazySchema, zod } from '../zod.js';
 import { AlertPayloadError, isoTime, issueLines, type InboundAlert } from './alert.js';
 
 /**
@@ -7,8 +7,8 @@ import { AlertPayloadError, isoTime, issueLines, type InboundAlert } from './ale
  * template's `Data` plus `version`, `groupKey` and `truncatedAlerts`). Unknown fields are allowed, as a
  * newer Alertmanager may add some; the ones Gantry reads are checked.
  */
-const text = (max: number) => z.string().max(max);
-export const alertmanagerPayload = once(() => {
+const text = (max: number) => zod().string().max(max);
+export const alertmanagerPayload = lazySchema((z) => {
   const kv = z.record(text(256), text(4096)).refine((m) => Object.keys(m).length <= 64, 'at most 64 entries');
   const time = text(64).refine((t) => isoTime(t) !== undefined, 'must be an RFC 3339 time');
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
-import { once } from '../lazy.js';
+import type { z } from 'zod';
+import { lazySchema, zod } from '../zod.js';
 import { AlertPayloadError, isoTime, issueLines, type InboundAlert } from './alert.js';
 
 /**
@@ -9,8 +9,8 @@ import { AlertPayloadError, isoTime, issueLines, type InboundAlert } from './ale
  * whose shape depends on the signal: metric and log search alerts carry `condition.allOf[].dimensions`
  * (`{name, value}` pairs), Prometheus rule groups carry `labels` and `annotations`.
  */
-const text = (max: number) => z.string().max(max);
-export const azureMonitorPayload = once(() => {
+const text = (max: number) => zod().string().max(max);
+export const azureMonitorPayload = lazySchema((z) => {
   const time = text(64).refine((t) => isoTime(t) !== undefined, 'must be an ISO 8601 time');
   const dimension = z.looseObject({ name: text(256), value: text(1024) });
 

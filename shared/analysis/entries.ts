@@ -1,7 +1,7 @@
 import type { CanarySpec } from '../contracts/plan.js';
 import type { TimelineEntry } from '../domain/deployment.js';
 import type { CheckEvidence } from './judge.js';
-import { classifyInterval } from './limits.js';
+import { classifyInterval, decide, type Decision, type Limits, type Tally } from './limits.js';
 
 /**
  * The timeline entry of one fast round: a single `fast-check` entry holding every check of the round, so
@@ -58,3 +58,22 @@ export function entryCount(spec: CanarySpec, mode: 'interval' | 'fast'): number 
     spec.metrics.length + spec.metrics.filter((m) => m.failFast).length + baseline + (spec.alerts ? 1 : 0)
   );
 }
+
+/** The `analysis:<action>` entry of an interval's decision (what the canary does next, and why). */
+export function decisionEntry(decision: Decision, weight: number, limits: Limits): Entry {
+  const reason = 'reason' in decision ? decision.reason : undefined;
+  return {
+    kind: 'decision',
+    title: `analysis:${decision.action}`,
+    verdict: decision.action === 'advance' ? 'pass' : decision.action === 'hold' ? 'warn' : 'fail',
+    ...(reason && { comment: reason }),
+    evidence: { ...decision.tally, weight, threshold: limits.threshold },
+  };
+}
+
+/**
+ * Pure: an interval round's decision from its checks and the tally before it. The orchestration and the
+ * `analyse` activity that records the decision both call this, so the recorded decision is the one acted on.
+ */
+export const intervalDecision = (limits: Limits, tally: Tally, checks: readonly CheckEvidence[]): Decision =>
+  decide(limits, tally, classifyInterval(checks));

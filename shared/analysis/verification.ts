@@ -1,6 +1,7 @@
 import type { RolloutState } from '../ports/cluster.js';
 import type { VerificationSpec } from '../contracts/plan.js';
 import type { CheckEvidence } from './judge.js';
+import type { TimelineEntry } from '../domain/deployment.js';
 
 /**
  * Post-promotion verification rules: "out of bounds for a duration" per metric rule, pod crash loops
@@ -78,4 +79,43 @@ export function track(
       sustained = { name: o.name, breachedForMs: now - start, reason: o.reason ?? 'breached' };
   }
   return { since: next, durations, ...(sustained && { sustained }) };
+}
+
+type Entry = Pick<TimelineEntry, 'kind' | 'title' | 'verdict' | 'evidence'>;
+
+/**
+ * Pure: one verification round judged at `now` (the round's time): each metric check and the pod watch
+ * as `verify:<name>` timeline entries, the rules' breach starts to keep, and a breach held long enough.
+ * The `verifyRound` activity writes these entries and the orchestration acts on the same result.
+ */
+export function judgeRound(
+  spec: VerificationSpec,
+  checks: readonly CheckEvidence[],
+  pods: RolloutState | undefined,
+  since: Readonly<Record<string, number>>,
+  now: number,
+): { since: Record<string, number>; sustained?: Sustained; entries: Entry[] } {
+  const observed = observe(spec, checks, pods);
+  const podsBreached = observed.some((o) => o.breached && (o.name === 'crash-loops' || o.name === 'health'));
+  const tracked = track(since, observed, now);
+  const entries: Entry[] = checks.map((c) => ({
+    kind: 'check',
+    title: `verify:${c.name}`,
+    verdict: c.verdict,
+    evidence: { ...c, breachedForMs: tracked.durations[c.name] ?? 0 },
+  }));
+  if (pods)
+    entries.push({
+      kind: 'check',
+      title: 'verify:pods',
+      // No pods reported is no evidence of health: inconclusive, not pass (the rollback rule is unchanged).
+      verdict: podsBreached ? 'fail' : pods.replicas === 0 ? 'inconclusive' : 'pass',
+      evidence: { ...pods, breachedForMs: tracked.durations.health ?? 0 },
+    });
+  return { since: tracked.since, entries, ...(tracked.sustained && { sustained: tracked.sustained }) };
+}
+
+/** How many entries a round writes, known before it runs (the orchestration reserves their seqs). */
+export function verifyEntryCount(spec: VerificationSpec, watchPods: boolean): number {
+  return spec.rules.length + spec.rules.filter((r) => r.metric.failFast).length + (watchPods ? 1 : 0);
 }

@@ -17,13 +17,18 @@ export async function announceIfQueued(
   const destinations = queuedAnnouncement(plan.chat, push);
   if (!destinations || !push.behind) return;
   try {
-    await control.start(ANNOUNCE_QUEUED_ORCHESTRATION, announceInstanceId(push.deploymentId), {
+    // Only the push that created the deployment announces it (`queuedAnnouncement` wants `created`), so
+    // no announcement of this deployment can exist yet: no status read before the start.
+    const input = {
       deploymentId: push.deploymentId,
       service: push.service,
       behind: push.behind,
       at: push.at,
       seq: Date.parse(push.at) * 1000,
       destinations,
+    };
+    await control.start(ANNOUNCE_QUEUED_ORCHESTRATION, announceInstanceId(push.deploymentId), input, {
+      fresh: true,
     });
   } catch {
     // The task hub refused the start: the run's own `queued` message still comes when the lane starts it.

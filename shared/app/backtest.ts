@@ -11,6 +11,7 @@ import { limitsOf } from '../analysis/limits.js';
 import type { CanarySpec, PipelinePlan } from '../contracts/plan.js';
 import { parseInstant } from '../domain/instant.js';
 import type { Ports } from '../ports/index.js';
+import { MAX_BACKTEST_ROUNDS, MAX_BACKTEST_WINDOW_MS } from './backtest-limits.js';
 import { AppError } from './errors.js';
 import { knownService } from './queries.js';
 import { parseCanaryBlock } from './rejudge.js';
@@ -20,11 +21,6 @@ import { parseCanaryBlock } from './rejudge.js';
  * a past window, round by round at the spec's cadence, by the same `analyse` activity and the same
  * limits as a live canary. Nothing is deployed, recorded or changed: only metrics are read.
  */
-
-/** Longest window a backtest reads: a day of history (at most a few thousand rounds of queries). */
-export const MAX_BACKTEST_WINDOW_MS = 24 * 3_600_000;
-/** Most rounds one backtest may evaluate (a 24 h window at a 30 s cadence is 2,880). */
-export const MAX_BACKTEST_ROUNDS = 3_000;
 
 export interface BacktestCheck {
   at: string;

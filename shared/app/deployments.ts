@@ -63,7 +63,7 @@ export async function submitImage(
       'unknown-repository',
       `No configured service deploys ${image.registry}/${image.repository}.`,
     );
-  const plan = ports.config.plan(requested);
+  const plan = ports.config.pushTarget ? ports.config.pushTarget(requested) : ports.config.plan(requested);
   if (!plan) throw new AppError(404, 'unknown-service', `Service '${requested}' is not configured.`);
   // Names match in any casing; the record always carries the configured one (table keys, lanes).
   const service = plan.service;

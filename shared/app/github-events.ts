@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { TestResultPayload } from '../contracts/events.js';
 import { isValidDigest, isValidRepository, isValidTag } from '../domain/image-ref.js';
-import { once } from '../lazy.js';
+import { lazySchema, zod } from '../zod.js';
 import type { RegistryAction } from './registry-events.js';
 
 /**
@@ -38,9 +38,9 @@ const CONCLUSIONS = [
   'action_required',
 ] as const;
 
-const short = () => z.string().max(2048);
+const short = () => zod().string().max(2048);
 
-const workflowRunEvent = once(() =>
+const workflowRunEvent = lazySchema((z) =>
   z.looseObject({
     action: short(),
     workflow_run: z.looseObject({
@@ -103,7 +103,7 @@ export function readWorkflowRun(body: unknown): GitHubReading<WorkflowRunResult>
   };
 }
 
-const packageEvent = once(() =>
+const packageEvent = lazySchema((z) =>
   z.looseObject({
     action: short(),
     package_type: short().nullish(),
@@ -133,7 +133,7 @@ const packageEvent = once(() =>
 type PackageEvent = z.infer<ReturnType<typeof packageEvent>>;
 
 /** Around the package: the repository it is linked to and who published it. */
-const packageEnvelope = once(() =>
+const packageEnvelope = lazySchema((z) =>
   z.looseObject({
     action: short(),
     repository: z.looseObject({ full_name: short() }).nullish(),

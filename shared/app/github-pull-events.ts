@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import type { ClosedPull } from '../domain/pull-request-wake.js';
-import { once } from '../lazy.js';
+import { lazySchema, zod } from '../zod.js';
 import type { GitHubReading } from './github-events.js';
 
 /**
@@ -9,10 +8,10 @@ import type { GitHubReading } from './github-events.js';
  * deployment is named in the body Gantry wrote (`(deployment <id>)`, git-writeback.ts pullBody).
  */
 
-const short = () => z.string().max(2048);
+const short = () => zod().string().max(2048);
 
-// Built on first parse, like the other webhook schemas (cold start: shared/lazy.ts once()).
-const pullRequestEvent = once(() =>
+// Built on first parse, like the other webhook schemas (cold start: shared/zod.ts lazySchema()).
+const pullRequestEvent = lazySchema((z) =>
   z.looseObject({
     action: short(),
     number: z.number().int().positive().optional(),

@@ -3,7 +3,7 @@
  * metrics, nothing deployed). Merged into the document in openapi.ts.
  */
 import { READER } from '../domain/roles.js';
-import { MAX_BACKTEST_ROUNDS, MAX_BACKTEST_WINDOW_MS } from './backtest.js';
+import { MAX_BACKTEST_ROUNDS, MAX_BACKTEST_WINDOW_MS } from './backtest-limits.js';
 import { guarded } from './openapi-security.js';
 import { error, json, ref, type Json } from './openapi-kit.js';
 

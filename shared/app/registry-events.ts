@@ -3,8 +3,8 @@ import type {
   ContainerRegistryImageDeletedEventData,
   ContainerRegistryImagePushedEventData,
 } from '@azure/eventgrid';
-import { z } from 'zod';
-import { once } from '../lazy.js';
+import type { z } from 'zod';
+import { lazySchema } from '../zod.js';
 import { isValidDigest, isValidRegistry, isValidRepository, isValidTag } from '../domain/image-ref.js';
 
 /**
@@ -34,8 +34,8 @@ export function jsonBytes(value: unknown): number {
   }
 }
 
-/** The schemas, built on first use (see `once`): a cold worker loads this module for every function. */
-const schemas = once(() => {
+/** The schemas, built on first use (shared/zod.ts): a cold worker loads this module for every function. */
+const schemas = lazySchema((z) => {
   const text = z.string().max(1024);
   const target = z.looseObject({
     mediaType: text.optional(),

@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { CHAT_ACTIONS } from '../domain/chat-actions.js';
 import { DEPLOYMENT_ID } from '../domain/retry.js';
-import { once } from '../lazy.js';
+import { lazySchema, zod } from '../zod.js';
 
 /**
  * Reading what Slack sends (after the signature check): a slash command's form fields, a `block_actions`
@@ -32,9 +32,9 @@ export interface SlackCaller {
 const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 const SERVICE = /^[A-Za-z][A-Za-z0-9-]{0,62}$/;
 const MAX_COMMENT = 2000;
-const field = () => z.string().max(4096);
+const field = () => zod().string().max(4096);
 
-const slashForm = once(() =>
+const slashForm = lazySchema((z) =>
   z.looseObject({
     command: field(),
     text: field().default(''),
@@ -43,7 +43,7 @@ const slashForm = once(() =>
   }),
 );
 
-const blockActions = once(() =>
+const blockActions = lazySchema((z) =>
   z.looseObject({
     type: z.literal('block_actions'),
     user: z.looseObject({ id: z.string().regex(USER_ID, 'a Slack user id') }),

@@ -101,6 +101,22 @@ export function canaryPlan(canary: ServiceConfig['canary']): CanarySpec {
   };
 }
 
+/**
+ * What accepting a push needs of a service: its configured name (found in any casing) and its chat
+ * routes, as in its plan, without building and copying the whole plan (the push path's largest CPU
+ * cost in Gantry's own code). Throws `UnknownServiceError` like `planFor`.
+ */
+export function pushTargetFor(
+  config: GantryConfig,
+  serviceName: string,
+): Pick<PipelinePlan, 'service' | 'chat'> {
+  const found = findService(config, serviceName);
+  if (!found) throw new UnknownServiceError(serviceName);
+  const [service, s] = found;
+  const routes = s.notifications.routes;
+  return { service, ...(routes.length > 0 && { chat: structuredClone(routes) }) };
+}
+
 /** The resolved plan of one service; throws `UnknownServiceError` for a name not in the file. */
 export function planFor(config: GantryConfig, serviceName: string): PipelinePlan {
   const found = findService(config, serviceName);

@@ -11,7 +11,9 @@ import type { ClusterTarget, RolloutState } from '../ports/cluster.js';
 import type { GitWrite, PullOutcome, SyncState } from '../ports/gitops.js';
 import type { GateProgress, ScanHandle, SmokeResult } from '../ports/runners.js';
 import { activity } from './contract.js';
+import type { OwnEntry } from '../domain/timeline-entries.js';
 import type { CheckEvidence } from '../analysis/judge.js';
+import type { Limits, Tally } from '../analysis/limits.js';
 import type { ChatDestination, ChatEvent } from '../domain/chat-routing.js';
 import type { ChatOutcome } from '../ports/chat.js';
 import type {
@@ -26,6 +28,7 @@ import type {
   RouterSpec,
   SmokeCheck,
   TestWorkflow,
+  VerificationSpec,
 } from './plan.js';
 
 /** What a pipeline run is given: the deployment and the plan resolved when it was dequeued. */
@@ -85,6 +88,8 @@ export interface ProvenanceInput {
   image: ImageRef;
   provenance?: ProvenanceSpec;
   at: string;
+  /** Also record what was found (`provenanceEntry`), in the same activity. */
+  record?: OwnEntry;
 }
 
 /** Where the image's commit came from (stored on the deployment too), for the timeline and the gates. */
@@ -113,6 +118,39 @@ export interface ChatDelivery {
 /** One check's evidence and verdict (see `shared/analysis/judge.ts`). */
 export type CheckVerdict = CheckEvidence;
 
+/** One analysis round: the checks of `metrics` at `at` (see `shared/activities/analysis.ts`). */
+export interface AnalyseInput {
+  metrics: MetricCheck[];
+  variables: Record<string, string>;
+  at: string;
+  /** Picks the built-in templates' metric family (NGINX or Istio/Gateway API). */
+  router?: RouterSpec;
+  /** Canary traffic (default) or, after promotion, the primary's. */
+  side?: 'canary' | 'primary';
+  /** `interval` (default): every check; `fast`: hard bounds and alerts only. */
+  mode?: 'interval' | 'fast';
+  /** Requests the judged side must have served in a metric's window (0: not checked; absent: 1). */
+  minRequests?: number;
+  alerts?: AlertsSpec;
+  baseline?: BaselineSpec;
+  /**
+   * Also write the round's timeline entries (`analysisEntries`) at these reserved seqs, in the same
+   * activity: one Durable round trip fewer per round; the writes are idempotent on their seqs.
+   */
+  record?: {
+    deploymentId: string;
+    service: string;
+    seqs: number[];
+    at: string;
+    weight: number;
+    /**
+     * An interval round: also record its decision (`decisionEntry`) at the last reserved seq, judged
+     * with these limits from this tally; the orchestration computes the same decision from the result.
+     */
+    decision?: { limits: Limits; tally: Tally };
+  };
+}
+
 export const Activities = {
   /** Lane: takes the newest queued digest of a service (older ones become Superseded). */
   takeNext: activity<
@@ -130,14 +168,24 @@ export const Activities = {
   record: activity<RecordInput, DeploymentRecord | undefined>('record'),
   /** Gates: the commit the image was built from (push, image label, tag), stored on the deployment. */
   resolveProvenance: activity<ProvenanceInput, ProvenanceResult>('resolveProvenance'),
-  /** Image gate: starts its work (idempotent per gate and image); a verdict, or pending with a handle. */
+  /**
+   * Image gate: starts its work (idempotent per gate and image); a verdict, or pending with a handle.
+   * With `record`, a verdict is also recorded (`gateEntry`), as for `checkGate`.
+   */
   startGate: activity<
-    { gate: GateSpec; image: ImageRef; commitSha?: string; imageSource?: string },
+    { gate: GateSpec; image: ImageRef; commitSha?: string; imageSource?: string; record?: OwnEntry },
     GateProgress
   >('startGate'),
   /** Image gate: reads a pending gate once (the orchestration sleeps between checks and owns the deadline). */
   checkGate: activity<
-    { gate: GateSpec; image: ImageRef; handle: ScanHandle; commitSha?: string; imageSource?: string },
+    {
+      gate: GateSpec;
+      image: ImageRef;
+      handle: ScanHandle;
+      commitSha?: string;
+      imageSource?: string;
+      record?: OwnEntry;
+    },
     GateProgress
   >('checkGate'),
   deployImage: activity<
@@ -147,16 +195,25 @@ export const Activities = {
   >('deployImage'),
   /** Pull-request mode: polls the write-back pull request (merged: its merge commit is synced). */
   followPull: activity<{ app: string; binding: ImageBinding; pull: number }, PullOutcome>('followPull'),
-  syncStatus: activity<{ app: string }, SyncState>('syncStatus'),
+  /** With `record`: once the app is synced (`isSyncedAt` the revision), also records `synced:<app>`. */
+  syncStatus: activity<{ app: string; record?: OwnEntry & { revision?: string } }, SyncState>('syncStatus'),
   rollbackApp: activity<{ app: string; historyId?: number }, void>('rollbackApp'),
-  runSmoke: activity<{ check: SmokeCheck }, SmokeResult>('runSmoke'),
+  /** With `record`: also records `smoke:<name>` (`smokeEntry`). */
+  runSmoke: activity<{ check: SmokeCheck; record?: OwnEntry }, SmokeResult>('runSmoke'),
   dispatchTest: activity<
     { workflow: TestWorkflow; deploymentId: string; image: ImageRef },
     { runId?: number }
   >('dispatchTest'),
   decideApproval: activity<
-    /** `ring`: the train's ring whose request this is (a later ring's approval overrides apply). */
-    { service: string; environment: 'staging' | 'production'; at: string; ring?: string },
+    {
+      service: string;
+      environment: 'staging' | 'production';
+      at: string;
+      /** The train's ring whose request this is (a later ring's approval overrides apply). */
+      ring?: string;
+      /** Also record the decision as `<prefix>:<kind>` (`approvalDecisionEntry`). */
+      record?: OwnEntry & { prefix: string };
+    },
     ApprovalDecision
   >('decideApproval'),
   /** Re-checks an approval inside the orchestration before acting on it. */
@@ -170,6 +227,8 @@ export const Activities = {
       at: string;
       /** Set for a later ring's own approval. */
       ring?: string;
+      /** Also record the judged decision (`approvalEntry`). */
+      record?: OwnEntry;
     },
     { accepted: boolean; refusal?: string }
   >('checkApproval'),
@@ -181,34 +240,32 @@ export const Activities = {
     { target: ClusterTarget; router: RouterSpec; deployment: string },
     { weight: number; rollout: RolloutState }
   >('observeCanary'),
-  setWeight: activity<{ target: ClusterTarget; router: RouterSpec; weight: number }, number>('setWeight'),
-  analyse: activity<
+  /** Returns the weight reached; with `record`, also records it (`weightEntry`) and stores it on the run. */
+  setWeight: activity<
+    { target: ClusterTarget; router: RouterSpec; weight: number; record?: OwnEntry & { comment: string } },
+    number
+  >('setWeight'),
+  analyse: activity<AnalyseInput, CheckVerdict[]>('analyse'),
+  /**
+   * Verification: one round of the post-deploy watch in one activity: the primary's rules (`analyse`),
+   * its pods when watched, and the round's `verify:*` entries (`judgeRound`) at the reserved seqs.
+   */
+  verifyRound: activity<
     {
-      metrics: MetricCheck[];
-      variables: Record<string, string>;
-      at: string;
-      /** Picks the built-in templates' metric family (NGINX or Istio/Gateway API). */
-      router?: RouterSpec;
-      /** Canary traffic (default) or, after promotion, the primary's. */
-      side?: 'canary' | 'primary';
-      /** `interval` (default): every check; `fast`: hard bounds and alerts only. */
-      mode?: 'interval' | 'fast';
-      /** Requests the judged side must have served in a metric's window (0: not checked; absent: 1). */
-      minRequests?: number;
-      alerts?: AlertsSpec;
-      baseline?: BaselineSpec;
-      /**
-       * Also write the round's timeline entries (`analysisEntries`) at these reserved seqs, in the same
-       * activity: one Durable round trip fewer per round; the writes are idempotent on their seqs.
-       */
-      record?: { deploymentId: string; service: string; seqs: number[]; at: string; weight: number };
+      analyse: AnalyseInput;
+      pods?: { target: ClusterTarget; deployment: string };
+      spec: VerificationSpec;
+      /** When each rule started breaching (ms), as the orchestration tracks it. */
+      since: Record<string, number>;
+      record: { deploymentId: string; service: string; seqs: number[]; at: string };
     },
-    CheckVerdict[]
-  >('analyse'),
+    { checks: CheckVerdict[]; pods?: RolloutState }
+  >('verifyRound'),
   lastKnownGood: activity<{ service: string; environment: 'staging' | 'production' }, ReleaseRecord | null>(
     'lastKnownGood',
   ),
-  recordRelease: activity<ReleaseRecord, void>('recordRelease'),
+  /** With `record`: also records `release:last-known-good` (`releaseEntry`); the release row is the rest. */
+  recordRelease: activity<ReleaseRecord & { record?: OwnEntry }, void>('recordRelease'),
   /** The interrupts the API accepted for a run (read by every phase when it starts). */
   storedInterrupts: activity<{ service: string; deploymentId: string }, StoredInterrupt[]>(
     'storedInterrupts',

@@ -16,6 +16,11 @@ export interface ApprovalCheck {
 export interface ConfigSource {
   services(): string[];
   plan(service: string): PipelinePlan | undefined;
+  /**
+   * The part of `plan` a push needs (configured name, chat routes), without building the whole plan.
+   * Optional: sources without it are asked for the plan.
+   */
+  pushTarget?(service: string): Pick<PipelinePlan, 'service' | 'chat'> | undefined;
   /** The configured service whose image match covers this image, if any. */
   serviceForImage(image: ImageRef): string | undefined;
   /** Whether the service is configured with the image's registry and repository (tags aside). */

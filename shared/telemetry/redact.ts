@@ -89,10 +89,24 @@ function escapeRegExp(text: string): string {
  */
 export function redactText(text: string, secrets: readonly string[] = []): string {
   let out = text;
-  const known = secrets.filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
-  if (known.length > 0) out = out.replace(new RegExp(known.map(escapeRegExp).join('|'), 'g'), REDACTED);
+  const known = secretsPattern(secrets);
+  if (known) out = out.replace(known, REDACTED);
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
   return out;
+}
+
+/**
+ * The configured secrets as one pattern, longest first. Compiled once per list of secrets (they are the
+ * same on every call of a process), not once per redacted string: every log line redacts several.
+ */
+let compiledSecrets: { key: string; pattern: RegExp } | undefined;
+function secretsPattern(secrets: readonly string[]): RegExp | undefined {
+  const known = secrets.filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+  if (known.length === 0) return undefined;
+  const key = known.join('\u0000');
+  if (compiledSecrets?.key !== key)
+    compiledSecrets = { key, pattern: new RegExp(known.map(escapeRegExp).join('|'), 'g') };
+  return compiledSecrets.pattern;
 }
 
 /** Pure: a JSON value with every string in it redacted (keys kept), for records that outlive the process. */

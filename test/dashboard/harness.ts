@@ -38,6 +38,15 @@ export const BROWSER_MISSING = !existsSync(CHROMIUM) && process.env.CI !== 'true
 if (BROWSER_MISSING)
   console.warn(`dashboard: browser tests SKIPPED, ${CHROMIUM} not installed (apt-get install chromium)`);
 
+const customStatus = (s: { customStatus?: string | null } | undefined): Record<string, unknown> =>
+  s?.customStatus ? (JSON.parse(s.customStatus) as Record<string, unknown>) : {};
+
+/** Canary status `<step>/<steps> check <n>/<need>`: true once the canary's first check is on record. */
+export const canaryChecked = (s: Record<string, unknown>): boolean => {
+  const m = /^(\d+)\/\d+ check (\d+)\//.exec(String(s.step ?? ''));
+  return m !== null && (Number(m[1]) > 1 || Number(m[2]) > 1);
+};
+
 /** A console error, an uncaught exception or a failed request, with the page URL it happened on. */
 export interface Problem {
   kind: 'console' | 'pageerror';
@@ -123,11 +132,30 @@ export class DashboardWorld {
 
   /** Runs virtual time until the phase's custom status matches. */
   async until(id: string, phase: Phase, match: (status: Record<string, unknown>) => boolean): Promise<void> {
-    await this.host.waitFor(phaseInstanceId(id, phase), (s) => {
-      const status = s.customStatus ? (JSON.parse(s.customStatus) as Record<string, unknown>) : {};
-      return s.runtimeStatus === 'Running' && match(status);
-    });
+    await this.host.waitFor(
+      phaseInstanceId(id, phase),
+      (s) => s.runtimeStatus === 'Running' && match(customStatus(s)),
+    );
     await this.host.idle();
+  }
+
+  /** A phase's runtime status (undefined before it starts) and custom status, as it is now. */
+  async phase(
+    id: string,
+    phase: Phase,
+  ): Promise<{ runtimeStatus?: string; status: Record<string, unknown> }> {
+    const s = await this.host.engine.getInstance(phaseInstanceId(id, phase));
+    return { runtimeStatus: s?.runtimeStatus, status: customStatus(s) };
+  }
+
+  /** Approves a waiting run through the API, as `user`; the HTTP status. */
+  async approve(id: string, user: User, comment = 'ok'): Promise<number> {
+    const res = await this.host.request(`/api/deployments/${id}/approve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...appServicePrincipalHeaders(user) },
+      body: JSON.stringify({ comment }),
+    });
+    return res.status;
   }
 
   /** A page in a fresh context, as `user` (App Service headers) or anonymous; problems are collected. */

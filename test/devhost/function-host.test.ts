@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { consoleLogger, loadFunctionHost, startFunctionHost } from '../../devhost/function-host.js';
 import { currentRegistry } from '../../devhost/functions/core-module.js';
 import { jsonResponse } from '../../devhost/http/types.js';
-import { basicState, fixtureApp, ManualClock, memoryLogger } from './host-test-helpers.js';
+import {
+  basicState,
+  fixtureApp,
+  ManualClock,
+  memoryLogger,
+  removeTempDirs,
+  tempDir,
+} from './host-test-helpers.js';
 
 const clientData = {
   taskHubName: 'BasicHub',
@@ -11,7 +18,10 @@ const clientData = {
   rpcBaseUrl: 'http://127.0.0.1:1/durabletask/',
 };
 
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  removeTempDirs();
+});
 
 describe('function host', () => {
   it('loads first, takes input providers, then listens with extra routes between admin and HTTP triggers', async () => {
@@ -106,6 +116,19 @@ describe('function host', () => {
     await expect(
       loadFunctionHost({ appDir: fixtureApp('broken'), clock: new ManualClock(0), logger: memoryLogger() }),
     ).rejects.toThrow(/b-throws\.js/);
+    expect(currentRegistry()).toBeUndefined();
+  });
+
+  it('fails to load an app that cannot reach @azure/functions and leaves no registry behind', async () => {
+    // Outside the repository: nothing on the app's resolution path provides the SDK.
+    const appDir = tempDir({
+      'package.json': JSON.stringify({ name: 'no-sdk', main: 'index.js' }),
+      'host.json': JSON.stringify({ version: '2.0' }),
+      'index.js': '',
+    });
+    await expect(
+      loadFunctionHost({ appDir, clock: new ManualClock(0), env: {}, logger: memoryLogger() }),
+    ).rejects.toThrow(/Cannot find module '@azure\/functions'/);
     expect(currentRegistry()).toBeUndefined();
   });
 });

@@ -168,7 +168,9 @@ describe('abort at each weight step', () => {
     let id = '';
     let answer: Promise<unknown> | undefined;
     const atWeight: ActivityHook = async (name, input) => {
-      if (answer || name !== 'record' || (input as { weight?: number }).weight !== w) return;
+      // The step's weight change is set and recorded by one `setWeight` activity (with its `record`).
+      const step = input as { weight?: number; record?: unknown };
+      if (answer || name !== 'setWeight' || !step.record || step.weight !== w) return;
       answer = (o as Orchestrations).interrupt(id, 'abort', `at ${w}%`);
       await answer;
     };

@@ -5,6 +5,7 @@ import {
   readTelemetrySettings,
   SECRET_SETTINGS,
   SETTING_NAMES,
+  schemaSettingNames,
   SettingsError,
   settingMap,
 } from '../../shared/config.js';
@@ -173,5 +174,12 @@ describe('readTelemetrySettings', () => {
     expect(secretLike.filter((n) => n !== 'GANTRY_ARGOCD_TOKEN_SECRET').sort()).toEqual(
       [...SECRET_SETTINGS].sort(),
     );
+  });
+});
+
+describe('SETTING_NAMES', () => {
+  it('names exactly the keys of the settings schema, in its order', () => {
+    // The list is spelt out so that reading it does not build the schema (zod loads on first use).
+    expect([...SETTING_NAMES]).toEqual(schemaSettingNames());
   });
 });

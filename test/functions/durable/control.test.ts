@@ -7,14 +7,19 @@ import { controlFor } from '../../../functions/durable/control.js';
  * (instance exists) when another caller created the instance between this caller's status read and its
  * start, the interleaving behind two concurrent `POST /api/services/{name}/rollback`.
  */
-function racingClient(options: { createdByOther: boolean; startError?: Error }): DurableClient {
+function racingClient(
+  options: { createdByOther: boolean; startError?: Error },
+  calls: string[] = [],
+): DurableClient {
   let status: string | undefined;
   const client = {
     async getStatus() {
+      calls.push('getStatus');
       if (status === undefined) throw new Error('404 No instance with ID rollback:ApiGateway');
       return { runtimeStatus: status, customStatus: null };
     },
     async startNew() {
+      calls.push('startNew');
       if (options.createdByOther) {
         status = 'Running';
         throw new Error("409 An orchestration with instance ID 'rollback:ApiGateway' already exists.");
@@ -43,5 +48,19 @@ describe('controlFor(client).start', () => {
     const boom = new Error('503 task hub unavailable');
     const control = controlFor(racingClient({ createdByOther: false, startError: boom }));
     await expect(control.start('rollback', 'rollback:ApiGateway', {})).rejects.toBe(boom);
+  });
+
+  it('with fresh, starts without reading the status first (one call)', async () => {
+    const calls: string[] = [];
+    const control = controlFor(racingClient({ createdByOther: false }, calls));
+    await expect(control.start('announceQueued', 'a:1', {}, { fresh: true })).resolves.toBe('started');
+    expect(calls).toEqual(['startNew']);
+  });
+
+  it('with fresh, still reports an instance that exists after all as running', async () => {
+    const calls: string[] = [];
+    const control = controlFor(racingClient({ createdByOther: true }, calls));
+    await expect(control.start('announceQueued', 'a:1', {}, { fresh: true })).resolves.toBe('running');
+    expect(calls).toEqual(['startNew', 'getStatus']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { record } from '../../../shared/activities/record.js';
+import { record, setWeight } from '../../../shared/activities/record.js';
 import type { Ports } from '../../../shared/ports/index.js';
 import { processRedactor } from '../../../shared/telemetry/registry.js';
 import { MemoryRunStore } from '../../fakes/memory-run-store.js';
@@ -51,5 +51,57 @@ describe('record', () => {
       nested: [{ password: '[redacted]' }],
     });
     expect(JSON.stringify(world.notifications)).not.toContain(secret);
+  });
+});
+
+describe('setWeight with its record: the weight change and its timeline entry in one activity', () => {
+  const TARGET = { subscriptionId: 's', resourceGroup: 'rg', cluster: 'aks', namespace: 'prod' };
+  const ROUTER = { kind: 'nginx' as const, ingress: 'api', canaryIngress: 'api-canary' };
+  const setup = async () => {
+    const store = new MemoryRunStore();
+    const world = new FakeWorld();
+    await store.createDeployment({
+      id: 'api-cccccccccccc',
+      service: 'Api',
+      image: IMAGE,
+      state: 'Canary',
+      source: 'manual',
+      createdAt: AT,
+      updatedAt: AT,
+      weight: 0,
+    });
+    return { store, world, ports: { store, notifier: world, router: world } as unknown as Ports };
+  };
+  const own = { deploymentId: 'api-cccccccccccc', service: 'Api', seq: 7, at: AT, comment: 'step 2/3' };
+
+  it('records weight:<reached> as Recorder.weight did and stores the weight on the deployment', async () => {
+    const { store, world, ports } = await setup();
+    expect(await setWeight(ports, { target: TARGET, router: ROUTER, weight: 25, record: own })).toBe(25);
+    expect(world.weights).toEqual([25]);
+    expect(await store.listEvents('api-cccccccccccc')).toEqual([
+      {
+        deploymentId: 'api-cccccccccccc',
+        seq: 7,
+        at: AT,
+        kind: 'action',
+        title: 'weight:25',
+        comment: 'step 2/3',
+        evidence: { weight: 25 },
+      },
+    ]);
+    expect((await store.getDeployment('Api', 'api-cccccccccccc'))?.weight).toBe(25);
+    // A retry writes the same seq: still one entry.
+    await setWeight(ports, { target: TARGET, router: ROUTER, weight: 25, record: own });
+    expect(await store.listEvents('api-cccccccccccc')).toHaveLength(1);
+  });
+
+  it('records nothing when the router refuses the weight, and nothing without a record input', async () => {
+    const { store, world, ports } = await setup();
+    world.failWeights.add(50);
+    await expect(
+      setWeight(ports, { target: TARGET, router: ROUTER, weight: 50, record: own }),
+    ).rejects.toThrow('refused canary-weight 50');
+    await setWeight(ports, { target: TARGET, router: ROUTER, weight: 10 });
+    expect(await store.listEvents('api-cccccccccccc')).toEqual([]);
   });
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckEvidence, CheckKind, Verdict } from '../../../shared/analysis/judge.js';
-import { observe, track, type Observation } from '../../../shared/analysis/verification.js';
+import {
+  judgeRound,
+  observe,
+  track,
+  verifyEntryCount,
+  type Observation,
+} from '../../../shared/analysis/verification.js';
 import type { VerificationSpec } from '../../../shared/contracts/plan.js';
 import type { RolloutState } from '../../../shared/ports/cluster.js';
 
@@ -190,5 +196,48 @@ describe('track', () => {
     });
     // Not ready from 60 s; held for 60 s at 120 s.
     expect(sustainedAt).toEqual([120_000]);
+  });
+});
+
+describe('judgeRound: one round as the verifyRound activity records it and the orchestration acts on it', () => {
+  const NOW = Date.parse('2026-01-05T10:05:00.000Z');
+  it('writes verify:<rule> per check, then verify:pods, with how long each has been breaching', () => {
+    const checks = [check('error-rate', 'fail', 'error-rate: 6 > max 5'), check('latency-p95', 'pass')];
+    const round = judgeRound(SPEC, checks, pods(3, 3), { 'error-rate': NOW - MIN }, NOW);
+    expect(round.entries.map((e) => [e.title, e.verdict, e.evidence?.breachedForMs])).toEqual([
+      ['verify:error-rate', 'fail', MIN],
+      ['verify:latency-p95', 'pass', 0],
+      ['verify:pods', 'pass', 0],
+    ]);
+    expect(round.since).toEqual({ 'error-rate': NOW - MIN });
+    expect(round.sustained).toBeUndefined();
+    // Held for its `for` (2 min): sustained, and the round's entries still say what was seen.
+    const later = judgeRound(SPEC, checks, pods(3, 3), round.since, NOW + MIN);
+    expect(later.sustained).toEqual({
+      name: 'error-rate',
+      breachedForMs: 2 * MIN,
+      reason: 'error-rate: 6 > max 5',
+    });
+  });
+
+  it('pods: crash-looping fails, none reported is inconclusive, not watched writes no pods entry', () => {
+    const checks = [check('error-rate', 'pass'), check('latency-p95', 'pass')];
+    const verdict = (state?: RolloutState) =>
+      judgeRound(SPEC, checks, state, {}, NOW).entries.find((e) => e.title === 'verify:pods')?.verdict;
+    expect(verdict(pods(3, 2, ['api-0']))).toBe('fail');
+    expect(verdict(pods(0, 0))).toBe('inconclusive');
+    expect(verdict(undefined)).toBeUndefined();
+  });
+
+  it('verifyEntryCount: a check per rule, one more per rule with hard bounds, one for the pods', () => {
+    expect(verifyEntryCount(SPEC, true)).toBe(3);
+    expect(verifyEntryCount(SPEC, false)).toBe(2);
+    const bounded = {
+      ...SPEC,
+      rules: [
+        { ...rule('error-rate', MIN), metric: { ...rule('error-rate', MIN).metric, failFast: { min: 90 } } },
+      ],
+    };
+    expect(verifyEntryCount(bounded, true)).toBe(3);
   });
 });

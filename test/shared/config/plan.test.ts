@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config/load.js';
 import {
   planFor,
+  pushTargetFor,
   serviceForImage,
   serviceNames,
   servesRepository,
@@ -258,5 +259,23 @@ describe('the example configuration', () => {
       ingress: 'api-gateway',
       canaryIngress: 'api-gateway-canary',
     });
+  });
+});
+
+describe('pushTargetFor', () => {
+  const config = loadConfig(readFileSync('config/gantry.example.yaml', 'utf8'), 'gantry.example.yaml');
+
+  it("answers a push's part of the plan of every service, in any casing, as a copy", () => {
+    for (const name of serviceNames(config)) {
+      const plan = planFor(config, name);
+      const target = pushTargetFor(config, name.toUpperCase());
+      expect(target).toEqual({ service: plan.service, ...(plan.chat && { chat: plan.chat }) });
+      expect(target.chat).toBeDefined();
+      expect(target.chat).not.toBe(config.services[name]?.notifications.routes);
+    }
+  });
+
+  it('throws UnknownServiceError for a name not in the file, like planFor', () => {
+    expect(() => pushTargetFor(config, 'Nope')).toThrow(UnknownServiceError);
   });
 });

@@ -134,6 +134,17 @@ describe('redactText', () => {
   it('escapes configured secrets used as patterns', () => {
     expect(redactText('a.b*c+d and aXbbbcd', ['a.b*c+d'])).toBe(`${REDACTED} and aXbbbcd`);
   });
+
+  it('redacts by the secrets of each call when calls alternate between lists (compiled once per list)', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(redactText('one alpha1 beta22', ['alpha1'])).toBe(`one ${REDACTED} beta22`);
+      expect(redactText('one alpha1 beta22', ['beta22'])).toBe(`one alpha1 ${REDACTED}`);
+      expect(redactText('one alpha1 beta22 alpha1', ['alpha1', 'beta22'])).toBe(
+        `one ${REDACTED} ${REDACTED} ${REDACTED}`,
+      );
+      expect(redactText('one alpha1', [])).toBe('one alpha1');
+    }
+  });
 });
 
 describe('redactAttributes', () => {
