@@ -1,12 +1,23 @@
 import type { OrchestrationContext } from 'durable-functions';
 import { Activities, type RunInput } from '../shared/contracts/activities.js';
 import type { Phase } from '../shared/contracts/events.js';
-import type { RingSpec } from '../shared/contracts/plan.js';
 import { ringApprovalClosed, ringApprovalOpened } from '../shared/domain/ring-approval.js';
-import { ringBorder, ringPhaseInstanceId, ringPhases, ringRun, ringStage } from '../shared/domain/rings.js';
+import type { ProductionTarget, RingSpec } from '../shared/contracts/plan.js';
+import { ringPhaseVerdict, targetReason } from '../shared/domain/ring-verdict.js';
+import {
+  ringBorder,
+  ringPhaseInstanceId,
+  ringPhases,
+  ringRun,
+  ringStage,
+  ringTargetInstanceId,
+} from '../shared/domain/rings.js';
+import { drainTargets } from './lib/drain.js';
 import { call, Interrupts, type Flow, type Interrupt } from './lib/flow.js';
-import type { PhaseResult } from './lib/phase.js';
+import { interrupted, type PhaseResult } from './lib/phase.js';
 import { Recorder } from './lib/recorder.js';
+import { finishRelease } from './lib/release.js';
+import { RING_TARGET_FUNCTION, type RingTargetInput, type RingTargetOutcome } from './ring-target.js';
 
 /** Orchestrator function name of a later ring of a release train. */
 export const RING_FUNCTION = 'ringPhase';
@@ -24,9 +35,10 @@ export type RingResult = { result: PhaseResult; phase: Phase; promoted: number }
 const RING_SLOT = 9;
 
 /**
- * One later ring of a train: the soak in the ring before, the wait at a frozen border, then per target
- * the same canary (when the ring has one), promotion and verification sub-orchestrations as ring 0,
- * each under an instance id suffixed with the ring. Returns at the first phase that does not pass.
+ * One later ring of a train: the soak in the ring before, the wait at a frozen border, its own approval
+ * when configured, then the same canary (when the ring has one), promotion and verification
+ * sub-orchestrations as ring 0, on all of its targets at once, each under an instance id suffixed with
+ * the ring (and the target). Returns at the first phase the ring does not pass.
  */
 export function* ringPhase(ctx: OrchestrationContext): Flow<RingResult> {
   const { run, index } = ctx.df.getInput() as RingInput;
@@ -50,25 +62,85 @@ export function* ringPhase(ctx: OrchestrationContext): Flow<RingResult> {
   yield* rec.note('action', `ring:${ring.name}:started`, {
     evidence: { region: ring.region ?? '', targets: ring.targets.map((t) => t.argoApp).join(', ') },
   });
-  let promoted = 0;
-  for (let target = 0; target < ring.targets.length; target++) {
-    const base = ringRun(run, index, target);
-    const since = ctx.df.currentUtcDateTime.toISOString();
-    const targetRun = { ...base, train: { ...base.train, ring: ring.name, last: !!base.train?.last, since } };
-    for (const phase of ringPhases(ring)) {
-      if (phase === 'promotion') promoted = target + 1;
-      status(ctx, ringStage(phase, ring.name), ring.targets[target]?.argoApp ?? '');
-      const result = (yield ctx.df.callSubOrchestrator(
-        `${phase}Phase`,
-        targetRun,
-        ringPhaseInstanceId(id, phase, ring.name, target),
-      )) as PhaseResult;
-      if (result.outcome !== 'passed') return { result, phase, promoted };
-      if (result.weight !== undefined) targetRun.deployment.weight = result.weight;
-    }
+  const ran = yield* runTargets(ctx, rec, run, index);
+  if ('stopped' in ran) return ran.stopped;
+  if (ring.targets.length > 1 && index === (run.plan.rings?.length ?? 0) - 1) {
+    // The last ring of several targets releases the train once every target's window passed.
+    const end = yield* finishRelease(ctx, rec, run.deployment, ran.measured);
+    if ('late' in end)
+      return { result: interrupted(end.late), phase: 'verification', promoted: ring.targets.length };
   }
   yield* rec.note('decision', `ring:${ring.name}:released`, { verdict: 'pass' });
-  return { result: { outcome: 'passed' }, phase: 'verification', promoted };
+  return { result: { outcome: 'passed' }, phase: 'verification', promoted: ring.targets.length };
+}
+
+/**
+ * The ring's targets run each phase together: one `ringTargetPhase` per target under `Task.all`
+ * (results in target order), and the next phase starts when all passed. The first phase a target does
+ * not pass stops the ring (shared/domain/ring-verdict.ts); canary traffic left on a sibling is drained.
+ * `measured`: the ring passed, and every target's verification window measured its rules.
+ */
+function* runTargets(
+  ctx: OrchestrationContext,
+  rec: Recorder,
+  run: RunInput,
+  index: number,
+): Flow<{ stopped: RingResult } | { measured: boolean }> {
+  const ring = run.plan.rings?.[index] as RingSpec;
+  const apps = ring.targets.map((t) => t.argoApp);
+  const since = ctx.df.currentUtcDateTime.toISOString();
+  const runs = ring.targets.map((_, target) => {
+    const base = ringRun(run, index, target);
+    return { ...base, train: { ...base.train, ring: ring.name, last: !!base.train?.last, since } };
+  });
+  let promoted = 0;
+  let measured = true;
+  for (const phase of ringPhases(ring)) {
+    if (phase === 'promotion') promoted = ring.targets.length;
+    status(ctx, ringStage(phase, ring.name), apps.join(', '));
+    const outcomes = (yield ctx.df.Task.all(
+      runs.map((targetRun, target) =>
+        ctx.df.callSubOrchestrator(
+          RING_TARGET_FUNCTION,
+          {
+            run: targetRun,
+            phase,
+            instanceId: ringPhaseInstanceId(run.deployment.id, phase, ring.name, target),
+          } satisfies RingTargetInput,
+          ringTargetInstanceId(run.deployment.id, phase, ring.name, target),
+        ),
+      ),
+    )) as RingTargetOutcome[];
+    const verdict = ringPhaseVerdict(
+      phase,
+      outcomes.map((o) => ({ outcome: o.result.outcome, threw: o.threw })),
+    );
+    const worst = verdict.worst === undefined ? undefined : outcomes[verdict.worst]?.result;
+    if (worst && verdict.worst !== undefined) {
+      const result = named(worst, apps, verdict.worst);
+      const why = result.outcome === 'failed' || result.outcome === 'rolled-back' ? result.reason : phase;
+      yield* drainTargets(
+        ctx,
+        verdict.drain.map((t) => ring.targets[t] as ProductionTarget),
+        rec,
+        why,
+      );
+      return { stopped: { result, phase, promoted } };
+    }
+    outcomes.forEach((o, target) => {
+      if (o.result.outcome === 'passed' && o.result.detail === 'unverified') measured = false;
+      const weight = o.result.outcome === 'passed' ? o.result.weight : undefined;
+      const targetRun = runs[target];
+      if (weight !== undefined && targetRun) targetRun.deployment.weight = weight;
+    });
+  }
+  return { measured };
+}
+
+/** The ring's result from its worst target's: the reason names the target when the ring has several. */
+function named(result: PhaseResult, apps: readonly string[], target: number): PhaseResult {
+  if (result.outcome !== 'failed' && result.outcome !== 'rolled-back') return result;
+  return { ...result, reason: targetReason(apps, target, result.reason) };
 }
 
 /**

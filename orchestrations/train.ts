@@ -1,10 +1,9 @@
 import type { OrchestrationContext } from 'durable-functions';
-import { Activities, type RunInput } from '../shared/contracts/activities.js';
-import type { ProductionTarget } from '../shared/contracts/plan.js';
+import type { RunInput } from '../shared/contracts/activities.js';
 import type { DeploymentState } from '../shared/domain/deployment.js';
 import { ringInstanceId, ringsToRestore } from '../shared/domain/rings.js';
-import { call, type Flow } from './lib/flow.js';
-import { clusterTarget } from './phases/traffic.js';
+import type { Flow } from './lib/flow.js';
+import { drainTargets } from './lib/drain.js';
 import type { Recorder } from './lib/recorder.js';
 import { restoreRings } from './lib/restore.js';
 import { RING_FUNCTION, type RingInput, type RingResult } from './ring.js';
@@ -59,7 +58,7 @@ export function* runTrain(ctx: OrchestrationContext, run: RunInput, rec: Recorde
       // A phase of the ring threw (retries exhausted): its traffic is taken back, and every one of its
       // targets is treated as possibly pointed at the image.
       const reason = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
-      yield* drainRing(ctx, rings[index]?.targets ?? [], rec, reason);
+      yield* drainTargets(ctx, rings[index]?.targets ?? [], rec, reason);
       const promoted = rings[index]?.targets.length ?? 0;
       r = { result: { outcome: 'failed', reason }, phase: 'canary', promoted };
     }
@@ -73,24 +72,4 @@ export function* runTrain(ctx: OrchestrationContext, run: RunInput, rec: Recorde
     return { stopped, holdEarlier: policy === 'hold', failures };
   }
   return { holdEarlier: false, failures: [] };
-}
-
-/** Best effort after a ring threw: weight 0 and the canary scaled down on each of its targets. */
-function* drainRing(
-  ctx: OrchestrationContext,
-  targets: readonly ProductionTarget[],
-  rec: Recorder,
-  reason: string,
-): Flow<void> {
-  for (const prod of targets) {
-    const target = clusterTarget(prod);
-    try {
-      yield* call(ctx, Activities.setWeight, { target, router: prod.router, weight: 0 });
-      yield* call(ctx, Activities.scale, { target, deployment: prod.canaryDeployment, replicas: 0 });
-    } catch (error) {
-      const comment = `${prod.argoApp}: ${error instanceof Error ? error.message : String(error)}`;
-      yield* rec.note('action', 'rollback:failed', { verdict: 'fail', comment });
-    }
-  }
-  yield* rec.weight(0, `rollback after failure: ${reason}`);
 }

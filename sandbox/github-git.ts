@@ -53,7 +53,7 @@ function commitJson(repo: SandboxRepo, name: string, sha: string): Json | undefi
   };
 }
 
-function pullJson(name: string, pull: SandboxPull): Json {
+export function pullJson(name: string, pull: SandboxPull): Json {
   return {
     number: pull.number,
     state: pull.state,
@@ -116,7 +116,16 @@ function create(world: SandboxWorld, repo: SandboxRepo, name: string, what: stri
   return jsonResponse(201, commitJson(repo, name, sha));
 }
 
-function merge(world: SandboxWorld, repo: SandboxRepo, name: string, pull: SandboxPull): HostResponse {
+/** Told of each pull request merged through the API, with the base branch's commit before the merge. */
+export type MergedHook = (repository: string, pull: SandboxPull, baseSha: string) => void;
+
+function merge(
+  world: SandboxWorld,
+  repo: SandboxRepo,
+  name: string,
+  pull: SandboxPull,
+  onMerged?: MergedHook,
+): HostResponse {
   const base = repo.refs.get(pull.base);
   const head = getObject(repo, pull.headSha, 'commit');
   if (pull.state !== 'open' || !base || !head || !isAncestor(repo, base, pull.headSha))
@@ -132,6 +141,7 @@ function merge(world: SandboxWorld, repo: SandboxRepo, name: string, pull: Sandb
   repo.refs.set(pull.base, sha);
   Object.assign(pull, { state: 'closed', merged: true, mergeCommitSha: sha });
   world.markDirty();
+  onMerged?.(name, pull, base);
   return jsonResponse(200, { sha, merged: true, message: 'Pull Request successfully merged' });
 }
 
@@ -141,6 +151,7 @@ function pulls(
   name: string,
   req: HostRequest,
   rest: string,
+  onMerged?: MergedHook,
 ): HostResponse | undefined {
   const b = body(req) ?? {};
   if (rest === '/pulls' && req.method === 'GET') {
@@ -181,7 +192,7 @@ function pulls(
   const pull = m ? repo.pulls.get(Number(m[1])) : undefined;
   if (!m) return undefined;
   if (!pull) return jsonResponse(404, NOT_FOUND);
-  if (m[2] && req.method === 'PUT') return merge(world, repo, name, pull);
+  if (m[2] && req.method === 'PUT') return merge(world, repo, name, pull, onMerged);
   if (!m[2] && req.method === 'GET') return jsonResponse(200, pullJson(name, pull));
   if (!m[2] && req.method === 'PATCH' && b.state === 'closed') {
     pull.state = 'closed';
@@ -191,8 +202,15 @@ function pulls(
   return undefined;
 }
 
-/** Answers a request for the Git subset, or undefined when the path is not one of it. */
-export function gitRoute(world: SandboxWorld, req: HostRequest): HostResponse | undefined {
+/**
+ * Answers a request for the Git subset, or undefined when the path is not one of it. `onMerged`: a
+ * pull request was merged (the repository's webhook fires, see github.ts).
+ */
+export function gitRoute(
+  world: SandboxWorld,
+  req: HostRequest,
+  onMerged?: MergedHook,
+): HostResponse | undefined {
   const m = REPO.exec(req.url.pathname);
   if (!m) return undefined;
   const name = m[1] as string;
@@ -249,6 +267,6 @@ export function gitRoute(world: SandboxWorld, req: HostRequest): HostResponse | 
       content,
     });
   }
-  if (rest.startsWith('/pulls')) return pulls(world, repo, name, req, rest);
+  if (rest.startsWith('/pulls')) return pulls(world, repo, name, req, rest, onMerged);
   return undefined;
 }

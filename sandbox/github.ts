@@ -5,7 +5,8 @@ import {
   type HostResponse,
   type HostRoute,
 } from '../devhost/http/types.js';
-import { gitRoute } from './github-git.js';
+import { gitRoute, pullJson, type MergedHook } from './github-git.js';
+import { deliveredHooks, pullRequestMerged, type GitHubWebhookDelivery } from './github-webhook.js';
 import type { SandboxWorld } from './world.js';
 
 /** Virtual time a dispatched workflow takes before it reports. */
@@ -21,6 +22,11 @@ export interface GitHubSandboxOptions {
     deploymentId: string,
     result: { workflow: string; conclusion: string; runId: number },
   ) => Promise<void>;
+  /**
+   * The repositories' webhook (github-webhook.ts): a pull request merged through the API is delivered
+   * as GitHub's signed `pull_request` `closed` event. Absent: no webhook is configured.
+   */
+  deliverWebhook?: GitHubWebhookDelivery;
 }
 
 /** A dispatched workflow run that has not reached the pipeline yet (kept in the world, so saved). */
@@ -99,6 +105,26 @@ export function createGitHubRoutes(world: SandboxWorld, options: GitHubSandboxOp
   };
   // Runs dispatched before a restart conclude as they would have (at once if already due).
   for (const run of runs.pending.values()) arm(run);
+  const deliverWebhook = options.deliverWebhook;
+  const onMerged: MergedHook | undefined =
+    deliverWebhook &&
+    ((repository, pull, baseSha) => {
+      const payload = pullRequestMerged(
+        repository,
+        pull,
+        pullJson(repository, pull),
+        world.nowIso(),
+        baseSha,
+      );
+      // Sent as GitHub does, after the merge has answered; virtual time waits for it (no retry).
+      delivering++;
+      void deliverWebhook('pull_request', payload)
+        .then((status) => {
+          deliveredHooks(world).push({ event: 'pull_request', action: 'closed', repository, status });
+          world.markDirty();
+        })
+        .finally(() => delivering--);
+    });
   return (req: HostRequest): HostResponse | undefined => {
     if (req.headers.authorization !== `Bearer ${options.token}`) {
       return jsonResponse(401, {
@@ -155,7 +181,7 @@ export function createGitHubRoutes(world: SandboxWorld, options: GitHubSandboxOp
     const commit = COMMIT.exec(path);
     if (commit && req.method === 'GET')
       return commitResponse(world, commit[1] as string, commit[2] as string, commit[3] as string);
-    const git = gitRoute(world, req);
+    const git = gitRoute(world, req, onMerged);
     if (git) return git;
     return errorResponse(404, 'not-found', `The sandbox GitHub does not serve ${req.method} ${path}`);
   };

@@ -7,6 +7,7 @@ import { seedGitTarget } from './git-seed.js';
 import { createChatControlRoutes } from './chat-control.js';
 import { createControlRoutes } from './control.js';
 import { createGitHubRoutes, type GitHubSandboxOptions } from './github.js';
+import type { GitHubWebhookDelivery } from './github-webhook.js';
 import { gitRepositoryOf, type EventGridDelivery, type RegistryIdentity } from './registry-push.js';
 import { createRegistryRoutes } from './registry.js';
 import { defaultRevision } from './registry-store.js';
@@ -46,6 +47,8 @@ export interface SandboxOptions {
   worldFile?: string;
   /** Where `alert` faults are delivered as Alertmanager webhooks (alertmanager.ts); absent: not sent. */
   deliverAlerts?: AlertmanagerDelivery;
+  /** The sandbox GitHub's repository webhook (a merge sends `pull_request`); absent: none configured. */
+  deliverGitHubWebhook?: GitHubWebhookDelivery;
   /**
    * Services not seeded: their Deployments, router objects and Argo CD applications come from
    * elsewhere, e.g. an onboarding kit (`gantry init`) applied through the Kubernetes and Argo CD APIs.
@@ -205,7 +208,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return server;
     };
     const github = await serve(ports.github, [
-      createGitHubRoutes(world, { token: options.tokens.github, deliver: options.deliverTestResult }),
+      createGitHubRoutes(world, {
+        token: options.tokens.github,
+        deliver: options.deliverTestResult,
+        ...(options.deliverGitHubWebhook && { deliverWebhook: options.deliverGitHubWebhook }),
+      }),
     ]);
     const web = await serve(ports.web, [createStagingWebRoutes(world, stagingNamespace)]);
     const now = () => options.clock.now();

@@ -12,6 +12,7 @@ import type { PipelinePlan } from '../shared/contracts/plan.js';
 import { clockFile, clockSuffix, isolateClock, keepClock, resumeClock } from './local-clock.js';
 import { deliverAlertmanager } from './alertmanager.js';
 import { deliverEventGrid, deliverToHost, startSandbox, type Sandbox, type SandboxPorts } from './index.js';
+import { deliverGitHubWebhook } from './github-webhook.js';
 import {
   applyPortBase,
   LAUNCHER_USAGE,
@@ -71,6 +72,11 @@ async function startSandboxFor(
     deliverTestResult: deliverToHost(hostUrl),
     deliverRegistryEvents: deliverEventGrid(hostUrl),
     deliverAlerts: deliverAlertmanager(hostUrl, env.GANTRY_ALERTMANAGER_TOKEN),
+    // A merge in the sandbox GitHub is delivered as its signed `pull_request` webhook, as a repository
+    // hook configured with Gantry's secret would.
+    ...(env.GANTRY_GITHUB_WEBHOOK_SECRET && {
+      deliverGitHubWebhook: deliverGitHubWebhook(hostUrl, env.GANTRY_GITHUB_WEBHOOK_SECRET),
+    }),
     worldFile,
   });
 }

@@ -38,10 +38,17 @@ export class PhaseScope {
     options: { skipAnalysis?: boolean } = {},
   ) {
     this.run = ctx.df.getInput() as RunInput;
-    this.rec = new Recorder(ctx, this.run.deployment.id, this.run.deployment.service, slot, {
-      routes: this.run.plan.chat,
-      environment: STAGING_PHASES.has(phase) ? 'staging' : 'production',
-    });
+    this.rec = new Recorder(
+      ctx,
+      this.run.deployment.id,
+      this.run.deployment.service,
+      slot,
+      {
+        routes: this.run.plan.chat,
+        environment: STAGING_PHASES.has(phase) ? 'staging' : 'production',
+      },
+      this.run.train?.lane,
+    );
     this.interrupts = new Interrupts(ctx, options);
   }
 

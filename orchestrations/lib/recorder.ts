@@ -1,5 +1,5 @@
 import type { OrchestrationContext } from 'durable-functions';
-import { Activities } from '../../shared/contracts/activities.js';
+import { Activities, type RecorderLane } from '../../shared/contracts/activities.js';
 import type { DeploymentState, TimelineEntry } from '../../shared/domain/deployment.js';
 import {
   chatEventKind,
@@ -40,6 +40,7 @@ export class Recorder {
     private readonly service: string,
     private readonly slot: number,
     private readonly chat?: RecorderChat,
+    private readonly lane?: RecorderLane,
   ) {}
 
   /**
@@ -99,7 +100,12 @@ export class Recorder {
 
   private seq(): number {
     const ms = this.ctx.df.currentUtcDateTime.getTime();
-    return ms * 1000 + this.slot * 100 + (this.counter++ % 100);
+    // Targets of one ring run the same phase (same slot) at the same instants: each takes every
+    // `of`-th counter value, so their entries never share a seq (at most 100/`of` entries per ms each).
+    const n = this.lane
+      ? this.lane.index + this.lane.of * (this.counter++ % Math.floor(100 / this.lane.of))
+      : this.counter++ % 100;
+    return ms * 1000 + this.slot * 100 + n;
   }
 
   /** Seqs and the time for `count` entries that an activity writes itself (`Activities.analyse`'s `record`). */

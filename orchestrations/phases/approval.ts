@@ -43,6 +43,8 @@ function* decide(p: PhaseScope, prefix: string): Flow<ApprovalDecision> {
     service: p.run.deployment.service,
     environment: 'production',
     at: nowIso(p.ctx),
+    // A ring's own request is decided under the ring's overrides (reviewers, M of N, wait timer).
+    ...(p.run.train && { ring: p.run.train.ring }),
     record: { ...p.rec.own(), prefix },
   });
 }

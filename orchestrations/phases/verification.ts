@@ -2,7 +2,8 @@ import type { OrchestrationContext } from 'durable-functions';
 import { Activities } from '../../shared/contracts/activities.js';
 import { judgeRound, verifyEntryCount } from '../../shared/analysis/verification.js';
 import { DEFAULT_MIN_REQUESTS } from '../../shared/analysis/judge.js';
-import { call, firstStored, nowIso, type Flow, type Interrupt } from '../lib/flow.js';
+import { call, nowIso, type Flow, type Interrupt } from '../lib/flow.js';
+import { finishRelease } from '../lib/release.js';
 import { interrupted, PhaseScope, type PhaseResult } from '../lib/phase.js';
 import { clusterTarget } from './traffic.js';
 
@@ -72,36 +73,12 @@ function* release(p: PhaseScope, measured: boolean): Flow<PhaseResult> {
   // A ring before the last one of a train: the run goes on, so it is neither finished nor released yet.
   if (train && !train.last) {
     yield* p.rec.note('decision', `ring:${train.ring}:verified`, { verdict: measured ? 'pass' : 'warn' });
-    return { outcome: 'passed' };
+    // A ring of several targets releases once all their windows passed: it needs to know this one's.
+    return { outcome: 'passed', ...(!measured && { detail: 'unverified' }) };
   }
-  // The last moment an interrupt can still be accepted: after this claim the API answers 409.
-  const late = firstStored(
-    yield* call(ctx, Activities.claimFinish, { service: deployment.service, deploymentId: deployment.id }),
-  );
-  if (late) return yield* rollbackRelease(p, interruptReason(late), late);
-  if (!measured) {
-    yield* p.rec.note(
-      'decision',
-      'release:unverified',
-      {
-        verdict: 'warn',
-        comment:
-          'no verification rule could be measured in the window (metrics provider errors): production ' +
-          'keeps this image, but it is not recorded as last known good',
-      },
-      { notify: 'incident' },
-    );
-    return { outcome: 'passed', detail: 'unverified' };
-  }
-  yield* call(ctx, Activities.recordRelease, {
-    service: deployment.service,
-    environment: 'production',
-    deploymentId: deployment.id,
-    image: deployment.image,
-    releasedAt: nowIso(ctx),
-    record: p.rec.own(), // the activity records `release:last-known-good` too
-  });
-  return { outcome: 'passed' };
+  const end = yield* finishRelease(ctx, p.rec, deployment, measured);
+  if ('late' in end) return yield* rollbackRelease(p, interruptReason(end.late), end.late);
+  return { outcome: 'passed', ...end };
 }
 
 const interruptReason = (i: Interrupt): string => `${i.kind} by ${i.payload.actor}: ${i.payload.reason}`;

@@ -5,9 +5,9 @@ import type { Ports } from '../ports/index.js';
 
 export async function decideApproval(
   ports: Ports,
-  input: { service: string; environment: 'staging' | 'production'; at: string },
+  input: { service: string; environment: 'staging' | 'production'; at: string; ring?: string },
 ): Promise<ApprovalDecision> {
-  return ports.config.decideApproval(input.service, input.environment, input.at);
+  return ports.config.decideApproval(input.service, input.environment, input.at, input.ring);
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 } from '../config/plan.js';
 import type { GantryConfig } from '../config/schema.js';
 import { decideApproval, validateApprover } from '../domain/approval-policy.js';
+import { approvalPolicyFor } from '../domain/ring-approval.js';
 import { nextAutoApproval } from '../domain/approval-windows.js';
 import type { ApprovalCheck, ConfigSource } from '../ports/config-source.js';
 
@@ -68,10 +69,16 @@ export class FileConfigSource implements ConfigSource {
     return servesRepository(this.config, service, image.registry, image.repository);
   }
 
-  decideApproval(service: string, environment: 'staging' | 'production', at: string): ApprovalDecision {
+  decideApproval(
+    service: string,
+    environment: 'staging' | 'production',
+    at: string,
+    ring?: string,
+  ): ApprovalDecision {
     const plan = this.plan(service);
-    if (!plan?.approval) throw new UnknownServiceError(service);
-    const question = { environment, at, policy: plan.approval, freezes: plan.freezes ?? [] };
+    const policy = plan && approvalPolicyFor(plan, ring);
+    if (!plan || !policy) throw new UnknownServiceError(service);
+    const question = { environment, at, policy, freezes: plan.freezes ?? [] };
     const outcome = decideApproval(question);
     switch (outcome.kind) {
       case 'auto':

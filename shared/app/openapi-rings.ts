@@ -50,8 +50,10 @@ export const ringSchemas: Record<string, Json> = {
   ServiceRing: {
     type: 'object',
     description:
-      'Which version runs in one ring of the service now: the in-flight run’s ring view, falling back to ' +
-      'the last production release for rings the run has not reached.',
+      'Which version runs in one ring of the service now, from its runs since the last production ' +
+      'release, newest first: the run that deployed, released or held the ring (held: a run that failed ' +
+      'under onRingFailure: hold left its image there), the digest a rollback restored, and for rings no ' +
+      'run reached the last release.',
     properties: {
       name: { type: 'string' },
       region: { type: 'string' },

@@ -1,4 +1,5 @@
-import type { ReleaseRecord } from '../domain/deployment.js';
+import { TERMINAL_STATES, type DeploymentRecord, type ReleaseRecord } from '../domain/deployment.js';
+import { decides, ringNow, type RunRing } from '../domain/ring-now.js';
 import { ringViews, type RingState, type RingTarget } from '../domain/ring-view.js';
 import { isTrain } from '../domain/rings.js';
 import type { Ports } from '../ports/index.js';
@@ -13,10 +14,38 @@ export interface ServiceRing {
   targets: RingTarget[];
 }
 
+/** Runs since the last release read at most (newest first); older ones were overtaken by a restore. */
+const MAX_RUNS = 5;
+/** Runs of one service since its last release listed at most to find the newest (ids are not ordered). */
+const LIST_PAGE = 200;
+
 /**
- * Which version runs in each ring now. Bounded reads only: the in-flight run (or, with none, the run
- * of the last production release) and its timeline; rings that run has not reached (or that it
- * rolled back without a recorded digest) run the last production release.
+ * The service's runs that may have changed a ring since its last production release, newest first, and
+ * that release's own run last. A run that failed under `onRingFailure: hold` is the reason: it left its
+ * image in the rings before the failure, and the release's run says nothing about that.
+ */
+async function recentRuns(
+  ports: Ports,
+  service: string,
+  release: ReleaseRecord | undefined,
+  activeId: string | null,
+): Promise<DeploymentRecord[]> {
+  const released = release ? await ports.store.getDeployment(service, release.deploymentId) : undefined;
+  const page = await ports.store.listDeployments({
+    service,
+    ...(released && { since: released.createdAt }),
+    pageSize: LIST_PAGE,
+  });
+  const newer = page.items
+    .filter((r) => r.id !== released?.id && (r.id === activeId || TERMINAL_STATES.has(r.state)))
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
+    .slice(0, MAX_RUNS);
+  return [...newer, ...(released ? [released] : [])];
+}
+
+/**
+ * Which version runs in each ring now (shared/domain/ring-now.ts): the recent runs are read newest
+ * first, and only until every ring is decided, so a release followed by nothing costs two reads.
  */
 export async function serviceRings(
   ports: Ports,
@@ -26,25 +55,18 @@ export async function serviceRings(
 ): Promise<ServiceRing[] | undefined> {
   const plan = ports.config.plan(service);
   if (!plan || !isTrain(plan)) return undefined;
-  const runId = activeId ?? release?.deploymentId;
-  const [run, timeline] = runId
-    ? await Promise.all([ports.store.getDeployment(service, runId), ports.store.listEvents(runId)])
-    : [undefined, []];
-  const views = run ? ringViews(plan, run, timeline) : undefined;
-  const released = release?.image.digest ?? null;
-  return plan.rings.map((ring, index) => {
-    const view = views?.[index];
-    const own = view?.image ?? null;
-    const fromRun = own !== null && own === run?.image.digest;
-    return {
-      name: ring.name,
-      ...(ring.region !== undefined && { region: ring.region }),
-      digest: own ?? released,
-      deploymentId: fromRun ? (run?.id ?? null) : own === null ? (release?.deploymentId ?? null) : null,
-      state: view?.state ?? (released ? 'released' : 'pending'),
-      targets:
-        view?.targets ??
-        ring.targets.map((t) => ({ cluster: t.cluster, namespace: t.namespace, argoApp: t.argoApp })),
-    };
-  });
+  const runs = await recentRuns(ports, service, release, activeId);
+  const seen: RunRing[][] = plan.rings.map(() => []);
+  for (const run of runs) {
+    const views = ringViews(plan, run, await ports.store.listEvents(run.id));
+    const meta = { id: run.id, digest: run.image.digest, active: run.id === activeId };
+    seen.forEach((ring, index) => ring.push({ run: meta, view: views?.[index] }));
+    if (seen.every((ring) => ring.some((r) => decides(r.view)))) break;
+  }
+  return plan.rings.map((ring, index) => ({
+    name: ring.name,
+    ...(ring.region !== undefined && { region: ring.region }),
+    ...ringNow(seen[index] ?? [], release),
+    targets: ring.targets.map((t) => ({ cluster: t.cluster, namespace: t.namespace, argoApp: t.argoApp })),
+  }));
 }

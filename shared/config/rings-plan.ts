@@ -45,7 +45,7 @@ export function ringsPlan(
           : verification,
       soak: index === 0 ? 0 : (ring.soak ?? DEFAULT_SOAK),
       freezes: ring.freezes,
-      ...(index > 0 && ring.approval && { approval: true }),
+      ...(index > 0 && ring.approval !== false && { approval: ring.approval === true ? {} : ring.approval }),
     };
   });
   return { rings, onRingFailure: s.production.onRingFailure };

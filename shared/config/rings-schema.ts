@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import * as names from '../domain/names.js';
+import { MAX_RING_TARGETS } from '../domain/rings.js';
 import {
   argoApplication,
+  duration,
   freeze,
   grammar,
+  int,
   label,
   positiveDuration,
+  timeWindow,
   uniqueNames,
   weight,
   type Ctx,
@@ -36,13 +40,44 @@ const ringCanary = z.union([
 const ring = z.strictObject({
   name: grammar(names.isDnsLabel, 'a ring name (lowercase DNS label, e.g. eu-north)'),
   region: label.optional(),
-  targets: z.array(ringTarget).min(1).optional(),
+  targets: z
+    .array(ringTarget)
+    .min(1)
+    .max(MAX_RING_TARGETS, {
+      message: `at most ${MAX_RING_TARGETS} targets per ring (they deploy side by side); split a larger region into rings`,
+    })
+    .optional(),
   canary: ringCanary.optional(),
   verificationWindow: positiveDuration.optional(),
   soak: positiveDuration.optional(),
   freezes: z.array(freeze).default([]),
-  /** true: the train waits at this ring's border for its own approval, under the service's policy. */
-  approval: z.boolean().default(false),
+  /**
+   * true: the train waits at this ring's border for its own approval, under the service's policy; an
+   * object: the same, with the ring's own reviewers, approvals needed (M of N), wait timer or
+   * auto-approve windows (`[]`: a person always).
+   */
+  approval: z
+    .union(
+      [
+        z.boolean(),
+        z
+          .strictObject({
+            reviewers: z.array(label).min(1).optional(),
+            minApprovers: int(1, 100).optional(),
+            waitTimer: duration.optional(),
+            autoApprove: z.array(timeWindow).optional(),
+          })
+          .refine((o) => Object.keys(o).length > 0, {
+            message:
+              'set reviewers, minApprovers, waitTimer or autoApprove (or approval: true for the service policy)',
+          }),
+      ],
+      {
+        error:
+          'expected true, false, or { reviewers, minApprovers, waitTimer, autoApprove } overriding the service policy',
+      },
+    )
+    .default(false),
 });
 
 export type RingConfig = z.output<typeof ring>;
@@ -105,4 +140,23 @@ export function checkRingTargets(
       seen.add(t.application);
     }),
   );
+}
+
+/**
+ * A ring's approval override against the service's approval policy: its wait timer must end before the
+ * request expires (as the service's own must), or no approval could ever let the ring through.
+ */
+export function checkRingApprovals(
+  s: { approval: { expiry: number }; production: { rings?: readonly RingConfig[] | undefined } },
+  ctx: Ctx,
+): void {
+  s.production.rings?.forEach((r, index) => {
+    if (typeof r.approval !== 'object' || r.approval.waitTimer === undefined) return;
+    if (r.approval.waitTimer >= s.approval.expiry)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['production', 'rings', index, 'approval', 'waitTimer'],
+        message: "must be shorter than the service's approval expiry",
+      });
+  });
 }

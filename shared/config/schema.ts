@@ -11,7 +11,7 @@ import { canary, verification, VERIFICATION_DEFAULT } from './analysis-schema.js
 import type { ChatConfig } from './chat-schema.js';
 import { gitopsMode } from './gitops-schema.js';
 import { checkProviderMetrics } from './provider-schema.js';
-import { checkRingTargets, onRingFailure, rings } from './rings-schema.js';
+import { checkRingApprovals, checkRingTargets, onRingFailure, rings } from './rings-schema.js';
 import {
   approval,
   argoApplication,
@@ -266,9 +266,10 @@ export const serviceSchema = z.strictObject({
 export type ServiceConfig = z.output<typeof serviceSchema>;
 
 /** A service with the checks that span its blocks: verification rules run on the canary's provider. */
-export const checkedServiceSchema = serviceSchema.superRefine((s, ctx) =>
-  checkProviderMetrics(s.canary.provider, s.verification.rules, ['verification', 'rules'], ctx),
-);
+export const checkedServiceSchema = serviceSchema.superRefine((s, ctx) => {
+  checkProviderMetrics(s.canary.provider, s.verification.rules, ['verification', 'rules'], ctx);
+  checkRingApprovals(s, ctx);
+});
 
 /** Keys a service may set; `defaults` may set all of them except `image`. */
 export const SERVICE_KEYS = Object.keys(serviceSchema.shape) as Array<keyof ServiceConfig>;

@@ -44,7 +44,15 @@ export interface RunInput {
     last: boolean;
     /** When the ring started (ISO): a skip-analysis stored before it was meant for an earlier ring. */
     since?: string;
+    /** This target's place among the ring's targets, which run their phases at the same time. */
+    lane?: RecorderLane;
   };
+}
+
+/** Keeps the timeline seqs of parallel targets apart (orchestrations/lib/recorder.ts). */
+export interface RecorderLane {
+  index: number;
+  of: number;
 }
 
 export interface RecordInput {
@@ -201,6 +209,8 @@ export const Activities = {
       service: string;
       environment: 'staging' | 'production';
       at: string;
+      /** The train's ring whose request this is (a later ring's approval overrides apply). */
+      ring?: string;
       /** Also record the decision as `<prefix>:<kind>` (`approvalDecisionEntry`). */
       record?: OwnEntry & { prefix: string };
     },

@@ -279,7 +279,7 @@ export interface RingSpec {
   name: string;
   /** Region label (shown, and matched by nothing else). */
   region?: string;
-  /** One or more targets, deployed one after the other within the ring. */
+  /** One to four targets, deployed together: each phase runs on all of them at once (orchestrations/ring.ts). */
   targets: ProductionTarget[];
   /** The ring's own canary; absent: a plain rollout (promotion) followed by the verification window. */
   canary?: CanarySpec;
@@ -290,9 +290,22 @@ export interface RingSpec {
   freezes: FreezeWindow[];
   /**
    * The train waits at the border (after the soak and the ring's freezes) for an approval of this ring,
-   * under the service's production approval policy. Absent: the train's one approval covers the ring.
+   * under the service's production approval policy with these overrides (empty: the policy as it is).
+   * Absent: the train's one approval covers the ring.
    */
-  approval?: boolean;
+  approval?: RingApprovalOverride;
+}
+
+/** What a ring's own approval changes in the service's policy (shared/domain/ring-approval.ts). */
+export interface RingApprovalOverride {
+  /** Groups whose members may approve this ring, instead of the service's reviewers. */
+  reviewers?: string[];
+  /** Distinct approvers this ring needs (M of the reviewers' members). */
+  minApprovers?: number;
+  /** Minimum time between this ring's request and its rollout. */
+  waitTimer?: Duration;
+  /** Windows in which this ring needs no human (`[]`: never; absent: the service's windows). */
+  autoApprove?: TimeWindow[];
 }
 
 /** Matchers name a label (or dimension) and its accepted values, which may hold `{{ ... }}` variables. */

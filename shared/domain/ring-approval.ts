@@ -1,3 +1,4 @@
+import type { ApprovalPolicy, PipelinePlan } from '../contracts/plan.js';
 import type { TimelineEntry } from './deployment.js';
 
 /**
@@ -42,4 +43,24 @@ export function decisionsOfRequest<T extends { at: string }>(
   waitingSince: string,
 ): T[] {
   return previous.filter((a) => a.at >= waitingSince);
+}
+
+/**
+ * The approval policy a request of `ring` is decided under: the service's production policy, with what
+ * the ring's own `approval` overrides (reviewers, minApprovers, waitTimer, autoApprove windows). The
+ * self-approval rule and the expiry stay the service's. Ring 0, a ring without its own approval, and an
+ * unknown ring name get the service's policy unchanged; undefined: the plan has no approval policy.
+ */
+export function approvalPolicyFor(plan: PipelinePlan, ring?: string): ApprovalPolicy | undefined {
+  const policy = plan.approval;
+  if (!policy || ring === undefined) return policy;
+  const override = plan.rings?.slice(1).find((r) => r.name === ring)?.approval;
+  if (!override) return policy;
+  return {
+    ...policy,
+    ...(override.reviewers && { reviewers: [...override.reviewers] }),
+    ...(override.minApprovers !== undefined && { minApprovers: override.minApprovers }),
+    ...(override.waitTimer !== undefined && { waitTimer: override.waitTimer }),
+    ...(override.autoApprove && { autoApprove: [...override.autoApprove] }),
+  };
 }

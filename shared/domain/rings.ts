@@ -37,7 +37,9 @@ export function ringRun(run: RunInput, index: number, target: number): RunInput 
   const ring = rings[index];
   const production = ring?.targets[target];
   if (!ring || !production) throw new RangeError(`no target ${target} in ring ${index}`);
-  const last = index === rings.length - 1 && target === ring.targets.length - 1;
+  // A ring of several targets runs them side by side: the ring, not one of them, releases the train.
+  const several = ring.targets.length > 1;
+  const last = index === rings.length - 1 && !several;
   return {
     deployment: { ...run.deployment, weight: 0 },
     plan: {
@@ -46,9 +48,23 @@ export function ringRun(run: RunInput, index: number, target: number): RunInput 
       canary: ring.canary ?? run.plan.canary,
       verification: ring.verification,
     },
-    train: { ring: ring.name, last },
+    train: {
+      ring: ring.name,
+      last,
+      ...(several && { lane: { index: target, of: ring.targets.length } }),
+    },
   };
 }
+
+/**
+ * At most this many targets per ring: they run side by side, and the timeline seqs of one instant are
+ * shared out between them (orchestrations/lib/recorder.ts). More clusters in a region: one more ring.
+ */
+export const MAX_RING_TARGETS = 4;
+
+/** Instance id of the sub-orchestration that runs one target's phase and never throws. */
+export const ringTargetInstanceId = (deploymentId: string, phase: Phase, ring: string, target: number) =>
+  `deploy:${deploymentId}:target-${phase}@${ring}${target > 0 ? `.${target}` : ''}`;
 
 /** The phases a ring runs per target: with a canary, the full three; without, a rollout and its window. */
 export function ringPhases(ring: RingSpec): Phase[] {

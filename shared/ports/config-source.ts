@@ -25,7 +25,13 @@ export interface ConfigSource {
   serviceForImage(image: ImageRef): string | undefined;
   /** Whether the service is configured with the image's registry and repository (tags aside). */
   servesRepository(service: string, image: Pick<ImageRef, 'registry' | 'repository'>): boolean;
-  decideApproval(service: string, environment: 'staging' | 'production', at: string): ApprovalDecision;
+  /** `ring`: a train's ring whose own request this is (its overrides of the policy apply). */
+  decideApproval(
+    service: string,
+    environment: 'staging' | 'production',
+    at: string,
+    ring?: string,
+  ): ApprovalDecision;
   checkApproval(check: ApprovalCheck): { accepted: boolean; refusal?: string };
   /** The `chat.principals` rules mapping chat users to principals; none (or absent) maps nobody. */
   chatPrincipals?(): readonly ChatPrincipalRule[];

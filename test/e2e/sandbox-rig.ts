@@ -8,6 +8,7 @@ import type { PipelinePlan } from '../../shared/contracts/plan.js';
 import type { DeploymentRecord, TimelineEntry } from '../../shared/domain/deployment.js';
 import { deliverAlertmanager } from '../../sandbox/alertmanager.js';
 import { deliverEventGrid, deliverToHost, startSandbox, type Sandbox } from '../../sandbox/index.js';
+import { deliverGitHubWebhook } from '../../sandbox/github-webhook.js';
 import type { FaultProfile } from '../../sandbox/world.js';
 
 /**
@@ -87,7 +88,7 @@ export interface RegistryPushAnswer {
 
 export const randomDigest = (): string => `sha256:${randomBytes(32).toString('hex')}`;
 
-/** Signs the GitHub webhook deliveries a test sends as GitHub would (`X-Hub-Signature-256`). */
+/** The sandbox GitHub's webhook secret, Gantry's too: its deliveries are signed (`X-Hub-Signature-256`). */
 export const GITHUB_WEBHOOK_SECRET = 'sandbox-github-webhook-secret';
 
 function settings(options: SandboxRigOptions, sandbox: Sandbox): Record<string, string> {
@@ -198,6 +199,7 @@ export async function startSandboxRig(options: SandboxRigOptions): Promise<Sandb
     tokens: TOKENS,
     deliverTestResult: deliverToHost(() => hostUrl),
     deliverRegistryEvents: deliverEventGrid(() => hostUrl),
+    deliverGitHubWebhook: deliverGitHubWebhook(() => hostUrl, GITHUB_WEBHOOK_SECRET),
     ...(options.alertmanager && { deliverAlerts: deliverAlertmanager(() => hostUrl, ALERTMANAGER_TOKEN) }),
     ...(options.unseeded && { unseeded: options.unseeded }),
   });

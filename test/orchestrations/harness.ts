@@ -23,6 +23,7 @@ import { stagingPhase } from '../../orchestrations/phases/staging.js';
 import { testsPhase } from '../../orchestrations/phases/tests.js';
 import { verificationPhase } from '../../orchestrations/phases/verification.js';
 import { RING_FUNCTION, ringPhase } from '../../orchestrations/ring.js';
+import { RING_TARGET_FUNCTION, ringTargetPhase } from '../../orchestrations/ring-target.js';
 import { rollbackService } from '../../orchestrations/rollback.js';
 import { ROLLBACK_ORCHESTRATION } from '../../shared/contracts/rollback.js';
 import type { InstanceState } from '../../devhost/durable/types.js';
@@ -42,6 +43,7 @@ const ORCHESTRATORS: Array<[string, OrchestratorFn]> = [
   [phaseFunction('promotion'), promotionPhase],
   [phaseFunction('verification'), verificationPhase],
   [RING_FUNCTION, ringPhase],
+  [RING_TARGET_FUNCTION, ringTargetPhase],
   [ROLLBACK_ORCHESTRATION, rollbackService],
 ];
 

@@ -12,14 +12,14 @@ const PROD_BLOCK =
   '      application: api-gateway-prod\n      image: { kustomizeImage: hearloveen.azurecr.io/api-gateway }\n';
 
 /** ApiGateway as a two-ring train whose eu-north ring waits for its own approval. */
-function trainConfig(): FileConfigSource {
+function trainConfig(approval = 'true'): FileConfigSource {
   const example = readFileSync('config/gantry.example.yaml', 'utf8');
   expect(example).toContain(PROD_BLOCK);
   const rings = `      rings:
         - { name: eu-west, region: westeurope }
         - name: eu-north
           soak: 30m
-          approval: true
+          approval: ${approval}
           targets: [{ cluster: hearloveen-aks-eun, application: ${NORTH_APP} }]
 `;
   return new FileConfigSource(loadConfig(example.replace(PROD_BLOCK, PROD_BLOCK + rings), 'rings.yaml'));
@@ -35,8 +35,8 @@ afterEach(async () => {
   o = undefined;
 });
 
-async function atRingApproval() {
-  o = await Orchestrations.start({ startTime: START, config: trainConfig() });
+async function atRingApproval(approval?: string) {
+  o = await Orchestrations.start({ startTime: START, config: trainConfig(approval) });
   await withLastKnownGood(o);
   const ref = image();
   const d = await o.submit(ref);
@@ -48,10 +48,16 @@ async function atRingApproval() {
   return { x: o, id: d.id, digest: ref.split('@')[1] as string };
 }
 
-const decision = (x: Orchestrations, id: string, kind: 'approve' | 'reject', name = 'ada') =>
+const decision = (
+  x: Orchestrations,
+  id: string,
+  kind: 'approve' | 'reject',
+  name = 'ada',
+  groups = ['devops-team'],
+) =>
   decide(x.ports, x.control, {
     id,
-    principal: { name, groups: ['devops-team'], roles: ['Gantry.Approver'], source: 'development' },
+    principal: { name, groups, roles: ['Gantry.Approver'], source: 'development' },
     decision: kind,
     comment: kind === 'reject' ? 'not in Stockholm today' : 'ok',
     at: x.nowIso(),
@@ -115,5 +121,52 @@ describe('per-ring approval', () => {
     expect(done.state).toBe('Cancelled');
     expect(done.reason).toBe('ring eu-north: cancel by ops: not today');
     expect(x.world.deploys.filter((d) => d.app === NORTH_APP)).toEqual([]);
+  });
+
+  it("a ring's own reviewers and M of N: the regional on-call, two of them, release eu-north", async () => {
+    const { x, id, digest } = await atRingApproval(
+      '{ reviewers: [eun-oncall], minApprovers: 2, waitTimer: 10m }',
+    );
+    const status = await x.control.status(ringPhaseInstanceId(id, 'approval', 'eu-north', 0));
+    expect(status?.customStatus).toMatchObject({ waitingFor: 'approval by eun-oncall (0/2)' });
+    const required = (await x.ports.store.listEvents(id))
+      .filter((e) => e.title === 'approval:required')
+      .at(-1);
+    expect(required?.evidence).toMatchObject({
+      reviewers: ['eun-oncall'],
+      minApprovers: 2,
+      waitTimerMs: 600_000,
+    });
+    // The service's reviewers approved ring 0, but not this ring: refused over HTTP, nothing delivered.
+    await expect(decision(x, id, 'approve')).rejects.toThrow(/not-a-reviewer/);
+    await decision(x, id, 'approve', 'bo', ['eun-oncall']);
+    await x.waitFor(
+      ringPhaseInstanceId(id, 'approval', 'eu-north', 0),
+      (s) => JSON.stringify(s.customStatus ?? '').includes('(1/2)'),
+      false,
+    );
+    expect(x.world.deploys.filter((d) => d.app === NORTH_APP)).toEqual([]);
+    await decision(x, id, 'approve', 'cy', ['eun-oncall']);
+    const done = await x.finish(id);
+    expect(done.state).toBe('Succeeded');
+    expect(x.world.apps.get(NORTH_APP)?.image?.digest).toBe(digest);
+    const events = await x.ports.store.listEvents(id);
+    const at = (title: string) => Date.parse(events.find((e) => e.title === title)?.at ?? '');
+    // The ring's own wait timer, counted from its request.
+    expect(at('ring:eu-north:started') - at('ring:eu-north:approval')).toBeGreaterThanOrEqual(600_000);
+    expect(events.filter((e) => e.title === 'approve:accepted').map((e) => e.actor)).toEqual(
+      expect.arrayContaining(['bo', 'cy']),
+    );
+  });
+
+  it('with autoApprove: [] on the ring, no window releases it: unanswered, the request expires', async () => {
+    const { x, id } = await atRingApproval('{ reviewers: [eun-oncall], autoApprove: [] }');
+    const done = await x.finish(id);
+    expect(done.state).toBe('RolledBack');
+    expect(done.reason).toMatch(/^ring eu-north: approval expired at /);
+    const titles = (await x.ports.store.listEvents(id)).map((e) => e.title);
+    expect(titles).not.toContain('approval:auto (window opened)');
+    expect(x.world.deploys.filter((d) => d.app === NORTH_APP)).toEqual([]);
+    expect(x.world.apps.get(PROD_APP)?.image?.digest).toBe(LKG.digest);
   });
 });

@@ -5,6 +5,7 @@ import { loadConfig } from '../../shared/config/load.js';
 import type { TimelineEntry } from '../../shared/domain/deployment.js';
 import { ringInstanceId, ringPhaseInstanceId } from '../../shared/domain/rings.js';
 import { describeDeployment } from '../../shared/app/status.js';
+import { describeService } from '../../shared/app/queries.js';
 import { validator } from '../e2e/openapi-check.js';
 import { DEFAULT_RETRY } from '../../shared/contracts/contract.js';
 import type { RecordInput } from '../../shared/contracts/activities.js';
@@ -152,6 +153,15 @@ describe('release trains (rings)', () => {
       ['rolled-back', LKG.digest],
       ['untouched', null],
     ]);
+    // The service's ring view (no run in flight, the last release is the previous one): eu-west runs
+    // the failed run's image, held; the rings after it run the last release.
+    const service = await describeService(x.ports, 'ApiGateway');
+    expect(service.production?.image.digest).toBe(LKG.digest);
+    expect(service.rings?.map((r) => [r.name, r.digest, r.deploymentId, r.state])).toEqual([
+      ['eu-west', digest, done.id, 'held'],
+      ['eu-north', LKG.digest, 'apigateway-0123456789ab', 'released'],
+      ['eu-central', LKG.digest, 'apigateway-0123456789ab', 'released'],
+    ]);
   });
 
   it('a freeze on ring 1 holds the train at its border until the freeze lifts', async () => {
@@ -237,7 +247,8 @@ describe('release trains (rings)', () => {
     expect(done.reason).toMatch(/^ring eu-north: /);
     expect(x.world.weights.at(-1)).toBe(0);
     expect(x.world.apps.get(PROD_APP)?.image?.digest).toBe(LKG.digest);
-    expect(x.world.apps.get(NORTH_APP)?.image?.digest).toBe(LKG.digest);
+    // The canary threw before promotion: eu-north's application was never pointed at the image.
+    expect(deployed(x, NORTH_APP)).toEqual([]);
     expect(deployed(x, CENTRAL_APP)).toEqual([]);
   });
 });

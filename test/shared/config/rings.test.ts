@@ -73,8 +73,29 @@ describe('production.rings (configuration)', () => {
   it('takes a per-ring approval for a later ring (absent: the train approval covers it)', () => {
     expect(planFor(loadConfig(withRings(TWO), 'g.yaml'), 'Api').rings?.[1]?.approval).toBeUndefined();
     const plan = planFor(loadConfig(withRings(`${TWO}          approval: true\n`), 'g.yaml'), 'Api');
-    expect(plan.rings?.[1]?.approval).toBe(true);
+    // true: the service's policy as it is (no overrides).
+    expect(plan.rings?.[1]?.approval).toEqual({});
     expect(plan.rings?.[0]?.approval).toBeUndefined();
+  });
+
+  it("takes a ring's own reviewers, approvals needed and wait timer over the service policy", () => {
+    const own = `${TWO}          approval: { reviewers: [eun-oncall, sre], minApprovers: 2, waitTimer: 10m }\n`;
+    const plan = planFor(loadConfig(withRings(own), 'g.yaml'), 'Api');
+    expect(plan.rings?.[1]?.approval).toEqual({
+      reviewers: ['eun-oncall', 'sre'],
+      minApprovers: 2,
+      waitTimer: 600_000,
+    });
+    const some = planFor(
+      loadConfig(withRings(`${TWO}          approval: { minApprovers: 2 }\n`), 'g.yaml'),
+      'Api',
+    );
+    expect(some.rings?.[1]?.approval).toEqual({ minApprovers: 2 });
+    const never = planFor(
+      loadConfig(withRings(`${TWO}          approval: { autoApprove: [] }\n`), 'g.yaml'),
+      'Api',
+    );
+    expect(never.rings?.[1]?.approval).toEqual({ autoApprove: [] });
   });
 
   it.each<[string, string, RegExp]>([
@@ -112,6 +133,31 @@ describe('production.rings (configuration)', () => {
       'a non-boolean ring approval',
       `      rings:\n        - { name: a }\n        - { name: b, approval: yes please, targets: [{ application: b }] }\n`,
       /rings\[1\]\.approval/,
+    ],
+    [
+      'an empty ring approval override',
+      `${TWO}          approval: {}\n`,
+      /rings\[1\]\.approval.*set reviewers, minApprovers, waitTimer or autoApprove/,
+    ],
+    [
+      'an unknown ring approval key',
+      `${TWO}          approval: { reviewer: [eun-oncall] }\n`,
+      /rings\[1\]\.approval.*reviewer/,
+    ],
+    [
+      'a ring needing no approver',
+      `${TWO}          approval: { minApprovers: 0 }\n`,
+      /rings\[1\]\.approval\.minApprovers/,
+    ],
+    [
+      'an empty ring reviewer list',
+      `${TWO}          approval: { reviewers: [] }\n`,
+      /rings\[1\]\.approval\.reviewers/,
+    ],
+    [
+      "a ring wait timer past the service's approval expiry",
+      `${TWO}          approval: { waitTimer: 30h }\n`,
+      /rings\[1\]\.approval\.waitTimer.*shorter than the service's approval expiry/,
     ],
     ['a bad ring name', `      rings:\n        - { name: EU_West }\n`, /rings\[0\]\.name.*ring name/],
     [

@@ -4,7 +4,9 @@ import { planFor } from '../../../shared/config/plan.js';
 import { trainInstanceIds } from '../../../shared/domain/rings.js';
 import { BASE } from '../config/fixtures.js';
 import type { TimelineEntry } from '../../../shared/domain/deployment.js';
+import type { ApprovalPolicy, PipelinePlan, RingSpec } from '../../../shared/contracts/plan.js';
 import {
+  approvalPolicyFor,
   decisionsOfRequest,
   pendingRingApproval,
   ringApprovalClosed,
@@ -90,5 +92,47 @@ describe('trainInstanceIds with a per-ring approval', () => {
     ['', false],
   ])('%s-> the ring approval instance listens for cancel and abort: %s', (approval, listed) => {
     expect(trainInstanceIds('d1', rings(approval)).includes('deploy:d1:approval@b')).toBe(listed);
+  });
+});
+
+describe("approvalPolicyFor (a ring's own reviewers, M of N, wait timer)", () => {
+  const service = {
+    autoApprove: [{ from: '02:00', to: '06:00', timeZone: 'UTC' }],
+    reviewers: ['devops-team'],
+    minApprovers: 1,
+    forbidSelfApproval: true,
+    waitTimer: 0,
+    expiry: 86_400_000,
+  };
+  const ring = (name: string, approval?: object) => ({ name, approval }) as unknown as RingSpec;
+  const plan = {
+    approval: service,
+    rings: [
+      ring('eu-west'),
+      ring('eu-north', { reviewers: ['eun-oncall'], minApprovers: 2 }),
+      ring('eu-central', {}),
+      ring('us-east', { waitTimer: 600_000 }),
+      ring('asia'),
+      ring('eu-south', { autoApprove: [] }),
+    ],
+  } as unknown as PipelinePlan;
+
+  it.each<[string, string | undefined, Partial<ApprovalPolicy>]>([
+    ['ring 0 (no ring named): the service policy', undefined, service],
+    ['ring 0 by name: the service policy', 'eu-west', service],
+    ['own reviewers and M of N', 'eu-north', { ...service, reviewers: ['eun-oncall'], minApprovers: 2 }],
+    ['approval: true: the service policy', 'eu-central', service],
+    ['own wait timer only', 'us-east', { ...service, waitTimer: 600_000 }],
+    ['a ring without its own approval', 'asia', service],
+    ['no auto-approve windows: a person always', 'eu-south', { ...service, autoApprove: [] }],
+    ['an unknown ring', 'mars', service],
+  ])('%s', (_, name, expected) => {
+    expect(approvalPolicyFor(plan, name)).toEqual(expected);
+  });
+
+  it('keeps the service policy untouched, and has none for a plan without one', () => {
+    approvalPolicyFor(plan, 'eu-north')?.reviewers.push('x');
+    expect(service.reviewers).toEqual(['devops-team']);
+    expect(approvalPolicyFor({ ...plan, approval: undefined }, 'eu-north')).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import {
   ringPhases,
   ringRun,
   ringsToRestore,
+  ringTargetInstanceId,
 } from '../../../shared/domain/rings.js';
 
 const target = (app: string): ProductionTarget => ({
@@ -97,7 +98,8 @@ describe('ring runs', () => {
     expect(r.plan.production.argoApp).toBe('b1');
     expect(r.plan.canary).toBe(canary);
     expect(r.deployment.weight).toBe(0);
-    expect(r.train).toEqual({ ring: 'r1', last: false });
+    // A ring of several targets runs them side by side, each in its own lane of timeline seqs.
+    expect(r.train).toEqual({ ring: 'r1', last: false, lane: { index: 1, of: 2 } });
     expect(ringRun(run, 3, 0).train).toEqual({ ring: 'r3', last: true });
     expect(() => ringRun(run, 4, 0)).toThrow(RangeError);
   });
@@ -105,6 +107,9 @@ describe('ring runs', () => {
   it('names phases per ring and target, and skips the canary of a rollout ring', () => {
     expect(ringPhaseInstanceId('d1', 'canary', 'r1', 0)).toBe('deploy:d1:canary@r1');
     expect(ringPhaseInstanceId('d1', 'canary', 'r1', 1)).toBe('deploy:d1:canary@r1.1');
+    // The never-throwing wrapper of each target's phase (the ring fans out over these).
+    expect(ringTargetInstanceId('d1', 'promotion', 'r1', 0)).toBe('deploy:d1:target-promotion@r1');
+    expect(ringTargetInstanceId('d1', 'promotion', 'r1', 2)).toBe('deploy:d1:target-promotion@r1.2');
     expect(ringPhases(ring('x', ['x'], false))).toEqual(['promotion', 'verification']);
     expect(ringPhases(ring('x', ['x']))).toEqual(['canary', 'promotion', 'verification']);
     expect(isTrain(run.plan)).toBe(true);
