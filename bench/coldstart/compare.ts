@@ -5,12 +5,20 @@
  *   node dist/bench/coldstart/compare.js --runs 12 -- "-e 0" "-e require('durable-functions')" \
  *     dist/bench/coldstart/load-functions.js dist/bundle/functions.js
  *
- * Each argument is one command line for `node`, split on spaces. One unmeasured warm-up round first.
+ * Each argument is one command line for `node`, split on spaces; one that starts with `+telemetry ` runs
+ * with production-shaped telemetry settings (measure.ts `TELEMETRY_ENV`):
+ *
+ *   node dist/bench/coldstart/compare.js -- dist/bench/coldstart/load-functions.js \
+ *     "+telemetry dist/bench/coldstart/load-functions.js --expect-telemetry"
+ *
+ * One unmeasured warm-up round first.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { timeProcess } from './measure.js';
+import { TELEMETRY_ENV, timeProcess } from './measure.js';
 import { median } from './report.js';
+
+const TELEMETRY_PREFIX = '+telemetry ';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -18,13 +26,17 @@ async function main(): Promise<void> {
     allowPositionals: true,
   });
   const runs = Number(values.runs);
-  const commands = positionals.map((line) => line.split(' '));
+  const commands = positionals.map((line) => {
+    const telemetry = line.startsWith(TELEMETRY_PREFIX);
+    const args = (telemetry ? line.slice(TELEMETRY_PREFIX.length) : line).split(' ');
+    return { args, env: telemetry ? TELEMETRY_ENV : {} };
+  });
   const wall = commands.map((): number[] => []);
   const cpu = commands.map((): number[] => []);
   const before = loadavg()[0] ?? 0;
   for (let round = 0; round <= runs; round++) {
-    for (const [i, args] of commands.entries()) {
-      const sample = await timeProcess(args);
+    for (const [i, { args, env }] of commands.entries()) {
+      const sample = await timeProcess(args, env);
       if (round === 0) continue;
       wall[i]?.push(sample.wallMs);
       cpu[i]?.push(sample.cpuMs);

@@ -3,6 +3,9 @@
  * (the OS file cache stays warm, as it does on a Functions instance after the first scale-out):
  *  - module load: `node load-functions.js` (every function file of the app) against `node -e 0`, and
  *    the same files bundled into one (bench/coldstart/bundle.ts, built first; not deployed);
+ *  - the same load with telemetry on, as deployed (`infra/app/functionapp.bicep` sets the connection
+ *    string, so the Azure Monitor distro starts at load): a syntactically valid connection string to an
+ *    unroutable loopback ingestion endpoint; starting the distro sends nothing before the first export;
  *  - start-to-first-200: the dev host CLI starting Gantry (GET /api/health) against the dev host
  *    starting the minimal Durable app (GET /api/ping), from spawn to the first 200 response.
  * Samples of the two sides are interleaved so that load on a shared machine hits both alike.
@@ -23,8 +26,10 @@ export interface ColdStartSamples {
   loadMs: number[];
   /** Loading the bundle of the same files (bench/coldstart/bundle.ts). */
   bundleMs: number[];
-  /** CPU time (user + system) of the same `node -e 0`, load and bundle processes. */
-  cpu: { nodeMs: number[]; loadMs: number[]; bundleMs: number[] };
+  /** Loading the function files with telemetry on (TELEMETRY_ENV), up to `useAzureMonitor` returning. */
+  telemetryMs: number[];
+  /** CPU time (user + system) of the same `node -e 0`, load, bundle and telemetry-on processes. */
+  cpu: { nodeMs: number[]; loadMs: number[]; bundleMs: number[]; telemetryMs: number[] };
   minimalMs: number[];
   gantryMs: number[];
   /** The 1-minute load average before and after the runs: on a shared machine, read the figures with it. */
@@ -40,12 +45,24 @@ function appEnv(): NodeJS.ProcessEnv {
 const CPU_REPORT = path.join(__dirname, 'cpu-report.js');
 const CPU_LINE = /coldstart-cpu-ms ([\d.]+)/;
 
+/**
+ * Production's telemetry settings in shape: port 9 (discard) on loopback, so nothing leaves the machine
+ * and nothing listens; the distro only connects when it first exports, after the measured start.
+ */
+export const TELEMETRY_ENV = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING:
+    'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/',
+} as const;
+
 /** Wall time from spawn to exit of `node ...args`, and the process's CPU time; a failure fails the benchmark. */
-export function timeProcess(args: string[]): Promise<{ wallMs: number; cpuMs: number }> {
+export function timeProcess(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ wallMs: number; cpuMs: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, ['-r', CPU_REPORT, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: appEnv(),
+    env: { ...appEnv(), ...extraEnv },
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -110,7 +127,8 @@ export async function measureColdStart(
     nodeMs: [],
     loadMs: [],
     bundleMs: [],
-    cpu: { nodeMs: [], loadMs: [], bundleMs: [] },
+    telemetryMs: [],
+    cpu: { nodeMs: [], loadMs: [], bundleMs: [], telemetryMs: [] },
     minimalMs: [],
     gantryMs: [],
     loadAverage: [loadavg()[0] ?? 0, 0],
@@ -120,6 +138,7 @@ export async function measureColdStart(
     const node = await timeProcess(['-e', '0']);
     const load = await timeProcess([LOADER]);
     const bundled = await timeProcess([bundle]);
+    const telemetry = await timeProcess([LOADER, '--expect-telemetry'], TELEMETRY_ENV);
     const minimal = await timeFirst200(MINIMAL_APP_DIR, '/api/ping');
     const gantry = await timeFirst200(REPO_ROOT, '/api/health');
     if (!record) return;
@@ -129,6 +148,8 @@ export async function measureColdStart(
     samples.cpu.nodeMs.push(node.cpuMs);
     samples.cpu.loadMs.push(load.cpuMs);
     samples.cpu.bundleMs.push(bundled.cpuMs);
+    samples.telemetryMs.push(telemetry.wallMs);
+    samples.cpu.telemetryMs.push(telemetry.cpuMs);
     samples.minimalMs.push(minimal);
     samples.gantryMs.push(gantry);
   };

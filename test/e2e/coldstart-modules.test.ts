@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -61,5 +61,29 @@ describe('cold start: loading the function files', () => {
     // durable-functions and its dependencies are inside the bundle, @azure/functions is not (one copy).
     expect(bundled.loaded.filter((file) => file.includes('/node_modules/durable-functions/'))).toEqual([]);
     expect(bundled.loaded.some((file) => file.includes('/node_modules/@azure/functions/'))).toBe(true);
+  }, 120_000);
+});
+
+describe('cold start with telemetry on, as deployed (bench/coldstart "telemetry on")', () => {
+  const LOADER = path.join(ROOT, 'dist/bench/coldstart/load-functions.js');
+
+  /** Exit code of the benchmark's loader in a fresh process with `env` and nothing else. */
+  const loaderExit = (env: Record<string, string>): number | null => {
+    const result = spawnSync(process.execPath, [LOADER, '--expect-telemetry'], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: 'ignore',
+      timeout: 60_000,
+    });
+    return result.status;
+  };
+
+  it('starts the Azure Monitor distro at load and exits once it has (the benchmark times that)', async () => {
+    const { TELEMETRY_ENV } = (await import(path.join(ROOT, 'dist/bench/coldstart/measure.js'))) as {
+      TELEMETRY_ENV: Record<string, string>;
+    };
+    expect(loaderExit(TELEMETRY_ENV)).toBe(0);
+    // Without a connection string the distro does not start, and the loader says so rather than
+    // timing a start that did not happen.
+    expect(loaderExit({})).toBe(1);
   }, 120_000);
 });

@@ -74,6 +74,26 @@ describe('azureMonitorOptions', () => {
     expect(options.instrumentationOptions?.http?.enabled).toBe(true);
     expect(options.instrumentationOptions?.azureSdk?.enabled).toBe(true);
   });
+
+  it('samples every trace and turns off every instrumentation Gantry has no library for', () => {
+    const options = azureMonitorOptions(settings(), new Redactor());
+    expect(options.samplingRatio).toBe(1);
+    expect(options.tracesPerSecond).toBe(0);
+    // The whole set, so that a new key (or a default flipped on) is a deliberate change here.
+    expect(options.instrumentationOptions).toEqual({
+      console: { enabled: false },
+      http: { enabled: true },
+      azureSdk: { enabled: true },
+      bunyan: { enabled: false },
+      winston: { enabled: false },
+      mongoDb: { enabled: false },
+      mySql: { enabled: false },
+      postgreSql: { enabled: false },
+      redis: { enabled: false },
+      redis4: { enabled: false },
+    });
+    expect(options.browserSdkLoaderOptions?.enabled ?? false).toBe(false);
+  });
 });
 
 describe('startAzureMonitor', () => {
