@@ -132,7 +132,8 @@ async function startClusters(
   started: Array<{ close(): Promise<void> }>,
 ): Promise<{ url: string }> {
   for (const cluster of world.clusters.values()) {
-    const port = cluster === world ? ports.kubernetes : ports.clusters?.[cluster.cluster];
+    const own = ports.clusters?.[cluster.cluster];
+    const port = cluster === world ? (ports.kubernetes ?? own) : own;
     const server = await startKubernetesSandbox(cluster, { port, token });
     started.push(server);
     cluster.apiUrl = server.url;

@@ -80,10 +80,18 @@ function sandboxBanner(sandbox: Sandbox): string {
   return [
     `Sandbox cluster (loopback stand-ins on the same clock${sandbox.restored ? '; world restored from the last run' : ''}):`,
     `  kubernetes ${u.kubernetes}  argocd ${u.argocd}  prometheus ${u.prometheus}`,
+    ...(Object.keys(u.clusters).length > 1
+      ? [
+          `  clusters ${Object.entries(u.clusters)
+            .map(([name, url]) => `${name} ${url}`)
+            .join('  ')}`,
+        ]
+      : []),
     `  github ${u.github}  staging web ${u.web}  control ${u.control}  registry ${u.registry}`,
     `  slack ${u.slack}/api/  teams ${u.teams}/workflows/  (what they received: ${u.control}/sandbox/slack, /sandbox/teams)`,
     `  push an image: npx gantry sandbox push api-gateway:1.4.0  (or curl -X PUT ${u.control}/sandbox/registry/api-gateway:1.4.0)`,
-    `  inject a fault: curl -X PUT ${u.control}/sandbox/faults/<tag or digest> -d '{"errorRate":1}'`,
+    `  inject a fault: curl -X PUT ${u.control}/sandbox/faults/<tag or digest> -d '{"errorRate":1}'` +
+      (Object.keys(u.clusters).length > 1 ? `  (one cluster only: ?cluster=<name>)` : ''),
     '',
   ].join('\n');
 }

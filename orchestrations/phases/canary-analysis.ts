@@ -31,6 +31,7 @@ function* checks(p: PhaseScope, mode: 'interval' | 'fast', weight: number): Flow
       target: prod.deployment,
       canary: prod.canaryDeployment,
       service: deployment.service,
+      cluster: prod.cluster,
     },
     at: nowIso(p.ctx),
     router: prod.router,

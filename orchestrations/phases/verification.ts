@@ -33,6 +33,7 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
         target: prod.deployment,
         canary: prod.canaryDeployment,
         service: deployment.service,
+        cluster: prod.cluster,
       },
       at: nowIso(ctx),
       router: prod.router,
