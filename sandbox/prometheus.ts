@@ -167,7 +167,9 @@ export async function startPrometheusSandbox(
   const models =
     options.traffic === false
       ? []
-      : [...world.root.clusters.values()].map((w) => new TrafficModel(w, store, options.traffic || undefined));
+      : [...world.root.clusters.values()].map(
+          (w) => new TrafficModel(w, store, options.traffic || undefined),
+        );
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox');

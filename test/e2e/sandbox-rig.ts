@@ -90,6 +90,9 @@ export const randomDigest = (): string => `sha256:${randomBytes(32).toString('he
 /** Signs the GitHub webhook deliveries a test sends as GitHub would (`X-Hub-Signature-256`). */
 export const GITHUB_WEBHOOK_SECRET = 'sandbox-github-webhook-secret';
 
+/** The cluster GANTRY_SCAN_TARGET names: the sandbox's main cluster, which runs staging. */
+const SCAN_CLUSTER = 'sandbox-aks';
+
 function settings(options: SandboxRigOptions, sandbox: Sandbox): Record<string, string> {
   return {
     GANTRY_STORAGE: options.storage,
@@ -97,6 +100,13 @@ function settings(options: SandboxRigOptions, sandbox: Sandbox): Record<string, 
     GANTRY_CONFIG_PATH: options.configPath,
     GANTRY_DEV_PRINCIPAL: '',
     GANTRY_KUBE_SERVER: sandbox.urls.kubernetes,
+    // Several clusters: each AKS cluster name to its own Kubernetes API (the scan Jobs' cluster is the main one).
+    ...(Object.keys(sandbox.urls.clusters).length > 1 && {
+      GANTRY_KUBE_SERVERS: JSON.stringify({
+        [SCAN_CLUSTER]: sandbox.urls.kubernetes,
+        ...sandbox.urls.clusters,
+      }),
+    }),
     GANTRY_KUBE_TOKEN: TOKENS.kubernetes,
     GANTRY_ARGOCD_URL: sandbox.urls.argocd,
     GANTRY_ARGOCD_TOKEN: TOKENS.argocd,
@@ -107,7 +117,7 @@ function settings(options: SandboxRigOptions, sandbox: Sandbox): Record<string, 
     GANTRY_GITHUB_WEBHOOK_SECRET: GITHUB_WEBHOOK_SECRET,
     GANTRY_SMOKE_HOST_MAP: JSON.stringify({ 'staging.hearloveen.example': sandbox.urls.web }),
     GANTRY_REGISTRY_HOST_MAP: JSON.stringify({ 'hearloveen.azurecr.io': sandbox.urls.registry }),
-    GANTRY_SCAN_TARGET: '00000000-0000-0000-0000-000000000000/sandbox-rg/sandbox-aks/gantry-scans',
+    GANTRY_SCAN_TARGET: `00000000-0000-0000-0000-000000000000/sandbox-rg/${SCAN_CLUSTER}/gantry-scans`,
     GANTRY_SCAN_SERVICE_ACCOUNT: 'gantry-scanner',
     GANTRY_SLACK_API_URL: `${sandbox.urls.slack}/api/`,
     GANTRY_SLACK_BOT_TOKEN: TOKENS.slack,
