@@ -16,9 +16,9 @@ local.settings.example.json).
 Options:
   --port-base <n>         Move every local port together: the host on n, and the sandbox's kubernetes
                           n+1, argocd n+2, prometheus n+3, github n+4, staging web n+5, control n+6,
-                          registry n+7, slack n+8, teams n+9, further clusters' Kubernetes APIs
-                          (GANTRY_KUBE_SERVERS) n+10 on (default: host 7071, sandbox 7080-7089
-                          from the settings)
+                          registry n+7, slack n+8, teams n+9, and further clusters' Kubernetes
+                          APIs n+10 on when GANTRY_KUBE_SERVERS names them (default: host 7071,
+                          sandbox 7080-7088 from the settings; further clusters on a free port)
   --port <n>              The host's HTTP port only (default Host.LocalHttpPort, 7071)
   --storage <conn>        All of the app's storage (task hub and Gantry's tables) in this Table Storage
                           (default: a local Azurite keeping its data in ./.azurite)

@@ -75,6 +75,21 @@ async function startSandboxFor(
   });
 }
 
+/**
+ * With several clusters and no GANTRY_KUBE_SERVERS in the settings, the app is pointed at each cluster's
+ * own Kubernetes API where the sandbox started it (the scan Jobs' cluster, GANTRY_SCAN_TARGET, is the main
+ * one). Settings that name the map keep it: the sandbox listened where it points.
+ */
+function mapClusters(env: NodeJS.ProcessEnv, sandbox: Sandbox): void {
+  const { clusters, kubernetes } = sandbox.urls;
+  if (Object.keys(clusters).length < 2 || env.GANTRY_KUBE_SERVERS) return;
+  const scanCluster = env.GANTRY_SCAN_TARGET?.split('/')[2];
+  env.GANTRY_KUBE_SERVERS = JSON.stringify({
+    ...(scanCluster && { [scanCluster]: kubernetes }),
+    ...clusters,
+  });
+}
+
 function sandboxBanner(sandbox: Sandbox): string {
   const u = sandbox.urls;
   return [
@@ -128,6 +143,7 @@ export async function main(argv: string[]): Promise<void> {
   let hostUrl = '';
   const worldFile = dataDir && path.join(dataDir, `sandbox-world${suffix && `-${suffix}`}.json`);
   const sandbox = await startSandboxFor(env, clock, worldFile, () => hostUrl);
+  if (sandbox) mapClusters(env, sandbox);
   const host = await startDevHost({
     appDir: options.appDir,
     port: options.port,

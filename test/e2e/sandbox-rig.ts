@@ -1,3 +1,4 @@
+import { exampleWithoutRingsFile } from '../fixtures/example-config.js';
 import { randomBytes } from 'node:crypto';
 import { VirtualClock } from '../../devhost/durable/clock.js';
 import { startTestHost, type TestHost } from '../../devhost/testing.js';
@@ -20,8 +21,12 @@ import type { FaultProfile } from '../../sandbox/world.js';
  * second rig started after the first is closed loads the app afresh and sees its own settings.
  */
 
-/** The configuration the sandbox e2e tests run (the one `npm start` uses by default). */
-export const EXAMPLE_CONFIG = 'config/gantry.example.yaml';
+/**
+ * The configuration the sandbox e2e tests run: the one `npm start` uses by default, with ApiGateway as
+ * one production target (its EU North ring taken out), so these tests judge one cluster; trains across
+ * the sandbox's clusters are sandbox-rings.test.ts's.
+ */
+export const EXAMPLE_CONFIG = exampleWithoutRingsFile();
 
 /** Monday 03:00 UTC: inside the auto-approve window, so a run needs no human. */
 export const MONDAY_03 = Date.UTC(2026, 0, 5, 3, 0, 0);
