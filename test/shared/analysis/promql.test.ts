@@ -130,7 +130,7 @@ describe('render', () => {
     expect(query).toBe('up{pod=~"a\\\\.b-[a-z0-9]+",x!~ "\\\\.\\\\*"}');
   });
 
-  it('renders {{ cluster }}, the target\'s AKS cluster, escaped like every value', () => {
+  it("renders {{ cluster }}, the target's AKS cluster, escaped like every value", () => {
     expect(
       render('sum(rate(x{cluster="{{ cluster }}",namespace="{{ namespace }}"}[1m]))', {
         cluster: 'hearloveen-aks-eun',
