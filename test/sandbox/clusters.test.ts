@@ -108,6 +108,12 @@ describe('sandbox clusters', () => {
     });
     expect(created.status).toBe(400);
     expect(created.body.message).toContain('there are no clusters with this name: aks-nowhere');
+    const moved = await argo('PATCH', `/${APPS.north}`, {
+      patch: JSON.stringify({ spec: { destination: { name: 'aks-nowhere' } } }),
+      patchType: 'merge',
+    });
+    expect(moved.status).toBe(400);
+    expect((await argo('GET', `/${APPS.north}`)).body.spec.destination.name).toBe(CLUSTERS.north);
   });
 
   it('scopes a fault to one cluster; an unscoped one applies in every cluster', async () => {
