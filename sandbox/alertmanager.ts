@@ -1,6 +1,6 @@
 import type { Clock } from '../devhost/durable/types.js';
 import { jsonResponse, type HostRequest, type HostResponse, type HostRoute } from '../devhost/http/types.js';
-import { readRoutes } from './traffic-routes.js';
+import { readRoutes, type Route } from './traffic-routes.js';
 import type { SandboxWorld } from './world.js';
 
 /**
@@ -62,23 +62,31 @@ export function fingerprint(labels: Labels): string {
   return hash.toString(16).padStart(16, '0');
 }
 
-/** The alerts firing now: one per running backend whose image carries an `alert` fault. */
-function firingNow(world: SandboxWorld): Labels[] {
+/**
+ * The alerts firing now: one per running backend whose image carries an `alert` fault, in any cluster
+ * (labelled with its `cluster` when the sandbox has several, as each cluster's Prometheus would label it).
+ */
+function firingNow(root: SandboxWorld): Labels[] {
   const out: Labels[] = [];
-  for (const route of readRoutes(world)) {
-    const backends = route.kind === 'nginx' ? [route.primary, route.canary] : route.backends;
-    for (const backend of backends) {
-      const alert = backend && !backend.noEndpoints ? world.faultFor(backend.image).alert : undefined;
-      if (!backend || !alert) continue;
-      out.push({
-        alertname: alert,
-        severity: 'critical',
-        namespace: route.namespace,
-        deployment: backend.deployment ?? backend.service,
-      });
-    }
-  }
+  const several = root.clusters.size > 1;
+  for (const world of root.clusters.values())
+    for (const route of readRoutes(world)) firingOn(world, route, several, out);
   return out;
+}
+
+function firingOn(world: SandboxWorld, route: Route, several: boolean, out: Labels[]): void {
+  const backends = route.kind === 'nginx' ? [route.primary, route.canary] : route.backends;
+  for (const backend of backends) {
+    const alert = backend && !backend.noEndpoints ? world.faultFor(backend.image).alert : undefined;
+    if (!backend || !alert) continue;
+    out.push({
+      alertname: alert,
+      severity: 'critical',
+      ...(several && { cluster: world.cluster }),
+      namespace: route.namespace,
+      deployment: backend.deployment ?? backend.service,
+    });
+  }
 }
 
 export interface AlertmanagerOptions {
@@ -102,14 +110,15 @@ export class SandboxAlertmanager {
     private readonly clock: Clock,
     private readonly options: AlertmanagerOptions,
   ) {
-    this.unsubscribe = world.onChange(() => this.evaluate());
+    const unsubscribe = [...world.root.clusters.values()].map((w) => w.onChange(() => this.evaluate()));
+    this.unsubscribe = () => unsubscribe.forEach((u) => u());
     this.evaluate();
   }
 
   /** Compares what fires now with what fired; a change is sent `group_wait` later. */
   evaluate(): void {
     const now = this.world.nowIso();
-    const current = new Map(firingNow(this.world).map((l) => [fingerprint(l), l]));
+    const current = new Map(firingNow(this.world.root).map((l) => [fingerprint(l), l]));
     for (const [fp, labels] of current) {
       if (this.firing.has(fp)) continue;
       this.firing.set(fp, { labels, fingerprint: fp, startsAt: now });

@@ -9,6 +9,7 @@ import {
   type Json,
   type SandboxApp,
 } from './argocd-state.js';
+import { appWorld, checkDestination } from './clusters.js';
 import type { KubeObject, SandboxWorld } from './world.js';
 
 /**
@@ -32,7 +33,7 @@ const containerImage = (d: KubeObject): string =>
 
 function renderedDeployment(world: SandboxWorld, name: string, spec: AppSpec, image: string): KubeObject {
   const namespace = spec.destination.namespace;
-  const candidates = world
+  const candidates = appWorld(world, { spec })
     .list('Deployment', namespace)
     .filter((d) => d.metadata.labels?.['app.kubernetes.io/component'] !== 'canary')
     .filter((d) => repositoryOf(containerImage(d)) === image);
@@ -57,6 +58,7 @@ export function createApp(
     throw new ArgoApiError(GrpcCode.InvalidArgument, 'application name is invalid or missing');
   const spec = body.spec as unknown;
   validateSpec(name, spec);
+  checkDestination(world, name, spec);
   const state = argoState(world);
   const existing = state.apps.get(name);
   if (existing) {

@@ -1,4 +1,5 @@
 import { followsRepository, resolveSource } from './argocd-git.js';
+import { appWorld } from './clusters.js';
 import { newDeployment, ROLLOUT_STARTED_ANNOTATION, setDeploymentImage } from './rollout.js';
 import {
   argoState,
@@ -88,7 +89,8 @@ function finish(app: SandboxApp, phase: string, message: string, at: number, res
 }
 
 /** Writes the rendered image into the app's Deployment (creating it if absent), as of time `at`. */
-function apply(world: SandboxWorld, app: SandboxApp, image: string, at: number): void {
+function apply(argo: SandboxWorld, app: SandboxApp, image: string, at: number): void {
+  const world = appWorld(argo, app);
   const namespace = app.spec.destination.namespace;
   const existing = world.get('Deployment', namespace, app.deployment);
   if (existing) {
@@ -132,7 +134,7 @@ export function advance(world: SandboxWorld, app: SandboxApp): void {
   }
   if (now < doneAt) return;
   const image = resolveSource(world, app, operationSource(app, op)).image;
-  if (hooks && world.faultFor(image).syncFailure) {
+  if (hooks && appWorld(world, app).faultFor(image).syncFailure) {
     const reason = 'Job has reached the specified backoff limit';
     finish(app, 'Failed', `PreSync hook ${HOOK_JOB} failed: ${reason}`, doneAt, [
       hookResult(app, 'Failed', reason),

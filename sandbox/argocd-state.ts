@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { newDeployment } from './rollout.js';
+import { appWorld, IN_CLUSTER_SERVER } from './clusters.js';
 import { repoForUrl } from './git-store.js';
 import type { SandboxWorld } from './world.js';
 
@@ -26,7 +27,8 @@ export interface AppSource extends Json {
 export interface AppSpec extends Json {
   project: string;
   source: AppSource;
-  destination: { server: string; namespace: string };
+  /** The cluster, by `name` or by `server` (one of them), as Argo CD's registered clusters know it. */
+  destination: { server?: string; name?: string; namespace: string };
   syncPolicy?: { automated?: { prune?: boolean; selfHeal?: boolean }; syncOptions?: string[] } & Json;
   revisionHistoryLimit?: number;
 }
@@ -79,7 +81,9 @@ export interface ArgoCdState {
   resourceVersion: number;
 }
 
-export function argoState(world: SandboxWorld): ArgoCdState {
+export function argoState(cluster: SandboxWorld): ArgoCdState {
+  // One Argo CD manages every cluster: its state is the main cluster's.
+  const world = cluster.root;
   let state = world.extensions.get(ARGOCD_EXTENSION) as ArgoCdState | undefined;
   if (!state) {
     state = { apps: new Map(), resourceVersion: 1 };
@@ -148,6 +152,11 @@ export interface AddApplicationOptions {
   /** Directory of the app's manifests in the repository (default `apps/<deployment>`). */
   path?: string;
   labels?: Record<string, string>;
+  /**
+   * The cluster it deploys to (`spec.destination.name`; its Deployment is seeded there). Absent: the
+   * cluster Argo CD runs in (`server: https://kubernetes.default.svc`).
+   */
+  cluster?: string;
 }
 
 /** `repo:v1@sha256:…` → `v1@sha256:…`; `repo@sha256:…` → '' (a tag parameter cannot hold a bare digest). */
@@ -204,7 +213,9 @@ export function addApplication(world: SandboxWorld, options: AddApplicationOptio
     spec: {
       project: options.project ?? 'default',
       source,
-      destination: { server: 'https://kubernetes.default.svc', namespace: options.namespace },
+      destination: options.cluster
+        ? { name: options.cluster, namespace: options.namespace }
+        : { server: IN_CLUSTER_SERVER, namespace: options.namespace },
       ...(options.autoSync ? { syncPolicy: { automated: { prune: false, selfHeal: false } } } : {}),
     },
     deployment: options.deployment,
@@ -224,7 +235,8 @@ export function addApplication(world: SandboxWorld, options: AddApplicationOptio
   };
   touch(world, app);
   state.apps.set(options.name, app);
-  if (!world.get('Deployment', options.namespace, options.deployment))
-    world.put(newDeployment(options.namespace, options.deployment, options.image, options.replicas));
+  const cluster = appWorld(world, app);
+  if (!cluster.get('Deployment', options.namespace, options.deployment))
+    cluster.put(newDeployment(options.namespace, options.deployment, options.image, options.replicas));
   return app;
 }

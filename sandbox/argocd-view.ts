@@ -1,5 +1,6 @@
 import { deploymentRollout, type DeploymentRollout } from './rollout.js';
 import { resolveSource } from './argocd-git.js';
+import { appWorld } from './clusters.js';
 import type { Json, SandboxApp } from './argocd-state.js';
 import type { KubeObject, SandboxWorld } from './world.js';
 
@@ -16,10 +17,11 @@ interface Live {
 }
 
 function live(world: SandboxWorld, app: SandboxApp): Live {
-  const deployment = world.get('Deployment', app.spec.destination.namespace, app.deployment);
+  const cluster = appWorld(world, app);
+  const deployment = cluster.get('Deployment', app.spec.destination.namespace, app.deployment);
   return {
     deployment,
-    rollout: deployment ? deploymentRollout(world, deployment) : undefined,
+    rollout: deployment ? deploymentRollout(cluster, deployment) : undefined,
     desiredImage: resolveSource(world, app, app.spec.source).image,
   };
 }

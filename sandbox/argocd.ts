@@ -1,3 +1,4 @@
+import { checkDestination } from './clusters.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jsonResponse, type HostRequest, type HostResponse, type HostRoute } from '../devhost/http/types.js';
@@ -135,6 +136,7 @@ function patchApp(world: SandboxWorld, app: SandboxApp, body: Json, initiatedBy:
     throw error;
   }
   validateSpec(app.metadata.name, patched.spec);
+  checkDestination(world, app.metadata.name, patched.spec);
   app.spec = structuredClone(patched.spec);
   for (const key of ['labels', 'annotations'] as const) {
     const value = patched.metadata?.[key];

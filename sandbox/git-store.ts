@@ -49,7 +49,8 @@ export interface SandboxRepo {
 const EXTENSION = 'github.git';
 const SHA = /^[0-9a-f]{40}$/;
 
-export function gitRepos(world: SandboxWorld): Map<string, SandboxRepo> {
+export function gitRepos(cluster: SandboxWorld): Map<string, SandboxRepo> {
+  const world = cluster.root; // one GitHub for every cluster
   let repos = world.extensions.get(EXTENSION) as Map<string, SandboxRepo> | undefined;
   if (!repos) world.extensions.set(EXTENSION, (repos = new Map()));
   return repos;

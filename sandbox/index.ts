@@ -1,26 +1,31 @@
 import type { Clock } from '../devhost/durable/types.js';
 import { startHttpServer, type RunningHttpServer } from '../devhost/http/server.js';
-import type { ImageBinding, PipelinePlan } from '../shared/contracts/plan.js';
+import type { PipelinePlan } from '../shared/contracts/plan.js';
 import { alertmanagerRoutes, SandboxAlertmanager, type AlertmanagerDelivery } from './alertmanager.js';
-import { addApplication, startArgoCdSandbox } from './argocd.js';
-import { seedGitTarget } from './git-seed.js';
+import { startArgoCdSandbox } from './argocd.js';
 import { createChatControlRoutes } from './chat-control.js';
+import { clusterServers } from './clusters.js';
 import { createControlRoutes } from './control.js';
 import { createGitHubRoutes, type GitHubSandboxOptions } from './github.js';
 import type { GitHubWebhookDelivery } from './github-webhook.js';
-import { gitRepositoryOf, type EventGridDelivery, type RegistryIdentity } from './registry-push.js';
+import type { EventGridDelivery } from './registry-push.js';
 import { createRegistryRoutes } from './registry.js';
-import { defaultRevision } from './registry-store.js';
-import { addWorkload, startKubernetesSandbox } from './kubernetes.js';
+import { startKubernetesSandbox } from './kubernetes.js';
 import { startPrometheusSandbox } from './prometheus.js';
 import { createSlackStandIn, type SlackStandIn } from './slack.js';
 import { createStagingWebRoutes } from './staging-web.js';
 import { createTeamsStandIn, type TeamsStandIn } from './teams.js';
+import { clustersOf, SANDBOX_REGISTRY, seedWorld } from './seed.js';
 import { SandboxWorld } from './world.js';
 import { persistWorld } from './world-store.js';
 
+export { clustersOf, SANDBOX_REGISTRY, seedImage, seedWorld } from './seed.js';
+
 export interface SandboxPorts {
+  /** The main cluster's Kubernetes API. */
   kubernetes?: number;
+  /** Further clusters' Kubernetes APIs, by AKS cluster name (absent: a free port each). */
+  clusters?: Record<string, number>;
   argocd?: number;
   prometheus?: number;
   github?: number;
@@ -55,9 +60,6 @@ export interface SandboxOptions {
    */
   unseeded?: readonly string[];
 }
-
-/** The registry host images are pushed to when no service names one, and the build's identity. */
-export const SANDBOX_REGISTRY: RegistryIdentity = { host: 'hearloveen.azurecr.io', actor: 'sandbox-build' };
 
 /**
  * Delivers registry events to the dev host's Event Grid route as Event Grid does (`aeg-*` headers,
@@ -104,7 +106,10 @@ export interface Sandbox {
   /** True when the world was restored from `worldFile`. */
   restored: boolean;
   urls: {
+    /** The main cluster's Kubernetes API. */
     kubernetes: string;
+    /** Every cluster's Kubernetes API by AKS cluster name, main cluster first (GANTRY_KUBE_SERVERS). */
+    clusters: Record<string, string>;
     argocd: string;
     prometheus: string;
     github: string;
@@ -122,58 +127,21 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-/**
- * The release "already running" before the first push: version 0.9.0 of the service's repository, pushed
- * into the sandbox registry with a revision the sandbox GitHub reports green.
- */
-export function seedImage(world: SandboxWorld, plan: PipelinePlan): string {
-  const registry = plan.provenance?.registry ?? SANDBOX_REGISTRY.host;
-  const repository = plan.provenance?.repository ?? plan.production.deployment;
-  const repo = gitRepositoryOf(plan);
-  const pushed = world.pushImage({
-    repository,
-    tag: '0.9.0',
-    revision: defaultRevision(repository, '0.9.0'),
-    source: repo ? `https://github.com/${repo}` : undefined,
-    version: '0.9.0',
-    platforms: ['linux/amd64'],
-  });
-  return `${registry}/${repository}:0.9.0@${pushed.digest}`;
-}
-
-const bindingOptions = (binding: ImageBinding) =>
-  binding.kind === 'helm-parameter' ? { helmParameter: binding.parameter } : { kustomizeImage: binding.name };
-
-/** Puts each service's workloads, router objects and Argo CD applications (staging and production) in the world. */
-export function seedWorld(world: SandboxWorld, plans: PipelinePlan[]): void {
-  for (const plan of plans) {
-    const image = seedImage(world, plan);
-    const prod = plan.production;
-    addWorkload(world, {
-      namespace: prod.namespace,
-      deployment: prod.deployment,
-      canaryDeployment: prod.canaryDeployment,
-      image,
-      router: prod.router,
-    });
-    addApplication(world, {
-      name: prod.argoApp,
-      namespace: prod.namespace,
-      deployment: prod.deployment,
-      image,
-      ...bindingOptions(prod.image),
-      ...seedGitTarget(world, prod.image, image),
-    });
-    const stagingNamespace = plan.staging.namespace ?? `${prod.namespace}-staging`;
-    addApplication(world, {
-      name: plan.staging.argoApp,
-      namespace: stagingNamespace,
-      deployment: prod.deployment,
-      image,
-      ...bindingOptions(plan.staging.image),
-      ...seedGitTarget(world, plan.staging.image, image),
-    });
+/** One Kubernetes API per cluster; the main cluster's is returned. */
+async function startClusters(
+  world: SandboxWorld,
+  ports: SandboxPorts,
+  token: string,
+  started: Array<{ close(): Promise<void> }>,
+): Promise<{ url: string }> {
+  for (const cluster of world.clusters.values()) {
+    const own = ports.clusters?.[cluster.cluster];
+    const port = cluster === world ? (ports.kubernetes ?? own) : own;
+    const server = await startKubernetesSandbox(cluster, { port, token });
+    started.push(server);
+    cluster.apiUrl = server.url;
   }
+  return { url: world.apiUrl as string };
 }
 
 /**
@@ -181,7 +149,8 @@ export function seedWorld(world: SandboxWorld, plans: PipelinePlan[]): void {
  * staging services' health endpoints, the container registry and the control API, all on loopback and on the given clock.
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
-  const world = new SandboxWorld(options.clock);
+  const world = new SandboxWorld(options.clock, clustersOf(options.plans)[0]);
+  for (const cluster of clustersOf(options.plans)) world.addCluster(cluster);
   const seeded = options.plans.filter((p) => !options.unseeded?.includes(p.service));
   const file = options.worldFile
     ? persistWorld(world, options.worldFile, () => seedWorld(world, seeded))
@@ -190,11 +159,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const stagingNamespace = options.plans[0]?.staging.namespace ?? 'staging';
   const started: Array<{ close(): Promise<void> }> = [];
   try {
-    const kubernetes = await startKubernetesSandbox(world, {
-      port: ports.kubernetes,
-      token: options.tokens.kubernetes,
-    });
-    started.push(kubernetes);
+    const kubernetes = await startClusters(world, ports, options.tokens.kubernetes, started);
     const argocd = await startArgoCdSandbox(world, { port: ports.argocd, token: options.tokens.argocd });
     started.push(argocd);
     const prometheus = await startPrometheusSandbox(world, { port: ports.prometheus });
@@ -251,6 +216,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       restored: file?.restored ?? false,
       urls: {
         kubernetes: kubernetes.url,
+        clusters: clusterServers(world),
         argocd: argocd.url,
         prometheus: prometheus.url,
         github: github.url,

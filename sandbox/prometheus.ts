@@ -162,7 +162,14 @@ export async function startPrometheusSandbox(
 ): Promise<PrometheusSandbox> {
   const store = new SeriesStore();
   if (options.openMetrics) loadOpenMetrics(store, options.openMetrics);
-  const traffic = options.traffic === false ? undefined : new TrafficModel(world, store, options.traffic);
+  // One Prometheus for every cluster (as a central one fed by each cluster's scrapes): one traffic model
+  // per cluster, each labelling its series with its `cluster`.
+  const models =
+    options.traffic === false
+      ? []
+      : [...world.root.clusters.values()].map(
+          (w) => new TrafficModel(w, store, options.traffic || undefined),
+        );
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
@@ -185,7 +192,7 @@ export async function startPrometheusSandbox(
       .then((params) => {
         // Argo CD operations complete lazily: apply finished syncs first so promoted images serve traffic.
         settleArgoCd(world);
-        traffic?.advance();
+        for (const model of models) model.advance();
         send(res, 200, { status: 'success', data: answer(url.pathname, params, store, world.now()) });
       })
       .catch((error: unknown) => sendError(res, error));
@@ -200,7 +207,7 @@ export async function startPrometheusSandbox(
     store,
     load: (text) => loadOpenMetrics(store, text),
     close: () => {
-      traffic?.close();
+      for (const model of models) model.close();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

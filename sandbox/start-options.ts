@@ -16,8 +16,9 @@ local.settings.example.json).
 Options:
   --port-base <n>         Move every local port together: the host on n, and the sandbox's kubernetes
                           n+1, argocd n+2, prometheus n+3, github n+4, staging web n+5, control n+6,
-                          registry n+7, slack n+8, teams n+9 (default: host 7071, sandbox
-                          7080-7088 from the settings)
+                          registry n+7, slack n+8, teams n+9, and further clusters' Kubernetes
+                          APIs n+10 on when GANTRY_KUBE_SERVERS names them (default: host 7071,
+                          sandbox 7080-7088 from the settings; further clusters on a free port)
   --port <n>              The host's HTTP port only (default Host.LocalHttpPort, 7071)
   --storage <conn>        All of the app's storage (task hub and Gantry's tables) in this Table Storage
                           (default: a local Azurite keeping its data in ./.azurite)
@@ -75,8 +76,27 @@ export function takePortBase(argv: string[]): { argv: string[]; portBase?: numbe
   return { argv: rest, portBase };
 }
 
+/**
+ * GANTRY_KUBE_SERVERS moved with the port base: a cluster at the main Kubernetes API's URL (the old
+ * GANTRY_KUBE_SERVER) moves with it to `base + 1`; every other URL gets its own port from `base + 10`,
+ * in the map's order (clusters sharing a URL keep sharing it).
+ */
+function moveKubeServers(env: NodeJS.ProcessEnv, base: number, oldMain: string | undefined): void {
+  const servers = env.GANTRY_KUBE_SERVERS;
+  if (!servers) return;
+  const moved = new Map<string, string>();
+  if (oldMain) moved.set(oldMain, `http://127.0.0.1:${base + 1}`);
+  const map = JSON.parse(servers) as Record<string, string>;
+  let next = base + COMPONENTS.length + 1;
+  for (const url of Object.values(map)) if (!moved.has(url)) moved.set(url, `http://127.0.0.1:${next++}`);
+  env.GANTRY_KUBE_SERVERS = JSON.stringify(
+    Object.fromEntries(Object.entries(map).map(([cluster, url]) => [cluster, moved.get(url)])),
+  );
+}
+
 /** Points every sandbox setting at `base + 1 ...` (overriding the settings) and returns the host port. */
 export function applyPortBase(env: NodeJS.ProcessEnv, base: number): number {
+  moveKubeServers(env, base, env.GANTRY_KUBE_SERVER);
   COMPONENTS.forEach((c, i) => {
     const url = `http://127.0.0.1:${base + 1 + i}`;
     if (!MAP_SETTINGS.has(c.setting)) env[c.setting] = `${url}${pathOf(c.setting, env[c.setting])}`;
@@ -116,12 +136,23 @@ const firstUrl = (map: string | undefined): string | undefined =>
   map ? (Object.values(JSON.parse(map) as Record<string, string>)[0] ?? undefined) : undefined;
 
 export function sandboxPorts(env: NodeJS.ProcessEnv): SandboxPorts {
-  return Object.fromEntries(
+  const ports = Object.fromEntries(
     COMPONENTS.map((c) => [
       c.key,
       portOf(c.setting, MAP_SETTINGS.has(c.setting) ? firstUrl(env[c.setting]) : env[c.setting]),
     ]),
   ) as SandboxPorts;
+  // Each cluster's Kubernetes API where GANTRY_KUBE_SERVERS points (the sandbox serves the clusters its
+  // configuration names; other entries may share one of their URLs).
+  const servers = env.GANTRY_KUBE_SERVERS;
+  if (servers)
+    ports.clusters = Object.fromEntries(
+      Object.entries(JSON.parse(servers) as Record<string, string>).map(([cluster, url]) => [
+        cluster,
+        portOf('GANTRY_KUBE_SERVERS', url) as number,
+      ]),
+    );
+  return ports;
 }
 
 /**
@@ -137,11 +168,14 @@ export function portInUseMessage(
   if (e?.code !== 'EADDRINUSE' && e?.code !== 'EACCES') return undefined;
   const port = e.port;
   const component = COMPONENTS.find((c) => ports[c.key] === port);
+  const cluster = Object.entries(ports.clusters ?? {}).find(([, p]) => p === port)?.[0];
   const what = component
     ? `the ${component.name} (setting ${component.setting})`
-    : port === hostPort
-      ? 'the Gantry dev host (--port, or Host.LocalHttpPort in local.settings.json)'
-      : 'a local component';
+    : cluster !== undefined
+      ? `the sandbox Kubernetes API of cluster ${cluster} (setting GANTRY_KUBE_SERVERS)`
+      : port === hostPort
+        ? 'the Gantry dev host (--port, or Host.LocalHttpPort in local.settings.json)'
+        : 'a local component';
   const problem = e.code === 'EADDRINUSE' ? 'is already in use' : 'may not be used by this user';
   return (
     `Port ${port ?? '?'} ${problem}: ${what} cannot listen there.\n` +

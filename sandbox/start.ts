@@ -81,15 +81,38 @@ async function startSandboxFor(
   });
 }
 
+/**
+ * With several clusters and no GANTRY_KUBE_SERVERS in the settings, the app is pointed at each cluster's
+ * own Kubernetes API where the sandbox started it (the scan Jobs' cluster, GANTRY_SCAN_TARGET, is the main
+ * one). Settings that name the map keep it: the sandbox listened where it points.
+ */
+function mapClusters(env: NodeJS.ProcessEnv, sandbox: Sandbox): void {
+  const { clusters, kubernetes } = sandbox.urls;
+  if (Object.keys(clusters).length < 2 || env.GANTRY_KUBE_SERVERS) return;
+  const scanCluster = env.GANTRY_SCAN_TARGET?.split('/')[2];
+  env.GANTRY_KUBE_SERVERS = JSON.stringify({
+    ...(scanCluster && { [scanCluster]: kubernetes }),
+    ...clusters,
+  });
+}
+
 function sandboxBanner(sandbox: Sandbox): string {
   const u = sandbox.urls;
   return [
     `Sandbox cluster (loopback stand-ins on the same clock${sandbox.restored ? '; world restored from the last run' : ''}):`,
     `  kubernetes ${u.kubernetes}  argocd ${u.argocd}  prometheus ${u.prometheus}`,
+    ...(Object.keys(u.clusters).length > 1
+      ? [
+          `  clusters ${Object.entries(u.clusters)
+            .map(([name, url]) => `${name} ${url}`)
+            .join('  ')}`,
+        ]
+      : []),
     `  github ${u.github}  staging web ${u.web}  control ${u.control}  registry ${u.registry}`,
     `  slack ${u.slack}/api/  teams ${u.teams}/workflows/  (what they received: ${u.control}/sandbox/slack, /sandbox/teams)`,
     `  push an image: npx gantry sandbox push api-gateway:1.4.0  (or curl -X PUT ${u.control}/sandbox/registry/api-gateway:1.4.0)`,
-    `  inject a fault: curl -X PUT ${u.control}/sandbox/faults/<tag or digest> -d '{"errorRate":1}'`,
+    `  inject a fault: curl -X PUT ${u.control}/sandbox/faults/<tag or digest> -d '{"errorRate":1}'` +
+      (Object.keys(u.clusters).length > 1 ? `  (one cluster only: ?cluster=<name>)` : ''),
     '',
   ].join('\n');
 }
@@ -126,6 +149,7 @@ export async function main(argv: string[]): Promise<void> {
   let hostUrl = '';
   const worldFile = dataDir && path.join(dataDir, `sandbox-world${suffix && `-${suffix}`}.json`);
   const sandbox = await startSandboxFor(env, clock, worldFile, () => hostUrl);
+  if (sandbox) mapClusters(env, sandbox);
   const host = await startDevHost({
     appDir: options.appDir,
     port: options.port,

@@ -7,7 +7,8 @@ import type { SandboxWorld } from './world.js';
  * requests, split by the router weights currently in the world; each backend's image gives its error rate
  * and median latency (`world.faultFor`). Every `stepMs` of virtual time the model appends one sample to
  * each counter and histogram bucket, with the metric and label names ingress-nginx (or Istio) exports,
- * so the built-in templates' PromQL reads it as it would read a real cluster.
+ * so the built-in templates' PromQL reads it as it would read a real cluster. Every series carries the
+ * world's `cluster` label, as a Prometheus fed by several clusters (each scrape's external label) has it.
  *
  * The model is deterministic: counters grow by the expected number of requests (fractions allowed), not a
  * random draw, and latencies follow a log-normal distribution with the image's median and σ = 0.4
@@ -143,6 +144,7 @@ export class TrafficModel {
           alertname: alert,
           alertstate: 'firing',
           severity: 'critical',
+          cluster: this.world.cluster,
           namespace: route.namespace,
           deployment: backend.deployment ?? backend.service,
         };
@@ -158,6 +160,7 @@ export class TrafficModel {
     if (route.kind === 'nginx') {
       const base = {
         ...NGINX_CONST,
+        cluster: this.world.cluster,
         namespace: route.namespace,
         ingress: route.ingress,
         service: route.service,
@@ -172,6 +175,7 @@ export class TrafficModel {
     for (const backend of route.backends) {
       const labels = {
         reporter: 'destination',
+        cluster: this.world.cluster,
         source_workload: 'istio-ingressgateway',
         destination_workload: backend.deployment ?? backend.service,
         destination_workload_namespace: route.namespace,

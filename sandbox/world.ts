@@ -74,30 +74,79 @@ export interface NewObject {
 export const objectKey = (kind: string, namespace: string | undefined, name: string): string =>
   `${kind}/${namespace ?? ''}/${name}`;
 
+/** The part of the saved state each cluster has of its own. */
+interface ClusterState {
+  resourceVersion: number;
+  objects: Map<string, KubeObject>;
+  extensions: Map<string, unknown>;
+  clusterFaults?: Map<string, FaultProfile>;
+}
+
 export type WorldChange = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject };
 
+/** The cluster name of a world created without one (Argo CD's name for the cluster it runs in). */
+export const IN_CLUSTER = 'in-cluster';
+
+/**
+ * One cluster's Kubernetes state. The sandbox's first world (the root) is its main cluster and also holds
+ * what is not per cluster: the registry, GitHub's commits, Argo CD (one instance managing every cluster,
+ * in `extensions`) and the faults set for every cluster. Further clusters (`addCluster`) share those and
+ * keep their own objects, extensions and cluster-scoped faults.
+ */
 export class SandboxWorld {
   private resourceVersion = 1;
   private readonly objects = new Map<string, KubeObject>();
   private readonly listeners = new Set<(change: WorldChange) => void>();
-  readonly faults = new Map<string, FaultProfile>();
+  /** Faults of every cluster (the root's map, shared by all clusters). */
+  readonly faults: Map<string, FaultProfile>;
+  /** Faults of this cluster only, laid over `faults` (see `faultFor`). */
+  readonly clusterFaults = new Map<string, FaultProfile>();
   /** Free-form state owned by each stand-in (Argo CD applications, Prometheus series, ...). */
   readonly extensions = new Map<string, unknown>();
   /** The sandbox registry's images. */
-  readonly registry = new RegistryStore();
+  readonly registry: RegistryStore;
   /** Commits the sandbox GitHub knows: full SHA -> committer date (every revision a pushed image carries). */
-  readonly commits = new Map<string, string>();
+  readonly commits: Map<string, string>;
+  /** The main cluster's world (this one when it is the main cluster). */
+  readonly root: SandboxWorld;
+  /** Every cluster by name, the main one first (kept on the root; empty on the others). */
+  readonly clusters = new Map<string, SandboxWorld>();
+  /** Where this cluster's Kubernetes API listens (set when it starts; not saved: ports change). */
+  apiUrl: string | undefined;
 
   /** Called (synchronously) on every change; the launcher saves the world through it (world-store.ts). */
   private dirtyListener: (() => void) | undefined;
 
-  constructor(readonly clock: Clock) {
-    this.registry.onChange = () => this.markDirty();
+  constructor(
+    readonly clock: Clock,
+    /** The AKS cluster this world stands in for (Argo CD's destination name, the series' `cluster` label). */
+    readonly cluster: string = IN_CLUSTER,
+    root?: SandboxWorld,
+  ) {
+    this.root = root ?? this;
+    this.faults = root?.faults ?? new Map();
+    this.registry = root?.registry ?? new RegistryStore();
+    this.commits = root?.commits ?? new Map();
+    if (!root) {
+      this.registry.onChange = () => this.markDirty();
+      this.clusters.set(cluster, this);
+    }
+  }
+
+  /** A further cluster sharing this root's registry, commits, Argo CD and faults (idempotent). */
+  addCluster(name: string): SandboxWorld {
+    if (this.root !== this) return this.root.addCluster(name);
+    const existing = this.clusters.get(name);
+    if (existing) return existing;
+    const world = new SandboxWorld(this.clock, name, this);
+    this.clusters.set(name, world);
+    return world;
   }
 
   /** Reports a change made outside `put`/`delete` (faults, Argo CD state, pending workflow runs). */
   markDirty(): void {
-    this.dirtyListener?.();
+    if (this.root !== this) this.root.markDirty();
+    else this.dirtyListener?.();
   }
 
   onDirty(listener: () => void): void {
@@ -107,31 +156,47 @@ export class SandboxWorld {
   /** Everything the world holds, for saving it (Maps and Buffers; see world-store.ts). */
   exportState(): unknown {
     return {
-      resourceVersion: this.resourceVersion,
-      objects: this.objects,
+      ...this.clusterState(),
       faults: this.faults,
-      extensions: this.extensions,
       registry: this.registry.exportState(),
       commits: this.commits,
+      clusters: new Map(
+        [...this.clusters].filter(([, w]) => w !== this).map(([n, w]) => [n, w.clusterState()]),
+      ),
     };
+  }
+
+  /** What a cluster holds of its own. */
+  private clusterState(): ClusterState {
+    return {
+      resourceVersion: this.resourceVersion,
+      objects: this.objects,
+      extensions: this.extensions,
+      clusterFaults: this.clusterFaults,
+    };
+  }
+
+  private importCluster(saved: ClusterState): void {
+    this.resourceVersion = saved.resourceVersion;
+    for (const [k, v] of saved.objects) this.objects.set(k, v);
+    for (const [k, v] of saved.extensions) this.extensions.set(k, v);
+    // Absent in worlds saved before clusters had faults of their own.
+    for (const [k, v] of saved.clusterFaults ?? []) this.clusterFaults.set(k, v);
   }
 
   /** Restores what `exportState` returned, into a world nothing has been put in yet. */
   importState(state: unknown): void {
-    const saved = state as {
-      resourceVersion: number;
-      objects: Map<string, KubeObject>;
+    const saved = state as ClusterState & {
       faults: Map<string, FaultProfile>;
-      extensions: Map<string, unknown>;
       registry: unknown;
       commits: Map<string, string>;
+      clusters?: Map<string, ClusterState>;
     };
-    this.resourceVersion = saved.resourceVersion;
-    for (const [k, v] of saved.objects) this.objects.set(k, v);
+    this.importCluster(saved);
     for (const [k, v] of saved.faults) this.faults.set(k, v);
-    for (const [k, v] of saved.extensions) this.extensions.set(k, v);
     for (const [k, v] of saved.commits) this.commits.set(k, v);
     this.registry.importState(saved.registry);
+    for (const [name, cluster] of saved.clusters ?? []) this.addCluster(name).importCluster(cluster);
   }
 
   now(): number {
@@ -187,14 +252,17 @@ export class SandboxWorld {
     return existing;
   }
 
-  /** The fault profile of an image reference: matched by digest, then full reference, then tag. */
+  /**
+   * The fault profile of an image reference in this cluster: matched by digest, then full reference,
+   * then tag; a profile scoped to this cluster is laid over the one set for every cluster.
+   */
   faultFor(image: string | undefined): FaultProfile {
     if (!image) return {};
     const digest = /@(sha256:[a-f0-9]{64})$/.exec(image)?.[1];
     const tag = /:([\w][\w.-]{0,127})(?:@|$)/.exec(image.replace(/^[^/]*\//, ''))?.[1];
-    return (
-      (digest && this.faults.get(digest)) || this.faults.get(image) || (tag && this.faults.get(tag)) || {}
-    );
+    const find = (faults: Map<string, FaultProfile>) =>
+      (digest && faults.get(digest)) || faults.get(image) || (tag && faults.get(tag)) || {};
+    return { ...find(this.faults), ...find(this.clusterFaults) };
   }
 
   /** Pushes an image into the registry; its revision becomes a commit GitHub knows, made 20 minutes earlier. */

@@ -40,6 +40,7 @@ function* checks(
       target: prod.deployment,
       canary: prod.canaryDeployment,
       service: deployment.service,
+      cluster: prod.cluster,
     },
     at: nowIso(p.ctx),
     router: prod.router,

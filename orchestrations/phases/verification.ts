@@ -37,6 +37,7 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
           target: prod.deployment,
           canary: prod.canaryDeployment,
           service: deployment.service,
+          cluster: prod.cluster,
         },
         at,
         router: prod.router,

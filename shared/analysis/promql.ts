@@ -114,6 +114,8 @@ export const PLACEHOLDERS = [
   'ingress',
   'route',
   'interval',
+  // The target's AKS cluster, for a Prometheus that several clusters feed (series labelled `cluster`).
+  'cluster',
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
@@ -279,7 +281,7 @@ function substitute(key: string, value: string, slot: Slot): string {
 
 /**
  * Renders `{{ namespace }}`, `{{ target }}`, `{{ canary }}`, `{{ service }}`, `{{ ingress }}`,
- * `{{ route }}`, `{{ interval }}` and `{{ variables.x }}` (optionally `{{ variables.x | default }}`).
+ * `{{ route }}`, `{{ cluster }}`, `{{ interval }}` and `{{ variables.x }}` (optionally `{{ variables.x | default }}`).
  * Each value is escaped for where the PromQL grammar places it (see `planTemplate`): inside a string
  * literal it is string-escaped, and regex-escaped first when that literal is the value of a `=~`/`!~`
  * matcher; where a number or duration stands only an inert number or duration is accepted.

@@ -34,6 +34,7 @@ const SAMPLE = {
   service: 'sample-app',
   ingress: 'sample-app',
   route: 'sample-app',
+  cluster: 'sample-cluster',
 } as const;
 
 const FAMILIES: MetricFamily[] = ['nginx', 'istio'];

@@ -87,15 +87,17 @@ const ALERT_PLACEHOLDER = /\{\{\s*([a-z]+)\s*\}\}/g;
 
 /**
  * `ALERTS{alertstate="firing", <matchers>}`: Prometheus's series of active alerts. Matcher names must be
- * label names; values may hold `{{ namespace }}`, `{{ target }}`, `{{ canary }}` or `{{ service }}`, and
- * the whole value is escaped once substituted.
+ * label names; values may hold `{{ namespace }}`, `{{ target }}`, `{{ canary }}`, `{{ service }}` or
+ * `{{ cluster }}`, and the whole value is escaped once substituted.
  */
 export function alertsQuery(matchers: Record<string, string>, variables: Record<string, string>): string {
   const parts = ['alertstate="firing"'];
   for (const [name, template] of Object.entries(matchers).sort(([a], [b]) => a.localeCompare(b))) {
     if (name === 'alertstate') throw new PromqlError('variable-invalid', 'alertstate is always "firing"');
     const value = template.replace(ALERT_PLACEHOLDER, (_, key: string) => {
-      const v = ['namespace', 'target', 'canary', 'service'].includes(key) ? variables[key] : undefined;
+      const v = ['namespace', 'target', 'canary', 'service', 'cluster'].includes(key)
+        ? variables[key]
+        : undefined;
       if (v === undefined)
         throw new PromqlError('variable-missing', `no value for {{ ${key} }} in alert matcher`);
       return v;

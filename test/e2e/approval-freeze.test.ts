@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { exampleWithoutRings } from '../fixtures/example-config.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ const WORKFLOWS = ['integration', 'e2e', 'performance', 'security'];
 const config = join(mkdtempSync(join(tmpdir(), 'gantry-approval-freeze-')), 'gantry.yaml');
 writeFileSync(
   config,
-  readFileSync('config/gantry.example.yaml', 'utf8').replace(
+  exampleWithoutRings().replace(
     '  freezes: []\n',
     "  freezes:\n    - { name: board-meeting, from: '2026-01-05T11:00:00Z', to: '2026-01-05T12:00:00Z', reason: Board meeting }\n",
   ),

@@ -1,3 +1,4 @@
+import { exampleWithoutRings } from '../fixtures/example-config.js';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_SLACK_CHANNEL } from '../../sandbox/slack.js';
@@ -14,7 +15,7 @@ const ACTIONS = JSON.parse(readFileSync('test/fixtures/slack/block-actions.json'
   string,
   unknown
 >;
-const config = `${readFileSync('config/gantry.example.yaml', 'utf8')}
+const config = `${exampleWithoutRings()}
 chat:
   principals:
     - { email: linus@hearloveen.io, name: linus, groups: [tech-lead], roles: [Gantry.Approver] }

@@ -1,3 +1,4 @@
+import { exampleWithoutRings } from '../fixtures/example-config.js';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digest } from './pipeline-harness.js';
@@ -9,7 +10,7 @@ import { startSlackRig, type SlackRig } from './slack-rig.js';
  * nothing. The same rule as the HTTP path (shared/app/approvals.ts `decide`).
  */
 const SLASH = readFileSync('test/fixtures/slack/slash-command.form', 'utf8').trim();
-const example = readFileSync('config/gantry.example.yaml', 'utf8');
+const example = exampleWithoutRings();
 const config = `${example.replace(
   '  freezes: []\n',
   "  freezes:\n    - { name: incident-review, from: '2026-01-05T09:00:00Z', to: '2026-01-05T18:00:00Z', reason: Incident review }\n",

@@ -1,3 +1,4 @@
+import { exampleWithoutRings } from '../fixtures/example-config.js';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digest } from './pipeline-harness.js';
@@ -13,7 +14,7 @@ const ACTIONS = JSON.parse(readFileSync('test/fixtures/slack/block-actions.json'
   string,
   unknown
 >;
-const example = readFileSync('config/gantry.example.yaml', 'utf8');
+const example = exampleWithoutRings();
 const config = `${example.replace('    minApprovers: 1\n', '    minApprovers: 2\n')}
 chat:
   principals:

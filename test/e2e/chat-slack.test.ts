@@ -1,3 +1,4 @@
+import { exampleWithoutRings } from '../fixtures/example-config.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ chat:
     - { email: mallory@hearloveen.io, name: mallory, groups: [marketing], roles: [Gantry.Approver] }
 `;
 const config = join(mkdtempSync(join(tmpdir(), 'gantry-chat-')), 'gantry.yaml');
-writeFileSync(config, `${readFileSync('config/gantry.example.yaml', 'utf8')}${CHAT}`);
+writeFileSync(config, `${exampleWithoutRings()}${CHAT}`);
 
 const SLACK_IDS: Record<string, string> = {
   ada: 'U0ADA00001',

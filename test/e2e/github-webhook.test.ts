@@ -1,3 +1,4 @@
+import { exampleWithoutRings } from '../fixtures/example-config.js';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ const COMMIT = '4f1e0d9c8b7a69584736251403f2e1d0c9b8a796';
 const ID = 'apigateway-9f2c1d0e8b7a';
 const WORKFLOWS = ['integration', 'e2e', 'performance', 'security'];
 
-const example = readFileSync('config/gantry.example.yaml', 'utf8');
+const example = exampleWithoutRings();
 const ghcrConfig = join(mkdtempSync(join(tmpdir(), 'gantry-ghcr-')), 'gantry.yaml');
 writeFileSync(
   ghcrConfig,

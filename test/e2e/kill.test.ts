@@ -1,6 +1,7 @@
+import { exampleWithoutRings } from '../fixtures/example-config.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -51,7 +52,7 @@ const hasTitle = (n: unknown, title: string): boolean => (n as { title?: string 
  * same, at a fraction of the episodes (this suite is about durability, not analysis).
  */
 function shortConfig(): string {
-  const text = readFileSync('config/gantry.example.yaml', 'utf8')
+  const text = exampleWithoutRings()
     .replace(/duration: (5|10)m \}/g, 'duration: 1m }')
     .replace(/\n\s*fastCheckInterval: 15s[^\n]*/, '')
     .replace(/window: 5m/, 'window: 3m');

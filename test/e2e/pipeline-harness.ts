@@ -1,3 +1,4 @@
+import { exampleWithoutRingsFile } from '../fixtures/example-config.js';
 import { appServicePrincipalHeaders } from '../../shared/app/principal.js';
 import type { Role } from '../../shared/domain/roles.js';
 import { randomBytes } from 'node:crypto';
@@ -59,7 +60,7 @@ export class PipelineHarness {
     logger?: HostLogger;
   }): Promise<PipelineHarness> {
     process.env.GANTRY_STORAGE = options.storage;
-    process.env.GANTRY_CONFIG_PATH = options.configPath ?? 'config/gantry.example.yaml';
+    process.env.GANTRY_CONFIG_PATH = options.configPath ?? exampleWithoutRingsFile();
     process.env.GANTRY_TABLE_PREFIX = `T${randomBytes(4).toString('hex')}`;
     // Callers identify with App Service headers here; no development principal to fall back on.
     process.env.GANTRY_DEV_PRINCIPAL = '';

@@ -1,3 +1,4 @@
+import { exampleWithoutRingsFile } from '../fixtures/example-config.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
 import { TERMINAL_STATUSES } from '../../devhost/durable/types.js';
@@ -18,7 +19,7 @@ let rig: SandboxRig;
 beforeAll(async () => {
   azurite = await startAzurite({ location: undefined });
   rig = await startSandboxRig({
-    configPath: 'config/gantry.example.yaml',
+    configPath: exampleWithoutRingsFile(),
     storage: azurite.connectionString,
     startTime: MONDAY_10,
   });

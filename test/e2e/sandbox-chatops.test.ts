@@ -1,3 +1,4 @@
+import { exampleWithoutRings } from '../fixtures/example-config.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +30,7 @@ const SLASH = new URLSearchParams(readFileSync('test/fixtures/slack/slash-comman
 const config = join(mkdtempSync(join(tmpdir(), 'gantry-chatops-')), 'gantry.yaml');
 writeFileSync(
   config,
-  `${readFileSync('config/gantry.example.yaml', 'utf8')}
+  `${exampleWithoutRings()}
 chat:
   principals:
     - { email: ada@hearloveen.io, name: ada, groups: [devops-team], roles: [Gantry.Operator, Gantry.Approver] }

@@ -1,3 +1,4 @@
+import { exampleWithoutRingsFile } from '../fixtures/example-config.js';
 import { randomBytes } from 'node:crypto';
 import { VirtualClock } from '../../devhost/durable/clock.js';
 import { startTestHost, type TestHost } from '../../devhost/testing.js';
@@ -21,8 +22,12 @@ import type { FaultProfile } from '../../sandbox/world.js';
  * second rig started after the first is closed loads the app afresh and sees its own settings.
  */
 
-/** The configuration the sandbox e2e tests run (the one `npm start` uses by default). */
-export const EXAMPLE_CONFIG = 'config/gantry.example.yaml';
+/**
+ * The configuration the sandbox e2e tests run: the one `npm start` uses by default, with ApiGateway as
+ * one production target (its EU North ring taken out), so these tests judge one cluster; trains across
+ * the sandbox's clusters are sandbox-rings.test.ts's.
+ */
+export const EXAMPLE_CONFIG = exampleWithoutRingsFile();
 
 /** Monday 03:00 UTC: inside the auto-approve window, so a run needs no human. */
 export const MONDAY_03 = Date.UTC(2026, 0, 5, 3, 0, 0);
@@ -91,6 +96,9 @@ export const randomDigest = (): string => `sha256:${randomBytes(32).toString('he
 /** The sandbox GitHub's webhook secret, Gantry's too: its deliveries are signed (`X-Hub-Signature-256`). */
 export const GITHUB_WEBHOOK_SECRET = 'sandbox-github-webhook-secret';
 
+/** The cluster GANTRY_SCAN_TARGET names: the sandbox's main cluster, which runs staging. */
+const SCAN_CLUSTER = 'sandbox-aks';
+
 function settings(options: SandboxRigOptions, sandbox: Sandbox): Record<string, string> {
   return {
     GANTRY_STORAGE: options.storage,
@@ -98,6 +106,13 @@ function settings(options: SandboxRigOptions, sandbox: Sandbox): Record<string, 
     GANTRY_CONFIG_PATH: options.configPath,
     GANTRY_DEV_PRINCIPAL: '',
     GANTRY_KUBE_SERVER: sandbox.urls.kubernetes,
+    // Several clusters: each AKS cluster name to its own Kubernetes API (the scan Jobs' cluster is the main one).
+    ...(Object.keys(sandbox.urls.clusters).length > 1 && {
+      GANTRY_KUBE_SERVERS: JSON.stringify({
+        [SCAN_CLUSTER]: sandbox.urls.kubernetes,
+        ...sandbox.urls.clusters,
+      }),
+    }),
     GANTRY_KUBE_TOKEN: TOKENS.kubernetes,
     GANTRY_ARGOCD_URL: sandbox.urls.argocd,
     GANTRY_ARGOCD_TOKEN: TOKENS.argocd,
@@ -108,7 +123,7 @@ function settings(options: SandboxRigOptions, sandbox: Sandbox): Record<string, 
     GANTRY_GITHUB_WEBHOOK_SECRET: GITHUB_WEBHOOK_SECRET,
     GANTRY_SMOKE_HOST_MAP: JSON.stringify({ 'staging.hearloveen.example': sandbox.urls.web }),
     GANTRY_REGISTRY_HOST_MAP: JSON.stringify({ 'hearloveen.azurecr.io': sandbox.urls.registry }),
-    GANTRY_SCAN_TARGET: '00000000-0000-0000-0000-000000000000/sandbox-rg/sandbox-aks/gantry-scans',
+    GANTRY_SCAN_TARGET: `00000000-0000-0000-0000-000000000000/sandbox-rg/${SCAN_CLUSTER}/gantry-scans`,
     GANTRY_SCAN_SERVICE_ACCOUNT: 'gantry-scanner',
     GANTRY_SLACK_API_URL: `${sandbox.urls.slack}/api/`,
     GANTRY_SLACK_BOT_TOKEN: TOKENS.slack,

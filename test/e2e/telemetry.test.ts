@@ -1,3 +1,4 @@
+import { exampleWithoutRingsFile } from '../fixtures/example-config.js';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -37,7 +38,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   process.env.GANTRY_STORAGE = azurite.connectionString;
-  process.env.GANTRY_CONFIG_PATH = 'config/gantry.example.yaml';
+  process.env.GANTRY_CONFIG_PATH = exampleWithoutRingsFile();
   process.env.GANTRY_TABLE_PREFIX = `T${randomBytes(4).toString('hex')}`;
   process.env.GANTRY_DEV_PRINCIPAL = '';
   process.env.GANTRY_ARGOCD_TOKEN = SECRET;

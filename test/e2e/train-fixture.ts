@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { exampleWithoutRings } from '../fixtures/example-config.js';
 import { expect } from 'vitest';
 import { phaseInstanceId } from '../../shared/contracts/events.js';
 import { digest, type PipelineHarness } from './pipeline-harness.js';
@@ -24,7 +24,7 @@ export const RINGS = `      rings:
 
 /** The example configuration with the train (and `extra` under the last ring) in place. */
 export function trainYaml(extra = ''): string {
-  const example = readFileSync('config/gantry.example.yaml', 'utf8');
+  const example = exampleWithoutRings();
   // The replacement below must find the production block, or the "train" would be a plain service.
   expect(example).toContain(PROD_BLOCK);
   return example.replace(PROD_BLOCK, PROD_BLOCK + RINGS + extra);

@@ -1,5 +1,5 @@
+import { exampleWithoutRings } from '../fixtures/example-config.js';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { FileConfigSource } from '../../shared/adapters/config-file.js';
@@ -14,7 +14,7 @@ function config(
   canary: Record<string, unknown>,
   verification: Record<string, unknown> = {},
 ): FileConfigSource {
-  const doc = parseDocument(readFileSync('config/gantry.example.yaml', 'utf8'));
+  const doc = parseDocument(exampleWithoutRings());
   for (const [key, value] of Object.entries(canary)) {
     if (value === undefined) doc.deleteIn(['defaults', 'canary', key]);
     else doc.setIn(['defaults', 'canary', key], value);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { exampleWithoutRings } from '../fixtures/example-config.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileConfigSource } from '../../shared/adapters/config-file.js';
 import { resumeAnalysis } from '../../shared/app/deployments.js';
@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 function config(onDrift: 'correct' | 'pause'): FileConfigSource {
-  const text = readFileSync('config/gantry.example.yaml', 'utf8').replace(
+  const text = exampleWithoutRings().replace(
     'onLimitExhausted: pause\n',
     `onLimitExhausted: pause\n    onDrift: ${onDrift}\n`,
   );

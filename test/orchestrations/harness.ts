@@ -1,6 +1,8 @@
+import { exampleWithoutRings } from '../fixtures/example-config.js';
 import { activityHandlers } from '../../shared/activities/index.js';
 import type { RecordInput } from '../../shared/contracts/activities.js';
 import { FileConfigSource } from '../../shared/adapters/config-file.js';
+import { loadConfig } from '../../shared/config/load.js';
 import { submitImage, interrupt } from '../../shared/app/deployments.js';
 import { decide } from '../../shared/app/approvals.js';
 import {
@@ -92,7 +94,8 @@ export class Orchestrations {
     const store = new MemoryRunStore();
     let now = (): number => options.startTime ?? Date.UTC(2026, 0, 5, 10);
     const ports: Ports = {
-      config: options.config ?? FileConfigSource.load('config/gantry.example.yaml'),
+      // The example with ApiGateway as one production target: trains have their own tests (rings*.test.ts).
+      config: options.config ?? new FileConfigSource(loadConfig(exampleWithoutRings(), 'gantry.yaml')),
       store,
       ...worldPorts(world),
       clock: { now: () => now() },

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { exampleWithoutRings } from '../fixtures/example-config.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileConfigSource } from '../../shared/adapters/config-file.js';
 import { resumeAnalysis } from '../../shared/app/deployments.js';
@@ -16,7 +16,7 @@ afterEach(async () => {
 const prometheusDown = new Error('connect ECONNREFUSED 10.0.0.9:9090');
 
 function config(policy: 'pause-at-zero' | 'hold'): FileConfigSource {
-  const text = readFileSync('config/gantry.example.yaml', 'utf8').replace(
+  const text = exampleWithoutRings().replace(
     /onProviderOutage: pause-at-zero/,
     `onProviderOutage: ${policy}`,
   );

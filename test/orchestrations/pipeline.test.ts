@@ -1,3 +1,4 @@
+import { exampleWithoutRings } from '../fixtures/example-config.js';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Orchestrations } from './harness.js';
@@ -182,10 +183,9 @@ describe('cancel and abort at every wait point', () => {
 
 describe('freezes', () => {
   it('blocks production at the approval stage during a freeze', async () => {
-    const { readFileSync } = await import('node:fs');
     const { loadConfig } = await import('../../shared/config/load.js');
     const { FileConfigSource } = await import('../../shared/adapters/config-file.js');
-    const text = readFileSync('config/gantry.example.yaml', 'utf8').replace(
+    const text = exampleWithoutRings().replace(
       '  freezes: []',
       [
         '  freezes:',

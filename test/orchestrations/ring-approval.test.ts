@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { exampleWithoutRings } from '../fixtures/example-config.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileConfigSource } from '../../shared/adapters/config-file.js';
 import { decide } from '../../shared/app/approvals.js';
@@ -13,7 +13,7 @@ const PROD_BLOCK =
 
 /** ApiGateway as a two-ring train whose eu-north ring waits for its own approval. */
 function trainConfig(approval = 'true'): FileConfigSource {
-  const example = readFileSync('config/gantry.example.yaml', 'utf8');
+  const example = exampleWithoutRings();
   expect(example).toContain(PROD_BLOCK);
   const rings = `      rings:
         - { name: eu-west, region: westeurope }

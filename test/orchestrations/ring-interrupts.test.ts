@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { exampleWithoutRings } from '../fixtures/example-config.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileConfigSource } from '../../shared/adapters/config-file.js';
 import { loadConfig } from '../../shared/config/load.js';
@@ -15,7 +15,7 @@ const PROD_BLOCK =
   '      application: api-gateway-prod\n      image: { kustomizeImage: hearloveen.azurecr.io/api-gateway }\n';
 
 function trainConfig(): FileConfigSource {
-  const example = readFileSync('config/gantry.example.yaml', 'utf8');
+  const example = exampleWithoutRings();
   const rings = `      rings:
         - { name: eu-west }
         - name: eu-north

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { exampleWithoutRings } from '../fixtures/example-config.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileConfigSource } from '../../shared/adapters/config-file.js';
 import { loadConfig } from '../../shared/config/load.js';
@@ -17,7 +17,7 @@ const PROD_BLOCK =
 
 /** ApiGateway as a train whose eu-north ring has two clusters; `centralB`: eu-central gets a second too. */
 function trainConfig(centralB = false): FileConfigSource {
-  const example = readFileSync('config/gantry.example.yaml', 'utf8');
+  const example = exampleWithoutRings();
   expect(example).toContain(PROD_BLOCK);
   const central = centralB
     ? `[{ cluster: hearloveen-aks-euc, application: ${CENTRAL} }, { cluster: hearloveen-aks-euc2, application: ${CENTRAL_B} }]`
@@ -156,7 +156,7 @@ describe('a ring of several targets', () => {
   });
 
   it('a configuration with more targets in a ring than run side by side is refused, naming the limit', () => {
-    const example = readFileSync('config/gantry.example.yaml', 'utf8');
+    const example = exampleWithoutRings();
     const five = [1, 2, 3, 4, 5].map((n) => `{ application: api-gateway-prod-${n} }`).join(', ');
     const rings = `      rings:\n        - { name: eu-west }\n        - { name: eu-north, targets: [${five}] }\n`;
     expect(() => loadConfig(example.replace(PROD_BLOCK, PROD_BLOCK + rings), 'rings.yaml')).toThrow(

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { exampleWithoutRings } from '../fixtures/example-config.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileConfigSource } from '../../shared/adapters/config-file.js';
 import { loadConfig } from '../../shared/config/load.js';
@@ -19,7 +19,7 @@ const PROD_BLOCK =
 
 /** The example file with ApiGateway as a three-ring train; `extra` is appended to the eu-north ring. */
 function trainConfig(extra = '', policy = ''): FileConfigSource {
-  const example = readFileSync('config/gantry.example.yaml', 'utf8');
+  const example = exampleWithoutRings();
   expect(example).toContain(PROD_BLOCK);
   const rings = `      rings:
         - { name: eu-west, region: westeurope }

@@ -143,6 +143,7 @@ describe('sandbox Prometheus: traffic model', () => {
       {
         alertname: 'HighErrorRate',
         alertstate: 'firing',
+        cluster: 'in-cluster', // the world's cluster, as on every series of the traffic model
         deployment: 'api-gateway-canary',
         namespace: NS,
         severity: 'critical',

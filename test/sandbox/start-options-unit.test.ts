@@ -47,6 +47,31 @@ describe('applyPortBase', () => {
     });
   });
 
+  it('moves GANTRY_KUBE_SERVERS: the main API with GANTRY_KUBE_SERVER, further clusters from n+10', () => {
+    const env: NodeJS.ProcessEnv = {
+      GANTRY_KUBE_SERVER: 'http://127.0.0.1:7080',
+      GANTRY_KUBE_SERVERS: JSON.stringify({
+        'hearloveen-aks-prod': 'http://127.0.0.1:7080',
+        'sandbox-aks': 'http://127.0.0.1:7080',
+        'hearloveen-aks-eun': 'http://127.0.0.1:7089',
+        'hearloveen-aks-sec': 'http://127.0.0.1:7090',
+      }),
+    };
+    applyPortBase(env, 8000);
+    expect(JSON.parse(env.GANTRY_KUBE_SERVERS ?? '')).toEqual({
+      'hearloveen-aks-prod': 'http://127.0.0.1:8001',
+      'sandbox-aks': 'http://127.0.0.1:8001',
+      'hearloveen-aks-eun': 'http://127.0.0.1:8010',
+      'hearloveen-aks-sec': 'http://127.0.0.1:8011',
+    });
+    expect(sandboxPorts(env).clusters).toEqual({
+      'hearloveen-aks-prod': 8001,
+      'sandbox-aks': 8001,
+      'hearloveen-aks-eun': 8010,
+      'hearloveen-aks-sec': 8011,
+    });
+  });
+
   it('refuses a sandbox URL that is not loopback, naming the setting', () => {
     expect(() => sandboxPorts({ GANTRY_ARGOCD_URL: 'https://argocd.example.com' })).toThrow(
       /GANTRY_ARGOCD_URL/,
@@ -56,6 +81,11 @@ describe('applyPortBase', () => {
 
 describe('portInUseMessage', () => {
   const inUse = (port: number) => Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE', port });
+  it('names the cluster whose Kubernetes API cannot listen, and GANTRY_KUBE_SERVERS', () => {
+    expect(portInUseMessage(inUse(7089), { kubernetes: 7080, clusters: { eun: 7089 } }, 7071)).toMatch(
+      /^Port 7089 is already in use: the sandbox Kubernetes API of cluster eun \(setting GANTRY_KUBE_SERVERS\)/,
+    );
+  });
   it('names the component, its setting and --port-base', () => {
     expect(portInUseMessage(inUse(7082), { prometheus: 7082 }, 7071)).toMatch(
       /^Port 7082 is already in use: the sandbox Prometheus \(setting GANTRY_PROMETHEUS_URL\)[\s\S]*--port-base/,

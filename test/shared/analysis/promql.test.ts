@@ -130,6 +130,17 @@ describe('render', () => {
     expect(query).toBe('up{pod=~"a\\\\.b-[a-z0-9]+",x!~ "\\\\.\\\\*"}');
   });
 
+  it("renders {{ cluster }}, the target's AKS cluster, escaped like every value", () => {
+    expect(
+      render('sum(rate(x{cluster="{{ cluster }}",namespace="{{ namespace }}"}[1m]))', {
+        cluster: 'hearloveen-aks-eun',
+        namespace: 'prod',
+      }),
+    ).toBe('sum(rate(x{cluster="hearloveen-aks-eun",namespace="prod"}[1m]))');
+    expect(render('x{cluster="{{ cluster }}"}', { cluster: 'a"b' })).toBe('x{cluster="a\\"b"}');
+    expect(() => render('x{cluster="{{ cluster }}"}', {})).toThrow(/no value for \{\{ cluster \}\}/);
+  });
+
   it('puts values into backtick (raw) strings only when they cannot end them', () => {
     expect(render('up{a=`{{ target }}`}', { target: 'x"\\y' })).toBe('up{a=`x"\\y`}');
     expect(render('up{a=~`{{ target }}`}', { target: 'a.b' })).toBe('up{a=~`a\\.b`}');
