@@ -1,3 +1,4 @@
+import { metricVariables } from '../../shared/analysis/variables.js';
 import { Activities } from '../../shared/contracts/activities.js';
 import { Events } from '../../shared/contracts/events.js';
 import { entryCount, intervalDecision } from '../../shared/analysis/entries.js';
@@ -35,13 +36,7 @@ function* checks(
   const { canary, production: prod } = plan;
   return yield* call(p.ctx, Activities.analyse, {
     metrics: canary.metrics,
-    variables: {
-      namespace: prod.namespace,
-      target: prod.deployment,
-      canary: prod.canaryDeployment,
-      service: deployment.service,
-      cluster: prod.cluster,
-    },
+    variables: metricVariables(deployment.service, prod),
     at: nowIso(p.ctx),
     router: prod.router,
     mode,

@@ -1,3 +1,4 @@
+import { metricVariables } from '../../shared/analysis/variables.js';
 import type { OrchestrationContext } from 'durable-functions';
 import { Activities } from '../../shared/contracts/activities.js';
 import { judgeRound, verifyEntryCount } from '../../shared/analysis/verification.js';
@@ -32,13 +33,7 @@ export function* verificationPhase(ctx: OrchestrationContext): Flow<PhaseResult>
     const round = yield* call(ctx, Activities.verifyRound, {
       analyse: {
         metrics: verification.rules.map((r) => ({ ...r.metric, name: r.name })),
-        variables: {
-          namespace: prod.namespace,
-          target: prod.deployment,
-          canary: prod.canaryDeployment,
-          service: deployment.service,
-          cluster: prod.cluster,
-        },
+        variables: metricVariables(deployment.service, prod),
         at,
         router: prod.router,
         side: 'primary',

@@ -1,3 +1,4 @@
+import { metricVariables } from '../analysis/variables.js';
 import { analyse } from '../activities/analysis.js';
 import {
   roundsIn,
@@ -138,12 +139,7 @@ export async function backtest(ports: Ports, request: BacktestRequest): Promise<
   const plan = ports.config.plan(request.service) as PipelinePlan;
   const { spec } = request;
   const prod = plan.production;
-  const variables = {
-    namespace: prod.namespace,
-    target: prod.deployment,
-    canary: prod.canaryDeployment,
-    service: plan.service,
-  };
+  const variables = metricVariables(plan.service, prod);
   const minRequests = limitsOf(spec).minRequests;
   const { state, rounds } = await runBacktest(spec, request, (round) =>
     analyse(ports, {

@@ -1,4 +1,4 @@
-import { exampleWithoutRings } from '../fixtures/example-config.js';
+import { EXAMPLE_RINGS, exampleWithoutRings } from '../fixtures/example-config.js';
 import { expect } from 'vitest';
 import { phaseInstanceId } from '../../shared/contracts/events.js';
 import { digest, type PipelineHarness } from './pipeline-harness.js';
@@ -13,14 +13,8 @@ export const WORKFLOWS = ['integration', 'e2e', 'performance', 'security'];
 export const NORTH_APP = 'api-gateway-prod-eun';
 export const PROD_BLOCK =
   '      application: api-gateway-prod\n      image: { kustomizeImage: hearloveen.azurecr.io/api-gateway }\n';
-export const RINGS = `      rings:
-        - { name: eu-west, region: westeurope }
-        - name: eu-north
-          region: northeurope
-          soak: 30m
-          canary: rollout
-          targets: [{ cluster: hearloveen-aks-eun, application: ${NORTH_APP} }]
-`;
+/** The example's own ApiGateway train, put back over the ring-less example. */
+export const RINGS = EXAMPLE_RINGS;
 
 /** The example configuration with the train (and `extra` under the last ring) in place. */
 export function trainYaml(extra = ''): string {
