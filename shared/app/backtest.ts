@@ -143,6 +143,7 @@ export async function backtest(ports: Ports, request: BacktestRequest): Promise<
     target: prod.deployment,
     canary: prod.canaryDeployment,
     service: plan.service,
+    cluster: prod.cluster,
   };
   const minRequests = limitsOf(spec).minRequests;
   const { state, rounds } = await runBacktest(spec, request, (round) =>
