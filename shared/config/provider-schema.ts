@@ -45,20 +45,23 @@ const side = z.discriminatedUnion('by', [
  * Prometheus and most central Prometheus set-ups: `cluster`), or `false` for none. Checked here, so a
  * name PromQL cannot hold is refused with its line, not at the first check.
  */
-const clusterLabel = z.union([
-  z.literal(false),
-  z.string(expected('a Prometheus label name such as cluster, or false')).superRefine((v, ctx) => {
-    try {
-      clusterSelectorLabel(v);
-    } catch (error) {
-      const reason = error instanceof PromqlError ? error.message : String(error);
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, e.g. cluster): ${reason}`,
-      });
-    }
-  }),
-]);
+const clusterLabel = z.union(
+  [
+    z.literal(false),
+    z.string().superRefine((v, ctx) => {
+      try {
+        clusterSelectorLabel(v);
+      } catch (error) {
+        const reason = error instanceof PromqlError ? error.message : String(error);
+        const message = reason.startsWith('invalid label name')
+          ? `must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, e.g. cluster), got ${JSON.stringify(v)}`
+          : reason;
+        ctx.addIssue({ code: 'custom', message });
+      }
+    }),
+  ],
+  { error: () => 'expected a Prometheus label name such as cluster, or false' },
+);
 
 /** `canary.provider: { kind: prometheus }` as configured: the default provider, with its cluster label. */
 export interface PrometheusProvider {
