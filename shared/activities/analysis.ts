@@ -40,6 +40,8 @@ async function requestCounts(ports: Ports, input: Input, windows: number[]): Pro
   const counts = new Map<number, Requests>();
   // One provider per service (`canary.provider`, stamped on every metric): its own request count.
   const provider = input.metrics.find((m) => m.provider)?.provider;
+  // Likewise the cluster label: the traffic counted is the judged cluster's, as the metrics are.
+  const clusterLabel = input.metrics.find((m) => m.clusterLabel)?.clusterLabel;
   await Promise.all(
     [...new Set(windows)].map(async (window) => {
       try {
@@ -52,6 +54,7 @@ async function requestCounts(ports: Ports, input: Input, windows: number[]): Pro
           window,
           at: input.at,
           ...(provider && { provider }),
+          ...(clusterLabel && { clusterLabel }),
         });
         const rate = sample.value === null || Number.isNaN(sample.value) ? 0 : sample.value;
         counts.set(window, { requests: Math.round(rate * (window / 1000) * 1000) / 1000 });
@@ -95,6 +98,7 @@ async function metricChecks(
       window: metric.interval,
       at: input.at,
       ...(metric.provider && { provider: metric.provider }),
+      ...(metric.clusterLabel && { clusterLabel: metric.clusterLabel }),
     });
     const t = { requests, minRequests };
     return shapes.map((s) => ({
@@ -141,6 +145,7 @@ async function baselineCheck(
         router: input.router,
         window: metric.interval,
         ...(metric.provider && { provider: metric.provider }),
+        ...(metric.clusterLabel && { clusterLabel: metric.clusterLabel }),
       },
       range,
     );

@@ -36,15 +36,45 @@ const NGINX_BUCKETS = 'nginx_ingress_controller_request_duration_seconds_bucket'
 const ISTIO_REQUESTS = 'istio_requests_total';
 const ISTIO_BUCKETS = 'istio_request_duration_milliseconds_bucket';
 
+/** Labels the built-in selectors already match on: a cluster label named like one would contradict it. */
+export const SELECTOR_LABELS: readonly string[] = [
+  'namespace',
+  'ingress',
+  'canary',
+  'status',
+  'le',
+  'reporter',
+  'destination_workload_namespace',
+  'destination_workload',
+  'response_code',
+];
+
 /**
  * Label matchers selecting one side's traffic. NGINX labels canary traffic with the canary upstream's
  * name and leaves `canary` empty (absent) for the primary; `ingress` is the main ingress for both.
+ * `clusterLabel` (the service's `canary.provider.clusterLabel`): the label naming the cluster in a
+ * Prometheus several clusters feed, matched to the target's `{{ cluster }}` so a ring is judged on its
+ * own cluster's traffic only; absent, no cluster matcher (a single cluster's Prometheus has no such label).
  */
-function selector(family: MetricFamily, side: Side): string {
+function selector(family: MetricFamily, side: Side, clusterLabel?: string): string {
+  const cluster = clusterLabel === undefined ? '' : `,${clusterSelectorLabel(clusterLabel)}="{{ cluster }}"`;
   if (family === 'nginx')
-    return `namespace="{{ namespace }}",ingress="{{ ingress }}",canary${side === 'canary' ? '!=' : '='}""`;
+    return `namespace="{{ namespace }}",ingress="{{ ingress }}",canary${side === 'canary' ? '!=' : '='}""${cluster}`;
   const workload = side === 'canary' ? '{{ canary }}' : '{{ target }}';
-  return `reporter="destination",destination_workload_namespace="{{ namespace }}",destination_workload="${workload}"`;
+  return `reporter="destination",destination_workload_namespace="{{ namespace }}",destination_workload="${workload}"${cluster}`;
+}
+
+/** `name` when it can be the cluster label: a classic label name, not reserved, not already matched. */
+export function clusterSelectorLabel(name: string): string {
+  labelName(name);
+  if (name.startsWith('__'))
+    throw new PromqlError('variable-invalid', `label names starting with __ are reserved, got "${name}"`);
+  if (SELECTOR_LABELS.includes(name))
+    throw new PromqlError(
+      'variable-invalid',
+      `"${name}" is a label the built-in templates already match on; name the label that holds the cluster`,
+    );
+  return name;
 }
 
 /**
@@ -52,10 +82,10 @@ function selector(family: MetricFamily, side: Side): string {
  * workload answering only 5xx has no non-5xx series at all, and an empty numerator would read as
  * "no data" instead of 0 %. No traffic in the window with series present gives 0/0 = NaN.
  */
-function successRate(family: MetricFamily, side: Side): string {
+function successRate(family: MetricFamily, side: Side, clusterLabel?: string): string {
   const metric = family === 'nginx' ? NGINX_REQUESTS : ISTIO_REQUESTS;
   const status = family === 'nginx' ? 'status' : 'response_code';
-  const sel = selector(family, side);
+  const sel = selector(family, side, clusterLabel);
   return (
     `100 * (sum(rate(${metric}{${sel},${status}!~"5.."}[{{ interval }}])) or vector(0))` +
     ` / sum(rate(${metric}{${sel}}[{{ interval }}]))`
@@ -63,24 +93,34 @@ function successRate(family: MetricFamily, side: Side): string {
 }
 
 /** `request-duration`: a real percentile from histogram buckets, in milliseconds (NGINX reports seconds). */
-function duration(family: MetricFamily, side: Side): string {
+function duration(family: MetricFamily, side: Side, clusterLabel?: string): string {
   const metric = family === 'nginx' ? NGINX_BUCKETS : ISTIO_BUCKETS;
   const quantile =
     `histogram_quantile({{ variables.quantile | 0.95 }}, ` +
-    `sum by (le) (rate(${metric}{${selector(family, side)}}[{{ interval }}])))`;
+    `sum by (le) (rate(${metric}{${selector(family, side, clusterLabel)}}[{{ interval }}])))`;
   return family === 'nginx' ? `1000 * ${quantile}` : quantile;
 }
 
 /** `request-rate`: requests per second over the window (traffic sufficiency: × window = requests). */
-function requestRate(family: MetricFamily, side: Side): string {
+function requestRate(family: MetricFamily, side: Side, clusterLabel?: string): string {
   const metric = family === 'nginx' ? NGINX_REQUESTS : ISTIO_REQUESTS;
-  return `sum(rate(${metric}{${selector(family, side)}}[{{ interval }}]))`;
+  return `sum(rate(${metric}{${selector(family, side, clusterLabel)}}[{{ interval }}]))`;
 }
 
-/** The PromQL template text of a built-in metric (placeholders not yet rendered). */
-export function builtinTemplate(name: BuiltinTemplate, family: MetricFamily, side: Side): string {
-  if (name === 'request-rate') return requestRate(family, side);
-  return name === 'request-success-rate' ? successRate(family, side) : duration(family, side);
+/**
+ * The PromQL template text of a built-in metric (placeholders not yet rendered); with `clusterLabel`,
+ * every selector also matches `<clusterLabel>="{{ cluster }}"`.
+ */
+export function builtinTemplate(
+  name: BuiltinTemplate,
+  family: MetricFamily,
+  side: Side,
+  clusterLabel?: string,
+): string {
+  if (name === 'request-rate') return requestRate(family, side, clusterLabel);
+  return name === 'request-success-rate'
+    ? successRate(family, side, clusterLabel)
+    : duration(family, side, clusterLabel);
 }
 
 const ALERT_PLACEHOLDER = /\{\{\s*([a-z]+)\s*\}\}/g;
@@ -149,6 +189,6 @@ export function renderMetricQuery(q: Omit<MetricsQuery, 'at'>): string {
   if (!builtin) return render(q.template, templateVariables(q));
   if (!q.router)
     throw new PromqlError('variable-missing', `built-in template ${builtin} needs the service's router`);
-  const text = builtinTemplate(builtin, familyFor(q.router), sideOf(q.metricVariables));
+  const text = builtinTemplate(builtin, familyFor(q.router), sideOf(q.metricVariables), q.clusterLabel);
   return render(text, templateVariables(q));
 }

@@ -92,6 +92,16 @@ function specOf(config: unknown): CanarySpec {
   }
 }
 
+/**
+ * A spec sent without a `provider` reads the service's Prometheus as the service does: with its cluster
+ * label (a train over several clusters has one by default), so it is judged on the same cluster's series.
+ */
+function inheritClusterLabel(spec: CanarySpec, config: unknown, plan: PipelinePlan): CanarySpec {
+  const clusterLabel = plan.canary.metrics.find((m) => m.clusterLabel)?.clusterLabel;
+  if (!clusterLabel || (config as { provider?: unknown }).provider !== undefined) return spec;
+  return { ...spec, metrics: spec.metrics.map((m) => ({ ...m, clusterLabel })) };
+}
+
 /** Validates a request body; throws 4xx naming the problem, before anything is queried. */
 export function parseBacktest(ports: Ports, body: unknown, now: number): BacktestRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
@@ -108,7 +118,7 @@ export function parseBacktest(ports: Ports, body: unknown, now: number): Backtes
   if (to - from > MAX_BACKTEST_WINDOW_MS)
     throw invalid('to', `The window is longer than the maximum of ${MAX_BACKTEST_WINDOW_MS / 3_600_000} h.`);
   const plan = ports.config.plan(service) as PipelinePlan;
-  const spec = b.config === undefined ? plan.canary : specOf(b.config);
+  const spec = b.config === undefined ? plan.canary : inheritClusterLabel(specOf(b.config), b.config, plan);
   if (roundsIn(spec, from, to) > MAX_BACKTEST_ROUNDS)
     throw invalid(
       'to',

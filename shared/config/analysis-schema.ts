@@ -5,6 +5,7 @@ import { BUILTIN_TEMPLATES } from '../analysis/templates.js';
 import { DEFAULT_MIN_REQUESTS } from '../analysis/judge.js';
 import {
   ALL_BUILTIN_TEMPLATES,
+  appInsightsOf,
   checkProviderAlerts,
   checkProviderMetrics,
   provider,
@@ -215,8 +216,8 @@ export const canary = canaryObject
   .superRefine((v, ctx) => {
     uniqueNames(v.metrics, ctx, 'metrics');
     checkSchedule(v, ctx);
-    checkProviderMetrics(v.provider, v.metrics, ['metrics'], ctx);
-    checkProviderAlerts(v.provider, v.alerts, ctx);
+    checkProviderMetrics(appInsightsOf(v.provider), v.metrics, ['metrics'], ctx);
+    checkProviderAlerts(appInsightsOf(v.provider), v.alerts, ctx);
     if (v.fastCheckInterval !== undefined && v.fastCheckInterval >= v.interval)
       ctx.addIssue({ code: 'custom', path: ['fastCheckInterval'], message: 'must be shorter than interval' });
     const names = new Set(v.metrics.map((m) => m.name));
@@ -232,7 +233,16 @@ export const canary = canaryObject
   .transform((v) => {
     const present = FLAGGER_IGNORED.filter((key) => v[key] !== undefined);
     const flaggerAlerts = v.alerts === undefined && 'alerts' in v;
-    return { ...v, ignored: [...present, ...(flaggerAlerts ? ['alerts (notification providers)'] : [])] };
+    // The provider travels as Application Insights or nothing; Prometheus keeps only its cluster label.
+    const { provider: configured, ...rest } = v;
+    const appInsights = appInsightsOf(configured);
+    const clusterLabel = configured?.kind === 'prometheus' ? configured.clusterLabel : undefined;
+    return {
+      ...rest,
+      ...(appInsights && { provider: appInsights }),
+      ...(clusterLabel !== undefined && { clusterLabel }),
+      ignored: [...present, ...(flaggerAlerts ? ['alerts (notification providers)'] : [])],
+    };
   });
 
 export const verification = z

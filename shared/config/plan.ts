@@ -8,7 +8,7 @@ import type {
 } from '../contracts/plan.js';
 import { planSteps } from '../domain/step-plan.js';
 import { DEFAULT_TOLERANCE } from '../analysis/statistics.js';
-import { ringsPlan } from './rings-plan.js';
+import { clusterLabelOf, ringsPlan } from './rings-plan.js';
 import type { GantryConfig, ServiceConfig } from './schema.js';
 
 /**
@@ -26,7 +26,11 @@ export class UnknownServiceError extends Error {
 
 type MetricConfig = ServiceConfig['canary']['metrics'][number];
 
-function metricCheck(metric: MetricConfig, provider?: MetricsProviderSpec): MetricCheck {
+function metricCheck(
+  metric: MetricConfig,
+  provider?: MetricsProviderSpec,
+  clusterLabel?: string,
+): MetricCheck {
   const { min, max } = metric.thresholdRange;
   return {
     name: metric.name,
@@ -38,6 +42,7 @@ function metricCheck(metric: MetricConfig, provider?: MetricsProviderSpec): Metr
     interval: metric.interval,
     ...(metric.failFast && { failFast: metric.failFast }),
     ...(provider && { provider }),
+    ...(clusterLabel !== undefined && { clusterLabel }),
   };
 }
 
@@ -80,13 +85,19 @@ function baselinePlan(canary: ServiceConfig['canary']): BaselineSpec | undefined
   };
 }
 
-/** The canary analysis part of a plan, from a validated `canary` block (also used to re-judge runs). */
-export function canaryPlan(canary: ServiceConfig['canary']): CanarySpec {
+/**
+ * The canary analysis part of a plan, from a validated `canary` block (also used to re-judge runs).
+ * `clusterLabel`: the service's resolved one (`clusterLabelOf`); a lone block has only its own.
+ */
+export function canaryPlan(
+  canary: ServiceConfig['canary'],
+  clusterLabel: string | undefined = canary.clusterLabel || undefined,
+): CanarySpec {
   return {
     steps: planSteps(canary),
     interval: canary.interval,
     threshold: canary.threshold,
-    metrics: canary.metrics.map((m) => metricCheck(m, canary.provider)),
+    metrics: canary.metrics.map((m) => metricCheck(m, canary.provider, clusterLabel)),
     minRequests: canary.minRequests,
     inconclusiveLimit: canary.inconclusiveLimit,
     consecutiveErrorLimit: canary.consecutiveErrorLimit,
@@ -124,6 +135,7 @@ export function planFor(config: GantryConfig, serviceName: string): PipelinePlan
   const [service, s] = found;
   const { canary, verification, production, staging } = s;
   const gitRepository = s.gates.ciStatus?.repository ?? staging.tests[0]?.repository;
+  const clusterLabel = clusterLabelOf(s);
   // A copy: plans travel into orchestration inputs and must never alias the loaded configuration.
   const plan: PipelinePlan = {
     service,
@@ -147,13 +159,13 @@ export function planFor(config: GantryConfig, serviceName: string): PipelinePlan
       argoApp: production.application,
       image: production.image,
     },
-    canary: canaryPlan(canary),
+    canary: canaryPlan(canary, clusterLabel),
     verification: {
       window: verification.window,
       interval: verification.interval,
       rules: verification.rules.map((rule) => ({
         name: rule.name,
-        metric: metricCheck(rule, canary.provider),
+        metric: metricCheck(rule, canary.provider, clusterLabel),
         for: rule.for,
       })),
       crashLoops: verification.crashLoops,

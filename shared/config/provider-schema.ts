@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { BUILTIN_TEMPLATES } from '../analysis/templates.js';
+import { PromqlError } from '../analysis/promql.js';
+import { BUILTIN_TEMPLATES, clusterSelectorLabel } from '../analysis/templates.js';
 import { checkMetricTemplate } from '../analysis/template-check.js';
 import { KqlError, checkKqlTemplate } from '../analysis/kql.js';
 import { KQL_BUILTIN_TEMPLATES, checkProviderText } from '../analysis/kql-templates.js';
@@ -39,9 +40,39 @@ const side = z.discriminatedUnion('by', [
   }),
 ]);
 
+/**
+ * `clusterLabel`: the Prometheus label that names the cluster a series came from (Azure Managed
+ * Prometheus and most central Prometheus set-ups: `cluster`), or `false` for none. Checked here, so a
+ * name PromQL cannot hold is refused with its line, not at the first check.
+ */
+const clusterLabel = z.union(
+  [
+    z.literal(false),
+    z.string().superRefine((v, ctx) => {
+      try {
+        clusterSelectorLabel(v);
+      } catch (error) {
+        const reason = error instanceof PromqlError ? error.message : String(error);
+        const message = reason.startsWith('invalid label name')
+          ? `must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, e.g. cluster), got ${JSON.stringify(v)}`
+          : reason;
+        ctx.addIssue({ code: 'custom', message });
+      }
+    }),
+  ],
+  { error: () => 'expected a Prometheus label name such as cluster, or false' },
+);
+
+/** `canary.provider: { kind: prometheus }` as configured: the default provider, with its cluster label. */
+export interface PrometheusProvider {
+  kind: 'prometheus';
+  /** Absent: `cluster` for a train over several clusters, else none (rings-plan.ts, `clusterLabelOf`). */
+  clusterLabel?: string | false;
+}
+
 export const provider = z
   .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('prometheus') }),
+    z.strictObject({ kind: z.literal('prometheus'), clusterLabel: clusterLabel.optional() }),
     z.strictObject({
       kind: z.literal('app-insights'),
       workspaceId: z
@@ -56,7 +87,14 @@ export const provider = z
       ingestionDelay: duration.refine((ms) => ms <= 3_600_000, { message: 'must be at most 1h' }).optional(),
     }),
   ])
-  .transform((v): MetricsProviderSpec | undefined => (v.kind === 'app-insights' ? v : undefined));
+  .transform((v): MetricsProviderSpec | PrometheusProvider => v);
+
+/** The provider stamped on metrics: Application Insights, or undefined for Prometheus (the default). */
+export function appInsightsOf(
+  p: MetricsProviderSpec | PrometheusProvider | undefined,
+): MetricsProviderSpec | undefined {
+  return p?.kind === 'app-insights' ? p : undefined;
+}
 
 type Metric = {
   templateRef?: string;

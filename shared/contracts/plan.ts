@@ -96,6 +96,12 @@ export interface MetricCheck {
   failFast?: { min?: number; max?: number };
   /** Where the metric is read (absent: Prometheus); the service's `canary.provider`, stamped on each. */
   provider?: MetricsProviderSpec;
+  /**
+   * Prometheus only: the label that names the cluster, matched to the target's cluster by the built-in
+   * templates (`canary.provider.clusterLabel`, or `cluster` by default for a train over several
+   * clusters), stamped on each like `provider`. Absent: no cluster matcher.
+   */
+  clusterLabel?: string;
 }
 
 /** How Application Insights tells the canary's telemetry from the primary's. */

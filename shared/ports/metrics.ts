@@ -20,6 +20,12 @@ export interface MetricsQuery {
   metricVariables?: Record<string, string>;
   /** Where traffic is split: picks the built-in metric family and gives `{{ ingress }}` / `{{ route }}`. */
   router?: RouterSpec;
+  /**
+   * The label naming the cluster in a Prometheus several clusters feed: the built-in templates also
+   * match `<clusterLabel>="{{ cluster }}"` (the service's `canary.provider.clusterLabel`). Absent: no
+   * cluster matcher. Inline templates are the user's own and are left as written.
+   */
+  clusterLabel?: string;
   /** Window, in ms, substituted as `{{ interval }}`. */
   window: number;
   /** Evaluation time (ISO); orchestrations pass their own clock so runs can be re-judged. */

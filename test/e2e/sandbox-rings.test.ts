@@ -151,6 +151,30 @@ describe('release trains across sandbox clusters', () => {
       expect(await live(r, CLUSTERS.central)).toEqual(central);
       expect((await argoApp(r, APPS.central)).status.history?.length).toBe(centralHistory);
       expect((await argoApp(r, APPS.north)).status.history?.length).toBeGreaterThan(1);
+      // Judged on EU North's own traffic: one Prometheus holds every cluster's series, and the train's
+      // built-in templates match the target's cluster (`cluster` by default for rings over several
+      // clusters). EU North answers only errors, so its success rate is 0 %, not a blend with EU West's.
+      const { timeline } = await r.view(id);
+      const errorRate = (cluster: string) =>
+        timeline.filter(
+          (e) =>
+            e.title === 'verify:error-rate' &&
+            String((e.evidence as { query?: string } | undefined)?.query).includes(`cluster="${cluster}"`),
+        );
+      expect(errorRate(CLUSTERS.west).map((e) => e.verdict)).toContain('pass');
+      const north = errorRate(CLUSTERS.north);
+      expect(north.filter((e) => e.verdict === 'fail').length).toBeGreaterThan(0);
+      for (const e of north.filter((x) => x.verdict === 'fail'))
+        expect((e.evidence as { value?: number }).value).toBe(0);
+      // No check of the train read a selector without a cluster: nothing was summed across clusters.
+      const unscoped = timeline.filter(
+        (e) =>
+          e.kind === 'check' &&
+          typeof (e.evidence as { query?: unknown } | undefined)?.query === 'string' &&
+          /_requests|_bucket|_total/.test((e.evidence as { query: string }).query) &&
+          !(e.evidence as { query: string }).query.includes('cluster="'),
+      );
+      expect(unscoped).toEqual([]);
     },
   );
 

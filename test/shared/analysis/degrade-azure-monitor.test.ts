@@ -22,7 +22,8 @@ import {
 
 const MIN = 60_000;
 const SCRAPE = 15_000;
-const LABELS = 'Namespace="HearLoveen-Prod",Ingress="API-Gateway"';
+// Azure Managed Prometheus labels every series with its cluster, which a train's built-ins match.
+const LABELS = 'Namespace="HearLoveen-Prod",Ingress="API-Gateway",cluster="hearloveen-aks-prod"';
 const CANARY_LABEL = 'canary="hearloveen-prod-api-gateway-canary-80"';
 
 function openMetrics(s: number): string {

@@ -16,7 +16,9 @@ const CANARY_RPS = 20;
 const PRIMARY_RPS = 100;
 export const DEGRADE_AT = 7 * MIN;
 const ERROR_SHARE = 0.2;
-const LABELS = 'namespace="hearloveen-prod",ingress="api-gateway"';
+// ApiGateway is a train over two clusters reporting to one Prometheus: its series carry the cluster the
+// built-in templates match by default (the example's production cluster, where the canary runs).
+const LABELS = 'namespace="hearloveen-prod",ingress="api-gateway",cluster="hearloveen-aks-prod"';
 const CANARY_LABEL = 'canary="hearloveen-prod-api-gateway-canary-80"';
 
 /** NGINX request counters for the primary (30 min of history) and the canary (from S), every 15 s. */

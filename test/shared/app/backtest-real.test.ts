@@ -137,6 +137,10 @@ describe.skipIf(REAL.skip)('backtest of a canary degrading at minute 7 (real Pro
       ),
     );
     expect(view).toMatchObject({ spec: 'request', outcome: 'passed', at: iso(s + 2 * MIN), rounds: 2 });
+    // Read as the service reads its Prometheus: ApiGateway is a train over two clusters, so the spec
+    // sent without a provider still matches the production cluster's series only.
+    expect(view.checks.length).toBeGreaterThan(0);
+    for (const c of view.checks) expect(c.query).toContain('cluster="hearloveen-aks-prod"');
     expect(view.decisions.map((d) => [d.action, d.weight])).toEqual([
       ['advance', 25],
       ['promote', 50],
