@@ -84,8 +84,17 @@ export function createGitHubRoutes(world: SandboxWorld, options: GitHubSandboxOp
   const runs = pendingRuns(world);
   let delivering = 0;
   // On a virtual clock, time must not skip ahead while a finished run is on its way to the pipeline.
-  const clock = world.clock as { addIdleCheck?: (check: () => boolean) => void };
+  const clock = world.clock as {
+    addIdleCheck?: (check: () => boolean) => void;
+    requestSkip?: () => void;
+  };
   clock.addIdleCheck?.(() => delivering === 0);
+  // The last participant to go idle asks the clock to move on: when a delivery ends after the engine
+  // went idle, nobody else would, and virtual time would stand still.
+  const delivered = (): void => {
+    delivering--;
+    clock.requestSkip?.();
+  };
   const arm = (run: PendingRun, at = run.dueAt): void => {
     world.clock.schedule(at, () => {
       const conclusion = world.faultFor(run.image).testFailure ? 'failure' : 'success';
@@ -100,7 +109,7 @@ export function createGitHubRoutes(world: SandboxWorld, options: GitHubSandboxOp
           // Kept pending (and saved) until the pipeline has it: tried again a virtual minute later.
           () => arm(run, world.now() + 60_000),
         )
-        .finally(() => delivering--);
+        .finally(delivered);
     });
   };
   // Runs dispatched before a restart conclude as they would have (at once if already due).
@@ -123,7 +132,7 @@ export function createGitHubRoutes(world: SandboxWorld, options: GitHubSandboxOp
           deliveredHooks(world).push({ event: 'pull_request', action: 'closed', repository, status });
           world.markDirty();
         })
-        .finally(() => delivering--);
+        .finally(delivered);
     });
   return (req: HostRequest): HostResponse | undefined => {
     if (req.headers.authorization !== `Bearer ${options.token}`) {
