@@ -26,6 +26,7 @@ interface Board {
       deploymentId: string;
       refusals?: { count: number; lastSource: string };
     }>;
+    liftedQuarantine: Array<{ digest: string; lifted: { by: string }; refusals?: { count: number } }>;
     hold: { deploymentId: string; lifted?: { by: string } } | null;
   };
 }
@@ -132,6 +133,27 @@ describe('a full pipeline against the sandbox cluster', () => {
       }),
     ]);
     await liftHold(id);
+    // An Operator lifts the quarantine with a reason (audited): the same push is no longer refused.
+    const lift = await rig.host.request(`/api/services/ApiGateway/quarantine/${d}/lift`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...CI_HEADERS },
+      body: JSON.stringify({ reason: 'the error rate came from a bad load balancer probe' }),
+    });
+    expect(lift.status).toBe(200);
+    await rig.registryPush('api-gateway:2.1.1');
+    const after = await board();
+    expect(after.quarantine.quarantined).toEqual([]);
+    expect(after.quarantine.liftedQuarantine[0]).toMatchObject({
+      digest: d,
+      lifted: { by: 'ci-bot' },
+      refusals: { count: 1 },
+    });
+    const audit = (await (
+      await rig.host.request(`/api/deployments/${id}`, { headers: CI_HEADERS })
+    ).json()) as {
+      timeline: Array<{ title: string; actor?: string }>;
+    };
+    expect(audit.timeline.find((e) => e.title === 'quarantine:lifted')).toMatchObject({ actor: 'ci-bot' });
   });
 });
 
