@@ -62,7 +62,7 @@ export async function measurePipelineCost(): Promise<{ lines: string[]; counts: 
       .map((t) => `${t} ${s.eventsByType[t] ?? 0}`)
       .join(', ');
     const lines = [
-      'Cost of one default pipeline (ApiGateway, config/gantry.example.yaml; pipeline + 7 phases, lane apart)',
+      'Cost of one default pipeline (ApiGateway, config/gantry.example.yaml without its train; pipeline + 7 phases, lane apart)',
       `  history events ${s.historyEvents}, episodes ${s.episodes} (+${counts.laneEpisodes} lane), activities ${counts.activities} (+${counts.laneActivities} lane), canary checks ${s.checks}`,
       `  ${types}`,
       `  activities by name: ${top}`,

@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   const results = await runModes({ modes, runs, warmups, profiler });
 
   console.log(
-    `\nFull default pipeline (ApiGateway, config/gantry.example.yaml) through the compiled app in the dev ` +
+    `\nFull default pipeline (ApiGateway, config/gantry.example.yaml without its train) through the compiled app in the dev ` +
       `host:\nmemory task hub, virtual clock, fakes, in-memory RunStore; ${runs} measured run(s) after ` +
       `${warmups} warm-up(s) per mode\n`,
   );
