@@ -1,4 +1,5 @@
 import type {
+  AlertsSpec,
   BaselineSpec,
   CanarySpec,
   GateSpec,
@@ -86,6 +87,16 @@ function baselinePlan(canary: ServiceConfig['canary']): BaselineSpec | undefined
 }
 
 /**
+ * The alert matchers, scoped to the target's cluster when the built-ins are (`clusterLabel`): a train's
+ * clusters share one Prometheus and name their Deployments alike, so an alert firing in one ring's
+ * cluster must not abort another ring's canary. A matcher the user wrote on that label is kept.
+ */
+function alertsPlan(alerts: AlertsSpec, clusterLabel: string | undefined): AlertsSpec {
+  if (!clusterLabel || clusterLabel in alerts.matchers) return alerts;
+  return { matchers: { ...alerts.matchers, [clusterLabel]: '{{ cluster }}' } };
+}
+
+/**
  * The canary analysis part of a plan, from a validated `canary` block (also used to re-judge runs).
  * `clusterLabel`: the service's resolved one (`clusterLabelOf`); a lone block has only its own.
  */
@@ -105,7 +116,7 @@ export function canaryPlan(
     onProviderOutage: canary.onProviderOutage,
     onDrift: canary.onDrift,
     ...(canary.fastCheckInterval !== undefined && { fastCheckInterval: canary.fastCheckInterval }),
-    ...(canary.alerts && { alerts: canary.alerts }),
+    ...(canary.alerts && { alerts: alertsPlan(canary.alerts, clusterLabel) }),
     ...(canary.baseline && { baseline: baselinePlan(canary) }),
     ...(canary.stepWeightPromotion !== undefined && { promotionStepWeight: canary.stepWeightPromotion }),
     ...(canary.ignored.length > 0 && { ignored: canary.ignored }),

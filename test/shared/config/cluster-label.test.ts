@@ -65,6 +65,28 @@ describe('canary.provider.clusterLabel', () => {
     expect(p.canary.metrics[0]?.provider).toBeUndefined();
   });
 
+  it.each<[string, string, Record<string, string>]>([
+    ['one cluster: the matchers as written', 'severity: critical', { severity: 'critical' }],
+    [
+      'a train over two clusters: scoped to the ring target cluster',
+      'severity: critical',
+      { severity: 'critical', cluster: '{{ cluster }}' },
+    ],
+    [
+      'a train whose matchers name the label already: kept as written',
+      "severity: critical, cluster: 'eu-*'",
+      { severity: 'critical', cluster: 'eu-*' },
+    ],
+  ])('alert matchers, %s', (name, matchers, expected) => {
+    const text = withLines(
+      { 6: `    interval: 1m\n    alerts:\n      matchers: { ${matchers} }` },
+      BASE_RULES,
+    );
+    const p = plan(name.startsWith('one') ? text : `${text}${ring('aks-eun')}`);
+    expect(p.canary.alerts?.matchers).toEqual(expected);
+    for (const r of p.rings ?? []) if (r.canary) expect(r.canary.alerts?.matchers).toEqual(expected);
+  });
+
   it('Application Insights speaks KQL: no cluster label, even for a train over two clusters', () => {
     const p = plan(withProvider('{ kind: app-insights }', `${BASE}${ring('aks-eun')}`));
     expect(p.canary.metrics[0]?.provider?.kind).toBe('app-insights');

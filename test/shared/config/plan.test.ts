@@ -209,7 +209,13 @@ describe('the example configuration', () => {
       onDrift: 'correct',
       fastCheckInterval: 15_000,
       alerts: {
-        matchers: { namespace: '{{ namespace }}', deployment: '{{ canary }}', severity: 'critical' },
+        matchers: {
+          namespace: '{{ namespace }}',
+          deployment: '{{ canary }}',
+          severity: 'critical',
+          // ApiGateway is a train over two clusters: its alerts are scoped to each ring's own cluster.
+          ...(name === 'ApiGateway' && { cluster: '{{ cluster }}' }),
+        },
       },
     });
     expect(plan.verification.window).toBe(5 * 60_000);
