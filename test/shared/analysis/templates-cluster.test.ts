@@ -8,28 +8,12 @@ import {
   type Side,
 } from '../../../shared/analysis/templates.js';
 import type { RouterSpec } from '../../../shared/contracts/plan.js';
-import type { MetricsQuery } from '../../../shared/ports/metrics.js';
+import { NGINX, ROUTE, VARIABLES as BASE, queryWith } from './template-fixtures.js';
 
 /** Built-in templates with a cluster label: every selector also matches the target's cluster. */
 
-const NGINX: RouterSpec = { kind: 'nginx', ingress: 'api-gateway', canaryIngress: 'api-gateway-canary' };
-const ROUTE: RouterSpec = {
-  kind: 'gateway-api',
-  route: 'api-gateway',
-  primaryBackend: 'api-gateway',
-  canaryBackend: 'api-gateway-canary',
-};
-const VARIABLES = {
-  namespace: 'hearloveen-prod',
-  target: 'api-gateway',
-  canary: 'api-gateway-canary',
-  service: 'ApiGateway',
-  cluster: 'hearloveen-aks-eun',
-};
-
-function q(template: string, extra: Partial<MetricsQuery> = {}): Omit<MetricsQuery, 'at'> {
-  return { template, variables: VARIABLES, router: NGINX, window: 60_000, ...extra };
-}
+const VARIABLES = { ...BASE, service: 'ApiGateway', cluster: 'hearloveen-aks-eun' };
+const q = queryWith(VARIABLES);
 
 const NGINX_CANARY = 'namespace="hearloveen-prod",ingress="api-gateway",canary!=""';
 const NGINX_PRIMARY = 'namespace="hearloveen-prod",ingress="api-gateway",canary=""';

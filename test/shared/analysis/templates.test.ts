@@ -8,25 +8,9 @@ import {
   renderMetricQuery,
 } from '../../../shared/analysis/templates.js';
 import type { RouterSpec } from '../../../shared/contracts/plan.js';
-import type { MetricsQuery } from '../../../shared/ports/metrics.js';
+import { NGINX, ROUTE, VARIABLES, queryWith } from './template-fixtures.js';
 
-const NGINX: RouterSpec = { kind: 'nginx', ingress: 'api-gateway', canaryIngress: 'api-gateway-canary' };
-const ROUTE: RouterSpec = {
-  kind: 'gateway-api',
-  route: 'api-gateway',
-  primaryBackend: 'api-gateway',
-  canaryBackend: 'api-gateway-canary',
-};
-const VARIABLES = {
-  namespace: 'hearloveen-prod',
-  target: 'api-gateway',
-  canary: 'api-gateway-canary',
-  service: 'svc',
-};
-
-function q(template: string, extra: Partial<MetricsQuery> = {}): Omit<MetricsQuery, 'at'> {
-  return { template, variables: VARIABLES, router: NGINX, window: 60_000, ...extra };
-}
+const q = queryWith(VARIABLES);
 
 describe('built-in templates', () => {
   it('renders the NGINX canary success rate with a vector(0) fallback for all-5xx traffic', () => {
