@@ -92,7 +92,7 @@ function baselinePlan(canary: ServiceConfig['canary']): BaselineSpec | undefined
  * cluster must not abort another ring's canary. A matcher the user wrote on that label is kept.
  */
 function alertsPlan(alerts: AlertsSpec, clusterLabel: string | undefined): AlertsSpec {
-  if (!clusterLabel || clusterLabel in alerts.matchers) return alerts;
+  if (!clusterLabel || Object.hasOwn(alerts.matchers, clusterLabel)) return alerts;
   return { matchers: { ...alerts.matchers, [clusterLabel]: '{{ cluster }}' } };
 }
 
