@@ -45,7 +45,8 @@ async function recentRuns(
 
 /**
  * Which version runs in each ring now (shared/domain/ring-now.ts): the recent runs are read newest
- * first, and only until every ring is decided, so a release followed by nothing costs two reads.
+ * first, and only until every ring is decided, so a release followed by nothing costs three reads
+ * (its run, the runs listed since it, its timeline).
  */
 export async function serviceRings(
   ports: Ports,
