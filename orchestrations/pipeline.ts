@@ -10,6 +10,7 @@ import { Recorder } from './lib/recorder.js';
 import { restoreGitOps } from './lib/restore.js';
 import { isTrain } from '../shared/domain/rings.js';
 import { runTrain } from './train.js';
+import { phaseFunction } from '../shared/contracts/orchestrations.js';
 
 export const PHASE_STATE: Record<Phase, DeploymentState> = {
   gates: 'Gating',
@@ -20,9 +21,6 @@ export const PHASE_STATE: Record<Phase, DeploymentState> = {
   promotion: 'Promoting',
   verification: 'Verifying',
 };
-
-/** Orchestrator function name of each phase. */
-export const phaseFunction = (phase: Phase): string => `${phase}Phase`;
 
 const TRAFFIC_PHASES: ReadonlySet<Phase> = new Set(['canary', 'promotion', 'verification']);
 

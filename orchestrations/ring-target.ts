@@ -4,9 +4,6 @@ import type { Phase } from '../shared/contracts/events.js';
 import type { Flow } from './lib/flow.js';
 import type { PhaseResult } from './lib/phase.js';
 
-/** Orchestrator function name of one target's phase in a ring (see `ringTargetPhase`). */
-export const RING_TARGET_FUNCTION = 'ringTargetPhase';
-
 export interface RingTargetInput {
   run: RunInput;
   phase: Phase;

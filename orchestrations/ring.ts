@@ -17,10 +17,8 @@ import { call, Interrupts, type Flow, type Interrupt } from './lib/flow.js';
 import { interrupted, type PhaseResult } from './lib/phase.js';
 import { Recorder } from './lib/recorder.js';
 import { finishRelease } from './lib/release.js';
-import { RING_TARGET_FUNCTION, type RingTargetInput, type RingTargetOutcome } from './ring-target.js';
-
-/** Orchestrator function name of a later ring of a release train. */
-export const RING_FUNCTION = 'ringPhase';
+import { RING_TARGET_FUNCTION } from '../shared/contracts/orchestrations.js';
+import type { RingTargetInput, RingTargetOutcome } from './ring-target.js';
 
 export interface RingInput {
   run: RunInput;

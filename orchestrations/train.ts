@@ -6,7 +6,8 @@ import type { Flow } from './lib/flow.js';
 import { drainTargets } from './lib/drain.js';
 import type { Recorder } from './lib/recorder.js';
 import { restoreRings } from './lib/restore.js';
-import { RING_FUNCTION, type RingInput, type RingResult } from './ring.js';
+import { RING_FUNCTION } from '../shared/contracts/orchestrations.js';
+import type { RingInput, RingResult } from './ring.js';
 
 export interface TrainOutcome {
   /** Undefined: every ring released. */

@@ -3,7 +3,7 @@
  * the figures docs/benchmarks.md gives for a base build against a branch, or for a single package.
  *
  *   node dist/bench/coldstart/compare.js --runs 12 -- "-e 0" "-e require('durable-functions')" \
- *     dist/bench/coldstart/load-functions.js dist/bundle/functions.js
+ *     dist/bench/coldstart/load-functions.js "dist/bench/coldstart/load-functions.js --durable"
  *
  * Each argument is one command line for `node`, split on spaces; one that starts with `+telemetry ` runs
  * with production-shaped telemetry settings (measure.ts `TELEMETRY_ENV`):

@@ -25,10 +25,10 @@ export function functionFiles(dir: string = FUNCTIONS_DIR): string[] {
 async function telemetryStarted(expected: boolean): Promise<void> {
   // Required after the function files, so that the load order is the worker's.
   type Registry = typeof import('../../shared/telemetry/registry.js');
-  type Adapters = typeof import('../../shared/adapters/telemetry.js');
+  type Noop = typeof import('../../shared/telemetry/noop.js');
   /* eslint-disable @typescript-eslint/no-require-imports */
   const registry = require('../../shared/telemetry/registry.js') as Registry;
-  const { NoopTelemetry } = require('../../shared/adapters/telemetry.js') as Adapters;
+  const { NoopTelemetry } = require('../../shared/telemetry/noop.js') as Noop;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const telemetry = await registry.getTelemetry();
   if (expected && telemetry instanceof NoopTelemetry)
@@ -38,6 +38,13 @@ async function telemetryStarted(expected: boolean): Promise<void> {
 if (require.main === module) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   for (const file of functionFiles()) require(file);
+  // `--durable`: then what a worker's first Durable invocation loads (functions/durable/register.ts).
+  if (process.argv.includes('--durable')) {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    require('durable-functions');
+    require('../../orchestrations/index.js');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+  }
   // With telemetry on, the distro's exporters and metric reader keep the process alive (20 s and more):
   // the start-up ends once `useAzureMonitor` has run, so exit then.
   telemetryStarted(process.argv.includes('--expect-telemetry')).then(

@@ -16,11 +16,11 @@ const ms = (value: number): string => `${value.toFixed(0)} ms`;
 export function coldStartReport(samples: ColdStartSamples): { lines: string[]; pass: boolean } {
   const node = median(samples.nodeMs);
   const load = median(samples.loadMs);
-  const bundle = median(samples.bundleMs);
+  const durable = median(samples.durableMs);
   const cpu = {
     node: median(samples.cpu.nodeMs),
     load: median(samples.cpu.loadMs),
-    bundle: median(samples.cpu.bundleMs),
+    durable: median(samples.cpu.durableMs),
     telemetry: median(samples.cpu.telemetryMs),
   };
   const telemetry = median(samples.telemetryMs);
@@ -37,10 +37,11 @@ export function coldStartReport(samples: ColdStartSamples): { lines: string[]; p
       `Cold start, median of ${samples.nodeMs.length} interleaved runs (fresh process each), load average ${samples.loadAverage.map((l) => l.toFixed(1)).join(' -> ')}:`,
       `  node -e 0                          ${ms(node)}`,
       `  load all function files            ${ms(load)}   (+${ms(loadOver)} over node -e 0)`,
-      `  the same, bundled (not deployed)   ${ms(bundle)}   (+${ms(bundle - node)} over node -e 0)`,
+      // Informational: the Durable SDK loads on a worker's first Durable invocation (register.ts).
+      `  the same + first Durable call      ${ms(durable)}   (+${ms(durable - node)} over node -e 0, +${ms(durable - load)} for the Durable SDK and orchestrators, loaded on first use; informational)`,
       // Informational, not under goal (a): see docs/benchmarks.md, "Telemetry at start".
       `  the same, telemetry on (deployed)  ${ms(telemetry)}   (+${ms(telemetry - node)} over node -e 0, +${ms(telemetry - load)} for the Azure Monitor distro; informational)`,
-      `  CPU time (user + system), same processes: node -e 0 ${ms(cpu.node)}, function files ${ms(cpu.load)} (+${ms(cpu.load - cpu.node)}), bundled ${ms(cpu.bundle)} (+${ms(cpu.bundle - cpu.node)}), telemetry on ${ms(cpu.telemetry)} (+${ms(cpu.telemetry - cpu.node)})`,
+      `  CPU time (user + system), same processes: node -e 0 ${ms(cpu.node)}, function files ${ms(cpu.load)} (+${ms(cpu.load - cpu.node)}), + first Durable call ${ms(cpu.durable)} (+${ms(cpu.durable - cpu.node)}), telemetry on ${ms(cpu.telemetry)} (+${ms(cpu.telemetry - cpu.node)})`,
       `  dev host, minimal Durable app      ${ms(minimal)} to first 200`,
       `  dev host, Gantry                   ${ms(gantry)} to first 200   (+${ms(first200Over)} over minimal)`,
       `  ${verdict(loadPass)}  loading the function files costs +${ms(loadOver)} over node -e 0 (goal < ${COLD_START_GOALS.loadOverNodeMs} ms)`,

@@ -1,30 +1,23 @@
-import * as df from 'durable-functions';
-import { announceQueued } from '../../orchestrations/announce.js';
-import { lane } from '../../orchestrations/lane.js';
-import { approvalPhase } from '../../orchestrations/phases/approval.js';
-import { canaryPhase } from '../../orchestrations/phases/canary.js';
-import { gatesPhase } from '../../orchestrations/phases/gates.js';
-import { promotionPhase } from '../../orchestrations/phases/promotion.js';
-import { stagingPhase } from '../../orchestrations/phases/staging.js';
-import { testsPhase } from '../../orchestrations/phases/tests.js';
-import { verificationPhase } from '../../orchestrations/phases/verification.js';
-import { phaseFunction, pipeline } from '../../orchestrations/pipeline.js';
-import { RING_FUNCTION, ringPhase } from '../../orchestrations/ring.js';
-import { RING_TARGET_FUNCTION, ringTargetPhase } from '../../orchestrations/ring-target.js';
-import { rollbackService } from '../../orchestrations/rollback.js';
 import { ANNOUNCE_QUEUED_ORCHESTRATION } from '../../shared/contracts/chat.js';
+import { phaseFunction, RING_FUNCTION, RING_TARGET_FUNCTION } from '../../shared/contracts/orchestrations.js';
 import { ROLLBACK_ORCHESTRATION } from '../../shared/contracts/rollback.js';
+import { orchestration } from './register.js';
 
-df.app.orchestration('lane', lane);
-df.app.orchestration('pipeline', pipeline);
-df.app.orchestration(phaseFunction('gates'), gatesPhase);
-df.app.orchestration(phaseFunction('staging'), stagingPhase);
-df.app.orchestration(phaseFunction('tests'), testsPhase);
-df.app.orchestration(phaseFunction('approval'), approvalPhase);
-df.app.orchestration(phaseFunction('canary'), canaryPhase);
-df.app.orchestration(phaseFunction('promotion'), promotionPhase);
-df.app.orchestration(phaseFunction('verification'), verificationPhase);
-df.app.orchestration(ROLLBACK_ORCHESTRATION, rollbackService);
-df.app.orchestration(RING_FUNCTION, ringPhase);
-df.app.orchestration(RING_TARGET_FUNCTION, ringTargetPhase);
-df.app.orchestration(ANNOUNCE_QUEUED_ORCHESTRATION, announceQueued);
+type Orchestrators = typeof import('../../orchestrations/index.js');
+/** Loaded on the worker's first replay, with the Durable SDK they import (register.ts). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const load = (): Orchestrators => require('../../orchestrations/index.js') as Orchestrators;
+
+orchestration('lane', () => load().lane);
+orchestration('pipeline', () => load().pipeline);
+orchestration(phaseFunction('gates'), () => load().gatesPhase);
+orchestration(phaseFunction('staging'), () => load().stagingPhase);
+orchestration(phaseFunction('tests'), () => load().testsPhase);
+orchestration(phaseFunction('approval'), () => load().approvalPhase);
+orchestration(phaseFunction('canary'), () => load().canaryPhase);
+orchestration(phaseFunction('promotion'), () => load().promotionPhase);
+orchestration(phaseFunction('verification'), () => load().verificationPhase);
+orchestration(ROLLBACK_ORCHESTRATION, () => load().rollbackService);
+orchestration(RING_FUNCTION, () => load().ringPhase);
+orchestration(RING_TARGET_FUNCTION, () => load().ringTargetPhase);
+orchestration(ANNOUNCE_QUEUED_ORCHESTRATION, () => load().announceQueued);

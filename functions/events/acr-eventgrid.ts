@@ -1,5 +1,6 @@
 import type { InvocationContext } from '@azure/functions';
-import * as df from 'durable-functions';
+import type * as df from 'durable-functions';
+import { durableClient } from '../durable/register.js';
 import { registryActionFromEvent } from '../../shared/app/registry-events.js';
 import {
   acceptPush,
@@ -18,7 +19,7 @@ import { controlFor } from '../durable/control.js';
  * 1 MiB limit, or whose `data`/`target` exceed their bounds, is refused here the same way: logged and not
  * acted on, whatever the host in front of this function let through.
  */
-df.app.client.eventGrid('acrEventGrid', {
+durableClient.eventGrid('acrEventGrid', {
   handler: async (event: unknown, client: df.DurableClient, context: InvocationContext) => {
     const action = registryActionFromEvent(event);
     const id = typeof event === 'object' && event !== null ? String((event as { id?: unknown }).id) : '?';

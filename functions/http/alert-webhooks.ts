@@ -1,5 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import * as df from 'durable-functions';
+import type * as df from 'durable-functions';
+import { durableClient } from '../durable/register.js';
 import { AlertPayloadError, type InboundAlert } from '../../shared/alerts/alert.js';
 import { readAlertmanager } from '../../shared/alerts/alertmanager.js';
 import { readAzureMonitor } from '../../shared/alerts/azure-monitor.js';
@@ -54,7 +55,7 @@ async function respond(
 }
 
 /** Prometheus Alertmanager's `webhook_configs` receiver (payload version 4). */
-df.app.client.http('alertmanagerWebhook', {
+durableClient.http('alertmanagerWebhook', {
   route: 'webhooks/alertmanager',
   methods: ['POST'],
   authLevel: 'anonymous',
@@ -73,7 +74,7 @@ df.app.client.http('alertmanagerWebhook', {
 });
 
 /** An Azure Monitor action group's webhook action, with the common alert schema enabled. */
-df.app.client.http('azureMonitorWebhook', {
+durableClient.http('azureMonitorWebhook', {
   route: 'webhooks/azure-monitor',
   methods: ['POST'],
   authLevel: 'anonymous',

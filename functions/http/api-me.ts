@@ -1,5 +1,6 @@
 import type { HttpRequest, InvocationContext } from '@azure/functions';
-import * as df from 'durable-functions';
+import type * as df from 'durable-functions';
+import { durableClient } from '../durable/register.js';
 import { describeCaller } from '../../shared/app/caller.js';
 import { getPorts } from '../../shared/composition.js';
 import { controlFor } from '../durable/control.js';
@@ -7,7 +8,7 @@ import { optionalCaller } from './identity.js';
 import { handle } from './respond.js';
 
 /** GET /api/me: who the caller is and, with `?deployment=<id>`, what they may do to that deployment. */
-df.app.client.http('me', {
+durableClient.http('me', {
   route: 'me',
   methods: ['GET'],
   authLevel: 'anonymous',

@@ -1,5 +1,6 @@
 import type { HttpRequest, InvocationContext } from '@azure/functions';
-import * as df from 'durable-functions';
+import type * as df from 'durable-functions';
+import { durableClient } from '../durable/register.js';
 import { liftHold, liftQuarantine } from '../../shared/app/quarantine.js';
 import { getPorts } from '../../shared/composition.js';
 import { OPERATOR } from '../../shared/domain/roles.js';
@@ -12,7 +13,7 @@ async function readReason(request: HttpRequest): Promise<string> {
   return stringFields(await readJson(request), { reason: { required: true, max: 2000 } }).reason ?? '';
 }
 
-df.app.client.http('liftQuarantine', {
+durableClient.http('liftQuarantine', {
   route: 'services/{name}/quarantine/{digest}/lift',
   methods: ['POST'],
   authLevel: 'anonymous',
@@ -32,7 +33,7 @@ df.app.client.http('liftQuarantine', {
     }),
 });
 
-df.app.client.http('liftHold', {
+durableClient.http('liftHold', {
   route: 'services/{name}/hold/lift',
   methods: ['POST'],
   authLevel: 'anonymous',

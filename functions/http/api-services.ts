@@ -1,5 +1,6 @@
 import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
-import * as df from 'durable-functions';
+import type * as df from 'durable-functions';
+import { durableClient } from '../durable/register.js';
 import { listReleases, listServices } from '../../shared/app/queries.js';
 import { rollbackService } from '../../shared/app/rollback.js';
 import { serviceBoard } from '../../shared/app/service-board.js';
@@ -34,7 +35,7 @@ app.http('listReleases', {
     }),
 });
 
-df.app.client.http('serviceRollback', {
+durableClient.http('serviceRollback', {
   route: 'services/{name}/rollback',
   methods: ['POST'],
   authLevel: 'anonymous',
@@ -59,7 +60,7 @@ df.app.client.http('serviceRollback', {
     }),
 });
 
-df.app.client.http('serviceBoard', {
+durableClient.http('serviceBoard', {
   route: 'services/{name}',
   methods: ['GET'],
   authLevel: 'anonymous',

@@ -1,5 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import * as df from 'durable-functions';
+import type * as df from 'durable-functions';
+import { durableClient } from '../durable/register.js';
 import { chatIdentity, runChatCommand } from '../../shared/app/chat-commands.js';
 import { AppError } from '../../shared/app/errors.js';
 import { verifySlackSignature } from '../../shared/app/slack-signature.js';
@@ -163,7 +164,7 @@ export async function handleSlackInteraction(
   return ack(`Working on ${command.kind} of ${'id' in command ? command.id : ''}…`);
 }
 
-df.app.client.http('slackCommand', {
+durableClient.http('slackCommand', {
   route: 'chat/slack/commands',
   methods: ['POST'],
   authLevel: 'anonymous',
@@ -171,7 +172,7 @@ df.app.client.http('slackCommand', {
     handle(context, () => handleSlackCommand(request, controlFor(client), context)),
 });
 
-df.app.client.http('slackInteraction', {
+durableClient.http('slackInteraction', {
   route: 'chat/slack/interactions',
   methods: ['POST'],
   authLevel: 'anonymous',

@@ -1,5 +1,6 @@
 import type { HttpRequest, InvocationContext } from '@azure/functions';
-import * as df from 'durable-functions';
+import type * as df from 'durable-functions';
+import { durableClient } from '../durable/register.js';
 import { decide } from '../../shared/app/approvals.js';
 import { interrupt, resumeAnalysis, submitImage } from '../../shared/app/deployments.js';
 import { AppError } from '../../shared/app/errors.js';
@@ -44,7 +45,7 @@ function commitTime(text: string | undefined, pushedAt: string): string | undefi
 const ACTIONS = [...DEPLOYMENT_ACTIONS, 'rejudge'] as const;
 type Action = (typeof ACTIONS)[number];
 
-df.app.client.http('createDeployment', {
+durableClient.http('createDeployment', {
   route: 'deployments',
   methods: ['POST'],
   authLevel: 'anonymous',
@@ -81,7 +82,7 @@ df.app.client.http('createDeployment', {
     }),
 });
 
-df.app.client.http('getDeployment', {
+durableClient.http('getDeployment', {
   route: 'deployments/{id}',
   methods: ['GET'],
   authLevel: 'anonymous',
@@ -94,7 +95,7 @@ df.app.client.http('getDeployment', {
     }),
 });
 
-df.app.client.http('deploymentAction', {
+durableClient.http('deploymentAction', {
   route: 'deployments/{id}/{action}',
   methods: ['POST'],
   authLevel: 'anonymous',

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import * as df from 'durable-functions';
+import type * as df from 'durable-functions';
+import { durableClient } from '../durable/register.js';
 import { AppError } from '../../shared/app/errors.js';
 import { actionFromData, acrEventData } from '../../shared/app/registry-events.js';
 import {
@@ -31,7 +32,7 @@ const outcomeBody = (outcome: TriggerOutcome): HttpResponseInit => ({
  * ACR native webhook (reference section 2): no signature exists, so the webhook is configured with a
  * custom `x-acr-key` header holding GANTRY_ACR_WEBHOOK_SECRET. It is checked before the body is read.
  */
-df.app.client.http('acrWebhook', {
+durableClient.http('acrWebhook', {
   route: 'webhooks/acr',
   methods: ['POST'],
   authLevel: 'anonymous',
@@ -59,7 +60,7 @@ df.app.client.http('acrWebhook', {
     }),
 });
 
-df.app.client.http('githubWebhook', {
+durableClient.http('githubWebhook', {
   route: 'webhooks/github',
   methods: ['POST'],
   authLevel: 'anonymous',

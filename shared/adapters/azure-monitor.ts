@@ -4,7 +4,8 @@ import type { AzureMonitorOpenTelemetryOptions } from '@azure/monitor-openteleme
 import type { TelemetrySettings } from '../config.js';
 import type { Telemetry } from '../ports/telemetry.js';
 import type { Redactor } from '../telemetry/redact.js';
-import { NoopTelemetry, OpenTelemetryTelemetry } from './telemetry.js';
+import { NoopTelemetry } from '../telemetry/noop.js';
+import { OpenTelemetryTelemetry } from './telemetry.js';
 
 export type UseAzureMonitor = (options: AzureMonitorOpenTelemetryOptions) => void;
 type SpanProcessor = NonNullable<AzureMonitorOpenTelemetryOptions['spanProcessors']>[number];

@@ -1,19 +1,13 @@
-import {
-  context as otelContext,
-  metrics,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  TraceFlags,
-  type Attributes,
-  type Context,
-  type Counter,
-  type Histogram,
-  type Meter,
-  type MeterProvider,
-  type Span,
-  type Tracer,
-  type TracerProvider,
+import type {
+  Attributes,
+  Context,
+  Counter,
+  Histogram,
+  Meter,
+  MeterProvider,
+  Span,
+  Tracer,
+  TracerProvider,
 } from '@opentelemetry/api';
 import type {
   ActiveSpan,
@@ -27,6 +21,16 @@ import type {
 import { Redactor } from '../telemetry/redact.js';
 
 const SCOPE = 'gantry';
+
+type OtelApi = typeof import('@opentelemetry/api');
+let api: OtelApi | undefined;
+/**
+ * The OpenTelemetry API, required on first use: this module loads with the app (the composition root
+ * starts telemetry through azure-monitor.ts), and an app without a connection string never needs the
+ * API's 44 files (issue 19, cold start).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const otel = (): OtelApi => (api ??= require('@opentelemetry/api') as OtelApi);
 
 interface InstrumentSpec {
   description: string;
@@ -73,7 +77,8 @@ export function parseTraceparent(
 
 function parentContext(traceparent: string | undefined): Context {
   const parsed = parseTraceparent(traceparent);
-  const active = otelContext.active();
+  const { context, trace, TraceFlags } = otel();
+  const active = context.active();
   if (!parsed) return active;
   return trace.setSpanContext(active, {
     traceId: parsed.traceId,
@@ -99,8 +104,8 @@ export class OpenTelemetryTelemetry implements Telemetry {
   private readonly histograms = new Map<HistogramName, Histogram>();
 
   constructor(options: OpenTelemetryOptions = {}) {
-    this.tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE);
-    this.meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE);
+    this.tracer = (options.tracerProvider ?? otel().trace.getTracerProvider()).getTracer(SCOPE);
+    this.meter = (options.meterProvider ?? otel().metrics.getMeterProvider()).getMeter(SCOPE);
     this.redactor = options.redactor ?? new Redactor();
   }
 
@@ -108,7 +113,7 @@ export class OpenTelemetryTelemetry implements Telemetry {
     const attributes = this.clean(options.attributes);
     return this.tracer.startActiveSpan(
       name,
-      { kind: SpanKind.INTERNAL, attributes },
+      { kind: otel().SpanKind.INTERNAL, attributes },
       parentContext(options.parent),
       async (span) => {
         const handle: ActiveSpan = { setAttributes: (a) => span.setAttributes(this.clean(a)) };
@@ -149,7 +154,7 @@ export class OpenTelemetryTelemetry implements Telemetry {
       'exception.type': summary.type,
       'exception.message': summary.message,
     });
-    span.setStatus({ code: SpanStatusCode.ERROR, message: `${summary.code}: ${summary.message}` });
+    span.setStatus({ code: otel().SpanStatusCode.ERROR, message: `${summary.code}: ${summary.message}` });
   }
 
   private clean(attributes: TelemetryAttributes): Attributes {
@@ -179,11 +184,5 @@ export class OpenTelemetryTelemetry implements Telemetry {
   }
 }
 
-/** Used when Application Insights is not configured: runs the work, records nothing. */
-export class NoopTelemetry implements Telemetry {
-  span<T>(_name: string, _options: SpanOptions, fn: (span: ActiveSpan) => Promise<T>): Promise<T> {
-    return fn({ setAttributes: () => {} });
-  }
-
-  measure(): void {}
-}
+// Lives apart so that an app without telemetry never loads @opentelemetry/api (a cold start cost).
+export { NoopTelemetry } from '../telemetry/noop.js';

@@ -1,4 +1,4 @@
-import { NoopTelemetry } from '../adapters/telemetry.js';
+import { NoopTelemetry } from './noop.js';
 import type { Telemetry } from '../ports/telemetry.js';
 import { Redactor } from './redact.js';
 
