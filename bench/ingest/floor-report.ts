@@ -7,20 +7,22 @@ import type { LoadGenerator } from './load.js';
 
 export type FloorSamples = Record<FloorMode, FloorSample>;
 
-/** The suite's warm-up (64 events through the fullest path), then each mode once, in Gantry's order. */
+/**
+ * `warmUp` events through the fullest path first (`newDigest`; at least the 64 every phase of the suite
+ * warms up with), then each mode once, in Gantry's order: none, new digests, duplicates.
+ */
 export async function measureFloor(
   load: LoadGenerator,
-  events: number,
-  concurrency: number,
-  progress: (message: string) => void,
+  options: { events: number; warmUp: number; concurrency: number; progress: (message: string) => void },
 ): Promise<FloorSamples> {
+  const { events, concurrency } = options;
   const bench = await FloorBench.start(load);
   try {
-    await bench.run('newDigest', 64, concurrency);
+    await bench.run('newDigest', Math.max(64, options.warmUp), concurrency);
     const none = await bench.run('none', events, concurrency);
     const newDigest = await bench.run('newDigest', events, concurrency);
     const duplicate = await bench.run('duplicate', events, concurrency);
-    progress(`ingest floor: ${newDigest.perSecond.toFixed(0)} events/s with a new digest's calls`);
+    options.progress(`ingest floor: ${newDigest.perSecond.toFixed(0)} events/s with a new digest's calls`);
     return { none, newDigest, duplicate };
   } finally {
     await bench.close();

@@ -61,7 +61,13 @@ describe('ingestion load generator (child process) and floor app', () => {
 describe('ingestion suite, memory store, a few events', () => {
   it('reports the floor rows, Gantry rows with every push recorded, the goals and the floor ratios', async () => {
     const { runIngestSuite } = await dist<SuiteModule>('bench/ingest/suite.js');
-    const report = await runIngestSuite({ events: 6, seed: 0, stores: ['memory'], progress: () => {} });
+    const report = await runIngestSuite({
+      events: 6,
+      seed: 0,
+      stores: ['memory'],
+      warmUp: 64,
+      progress: () => {},
+    });
     const text = report.lines.join('\n');
     expect(text).toMatch(
       /floor \(minimal Durable app, no Durable client call\) +\d+ events\/s +p50 .* 6\/6 accepted/,
