@@ -1,7 +1,9 @@
 /**
  * Ingestion benchmark (docs/benchmarks.md, "Event ingestion"): distinct ACR pushes through the Event
  * Grid route at concurrency 32, on the memory run store and on the Table store (Azurite), the latter
- * empty and then holding 20,000 more deployments of the same service. `npm run bench` runs it too.
+ * empty and then holding 20,000 more deployments of the same service, and first the floor: a minimal
+ * Durable app making the same Durable client calls (bench/ingest/floor.ts). The events are sent from a
+ * child process (bench/ingest/load.ts). `npm run bench` runs it too.
  *
  *   node dist/bench/ingest.js [--events 1000] [--seed 20000] [--stores memory,table] [--profile DIR]
  */

@@ -1,8 +1,8 @@
 /**
  * Event ingestion through the compiled app in the dev host: distinct ACR pushes POSTed to the Event
  * Grid route (`/runtime/webhooks/eventgrid?functionName=acrEventGrid`) at a fixed concurrency, over
- * loopback, each answered 202 only once the app has recorded the deployment, queued it and woken its
- * lane. The run store is the in-memory one (Gantry's own code alone) or the Table store on Azurite;
+ * loopback, by a load generator in another process (load.ts), each answered 202 only once the app has
+ * recorded the deployment, queued it and woken its lane. The run store is the in-memory one (Gantry's own code alone) or the Table store on Azurite;
  * outside systems are the in-process fakes, the task hub is the memory one on a virtual clock.
  */
 import { randomBytes } from 'node:crypto';
@@ -15,6 +15,7 @@ import { MemoryRunStore } from '../../test/fakes/memory-run-store.js';
 import { FakeWorld, worldPorts } from '../../test/fakes/world.js';
 import { TableRunStore } from '../../shared/adapters/table-store.js';
 import { startStopwatch } from '../devhost/measure.js';
+import { percentiles, type LoadGenerator } from './load.js';
 import { ORCHESTRATOR, installProbes, type Probes } from '../devhost/probes.js';
 import { MONDAY_10 } from '../pipeline/driver.js';
 import {
@@ -100,9 +101,11 @@ export class IngestBench {
     readonly durable: Counter,
     private readonly probes: Probes,
     private readonly ports: Record<string, unknown>,
+    private readonly load: LoadGenerator,
   ) {}
 
-  static async start(spec: StoreSpec, storageStub: string): Promise<IngestBench> {
+  /** `load` sends the events (one child process for the whole run: see load.ts). */
+  static async start(spec: StoreSpec, storageStub: string, load: LoadGenerator): Promise<IngestBench> {
     // ApiGateway with one production target (the example's train taken out): the figures stay
     // comparable with the ones recorded before the example became a two-ring train.
     process.env.GANTRY_CONFIG_PATH = exampleWithoutRingsFile();
@@ -126,7 +129,7 @@ export class IngestBench {
     };
     const durable = newCounter();
     countDurableClient(durable);
-    const bench = new IngestBench(host, store, counter, durable, installProbes(host), ports);
+    const bench = new IngestBench(host, store, counter, durable, installProbes(host), ports, load);
     attributeBackground(host);
     (globalThis as Record<symbol, unknown>)[PORTS_OVERRIDE] = ports;
     return bench;
@@ -156,53 +159,33 @@ export class IngestBench {
     if (global[PORTS_OVERRIDE] === this.ports) delete global[PORTS_OVERRIDE];
   }
 
-  /** POSTs one event; resolves with its latency, rejects unless the route accepted it (202). */
-  async post(event: unknown): Promise<number> {
-    const started = performance.now();
-    const response = await fetch(`${this.host.url}${ROUTE}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
-      body: JSON.stringify([event]),
-    });
-    const body = await response.text();
-    if (response.status !== 202) throw new Error(`event answered ${response.status}: ${body.slice(0, 300)}`);
-    return performance.now() - started;
-  }
-
   /**
    * `digests.length` pushes at `concurrency`; counts cover only these requests. Pass digests already
    * pushed to measure duplicates.
    */
   async run(digests: string[], concurrency: number): Promise<IngestSample> {
+    const bodies = digests.map((d, i) => JSON.stringify([pushEvent(d, `1.0.${i}`)]));
     resetCounter(this.counter);
     resetCounter(this.durable);
     this.probes.reset();
-    const latencies: number[] = [];
-    let next = 0;
+    // The stopwatch drives the optional profiler (this process only); the rate uses the sender's clock.
     const watch = startStopwatch();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < digests.length) {
-          const i = next++;
-          latencies.push(await this.post(pushEvent(digests[i] as string, `1.0.${i}`)));
-        }
-      }),
-    );
-    const { wallMs } = watch.stop();
+    const { latencies, wallMs } = await this.load.run({
+      url: `${this.host.url}${ROUTE}`,
+      bodies,
+      concurrency,
+    });
+    watch.stop();
     const storage = snapshotCounter(this.counter);
     const durable = snapshotCounter(this.durable);
     const episodes = this.probes.snapshot()[ORCHESTRATOR]?.calls ?? 0;
     const accepted = await this.countRecorded(digests);
-    latencies.sort((a, b) => a - b);
-    const at = (q: number): number =>
-      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
     return {
       events: digests.length,
       accepted,
       wallMs,
       perSecond: (accepted / wallMs) * 1000,
-      p50Ms: at(0.5),
-      p99Ms: at(0.99),
+      ...percentiles(latencies),
       storagePerEvent: storage.count / digests.length,
       storage,
       durablePerEvent: durable.count / digests.length,
