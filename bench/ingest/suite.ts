@@ -1,4 +1,5 @@
-import { startAzurite, type AzuriteHandle } from '../../devhost/durable/azurite.js';
+import type { AzuriteHandle } from '../../devhost/durable/azurite.js';
+import { startAzuriteProcess } from './azurite-process.js';
 import { median } from '../devhost/measure.js';
 import { enableProfiling } from '../devhost/profiler.js';
 import { startStorageStub } from '../pipeline/storage-stub.js';
@@ -200,7 +201,7 @@ async function tableRuns(
   lines: string[],
   goal: (ok: boolean, text: string) => void,
 ): Promise<void> {
-  const azurite: AzuriteHandle = await startAzurite({ location: undefined });
+  const azurite: AzuriteHandle = await startAzuriteProcess();
   try {
     const spec: StoreSpec = {
       kind: 'table',
@@ -225,13 +226,17 @@ async function tableRuns(
         bench.use(stores[name]);
         await bench.run(Array.from({ length: 64 }, digest), INGEST_GOALS.concurrency); // warm-up
       }
+      const profiler = options.profile ? enableProfiling(options.profile) : undefined;
       for (let round = 0; round < ROUNDS; round++) {
         const order = round % 2 === 0 ? (['empty', 'seeded'] as const) : (['seeded', 'empty'] as const);
         for (const name of order) {
           bench.use(stores[name]);
           const digests = Array.from({ length: per }, digest);
+          profiler?.label(`ingest-table-${name}-new`);
           samples[name].push(await bench.run(digests, INGEST_GOALS.concurrency));
+          profiler?.label(`ingest-table-${name}-duplicate`);
           samples[`${name}Dup`].push(await bench.run(digests, INGEST_GOALS.concurrency));
+          profiler?.label(undefined);
         }
         options.progress(`ingest table round ${round + 1}/${ROUNDS}`);
       }
