@@ -15,7 +15,7 @@ import { MemoryRunStore } from '../../test/fakes/memory-run-store.js';
 import { FakeWorld, worldPorts } from '../../test/fakes/world.js';
 import { TableRunStore } from '../../shared/adapters/table-store.js';
 import { startStopwatch } from '../devhost/measure.js';
-import { percentiles, type LoadGenerator } from './load.js';
+import { percentiles, type LoadGenerator, type RateSample } from './load.js';
 import { ORCHESTRATOR, installProbes, type Probes } from '../devhost/probes.js';
 import { MONDAY_10 } from '../pipeline/driver.js';
 import {
@@ -34,13 +34,7 @@ const REGISTRY = 'hearloveen.azurecr.io';
 const REPOSITORY = 'api-gateway';
 const ROUTE = '/runtime/webhooks/eventgrid?functionName=acrEventGrid';
 
-export interface IngestSample {
-  events: number;
-  accepted: number;
-  wallMs: number;
-  perSecond: number;
-  p50Ms: number;
-  p99Ms: number;
+export interface IngestSample extends RateSample {
   /**
    * Storage round trips (Table requests, or RunStore calls on the memory store) per event on the push
    * path (the Event Grid handler); `storage.background` counts those of the work it started.

@@ -11,7 +11,7 @@ import { startStopwatch } from '../devhost/measure.js';
 import { ORCHESTRATOR, installProbes, type Probes } from '../devhost/probes.js';
 import { MONDAY_10 } from '../pipeline/driver.js';
 import { countDurableClient, newCounter, resetCounter, snapshotCounter, type Counter } from './counting.js';
-import { percentiles, type LoadGenerator } from './load.js';
+import { percentiles, type LoadGenerator, type RateSample } from './load.js';
 
 /** dist/bench/ingest -> repository root -> the app's sources (plain JS, not compiled). */
 export const FLOOR_APP_DIR = path.resolve(__dirname, '..', '..', '..', 'bench', 'apps', 'ingest-floor');
@@ -25,15 +25,9 @@ export const FLOOR_MODES = {
 
 export type FloorMode = keyof typeof FLOOR_MODES;
 
-export interface FloorSample {
+/** `accepted`: answered 202 (and, for `newDigest`, whose orchestration the host holds). */
+export interface FloorSample extends RateSample {
   mode: FloorMode;
-  events: number;
-  /** Answered 202 (and, for `newDigest`, whose orchestration the host holds). */
-  accepted: number;
-  wallMs: number;
-  perSecond: number;
-  p50Ms: number;
-  p99Ms: number;
   /** Durable client calls per event: checks the floor makes the calls it claims to. */
   durablePerEvent: number;
   durable: Counter;

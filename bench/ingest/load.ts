@@ -85,6 +85,17 @@ export async function startLoadGenerator(): Promise<LoadGenerator> {
   };
 }
 
+/** What every batch reports, the floor's and Gantry's alike. */
+export interface RateSample {
+  events: number;
+  /** Answered 202 (and checked after the batch: recorded by Gantry, held by the floor's host). */
+  accepted: number;
+  wallMs: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
 /** Median and 99th percentile of a batch's latencies (nearest rank, as the benchmark always did). */
 export function percentiles(latencies: number[]): { p50Ms: number; p99Ms: number } {
   const sorted = [...latencies].sort((a, b) => a - b);
