@@ -20,6 +20,10 @@ export interface LaneInput {
  */
 export function* lane(ctx: OrchestrationContext): Flow<PipelineResult | undefined> {
   const { service } = ctx.df.getInput() as LaneInput;
+  // Stored at this first checkpoint, episodes before the one that schedules `takeNext`: a push that still
+  // reads the last generation's `running` knows this lane has not read its queue yet, so it need not wake
+  // it nor look at the pipeline (functions/durable/control.ts, `ensureLane`).
+  ctx.df.setCustomStatus({ lane: service, checking: true, since: nowIso(ctx) });
   // A manual rollback owns the production application while it syncs: queued images wait (still
   // cancellable, since nothing is taken off the queue yet).
   const rollback = yield* call(ctx, Activities.rollbackInProgress, { service });

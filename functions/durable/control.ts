@@ -1,5 +1,5 @@
 import type { DurableClient } from 'durable-functions';
-import { Events, laneInstanceId, pipelineInstanceId } from '../../shared/contracts/events.js';
+import { Events, laneInstanceId } from '../../shared/contracts/events.js';
 import type { OrchestrationControl } from '../../shared/ports/orchestration-control.js';
 
 const LIVE = new Set(['Running', 'Pending', 'Suspended', 'ContinuedAsNew']);
@@ -38,13 +38,13 @@ export function controlFor(client: DurableClient): OrchestrationControl {
         }
       }
       // A lane running a pipeline reads its queue again when that pipeline ends, after this image was
-      // queued: a wake would only cost it a replay of its history (one per push). Checked on the
-      // pipeline itself, as the lane's status still names a run whose pipeline has just ended.
+      // queued: a wake would only cost it a replay of its history (one per push). Its status may still
+      // name a run whose pipeline has just ended, but never past the queue read that follows: each lane
+      // generation stores `checking` at its first checkpoint, before the episode that schedules
+      // `takeNext` (orchestrations/lane.ts), and an instance's episodes run one at a time, each after
+      // the last one's checkpoint. So `running` here means the queue read is still to come.
       const running = current && runningDeployment(current.customStatus);
-      if (running) {
-        const pipeline = await status(pipelineInstanceId(running));
-        if (pipeline && LIVE.has(pipeline.runtimeStatus)) return running;
-      }
+      if (running) return running;
       await client.raiseEvent(id, Events.wake.name, { digest });
       return undefined;
     },

@@ -64,3 +64,51 @@ describe('controlFor(client).start', () => {
     expect(calls).toEqual(['startNew', 'getStatus']);
   });
 });
+
+/** A Durable client whose lane instance has `customStatus` (undefined: no lane), recording calls. */
+function laneClient(customStatus: unknown, calls: string[]): DurableClient {
+  const client = {
+    async getStatus(id: string) {
+      calls.push(`getStatus ${id}`);
+      if (customStatus === undefined) throw new Error(`404 No instance with ID ${id}`);
+      return { runtimeStatus: 'Running', customStatus };
+    },
+    async startNew(name: string) {
+      calls.push(`startNew ${name}`);
+      return 'lane:ApiGateway';
+    },
+    async raiseEvent(id: string, event: string) {
+      calls.push(`raiseEvent ${id} ${event}`);
+    },
+  };
+  return client as unknown as DurableClient;
+}
+
+describe('controlFor(client).ensureLane', () => {
+  it.each([
+    [
+      'a lane running a pipeline: one status read, no wake',
+      { lane: 'ApiGateway', running: 'd-1' },
+      'd-1',
+      ['getStatus lane:ApiGateway'],
+    ],
+    [
+      'a lane waiting for queued images: woken',
+      { lane: 'ApiGateway', waitingFor: 'queued images' },
+      undefined,
+      ['getStatus lane:ApiGateway', 'raiseEvent lane:ApiGateway wake'],
+    ],
+    [
+      'a lane about to read its queue: woken (the wake waits for it)',
+      { lane: 'ApiGateway', checking: true },
+      undefined,
+      ['getStatus lane:ApiGateway', 'raiseEvent lane:ApiGateway wake'],
+    ],
+    ['no lane yet: started', undefined, undefined, ['getStatus lane:ApiGateway', 'startNew lane']],
+  ])('%s', async (_case, customStatus, behind, expected) => {
+    const calls: string[] = [];
+    const control = controlFor(laneClient(customStatus, calls));
+    await expect(control.ensureLane('ApiGateway', 'sha256:abc')).resolves.toBe(behind);
+    expect(calls).toEqual(expected);
+  });
+});
