@@ -281,18 +281,19 @@ describe('queue races', () => {
 /**
  * `ensureLane` (functions/durable/control.ts) does not wake a lane whose stored status names a running
  * deployment: it relies on the lane never reading its queue while that status is still what is stored.
- * So whenever `takeNext` runs, the lane's stored custom status must be the generation's `checking`,
- * written at an earlier checkpoint, including the read right after a pipeline ended (the case where a
- * stale `running` would have lost a push's wake).
+ * The dev host commits an episode before it runs the activities the episode scheduled, but Azure Storage
+ * sends them first; so `checking` must be stored by an episode before the one that schedules `takeNext`:
+ * it is already stored when `rollbackInProgress` (scheduled by that earlier episode) runs, including right
+ * after a pipeline ended (the case where a stale `running` would have lost a push's wake).
  */
 describe('lane status at every queue read', () => {
-  it('is `checking`, never the last run, when takeNext reads the queue', async () => {
-    const seen: unknown[] = [];
+  it('is `checking` from the episode before takeNext is scheduled, never the last run', async () => {
+    const seen: Array<[string, unknown]> = [];
     const x = await Orchestrations.start({
       onActivity: async (name) => {
-        if (name !== 'takeNext') return;
+        if (name !== 'takeNext' && name !== 'rollbackInProgress') return;
         const lane = await x.h.engine.getInstance(laneInstanceId('ApiGateway'));
-        seen.push(lane?.customStatus ? JSON.parse(lane.customStatus) : null);
+        seen.push([name, lane?.customStatus ? JSON.parse(lane.customStatus) : null]);
       },
     });
     o = x;
@@ -305,8 +306,10 @@ describe('lane status at every queue read', () => {
     expect((await x.finish(first.id)).state).toBe('Succeeded');
     await x.waitForPhase(second.id, 'tests', 'test workflows');
 
-    // The first read started the first run; the second, right after it ended, started the next one.
-    expect(seen.length).toBeGreaterThanOrEqual(2);
-    for (const status of seen) expect(status).toMatchObject({ lane: 'ApiGateway', checking: true });
+    // Each generation: rollbackInProgress, then takeNext. The first started the first run; the second,
+    // right after it ended, started the next one.
+    const names = seen.map(([name]) => name);
+    expect(names.slice(0, 4)).toEqual(['rollbackInProgress', 'takeNext', 'rollbackInProgress', 'takeNext']);
+    for (const [, status] of seen) expect(status).toMatchObject({ lane: 'ApiGateway', checking: true });
   });
 });
