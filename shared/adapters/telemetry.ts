@@ -183,6 +183,3 @@ export class OpenTelemetryTelemetry implements Telemetry {
     return histogram;
   }
 }
-
-// Lives apart so that an app without telemetry never loads @opentelemetry/api (a cold start cost).
-export { NoopTelemetry } from '../telemetry/noop.js';

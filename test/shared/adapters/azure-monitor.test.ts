@@ -9,7 +9,8 @@ import {
   startAzureMonitor,
   type UseAzureMonitor,
 } from '../../../shared/adapters/azure-monitor.js';
-import { NoopTelemetry, OpenTelemetryTelemetry } from '../../../shared/adapters/telemetry.js';
+import { OpenTelemetryTelemetry } from '../../../shared/adapters/telemetry.js';
+import { NoopTelemetry } from '../../../shared/telemetry/noop.js';
 import type { TelemetrySettings } from '../../../shared/config.js';
 import { Redactor, REDACTED } from '../../../shared/telemetry/redact.js';
 import { MemoryOtel } from '../telemetry/memory-otel.js';

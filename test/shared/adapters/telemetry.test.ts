@@ -4,10 +4,10 @@ import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vit
 import {
   COUNTERS,
   HISTOGRAMS,
-  NoopTelemetry,
   OpenTelemetryTelemetry,
   parseTraceparent,
 } from '../../../shared/adapters/telemetry.js';
+import { NoopTelemetry } from '../../../shared/telemetry/noop.js';
 import { Redactor, REDACTED } from '../../../shared/telemetry/redact.js';
 import { MemoryOtel } from '../telemetry/memory-otel.js';
 

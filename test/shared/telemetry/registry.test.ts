@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NoopTelemetry } from '../../../shared/adapters/telemetry.js';
+import { NoopTelemetry } from '../../../shared/telemetry/noop.js';
 import type { Measurement, Telemetry } from '../../../shared/ports/telemetry.js';
 import {
   getTelemetry,
